@@ -1,0 +1,138 @@
+/* cmd_convert.c - evpub convert */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evpub_cli.h"
+
+static const char convert_usage[] =
+  "Usage: evpub convert [OPTIONS] INPUT...\n"
+  "\n"
+  "Read event descriptions and write them as schema.org RDF.\n"
+  "INPUT is a .yaml, .yml or .json file, or - for standard input.\n"
+  "\n"
+  "Options:\n"
+  "  -f, --format FORMAT  output format: turtle (default), ntriples,\n"
+  "                       rdfxml, or raptor:NAME for any raptor serializer\n"
+  "  -o, --output FILE    write to FILE (atomically: a failed run leaves\n"
+  "                       FILE as it was); default standard output\n"
+  "      --base IRI       base IRI for minted IRIs, instead of the\n"
+  "                       documents' own 'base:'\n"
+  "      --from READER    reader for standard input: yaml or json\n"
+  "      --max-errors N   stop after N errors (default 50, 0: no limit)\n"
+  "  -v, --verbose        also print notes and a summary\n"
+  "  -h, --help           show this help and exit\n"
+  "\n"
+  "Errors are printed as 'evpub: FILE:LINE:COLUMN: message'.  Nothing is\n"
+  "written when an input has errors.\n"
+  "Exit status: 0 success, 1 input rejected, 2 usage error,\n"
+  "3 input/output error, 4 internal error.\n";
+
+int
+cmd_convert(evpub_world *world, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    {"format", required_argument, NULL, 'f'},
+    {"output", required_argument, NULL, 'o'},
+    {"base", required_argument, NULL, 'b'},
+    {"from", required_argument, NULL, 'F'},
+    {"max-errors", required_argument, NULL, 'm'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}
+  };
+  evpub_converter *conv;
+  const char *output = NULL, *from = NULL;
+  int c, i, rc;
+  evpub_status st;
+
+  conv = evpub_new_converter(world);
+  if(!conv) {
+    fputs("evpub: out of memory\n", stderr);
+    return EXIT_INTERNAL;
+  }
+  optind = 1;
+  while((c = getopt_long(argc, argv, "f:o:vh", opts, NULL)) != -1) {
+    switch(c) {
+    case 'f':
+      st = evpub_converter_set_format(conv, optarg);
+      if(st) {
+        fprintf(stderr, "evpub: unknown format '%s' (use turtle, ntriples, "
+                "rdfxml or raptor:NAME)\n", optarg);
+        evpub_free_converter(conv);
+        return EXIT_USAGE;
+      }
+      break;
+    case 'o':
+      output = optarg;
+      break;
+    case 'b':
+      st = evpub_converter_set_base(conv, optarg);
+      if(st) {
+        fprintf(stderr, "evpub: --base '%s' is not an absolute IRI\n",
+                optarg);
+        evpub_free_converter(conv);
+        return EXIT_USAGE;
+      }
+      break;
+    case 'F':
+      if(strcmp(optarg, "yaml") && strcmp(optarg, "json")) {
+        fprintf(stderr, "evpub: unknown reader '%s' for --from (use yaml "
+                "or json)\n", optarg);
+        evpub_free_converter(conv);
+        return EXIT_USAGE;
+      }
+      from = optarg;
+      break;
+    case 'm': {
+      char *end;
+      unsigned long n = strtoul(optarg, &end, 10);
+      if(*end || end == optarg) {
+        fprintf(stderr, "evpub: --max-errors needs a number, not '%s'\n",
+                optarg);
+        evpub_free_converter(conv);
+        return EXIT_USAGE;
+      }
+      evpub_converter_set_max_errors(conv, n);
+      break;
+    }
+    case 'v':
+      evpub_cli_verbose = 1;
+      break;
+    case 'h':
+      fputs(convert_usage, stdout);
+      evpub_free_converter(conv);
+      return EXIT_OK_;
+    default:
+      fputs("evpub: try 'evpub convert --help'\n", stderr);
+      evpub_free_converter(conv);
+      return EXIT_USAGE;
+    }
+  }
+  if(optind >= argc) {
+    fputs("evpub: convert needs at least one INPUT (try 'evpub convert "
+          "--help')\n", stderr);
+    evpub_free_converter(conv);
+    return EXIT_USAGE;
+  }
+  for(i = optind; i < argc; i++) {
+    const char *f = !strcmp(argv[i], "-") ? (from ? from : "yaml") : from;
+    st = evpub_converter_add_input(conv, argv[i], f);
+    if(st) {
+      fprintf(stderr, "evpub: %s\n", evpub_strerror(st));
+      evpub_free_converter(conv);
+      return evpub_cli_exit_code(st);
+    }
+  }
+  if(output && strcmp(output, "-"))
+    st = evpub_converter_run_to_file(conv, output);
+  else
+    st = evpub_converter_run(conv, stdout);
+  if(st == EVPUB_OK && evpub_cli_verbose)
+    fprintf(stderr, "evpub: wrote %lu triples about %lu events\n",
+            evpub_converter_triples(conv), evpub_converter_events(conv));
+  rc = evpub_cli_exit_code(st);
+  evpub_free_converter(conv);
+  return rc;
+}

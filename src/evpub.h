@@ -1,0 +1,142 @@
+/* evpub.h - publish event descriptions as schema.org linked data
+ *
+ * The one public header of libevpub.  Every object is opaque and made by
+ * an evpub_new_*() function; every evpub_free_*() accepts NULL.
+ *
+ * Ownership words used below:
+ *   "returns new"      the caller frees the result with the named function
+ *   "returns borrowed" the result belongs to the object it came from and
+ *                      stays valid until that object is freed or changed
+ *   "copies"           the function keeps its own copy of a string argument
+ *
+ * The library never prints.  Errors, warnings and notes go to the log
+ * handler of the world (evpub_world_set_log_handler()); functions return
+ * an evpub_status, 0 meaning success.
+ */
+#ifndef EVPUB_H
+#define EVPUB_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define EVPUB_VERSION "0.1.0"
+
+/* Status codes.  The numeric values of the first five are also the exit
+ * codes of the evpub command. */
+typedef enum {
+  EVPUB_OK = 0,           /* success */
+  EVPUB_E_DATA = 1,       /* the input was rejected (see the log) */
+  EVPUB_E_USAGE = 2,      /* a bad argument from the caller */
+  EVPUB_E_IO = 3,         /* a file could not be read or written */
+  EVPUB_E_INTERNAL = 4,   /* a library failed (raptor, librdf, ...) */
+  EVPUB_E_NOMEM = 5       /* out of memory (the command exits 4) */
+} evpub_status;
+
+/* Severity of a log message. */
+typedef enum {
+  EVPUB_LOG_NOTE = 0,
+  EVPUB_LOG_WARNING,
+  EVPUB_LOG_ERROR
+} evpub_log_level;
+
+/* One message.  All pointers are borrowed for the duration of the
+ * handler call only.  file is NULL and line/column are 0 when the message
+ * has no position; column counts characters from 1. */
+typedef struct {
+  evpub_log_level level;
+  const char *file;
+  unsigned long line;
+  unsigned long column;
+  const char *text;
+} evpub_message;
+
+typedef void (*evpub_log_handler)(void *user_data, const evpub_message *msg);
+
+typedef struct evpub_world_s evpub_world;
+typedef struct evpub_converter_s evpub_converter;
+
+/* Return a static, lowercase description of status. */
+const char *evpub_strerror(evpub_status status);
+
+/* Return the library version, e.g. "0.1.0" (static). */
+const char *evpub_version(void);
+
+/* Create the context that owns the raptor world, the vocabulary and the
+ * log handler.  Returns new (free with evpub_free_world()), or NULL when
+ * out of memory or when raptor cannot start. */
+evpub_world *evpub_new_world(void);
+
+/* Free a world and everything it owns.  Accepts NULL.  Every converter
+ * made from the world must be freed first. */
+void evpub_free_world(evpub_world *world);
+
+/* Send log messages to handler (NULL: drop them).  user_data is passed
+ * through and never freed by the library. */
+void evpub_world_set_log_handler(evpub_world *world,
+                                 evpub_log_handler handler,
+                                 void *user_data);
+
+/* Write "raptor 2.0.15, librdf 1.0.17, libcurl 7.88.1, libyaml 0.2.5"
+ * (the versions the library runs with) into buf of size len, always
+ * NUL-terminated.  Returns buf. */
+char *evpub_world_versions(evpub_world *world, char *buf, size_t len);
+
+/* Output formats of evpub_converter_set_format(): "turtle" (default),
+ * "ntriples", "rdfxml", or "raptor:NAME" for any raptor serializer NAME.
+ * Returns EVPUB_E_USAGE for an unknown name. */
+
+/* Create a converter.  Returns new (free with evpub_free_converter()), or
+ * NULL when out of memory.  The world must outlive the converter. */
+evpub_converter *evpub_new_converter(evpub_world *world);
+
+/* Free a converter.  Accepts NULL. */
+void evpub_free_converter(evpub_converter *conv);
+
+/* Set the output format by name (see above).  Copies name. */
+evpub_status evpub_converter_set_format(evpub_converter *conv,
+                                        const char *name);
+
+/* Use base (an absolute IRI) for every input instead of the documents'
+ * own `base`.  A base that ends in neither '/' nor '#' gets a '/'.
+ * Copies base.  Returns EVPUB_E_USAGE if base is not an absolute IRI. */
+evpub_status evpub_converter_set_base(evpub_converter *conv,
+                                      const char *base);
+
+/* Stop after this many errors (default 50; 0 means no limit). */
+void evpub_converter_set_max_errors(evpub_converter *conv,
+                                    unsigned long max_errors);
+
+/* Add an input file.  path "-" is standard input.  from is the reader
+ * ("yaml" or "json"; NULL: by the file's extension, YAML when unknown).
+ * Copies both strings; the file is opened by evpub_converter_run(). */
+evpub_status evpub_converter_add_input(evpub_converter *conv,
+                                       const char *path, const char *from);
+
+/* Read every input, map it and write the result to out (borrowed, not
+ * closed).  Inputs are read twice: once to index the entities they
+ * declare and check everything, once to write.  Nothing is written when
+ * the first reading finds an error.  Returns EVPUB_OK, EVPUB_E_DATA
+ * (errors were logged), EVPUB_E_IO, EVPUB_E_NOMEM or EVPUB_E_INTERNAL. */
+evpub_status evpub_converter_run(evpub_converter *conv, FILE *out);
+
+/* As evpub_converter_run(), writing to the file path atomically: the
+ * output goes to a temporary file in the same directory that is renamed
+ * over path only on success, and removed on failure. */
+evpub_status evpub_converter_run_to_file(evpub_converter *conv,
+                                         const char *path);
+
+/* Number of triples written by the last run. */
+unsigned long evpub_converter_triples(const evpub_converter *conv);
+
+/* Number of events written by the last run. */
+unsigned long evpub_converter_events(const evpub_converter *conv);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EVPUB_H */

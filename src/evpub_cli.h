@@ -1,0 +1,20 @@
+/* evpub_cli.h - shared by the command-line tool's files */
+#ifndef EVPUB_CLI_H
+#define EVPUB_CLI_H
+
+#include "evpub.h"
+
+/* Exit codes of the evpub command (documented in doc/evpub.1). */
+enum {
+  EXIT_OK_ = 0,
+  EXIT_DATA = 1,
+  EXIT_USAGE = 2,
+  EXIT_IO = 3,
+  EXIT_INTERNAL = 4
+};
+
+int cmd_convert(evpub_world *world, int argc, char **argv);
+int evpub_cli_exit_code(evpub_status st);
+extern int evpub_cli_verbose;
+
+#endif

@@ -1,0 +1,335 @@
+/* evpub_convert.c - the converter: inputs -> two passes -> a sink */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "evpub_mapper.h"
+
+typedef struct {
+  char *path;
+  char *from;
+} input;
+
+struct evpub_converter_s {
+  evpub_world *world;
+  char *format;
+  char *base;
+  unsigned long max_errors;
+  input *inputs;
+  size_t ninputs;
+  FILE *stdin_copy;        /* standard input, kept for the second pass */
+  unsigned long triples;
+  unsigned long events;
+};
+
+evpub_converter *
+evpub_new_converter(evpub_world *world)
+{
+  evpub_converter *c = calloc(1, sizeof(*c));
+  if(!c)
+    return NULL;
+  c->world = world;
+  c->max_errors = 50;
+  c->format = strdup("turtle");
+  if(!c->format) {
+    free(c);
+    return NULL;
+  }
+  return c;
+}
+
+void
+evpub_free_converter(evpub_converter *conv)
+{
+  size_t i;
+  if(!conv)
+    return;
+  for(i = 0; i < conv->ninputs; i++) {
+    free(conv->inputs[i].path);
+    free(conv->inputs[i].from);
+  }
+  free(conv->inputs);
+  free(conv->format);
+  free(conv->base);
+  if(conv->stdin_copy)
+    fclose(conv->stdin_copy);
+  free(conv);
+}
+
+evpub_status
+evpub_converter_set_format(evpub_converter *conv, const char *name)
+{
+  char *f;
+  if(!name || !evpubp_sink_known(conv->world, name))
+    return EVPUB_E_USAGE;
+  f = strdup(name);
+  if(!f)
+    return EVPUB_E_NOMEM;
+  free(conv->format);
+  conv->format = f;
+  return EVPUB_OK;
+}
+
+evpub_status
+evpub_converter_set_base(evpub_converter *conv, const char *base)
+{
+  size_t n;
+  char *b;
+  if(!base || !evpubp_iri_absolute(base, strlen(base)))
+    return EVPUB_E_USAGE;
+  n = strlen(base);
+  b = malloc(n + 2);
+  if(!b)
+    return EVPUB_E_NOMEM;
+  memcpy(b, base, n + 1);
+  if(base[n - 1] != '/' && base[n - 1] != '#') {
+    b[n] = '/';
+    b[n + 1] = '\0';
+  }
+  free(conv->base);
+  conv->base = b;
+  return EVPUB_OK;
+}
+
+void
+evpub_converter_set_max_errors(evpub_converter *conv,
+                               unsigned long max_errors)
+{
+  conv->max_errors = max_errors;
+}
+
+static const char *
+reader_for(const input *in)
+{
+  const char *dot;
+  if(in->from)
+    return in->from;
+  dot = strrchr(in->path, '.');
+  if(dot && strchr(dot, '/'))
+    dot = NULL;
+  if(dot && (!strcmp(dot, ".csv") || !strcmp(dot, ".CSV")))
+    return "csv";
+  if(dot && (!strcmp(dot, ".ics") || !strcmp(dot, ".ICS")))
+    return "ics";
+  if(dot && (!strcmp(dot, ".json") || !strcmp(dot, ".JSON")))
+    return "json";
+  return "yaml";
+}
+
+evpub_status
+evpub_converter_add_input(evpub_converter *conv, const char *path,
+                          const char *from)
+{
+  input *ni;
+  if(!path)
+    return EVPUB_E_USAGE;
+  if(from && strcmp(from, "yaml") && strcmp(from, "json"))
+    return EVPUB_E_USAGE;
+  ni = realloc(conv->inputs, (conv->ninputs + 1) * sizeof(*ni));
+  if(!ni)
+    return EVPUB_E_NOMEM;
+  conv->inputs = ni;
+  ni[conv->ninputs].path = strdup(path);
+  ni[conv->ninputs].from = from ? strdup(from) : NULL;
+  if(!ni[conv->ninputs].path || (from && !ni[conv->ninputs].from)) {
+    free(ni[conv->ninputs].path);
+    free(ni[conv->ninputs].from);
+    return EVPUB_E_NOMEM;
+  }
+  conv->ninputs++;
+  return EVPUB_OK;
+}
+
+/* Standard input is read twice, so the first pass copies it aside. */
+static FILE *
+open_input(evpub_converter *conv, const input *in, int pass)
+{
+  if(strcmp(in->path, "-"))
+    return fopen(in->path, "rb");
+  if(pass == 1 && !conv->stdin_copy) {
+    char buf[65536];
+    size_t n;
+    conv->stdin_copy = tmpfile();
+    if(!conv->stdin_copy)
+      return NULL;
+    while((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+      if(fwrite(buf, 1, n, conv->stdin_copy) != n)
+        return NULL;
+    if(ferror(stdin))
+      return NULL;
+  }
+  if(!conv->stdin_copy)
+    return NULL;
+  rewind(conv->stdin_copy);
+  return conv->stdin_copy;
+}
+
+static evpub_status
+run_pass(evpub_converter *conv, evpubp_mapper *m, int pass)
+{
+  size_t i;
+  unsigned long docno = 0;
+  evpubp_arena arena;
+  evpub_status st = EVPUB_OK;
+  evpubp_arena_init(&arena);
+  for(i = 0; i < conv->ninputs; i++) {
+    const input *in = &conv->inputs[i];
+    const char *name = strcmp(in->path, "-") ? in->path : "<stdin>";
+    const char *rd = reader_for(in);
+    FILE *fp;
+    int rc;
+    if(strcmp(rd, "yaml") && strcmp(rd, "json")) {
+      if(pass == 1)
+        evpubp_log(conv->world, EVPUB_LOG_ERROR, name, 0, 0,
+                   "no reader for '%s' input in this version "
+                   "(use .yaml, .yml or .json)", rd);
+      st = EVPUB_E_USAGE;
+      continue;
+    }
+    fp = open_input(conv, in, pass);
+    if(!fp) {
+      evpubp_log(conv->world, EVPUB_LOG_ERROR, name, 0, 0,
+                 "cannot read: %s", strerror(errno));
+      st = EVPUB_E_IO;
+      continue;
+    }
+    evpubp_mapper_set_file(m, name);
+    rc = evpubp_yaml_read(fp, &arena, &evpubp_mapper_callbacks, m, &docno);
+    if(fp != conv->stdin_copy)
+      fclose(fp);
+    if(rc > 0 && pass == 2) {
+      st = EVPUB_E_IO;
+      break;
+    }
+    if(rc < 0 && pass == 2) {
+      st = EVPUB_E_INTERNAL;
+      break;
+    }
+  }
+  evpubp_arena_free(&arena);
+  return st;
+}
+
+evpub_status
+evpub_converter_run(evpub_converter *conv, FILE *out)
+{
+  evpubp_mapper *m;
+  evpubp_sink *sink = NULL;
+  evpub_status st;
+  int rc;
+
+  conv->triples = 0;
+  conv->events = 0;
+  m = evpubp_new_mapper(conv->world, conv->base, conv->max_errors);
+  if(!m)
+    return EVPUB_E_NOMEM;
+  evpubp_mapper_start_pass(m, 1, NULL);
+  st = run_pass(conv, m, 1);
+  if(st == EVPUB_OK && evpubp_mapper_errors(m))
+    st = EVPUB_E_DATA;
+  if(st == EVPUB_OK) {
+    rc = evpubp_mapper_finish(m);
+    if(rc < 0)
+      st = EVPUB_E_NOMEM;
+    else if(rc > 0)
+      st = EVPUB_E_DATA;
+  } else if(st == EVPUB_E_USAGE || evpubp_mapper_errors(m)) {
+    if(evpubp_mapper_errors(m))
+      st = EVPUB_E_DATA;
+  }
+  if(st != EVPUB_OK)
+    goto done;
+  if(evpubp_mapper_warn_base(m))
+    evpubp_log(conv->world, EVPUB_LOG_WARNING, NULL, 0, 0,
+               "no base IRI given; using %s, so the IRIs are not your own "
+               "(set 'base:' in the input or use --base)",
+               EVPUBP_DEFAULT_BASE);
+  sink = evpubp_new_sink(conv->world, conv->format, out);
+  if(!sink || sink->factory->start(sink)) {
+    st = sink ? EVPUB_E_INTERNAL : EVPUB_E_NOMEM;
+    goto done;
+  }
+  evpubp_mapper_start_pass(m, 2, sink);
+  st = run_pass(conv, m, 2);
+  if(st == EVPUB_OK && sink->factory->finish(sink))
+    st = EVPUB_E_IO;
+  if(st == EVPUB_OK && (fflush(out) || ferror(out))) {
+    evpubp_log(conv->world, EVPUB_LOG_ERROR, NULL, 0, 0,
+               "cannot write the output: %s", strerror(errno));
+    st = EVPUB_E_IO;
+  }
+  conv->triples = evpubp_mapper_triples(m);
+  conv->events = evpubp_mapper_events(m);
+done:
+  evpubp_free_sink(sink);
+  evpubp_free_mapper(m);
+  return st;
+}
+
+evpub_status
+evpub_converter_run_to_file(evpub_converter *conv, const char *path)
+{
+  size_t n = strlen(path);
+  char *tmp = malloc(n + 16);
+  int fd;
+  FILE *fp;
+  evpub_status st;
+  if(!tmp)
+    return EVPUB_E_NOMEM;
+  snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
+  fd = mkstemp(tmp);
+  if(fd < 0) {
+    evpubp_log(conv->world, EVPUB_LOG_ERROR, path, 0, 0,
+               "cannot create a temporary file: %s", strerror(errno));
+    free(tmp);
+    return EVPUB_E_IO;
+  }
+  {
+    /* mkstemp makes the file 0600; give it the usual permissions */
+    mode_t um = umask(0);
+    umask(um);
+    if(fchmod(fd, 0666 & ~um))
+      (void)0;
+  }
+  fp = fdopen(fd, "wb");
+  if(!fp) {
+    close(fd);
+    unlink(tmp);
+    free(tmp);
+    return EVPUB_E_IO;
+  }
+  st = evpub_converter_run(conv, fp);
+  if(st == EVPUB_OK && (fflush(fp) || fsync(fileno(fp)))) {
+    evpubp_log(conv->world, EVPUB_LOG_ERROR, path, 0, 0,
+               "cannot write: %s", strerror(errno));
+    st = EVPUB_E_IO;
+  }
+  if(fclose(fp) && st == EVPUB_OK) {
+    evpubp_log(conv->world, EVPUB_LOG_ERROR, path, 0, 0,
+               "cannot write: %s", strerror(errno));
+    st = EVPUB_E_IO;
+  }
+  if(st == EVPUB_OK && rename(tmp, path)) {
+    evpubp_log(conv->world, EVPUB_LOG_ERROR, path, 0, 0,
+               "cannot rename the output into place: %s", strerror(errno));
+    st = EVPUB_E_IO;
+  }
+  if(st != EVPUB_OK)
+    unlink(tmp);
+  free(tmp);
+  return st;
+}
+
+unsigned long
+evpub_converter_triples(const evpub_converter *conv)
+{
+  return conv->triples;
+}
+
+unsigned long
+evpub_converter_events(const evpub_converter *conv)
+{
+  return conv->events;
+}

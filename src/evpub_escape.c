@@ -1,0 +1,104 @@
+/* evpub_escape.c - escaping of strings and IRIs, one function per syntax
+ *
+ * Every string that enters Turtle or N-Triples output passes through
+ * here.  Input is UTF-8 (readers check it); bytes that do not form valid
+ * UTF-8 are written as U+FFFD so the output is always valid.
+ */
+#include <unistr.h>
+
+#include "evpub_private.h"
+
+static const char hexdig[] = "0123456789ABCDEF";
+
+static int
+add_u4(evpubp_buf *out, unsigned int cp)
+{
+  char e[6];
+  e[0] = '\\';
+  e[1] = 'u';
+  e[2] = hexdig[(cp >> 12) & 15];
+  e[3] = hexdig[(cp >> 8) & 15];
+  e[4] = hexdig[(cp >> 4) & 15];
+  e[5] = hexdig[cp & 15];
+  return evpubp_buf_add(out, e, 6);
+}
+
+int
+evpubp_escape_nt_string(evpubp_buf *out, const char *s, size_t n)
+{
+  size_t i = 0, run = 0;
+  if(evpubp_buf_reserve(out, n + 2))
+    return -1;
+  while(i < n) {
+    unsigned char c = (unsigned char)s[i];
+    const char *esc = NULL;
+    if(c >= 0x20 && c != '"' && c != '\\' && c < 0x7f) {
+      i++;
+      run++;
+      continue;
+    }
+    if(c >= 0x80) {
+      ucs4_t uc;
+      int len = u8_mbtouc_unsafe(&uc, (const uint8_t *)s + i, n - i);
+      int bad = u8_mbtouc(&uc, (const uint8_t *)s + i, n - i) < 0 ||
+        uc == 0xfffd;
+      (void)len;
+      if(!bad || (uc == 0xfffd && len == 3 &&
+                  (unsigned char)s[i + 1] == 0xbf &&
+                  (unsigned char)s[i + 2] == 0xbd)) {
+        if(uc != 0x2028 && uc != 0x2029) {
+          i += (size_t)len;
+          run += (size_t)len;
+          continue;
+        }
+      }
+      if(evpubp_buf_add(out, s + i - run, run))
+        return -1;
+      run = 0;
+      if(bad) {
+        if(evpubp_buf_add(out, "\xEF\xBF\xBD", 3))
+          return -1;
+        i += 1;
+      } else {
+        if(add_u4(out, uc))
+          return -1;
+        i += (size_t)len;
+      }
+      continue;
+    }
+    if(evpubp_buf_add(out, s + i - run, run))
+      return -1;
+    run = 0;
+    switch(c) {
+    case '"': esc = "\\\""; break;
+    case '\\': esc = "\\\\"; break;
+    case '\n': esc = "\\n"; break;
+    case '\r': esc = "\\r"; break;
+    case '\t': esc = "\\t"; break;
+    case '\b': esc = "\\b"; break;
+    case '\f': esc = "\\f"; break;
+    default: break;
+    }
+    if(esc ? evpubp_buf_add(out, esc, 2) : add_u4(out, c))
+      return -1;
+    i++;
+  }
+  return evpubp_buf_add(out, s + i - run, run);
+}
+
+int
+evpubp_escape_iri(evpubp_buf *out, const char *s, size_t n)
+{
+  size_t i;
+  for(i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if(c <= 0x20 || c == '<' || c == '>' || c == '"' || c == '{' ||
+       c == '}' || c == '|' || c == '^' || c == '`' || c == '\\') {
+      if(add_u4(out, c))
+        return -1;
+    } else if(evpubp_buf_addc(out, (char)c)) {
+      return -1;
+    }
+  }
+  return 0;
+}

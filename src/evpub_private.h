@@ -1,0 +1,244 @@
+/* evpub_private.h - internals shared by the library's modules
+ *
+ * Cross-file internal names start with evpubp_ so that the export filter
+ * (-export-symbols-regex '^evpub_') never exports them.
+ */
+#ifndef EVPUB_PRIVATE_H
+#define EVPUB_PRIVATE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <raptor2.h>
+
+#include "evpub.h"
+#include "evpub_vocab.h"
+
+#define EVPUBP_SCHEMA_NS "http://schema.org/"
+#define EVPUBP_XSD_NS "http://www.w3.org/2001/XMLSchema#"
+#define EVPUBP_RDF_TYPE "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+#define EVPUBP_DEFAULT_BASE "https://evpub.invalid/"
+
+/* ---- growable byte buffer ------------------------------------------ */
+typedef struct {
+  char *data;   /* always NUL-terminated when len > 0 or after init */
+  size_t len;
+  size_t cap;
+  int failed;   /* set once an allocation failed; further appends no-op */
+} evpubp_buf;
+
+void evpubp_buf_init(evpubp_buf *b);
+void evpubp_buf_free(evpubp_buf *b);
+void evpubp_buf_reset(evpubp_buf *b);
+int evpubp_buf_reserve(evpubp_buf *b, size_t extra);
+int evpubp_buf_add(evpubp_buf *b, const char *s, size_t n);
+int evpubp_buf_adds(evpubp_buf *b, const char *s);
+int evpubp_buf_addc(evpubp_buf *b, char c);
+int evpubp_buf_printf(evpubp_buf *b, const char *fmt, ...)
+#ifdef __GNUC__
+  __attribute__((format(printf, 2, 3)))
+#endif
+  ;
+
+/* ---- arena: many small allocations freed at once ------------------- */
+typedef struct evpubp_arena_block evpubp_arena_block;
+typedef struct {
+  evpubp_arena_block *head;
+  size_t used;       /* bytes used in head */
+  size_t total;      /* bytes handed out, for statistics */
+} evpubp_arena;
+
+void evpubp_arena_init(evpubp_arena *a);
+void *evpubp_arena_alloc(evpubp_arena *a, size_t n);
+char *evpubp_arena_strndup(evpubp_arena *a, const char *s, size_t n);
+/* Keep the first block, drop the rest: ready for the next item. */
+void evpubp_arena_reset(evpubp_arena *a);
+void evpubp_arena_free(evpubp_arena *a);
+
+/* ---- string hash map (keys copied, values borrowed) ---------------- */
+typedef struct evpubp_map_entry {
+  char *key;
+  size_t klen;
+  uint64_t hash;
+  void *value;
+} evpubp_map_entry;
+
+typedef struct {
+  evpubp_map_entry *slots;
+  size_t cap;    /* power of two */
+  size_t count;
+} evpubp_map;
+
+uint64_t evpubp_hash(const char *s, size_t n);
+void evpubp_map_init(evpubp_map *m);
+void evpubp_map_free(evpubp_map *m);
+/* Returns the slot of key, NULL if absent. */
+evpubp_map_entry *evpubp_map_find(const evpubp_map *m, const char *key,
+                                  size_t klen);
+/* Returns the slot (new or existing; new ones have value NULL), or NULL
+ * when out of memory. */
+evpubp_map_entry *evpubp_map_put(evpubp_map *m, const char *key,
+                                 size_t klen);
+
+/* ---- world ---------------------------------------------------------- */
+struct evpub_world_s {
+  raptor_world *raptor;
+  evpub_log_handler log;
+  void *log_user;
+};
+
+void evpubp_log(evpub_world *w, evpub_log_level level, const char *file,
+                unsigned long line, unsigned long col, const char *fmt, ...)
+#ifdef __GNUC__
+  __attribute__((format(printf, 6, 7)))
+#endif
+  ;
+
+/* ---- description tree ----------------------------------------------- */
+typedef enum {
+  EVPUBP_N_NULL = 0,
+  EVPUBP_N_SCALAR,
+  EVPUBP_N_MAP,
+  EVPUBP_N_SEQ
+} evpubp_node_kind;
+
+typedef struct evpubp_node evpubp_node;
+struct evpubp_node {
+  evpubp_node_kind kind;
+  unsigned char plain;     /* scalar written without quotes */
+  unsigned long line, col; /* 1-based position of the node's start */
+  const char *str;         /* scalar text (NUL-terminated, may hold NUL) */
+  size_t len;
+  /* SEQ: items[0..n); MAP: items[2i] key scalar, items[2i+1] value */
+  evpubp_node **items;
+  size_t n;
+};
+
+/* Collections of a document (and the default "where" of an item). */
+typedef enum {
+  EVPUBP_C_EVENTS = 0,
+  EVPUBP_C_ORGANIZATIONS,
+  EVPUBP_C_PEOPLE,
+  EVPUBP_C_PLACES,
+  EVPUBP_C_WORKS,
+  EVPUBP_C_COUNT,
+  EVPUBP_C_NONE = EVPUBP_C_COUNT
+} evpubp_collection;
+
+extern const char *const evpubp_collection_names[EVPUBP_C_COUNT];
+
+/* What a reader hands to the mapper. */
+typedef struct {
+  /* A new document starts (docno counts from 0 over the whole run). */
+  int (*doc_begin)(void *user, unsigned long docno);
+  /* A header key of the current document: base, lang or prefixes. */
+  int (*header)(void *user, const evpubp_node *key, const evpubp_node *v);
+  /* One item of a collection.  The node lives until the call returns. */
+  int (*item)(void *user, evpubp_collection c, const evpubp_node *node);
+  /* An error found by the reader itself (syntax, top-level shape). */
+  void (*error)(void *user, unsigned long line, unsigned long col,
+                const char *text);
+} evpubp_reader_cb;
+
+/* Read a YAML or JSON stream item by item.  Returns 0, or -1 when the
+ * stream stopped on a syntax error (reported through cb->error), or a
+ * nonzero value returned by a callback. */
+int evpubp_yaml_read(FILE *fp, evpubp_arena *arena,
+                     const evpubp_reader_cb *cb, void *user,
+                     unsigned long *docno);
+
+/* ---- vocabulary lookups (evpub_vocab.c) ------------------------------ */
+int evpubp_vocab_type(const char *name);        /* -1 if unknown */
+int evpubp_vocab_prop(const char *name);        /* -1 if unknown */
+int evpubp_vocab_member(const char *name, int enum_type);
+int evpubp_vocab_is_subtype(int type, int super);
+/* Is property p allowed on type t (t or a supertype in p's domains)? */
+int evpubp_vocab_prop_allowed(int p, int t);
+/* Suggest the allowed property closest to name for type t, or NULL. */
+const char *evpubp_vocab_suggest(const char *name, int t);
+/* Case-insensitive enumeration member lookup of a shorthand. */
+int evpubp_vocab_member_ci(const char *name, size_t len, int enum_type);
+
+/* ---- text helpers (evpub_text.c) --------------------------------------- */
+/* Append the slug of s (spec section 3) to out. */
+int evpubp_slug(evpubp_buf *out, const char *s, size_t n);
+/* Append s with case folded and white space runs collapsed and trimmed. */
+int evpubp_fold(evpubp_buf *out, const char *s, size_t n);
+/* Append s percent-encoding what may not stand in an IRI path segment. */
+int evpubp_iri_segment(evpubp_buf *out, const char *s, size_t n);
+/* 1 if s is valid UTF-8 */
+int evpubp_utf8_valid(const char *s, size_t n);
+/* 1 if s is an absolute IRI we accept (scheme ':' ..., no space,
+ * no control characters, none of <>"{}|\^`). */
+int evpubp_iri_absolute(const char *s, size_t n);
+/* 1 if s looks like a BCP 47 language tag */
+int evpubp_lang_tag(const char *s, size_t n);
+/* Levenshtein distance, ASCII case-insensitive */
+size_t evpubp_edit_distance(const char *a, const char *b);
+
+/* ---- values (evpub_values.c): 1 if valid ------------------------------ */
+int evpubp_is_date(const char *s, size_t n);
+int evpubp_is_datetime(const char *s, size_t n);
+int evpubp_is_time(const char *s, size_t n);
+int evpubp_is_duration(const char *s, size_t n);
+/* Returns 1 integer, 2 decimal, 3 double, 0 not a number */
+int evpubp_number_kind(const char *s, size_t n);
+
+/* ---- escaping (evpub_escape.c): one function per syntax -------------- */
+/* Body of a Turtle / N-Triples STRING_LITERAL_QUOTE, without the quotes.
+ * Escapes " \ and every control character and U+2028/U+2029; keeps other
+ * UTF-8 as it is.  The two syntaxes share this escaping. */
+int evpubp_escape_nt_string(evpubp_buf *out, const char *s, size_t n);
+/* Body of an IRIREF, without the angle brackets: characters not allowed
+ * in an IRIREF become \uXXXX. */
+int evpubp_escape_iri(evpubp_buf *out, const char *s, size_t n);
+
+/* ---- statements and sinks ---------------------------------------------- */
+typedef enum {
+  EVPUBP_O_IRI = 0,
+  EVPUBP_O_LITERAL
+} evpubp_obj_kind;
+
+typedef struct {
+  const char *s;          /* subject IRI */
+  const char *p;          /* predicate IRI */
+  evpubp_obj_kind okind;
+  const char *o;          /* object IRI or literal text */
+  size_t olen;
+  const char *lang;       /* literal language or NULL */
+  const char *dt;         /* literal datatype IRI or NULL */
+} evpubp_stmt;
+
+typedef struct evpubp_sink evpubp_sink;
+typedef struct {
+  const char *name;
+  const char *mime;
+  /* All writes go to sink->out. */
+  int (*start)(evpubp_sink *sink);
+  /* A batch of statements; statements about one subject are kept
+   * together by the sink when the syntax groups them. */
+  int (*batch)(evpubp_sink *sink, const evpubp_stmt *st, size_t n);
+  int (*finish)(evpubp_sink *sink);
+  void (*free)(evpubp_sink *sink);
+} evpubp_sink_factory;
+
+struct evpubp_sink {
+  const evpubp_sink_factory *factory;
+  evpub_world *world;
+  FILE *out;
+  evpubp_buf buf;     /* scratch output buffer */
+  void *priv;
+  const char *raptor_name;
+};
+
+evpubp_sink *evpubp_new_sink(evpub_world *w, const char *format, FILE *out);
+void evpubp_free_sink(evpubp_sink *sink);
+int evpubp_sink_known(evpub_world *w, const char *format);
+
+extern const evpubp_sink_factory evpubp_sink_ntriples;
+extern const evpubp_sink_factory evpubp_sink_turtle;
+extern const evpubp_sink_factory evpubp_sink_raptor;
+
+#endif /* EVPUB_PRIVATE_H */

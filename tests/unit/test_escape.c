@@ -1,0 +1,61 @@
+/* Unit tests of the Turtle / N-Triples escaping (evpub_escape.c). */
+#include <stdlib.h>
+
+#include "evpub_private.h"
+#include "unit.h"
+
+static char *
+esc(const char *s, size_t n)
+{
+  evpubp_buf b;
+  evpubp_buf_init(&b);
+  evpubp_buf_adds(&b, "");
+  evpubp_escape_nt_string(&b, s, n);
+  return b.data;
+}
+
+static char *
+esc_iri(const char *s)
+{
+  evpubp_buf b;
+  evpubp_buf_init(&b);
+  evpubp_buf_adds(&b, "");
+  evpubp_escape_iri(&b, s, strlen(s));
+  return b.data;
+}
+
+#define ESC(in, want) do { char *r = esc(in, sizeof(in) - 1); \
+    CHECK_STR(r, want); free(r); } while(0)
+
+int
+main(void)
+{
+  char *r;
+  ESC("plain", "plain");
+  ESC("", "");
+  ESC("say \"hi\"", "say \\\"hi\\\"");
+  ESC("back\\slash", "back\\\\slash");
+  ESC("a\\nb", "a\\\\nb");                 /* backslash + n stays two chars */
+  ESC("\"\"\"", "\\\"\\\"\\\"");
+  ESC("l1\nl2\r\n", "l1\\nl2\\r\\n");
+  ESC("t\tb\bf\f", "t\\tb\\bf\\f");
+  ESC("\x01\x1f\x7f", "\\u0001\\u001F\\u007F");
+  ESC("nul\0x", "nul\\u0000x");
+  ESC("ls\xE2\x80\xA8ps\xE2\x80\xA9", "ls\\u2028ps\\u2029");
+  ESC("caf\xC3\xA9 \xE5\x9F\x8E \xF0\x9F\x98\x80",
+      "caf\xC3\xA9 \xE5\x9F\x8E \xF0\x9F\x98\x80");
+  ESC("\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D", "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D");
+  ESC("bad\xFFutf8", "bad\xEF\xBF\xBDutf8");
+  ESC("cut\xE5\x9F", "cut\xEF\xBF\xBD\xEF\xBF\xBD");
+  ESC("\xEF\xBF\xBD", "\xEF\xBF\xBD");
+  ESC("<> { } ^ ` |", "<> { } ^ ` |");
+
+  r = esc_iri("http://a.example/x y<z>\"{}|^`\\");
+  CHECK_STR(r, "http://a.example/x\\u0020y\\u003Cz\\u003E\\u0022\\u007B"
+            "\\u007D\\u007C\\u005E\\u0060\\u005C");
+  free(r);
+  r = esc_iri("http://a.example/\xE5\x9F\x8E");
+  CHECK_STR(r, "http://a.example/\xE5\x9F\x8E");
+  free(r);
+  return UNIT_DONE();
+}
