@@ -229,6 +229,10 @@ evpub_converter_run(evpub_converter *conv, FILE *out)
   st = run_pass(conv, m, 1);
   if(st == EVPUB_OK && evpubp_mapper_errors(m))
     st = EVPUB_E_DATA;
+  if(st == EVPUB_OK && evpubp_mapper_needs_recheck(m)) {
+    evpubp_mapper_start_pass(m, EVPUBP_PASS_RECHECK, NULL);
+    st = run_pass(conv, m, EVPUBP_PASS_RECHECK);
+  }
   if(st == EVPUB_OK) {
     rc = evpubp_mapper_finish(m);
     if(rc < 0)

@@ -86,19 +86,31 @@ evpubp_escape_nt_string(evpubp_buf *out, const char *s, size_t n)
   return evpubp_buf_add(out, s + i - run, run);
 }
 
+/* 1 for the bytes an IRIREF may not hold as they are */
+static const unsigned char iri_bad[256] = {
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+  1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* space " */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0,   /* < > */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0,   /* \\ ^ */
+  1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* ` */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0    /* { | } */
+};
+
 int
 evpubp_escape_iri(evpubp_buf *out, const char *s, size_t n)
 {
-  size_t i;
+  size_t i, run = 0;
   for(i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if(c <= 0x20 || c == '<' || c == '>' || c == '"' || c == '{' ||
-       c == '}' || c == '|' || c == '^' || c == '`' || c == '\\') {
-      if(add_u4(out, c))
+    if(iri_bad[c]) {
+      if(evpubp_buf_add(out, s + i - run, run) || add_u4(out, c))
         return -1;
-    } else if(evpubp_buf_addc(out, (char)c)) {
-      return -1;
+      run = 0;
+    } else {
+      run++;
     }
   }
-  return 0;
+  return evpubp_buf_add(out, s + n - run, run);
 }

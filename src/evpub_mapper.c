@@ -115,6 +115,21 @@ struct evpubp_mapper {
   size_t nentities, capentities;
 
   propinfo *props;             /* per vocab property, filled lazily */
+  char **prop_iris;            /* per property / type / member: the IRI */
+  char **type_iris;
+  char **member_iris;
+  evpubp_map enum_cache;       /* enum ":" value -> member index + 1 */
+
+  /* Events are not kept in memory one by one (a run may hold millions):
+   * their IRIs and keys go into Bloom filters, and an event is recorded
+   * in full only when something may refer to it or clash with it. */
+  uint64_t *bloom_iri;         /* event IRIs */
+  uint64_t *bloom_keys;        /* folded ids, names, alternate names */
+  evpubp_map event_refs;       /* folded keys some reference may mean */
+  evpubp_map suspects;         /* hashes of event IRIs seen twice (maybe) */
+  int need_recheck;            /* a reference may mean an earlier event */
+  int late_base;               /* a `base:` came after items */
+  int doc_has_items;
 
   /* pass 2 */
   evpubp_sink *sink;
@@ -443,6 +458,57 @@ intern_file(evpubp_mapper *m, const char *name)
   return e->key;
 }
 
+/* ---- Bloom filters for events ----------------------------------------- */
+#define BLOOM_BITS ((uint64_t)1 << 26)   /* 8 MiB each */
+#define BLOOM_K 7
+
+static uint64_t
+mix64(uint64_t x)
+{
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+/* Test and set; returns 1 if all bits were already set. */
+static int
+bloom_add(uint64_t **bits, uint64_t h)
+{
+  uint64_t h1 = mix64(h), h2 = mix64(h ^ 0x9e3779b97f4a7c15ULL) | 1;
+  int i, present = 1;
+  if(!*bits) {
+    *bits = calloc(BLOOM_BITS / 64, sizeof(uint64_t));
+    if(!*bits)
+      return -1;
+  }
+  for(i = 0; i < BLOOM_K; i++) {
+    uint64_t b = (h1 + (uint64_t)i * h2) & (BLOOM_BITS - 1);
+    if(!((*bits)[b >> 6] & ((uint64_t)1 << (b & 63)))) {
+      present = 0;
+      (*bits)[b >> 6] |= (uint64_t)1 << (b & 63);
+    }
+  }
+  return present;
+}
+
+static int
+bloom_has(const uint64_t *bits, uint64_t h)
+{
+  uint64_t h1 = mix64(h), h2 = mix64(h ^ 0x9e3779b97f4a7c15ULL) | 1;
+  int i;
+  if(!bits)
+    return 0;
+  for(i = 0; i < BLOOM_K; i++) {
+    uint64_t b = (h1 + (uint64_t)i * h2) & (BLOOM_BITS - 1);
+    if(!(bits[b >> 6] & ((uint64_t)1 << (b & 63))))
+      return 0;
+  }
+  return 1;
+}
+
 /* ---- statements (pass 2) -------------------------------------------- */
 static const char *
 out_str(evpubp_mapper *m, const char *s, size_t n)
@@ -476,15 +542,38 @@ emit(evpubp_mapper *m, const char *s, const char *p, evpubp_obj_kind k,
   return 0;
 }
 
-/* The IRI of a schema.org term (static strings, made once). */
 static const char *
-schema_iri(evpubp_mapper *m, const char *local)
+cached_iri(char **slot, const char *local)
 {
-  evpubp_buf *b = &m->tmp;
-  evpubp_buf_reset(b);
-  evpubp_buf_adds(b, EVPUBP_SCHEMA_NS);
-  evpubp_buf_adds(b, local);
-  return out_str(m, b->data, b->len);
+  if(!*slot) {
+    size_t n = strlen(local);
+    char *p = malloc(sizeof(EVPUBP_SCHEMA_NS) + n);
+    if(!p)
+      return NULL;
+    memcpy(p, EVPUBP_SCHEMA_NS, sizeof(EVPUBP_SCHEMA_NS) - 1);
+    memcpy(p + sizeof(EVPUBP_SCHEMA_NS) - 1, local, n + 1);
+    *slot = p;
+  }
+  return *slot;
+}
+
+/* The IRI of a property, type or enumeration member, made once. */
+static const char *
+prop_iri(evpubp_mapper *m, int p)
+{
+  return cached_iri(&m->prop_iris[p], evpubp_vocab_props[p].name);
+}
+
+static const char *
+type_iri(evpubp_mapper *m, int t)
+{
+  return cached_iri(&m->type_iris[t], evpubp_vocab_types[t].name);
+}
+
+static const char *
+member_iri(evpubp_mapper *m, int i)
+{
+  return cached_iri(&m->member_iris[i], evpubp_vocab_members[i].name);
 }
 
 static int
@@ -493,7 +582,9 @@ emit_type(evpubp_mapper *m, const char *s, int type)
   const char *o;
   if(m->pass != 2)
     return 0;
-  o = schema_iri(m, evpubp_vocab_types[type].name);
+  o = type_iri(m, type);
+  if(!o)
+    return -1;
   return emit(m, s, EVPUBP_RDF_TYPE, EVPUBP_O_IRI, o, strlen(o), NULL, NULL);
 }
 
@@ -538,8 +629,16 @@ dependent_iri(evpubp_mapper *m, const char *parent, const char *key,
   evpubp_buf_adds(b, parent);
   evpubp_buf_addc(b, strchr(parent, '#') ? '/' : '#');
   evpubp_iri_segment(b, key, strlen(key));
-  if(pos)
-    evpubp_buf_printf(b, "-%lu", (unsigned long)pos);
+  if(pos) {
+    char num[24];
+    size_t k = sizeof(num);
+    do {
+      num[--k] = (char)('0' + pos % 10);
+      pos /= 10;
+    } while(pos);
+    evpubp_buf_addc(b, '-');
+    evpubp_buf_add(b, num + k, sizeof(num) - k);
+  }
   return out_str(m, b->data, b->len);
 }
 
@@ -677,10 +776,21 @@ map_scalar(evpubp_mapper *m, const char *s, int p, const char *piri,
   if(pi->is_code)
     return emit_literal(m, s, piri, v, NULL, NULL);
   if(pi->enum_type >= 0) {
-    int mem = enum_member(v, pi->enum_type);
+    int mem;
+    evpubp_map_entry *ce;
+    evpubp_buf_reset(&m->tmp);
+    evpubp_buf_add(&m->tmp, (const char *)&pi->enum_type,
+                   sizeof(pi->enum_type));
+    evpubp_buf_add(&m->tmp, v->str, v->len);
+    ce = evpubp_map_put(&m->enum_cache, m->tmp.data, m->tmp.len);
+    if(!ce)
+      return -1;
+    if(!ce->value)
+      ce->value = (void *)(intptr_t)(enum_member(v, pi->enum_type) + 2);
+    mem = (int)(intptr_t)ce->value - 2;
     if(mem >= 0) {
       const char *o = m->pass == 2 ?
-        schema_iri(m, evpubp_vocab_members[mem].name) : NULL;
+        member_iri(m, mem) : NULL;
       return emit_iri(m, s, piri, o);
     }
     if(!pi->has_text && !(pi->has_url && is_external_iri(v))) {
@@ -760,7 +870,7 @@ map_scalar(evpubp_mapper *m, const char *s, int p, const char *piri,
         const char *d = dependent_iri(m, s, pname, 0);
         emit_iri(m, s, piri, d);
         emit_type(m, d, m->t_virtual);
-        emit_iri(m, d, schema_iri(m, "url"), out_str(m, v->str, v->len));
+        emit_iri(m, d, prop_iri(m, m->p_url), out_str(m, v->str, v->len));
       }
       return 0;
     }
@@ -983,7 +1093,7 @@ map_properties(evpubp_mapper *m, const evpubp_node *node, nodectx *nc,
       continue;
     }
     if(m->pass == 2)
-      piri = schema_iri(m, evpubp_vocab_props[p].name);
+      piri = prop_iri(m, p);
     if(val->kind == EVPUBP_N_SEQ) {
       size_t j;
       for(j = 0; j < val->n; j++)
@@ -1066,6 +1176,113 @@ add_decl(evpubp_mapper *m, const evpubp_node *node, int coll, int type,
   return 0;
 }
 
+static int
+range_has_event(evpubp_mapper *m, int prop)
+{
+  const evpubp_vprop *vp;
+  unsigned i;
+  if(prop < 0)
+    return 0;
+  vp = &evpubp_vocab_props[prop];
+  for(i = 0; i < vp->nranges; i++)
+    if(evpubp_vocab_is_subtype(vp->ranges[i], m->t_event) ||
+       evpubp_vocab_is_subtype(m->t_event, vp->ranges[i]))
+      return 1;
+  return 0;
+}
+
+/* Pass 1: a reference that may mean an event.  When an event with that
+ * key may have been read already, the inputs are read once more before
+ * the index is built (evpubp_mapper_needs_recheck()). */
+static int
+note_event_ref(evpubp_mapper *m, const char *fold, size_t flen)
+{
+  evpubp_map_entry *e = evpubp_map_put(&m->event_refs, fold, flen);
+  if(!e)
+    return -1;
+  if(!e->value) {
+    e->value = (void *)1;
+    if(bloom_has(m->bloom_keys, evpubp_hash(fold, flen)))
+      m->need_recheck = 1;
+  }
+  return 0;
+}
+
+/* Pass 1 and recheck: an event declaration.  Recorded in full only when
+ * a reference may mean it or its IRI may clash. */
+static int
+event_decl(evpubp_mapper *m, const evpubp_node *node, int type,
+           const char *id, int given, const evpubp_node *iri_node)
+{
+  const evpubp_node *names[2];
+  evpubp_buf b;
+  size_t k;
+  uint64_t h;
+  int capture = 0, rc = 0;
+
+  evpubp_buf_init(&b);
+  if(iri_node) {
+    evpubp_buf_add(&b, iri_node->str, iri_node->len);
+  } else {
+    char *iri = mint(m, m->cur_doc, EVPUBP_C_EVENTS, id);
+    if(!iri)
+      return -1;
+    evpubp_buf_adds(&b, iri);
+    free(iri);
+  }
+  h = evpubp_hash(b.data, b.len);
+  if(m->pass == 1) {
+    int present = bloom_add(&m->bloom_iri, h);
+    if(present < 0)
+      rc = -1;
+    else if(present && !evpubp_map_put(&m->suspects, (const char *)&h,
+                                       sizeof(h)))
+      rc = -1;
+  } else if(evpubp_map_find(&m->suspects, (const char *)&h, sizeof(h))) {
+    capture = 1;
+  }
+  names[0] = map_get(node, "name");
+  names[1] = map_get(node, "alternateName");
+  for(k = 0; k < 3 && !rc; k++) {
+    const evpubp_node *v = k < 2 ? names[k] : NULL;
+    size_t j, n;
+    if(k == 2) {
+      if(!given)
+        continue;
+      evpubp_buf_reset(&b);
+      evpubp_fold(&b, id, strlen(id));
+      n = 1;
+    } else if(!v) {
+      continue;
+    } else {
+      n = v->kind == EVPUBP_N_SCALAR ? 1 : v->n;
+    }
+    for(j = 0; j < n; j++) {
+      if(k < 2) {
+        const evpubp_node *x = v->kind == EVPUBP_N_SCALAR ? v :
+          v->kind == EVPUBP_N_SEQ ? v->items[j] : v->items[2 * j + 1];
+        if(x->kind != EVPUBP_N_SCALAR)
+          continue;
+        evpubp_buf_reset(&b);
+        evpubp_fold(&b, x->str, x->len);
+      }
+      if(!b.len)
+        continue;
+      if(m->pass == 1 &&
+         bloom_add(&m->bloom_keys, evpubp_hash(b.data, b.len)) < 0)
+        rc = -1;
+      if(evpubp_map_find(&m->event_refs, b.data, b.len))
+        capture = 1;
+    }
+  }
+  evpubp_buf_free(&b);
+  if(rc)
+    return rc;
+  if(capture)
+    return add_decl(m, node, EVPUBP_C_EVENTS, type, id, given, iri_node);
+  return 0;
+}
+
 static pending_ref *
 get_ref(evpubp_mapper *m, int weak, int prop, int coll, const char *fold,
         size_t flen, int create)
@@ -1074,7 +1291,9 @@ get_ref(evpubp_mapper *m, int weak, int prop, int coll, const char *fold,
   evpubp_map_entry *e;
   pending_ref *r;
   evpubp_buf_reset(b);
-  evpubp_buf_printf(b, "%c%d:%d:", weak ? 'w' : 'r', prop, coll);
+  evpubp_buf_addc(b, weak ? 'w' : 'r');
+  evpubp_buf_add(b, (const char *)&prop, sizeof(prop));
+  evpubp_buf_addc(b, (char)coll);
   evpubp_buf_add(b, fold, flen);
   if(!create) {
     e = evpubp_map_find(&m->refs, b->data, b->len);
@@ -1116,6 +1335,8 @@ string_ref(evpubp_mapper *m, const evpubp_node *v, int prop, int type,
 {
   pending_ref *r;
   evpubp_buf fb;
+  if(m->pass == EVPUBP_PASS_RECHECK)
+    return 0;
   evpubp_buf_init(&fb);
   if(evpubp_fold(&fb, v->str, v->len)) {
     evpubp_buf_free(&fb);
@@ -1126,6 +1347,11 @@ string_ref(evpubp_mapper *m, const evpubp_node *v, int prop, int type,
     err(m, v, "empty reference '%s'", Q(qb, v));
     evpubp_buf_free(&fb);
     return 0;
+  }
+  if(m->pass == 1 && range_has_event(m, prop) &&
+     note_event_ref(m, fb.data, fb.len)) {
+    evpubp_buf_free(&fb);
+    return -1;
   }
   r = get_ref(m, 0, prop, coll, fb.data, fb.len, m->pass == 1);
   evpubp_buf_free(&fb);
@@ -1154,7 +1380,7 @@ string_ref(evpubp_mapper *m, const evpubp_node *v, int prop, int type,
       const char *lang = e->implicit_lang;
       e->emitted = 1;
       emit_type(m, e->iri, e->type);
-      emit_literal_str(m, e->iri, schema_iri(m, "name"), e->implicit_name,
+      emit_literal_str(m, e->iri, prop_iri(m, m->p_name), e->implicit_name,
                        strlen(e->implicit_name), lang, NULL);
     }
   }
@@ -1315,9 +1541,14 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop,
     }
   } else if(idv || iriv || top) {
     /* strong declaration */
-    if(m->pass == 1) {
-      if(add_decl(m, node, coll, nc.type, idb.data ? idb.data : "", idv != NULL,
-                  iriv)) {
+    if(m->pass == 1 || m->pass == EVPUBP_PASS_RECHECK) {
+      const char *id = idb.data ? idb.data : "";
+      int r = 0;
+      if(coll == EVPUBP_C_EVENTS)
+        r = event_decl(m, node, nc.type, id, idv != NULL, iriv);
+      else if(m->pass == 1)
+        r = add_decl(m, node, coll, nc.type, id, idv != NULL, iriv);
+      if(r) {
         evpubp_buf_free(&idb);
         return -1;
       }
@@ -1348,6 +1579,17 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop,
     }
     evpubp_buf_init(&fb);
     evpubp_fold(&fb, ns->str, ns->len);
+    if(m->pass == EVPUBP_PASS_RECHECK) {
+      evpubp_buf_free(&fb);
+      evpubp_buf_free(&idb);
+      return map_properties(m, node, &nc, 0);
+    }
+    if(m->pass == 1 && (coll == EVPUBP_C_EVENTS || range_has_event(m, prop)) &&
+       note_event_ref(m, fb.data ? fb.data : "", fb.len)) {
+      evpubp_buf_free(&fb);
+      evpubp_buf_free(&idb);
+      return -1;
+    }
     r = get_ref(m, 1, prop, coll, fb.data ? fb.data : "", fb.len,
                 m->pass == 1);
     if(m->pass == 1) {
@@ -1410,7 +1652,7 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop,
 
   /* the relation from the parent, with its role when asked for */
   if(parent && prop >= 0 && m->pass == 2) {
-    const char *piri = schema_iri(m, pname);
+    const char *piri = prop_iri(m, prop);
     if(emit_iri(m, parent, piri, subject))
       return -1;
   }
@@ -1427,13 +1669,13 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop,
     }
     if(m->pass == 2) {
       role = dependent_iri(m, parent, pname, pos);
-      piri = schema_iri(m, pname);
+      piri = prop_iri(m, prop);
       emit_iri(m, parent, piri, role);
       emit_type(m, role, role_type(m, pname, nc.type));
       for(j = 0; j < n; j++) {
         const evpubp_node *x = rolev->kind == EVPUBP_N_SEQ ?
           rolev->items[j] : rolev;
-        emit_literal(m, role, schema_iri(m, "roleName"), x, NULL, NULL);
+        emit_literal(m, role, prop_iri(m, m->p_rolename), x, NULL, NULL);
       }
       emit_iri(m, role, piri, subject);
     }
@@ -1448,6 +1690,7 @@ cb_doc_begin(void *user, unsigned long docno)
 {
   evpubp_mapper *m = user;
   m->cur_doc = docno;
+  m->doc_has_items = 0;
   if(m->pass == 1) {
     if(m->ndocs == m->capdocs) {
       size_t cap = m->capdocs ? m->capdocs * 2 : 8;
@@ -1474,6 +1717,8 @@ cb_header(void *user, const evpubp_node *key, const evpubp_node *v)
     return 0;
   if(streq(key, "base")) {
     evpubp_buf b;
+    if(m->doc_has_items)
+      m->late_base = 1;   /* events before it were hashed with another */
     if(v->kind != EVPUBP_N_SCALAR || !evpubp_iri_absolute(v->str, v->len)) {
       err(m, v, "base must be an absolute IRI");
       return 0;
@@ -1529,6 +1774,7 @@ cb_item(void *user, evpubp_collection c, const evpubp_node *node)
         evpubp_collection_names[c]);
     return 0;
   }
+  m->doc_has_items = 1;
   rc = map_entity(m, node, -1, c, NULL, 0, &iri, 1);
   if(rc)
     return rc;
@@ -1918,8 +2164,18 @@ evpubp_new_mapper(evpub_world *w, const char *base_override,
   evpubp_map_init(&m->weak_entities);
   evpubp_arena_init(&m->out);
   evpubp_buf_init(&m->tmp);
+  evpubp_map_init(&m->enum_cache);
+  evpubp_map_init(&m->event_refs);
+  evpubp_map_init(&m->suspects);
   m->props = calloc(evpubp_vocab_nprops, sizeof(*m->props));
-  if(!m->props) {
+  m->prop_iris = calloc(evpubp_vocab_nprops, sizeof(char *));
+  m->type_iris = calloc(evpubp_vocab_ntypes, sizeof(char *));
+  m->member_iris = calloc(evpubp_vocab_nmembers, sizeof(char *));
+  if(!m->props || !m->prop_iris || !m->type_iris || !m->member_iris) {
+    free(m->props);
+    free(m->prop_iris);
+    free(m->type_iris);
+    free(m->member_iris);
     free(m);
     return NULL;
   }
@@ -1947,9 +2203,38 @@ evpubp_mapper_set_file(evpubp_mapper *m, const char *name)
   m->file = intern_file(m, name);
 }
 
+static void
+free_decl(decl *d)
+{
+  size_t j;
+  for(j = 0; j < d->nkeys; j++)
+    free(d->keys[j]);
+  free(d->keys);
+  free(d->id);
+  free(d->iri);
+  free(d->label);
+}
+
+int
+evpubp_mapper_needs_recheck(const evpubp_mapper *m)
+{
+  return m->need_recheck || m->suspects.count || m->late_base;
+}
+
 void
 evpubp_mapper_start_pass(evpubp_mapper *m, int pass, evpubp_sink *sink)
 {
+  if(pass == EVPUBP_PASS_RECHECK) {
+    /* events recorded in pass 1 are recorded again, all of them */
+    size_t i, o = 0;
+    for(i = 0; i < m->ndecls; i++) {
+      if(m->decls[i].coll == EVPUBP_C_EVENTS)
+        free_decl(&m->decls[i]);
+      else
+        m->decls[o++] = m->decls[i];
+    }
+    m->ndecls = o;
+  }
   m->pass = pass;
   m->sink = sink;
   m->triples = 0;
@@ -2000,16 +2285,23 @@ evpubp_free_mapper(evpubp_mapper *m)
     evpubp_map_free(&m->docs[i].prefixes);
   }
   free(m->docs);
-  for(i = 0; i < m->ndecls; i++) {
-    decl *d = &m->decls[i];
-    for(j = 0; j < d->nkeys; j++)
-      free(d->keys[j]);
-    free(d->keys);
-    free(d->id);
-    free(d->iri);
-    free(d->label);
-  }
+  for(i = 0; i < m->ndecls; i++)
+    free_decl(&m->decls[i]);
   free(m->decls);
+  for(i = 0; i < evpubp_vocab_nprops; i++)
+    free(m->prop_iris[i]);
+  for(i = 0; i < evpubp_vocab_ntypes; i++)
+    free(m->type_iris[i]);
+  for(i = 0; i < evpubp_vocab_nmembers; i++)
+    free(m->member_iris[i]);
+  free(m->prop_iris);
+  free(m->type_iris);
+  free(m->member_iris);
+  evpubp_map_free(&m->enum_cache);
+  evpubp_map_free(&m->event_refs);
+  evpubp_map_free(&m->suspects);
+  free(m->bloom_iri);
+  free(m->bloom_keys);
   for(i = 0; i < m->nrefs; i++) {
     pending_ref *r = m->reflist[i];
     for(j = 0; j < r->nalt; j++)

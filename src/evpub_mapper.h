@@ -14,6 +14,11 @@ void evpubp_free_mapper(evpubp_mapper *m);
 void evpubp_mapper_set_file(evpubp_mapper *m, const char *name);
 /* Pass 1 checks and indexes; pass 2 writes to sink (borrowed). */
 void evpubp_mapper_start_pass(evpubp_mapper *m, int pass, evpubp_sink *sink);
+/* The pass that reads the inputs again after pass 1, when references
+ * may mean events read before them or event IRIs may clash; it records
+ * those events in full.  Needed when evpubp_mapper_needs_recheck(). */
+#define EVPUBP_PASS_RECHECK 3
+int evpubp_mapper_needs_recheck(const evpubp_mapper *m);
 /* After pass 1: build the index.  0 ok, 1 errors reported, -1 no memory */
 int evpubp_mapper_finish(evpubp_mapper *m);
 /* 1 when some document has no base and none was given */

@@ -35,7 +35,15 @@ void evpubp_buf_reset(evpubp_buf *b);
 int evpubp_buf_reserve(evpubp_buf *b, size_t extra);
 int evpubp_buf_add(evpubp_buf *b, const char *s, size_t n);
 int evpubp_buf_adds(evpubp_buf *b, const char *s);
-int evpubp_buf_addc(evpubp_buf *b, char c);
+static inline int
+evpubp_buf_addc(evpubp_buf *b, char c)
+{
+  if(b->len + 2 > b->cap && evpubp_buf_reserve(b, 1))
+    return -1;
+  b->data[b->len++] = c;
+  b->data[b->len] = '\0';
+  return 0;
+}
 int evpubp_buf_printf(evpubp_buf *b, const char *fmt, ...)
 #ifdef __GNUC__
   __attribute__((format(printf, 2, 3)))

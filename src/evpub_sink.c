@@ -57,17 +57,32 @@ nt_object(evpubp_buf *b, const evpubp_stmt *st)
 static int
 nt_start(evpubp_sink *s)
 {
-  (void)s;
+  evpubp_buf *subj = malloc(sizeof(*subj));
+  if(!subj)
+    return -1;
+  evpubp_buf_init(subj);
+  s->priv = subj;
   return 0;
 }
 
+/* Statements about one subject come in runs: its escaped form is reused
+ * (held in s->priv's buffer) while the subject string stays the same. */
 static int
 nt_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n)
 {
+  evpubp_buf *subj = s->priv;
+  const char *last = NULL;
   size_t i;
   for(i = 0; i < n; i++) {
-    put_iri(&s->buf, st[i].s);
-    evpubp_buf_addc(&s->buf, ' ');
+    if(!last || (last != st[i].s && strcmp(last, st[i].s))) {
+      evpubp_buf_reset(subj);
+      put_iri(subj, st[i].s);
+      evpubp_buf_addc(subj, ' ');
+      if(subj->failed)
+        return -1;
+      last = st[i].s;
+    }
+    evpubp_buf_add(&s->buf, subj->data, subj->len);
     put_iri(&s->buf, st[i].p);
     evpubp_buf_addc(&s->buf, ' ');
     nt_object(&s->buf, &st[i]);
@@ -87,7 +102,11 @@ nt_finish(evpubp_sink *s)
 static void
 nt_free(evpubp_sink *s)
 {
-  (void)s;
+  if(s->priv) {
+    evpubp_buf_free(s->priv);
+    free(s->priv);
+    s->priv = NULL;
+  }
 }
 
 const evpubp_sink_factory evpubp_sink_ntriples = {

@@ -109,30 +109,37 @@ is_segment_ascii(unsigned char c)
   if((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
      (c >= '0' && c <= '9'))
     return 1;
-  return strchr("-._~!$&'()*+,;=:@", c) != NULL && c != '\0';
+  switch(c) {
+  case '-': case '.': case '_': case '~': case '!': case '$': case '&':
+  case '\'': case '(': case ')': case '*': case '+': case ',': case ';':
+  case '=': case ':': case '@':
+    return 1;
+  default:
+    return 0;
+  }
 }
 
 int
 evpubp_iri_segment(evpubp_buf *out, const char *s, size_t n)
 {
   static const char hex[] = "0123456789ABCDEF";
-  size_t i;
+  size_t i, run = 0;
   for(i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     if(c >= 0x80 || is_segment_ascii(c)) {
       /* UTF-8 bytes of ucschar are allowed in an IRI as they are */
-      if(evpubp_buf_addc(out, (char)c))
-        return -1;
+      run++;
     } else {
       char esc[3];
       esc[0] = '%';
       esc[1] = hex[c >> 4];
       esc[2] = hex[c & 15];
-      if(evpubp_buf_add(out, esc, 3))
+      if(evpubp_buf_add(out, s + i - run, run) || evpubp_buf_add(out, esc, 3))
         return -1;
+      run = 0;
     }
   }
-  return 0;
+  return evpubp_buf_add(out, s + n - run, run);
 }
 
 int

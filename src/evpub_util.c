@@ -76,16 +76,6 @@ evpubp_buf_adds(evpubp_buf *b, const char *s)
 }
 
 int
-evpubp_buf_addc(evpubp_buf *b, char c)
-{
-  if(b->len + 2 > b->cap && evpubp_buf_reserve(b, 1))
-    return -1;
-  b->data[b->len++] = c;
-  b->data[b->len] = '\0';
-  return 0;
-}
-
-int
 evpubp_buf_printf(evpubp_buf *b, const char *fmt, ...)
 {
   va_list ap;

@@ -24,6 +24,8 @@ typedef struct {
   const evpubp_reader_cb *cb;
   void *user;
   int failed;               /* a syntax or shape error stopped us */
+  evpubp_node **stack;      /* children of the nodes being built */
+  size_t sp, stack_cap;
 } reader;
 
 static void
@@ -126,8 +128,7 @@ static evpubp_node *
 build(reader *r, evpubp_arena *a, yaml_event_t *ev, int depth)
 {
   evpubp_node *node = evpubp_arena_alloc(a, sizeof(*node));
-  evpubp_node **tmp = NULL;
-  size_t n = 0, cap = 0;
+  size_t n = 0, base = r->sp;
   yaml_event_type_t end;
   int is_map;
 
@@ -210,33 +211,35 @@ build(reader *r, evpubp_arena *a, yaml_event_t *ev, int depth)
     if(is_map && !(n % 2) && c->kind == EVPUBP_N_NULL) {
       c->kind = EVPUBP_N_SCALAR;    /* a key "null" or "~" is a name */
     }
-    if(n == cap) {
-      evpubp_node **nt;
-      cap = cap ? cap * 2 : 16;
-      nt = realloc(tmp, cap * sizeof(*tmp));
-      if(!nt) {
+    if(r->sp == r->stack_cap) {
+      evpubp_node **ns;
+      size_t cap = r->stack_cap ? r->stack_cap * 2 : 256;
+      ns = realloc(r->stack, cap * sizeof(*ns));
+      if(!ns) {
         r->failed = 1;
         goto fail;
       }
-      tmp = nt;
+      r->stack = ns;
+      r->stack_cap = cap;
     }
-    tmp[n++] = c;
+    r->stack[r->sp++] = c;
+    n++;
   }
   node->n = is_map ? n / 2 : n;
   if(n) {
-    node->items = evpubp_arena_alloc(a, n * sizeof(*tmp));
+    node->items = evpubp_arena_alloc(a, n * sizeof(*node->items));
     if(!node->items) {
       r->failed = 1;
       goto fail;
     }
-    memcpy(node->items, tmp, n * sizeof(*tmp));
+    memcpy(node->items, r->stack + base, n * sizeof(*node->items));
   }
-  free(tmp);
+  r->sp = base;
   if(is_map)
     check_duplicate_keys(r, node);
   return node;
 fail:
-  free(tmp);
+  r->sp = base;
   return NULL;
 }
 
@@ -463,6 +466,7 @@ done:
   if(r.failed && !rc)
     rc = -1;
   evpubp_arena_free(&r.doc_arena);
+  free(r.stack);
   yaml_parser_delete(&r.parser);
   return rc;
 }

@@ -5,6 +5,11 @@ set -u
 : "${top_builddir:=$top_srcdir}"
 : "${EVPUB:=$top_builddir/src/evpub}"
 : "${EVPUB_VALGRIND:=}"
+if [ -z "${PYTHON:-}" ]; then
+  for p in /usr/bin/python3 python3; do
+    if "$p" -c 'import rdflib' >/dev/null 2>&1; then PYTHON=$p; break; fi
+  done
+fi
 : "${PYTHON:=}"
 : "${RAPPER:=$(command -v rapper || true)}"
 EXAMPLE="$top_srcdir/examples/global-cities-forum-2022.yaml"
