@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Generate N synthetic event descriptions for evpub's benchmark.
 
-usage: gen-events.py N [--orgs M] [--seed S] > events.yaml
+usage: gen-events.py N [--orgs M] [--people P] [--venues V] [--seed S] > events.yaml
 
 Writes one YAML document in the format of doc/spec (base, lang,
 organizations, people, events).  The output is streamed: only the current
@@ -254,6 +254,10 @@ def main():
     ap.add_argument('--orgs', type=int, metavar='M',
                     help='organizations (default max(200, N/20), '
                     'at most 20000)')
+    ap.add_argument('--people', type=int, metavar='P',
+                    help='people (default max(100, N/50), at most 20000)')
+    ap.add_argument('--venues', type=int, metavar='V',
+                    help='venues (default max(50, N/100))')
     ap.add_argument('--seed', type=int, default=1, metavar='S',
                     help='random seed (default 1)')
     args = ap.parse_args()
@@ -263,8 +267,10 @@ def main():
     m = args.orgs if args.orgs is not None else min(20000, max(200, n // 20))
     if m < 8:
         ap.error('--orgs must be at least 8 (an event has up to 8 organizers)')
-    p = min(20000, max(100, n // 50))
-    v = max(50, n // 100)
+    p = args.people if args.people is not None else min(20000, max(100, n // 50))
+    v = args.venues if args.venues is not None else max(50, n // 100)
+    if p < 3 or v < 1:
+        ap.error('--people must be at least 3 and --venues at least 1')
     rng = random.Random(args.seed)
 
     out = open(sys.stdout.fileno(), 'w', encoding='utf-8', newline='\n',

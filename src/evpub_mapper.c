@@ -1644,7 +1644,7 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop,
       if(emit_type(m, subject, nc.types[t]))
         return -1;
   }
-  if(top && coll_hint == EVPUBP_C_EVENTS && m->pass == 2)
+  if(coll == EVPUBP_C_EVENTS && !nc.is_reference && m->pass == 2)
     m->events++;
   rc = map_properties(m, node, &nc, skip_name);
   if(rc)

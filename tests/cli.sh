@@ -1,3 +1,63 @@
 #!/bin/bash
+# The command line: help, version, man page, exit codes, atomic output.
 . "$(dirname "$0")/lib.sh"
-exit 77
+
+evpub --help >"$TMP/help" 2>&1
+check "--help exits 0" test $? -eq 0
+check "--help names convert" grep -q "convert" "$TMP/help"
+evpub convert --help >"$TMP/chelp" 2>&1
+check "convert --help exits 0" test $? -eq 0
+evpub --version >"$TMP/version"
+check "--version exits 0" test $? -eq 0
+check "--version names evpub and the libraries" \
+  grep -Eq '^evpub [0-9.]+ \(raptor [0-9.]+, librdf [0-9.]+, libcurl [0-9.]+, libyaml [0-9.]+\)$' "$TMP/version"
+
+# every long option of --help is documented in the man page
+MAN="$top_srcdir/doc/evpub.1"
+for opt in $(cat "$TMP/help" "$TMP/chelp" | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+  man_opt=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
+  check "man page documents $opt" grep -q -- "$man_opt" "$MAN"
+done
+for code in 0 1 2 3 4; do
+  check "man page documents exit status $code" grep -q "^\.B $code\$" "$MAN"
+done
+
+evpub >/dev/null 2>&1; check "no command: exit 2" test $? -eq 2
+evpub frobnicate >/dev/null 2>"$TMP/err"; check "unknown command: exit 2" test $? -eq 2
+check "unknown command message" grep -q "^evpub: unknown command 'frobnicate'" "$TMP/err"
+evpub convert >/dev/null 2>&1; check "convert without input: exit 2" test $? -eq 2
+evpub convert -f nope "$EXAMPLE" >/dev/null 2>&1; check "unknown format: exit 2" test $? -eq 2
+evpub convert --bogus "$EXAMPLE" >/dev/null 2>&1; check "unknown option: exit 2" test $? -eq 2
+evpub convert --base relative/ "$EXAMPLE" >/dev/null 2>&1; check "relative --base: exit 2" test $? -eq 2
+evpub convert "$TMP/missing.yaml" >/dev/null 2>"$TMP/err"; check "missing input: exit 3" test $? -eq 3
+check "missing input message names the file" grep -q "^evpub: $TMP/missing.yaml: cannot read: No such file" "$TMP/err"
+evpub convert -o "$TMP/no/such/dir/out.ttl" "$EXAMPLE" 2>/dev/null; check "unwritable output: exit 3" test $? -eq 3
+
+# -o is atomic: a failed run leaves the old file untouched, no temp files
+echo "old content" >"$TMP/out.ttl"
+printf 'events:\n  - name: Bad\n    startDate: 2022-02-30\n' >"$TMP/bad.yaml"
+evpub convert -o "$TMP/out.ttl" "$TMP/bad.yaml" 2>"$TMP/err"
+check "bad input: exit 1" test $? -eq 1
+check "bad input: error with position" grep -q "^evpub: $TMP/bad.yaml:3:16: invalid date '2022-02-30' for startDate" "$TMP/err"
+check "failed run keeps the old output" grep -qx "old content" "$TMP/out.ttl"
+check "failed run leaves no temporary file" test "$(ls "$TMP" | grep -c 'out.ttl.tmp')" -eq 0
+evpub convert -o "$TMP/out.ttl" "$EXAMPLE"
+check "successful run replaces the output" grep -q "^@prefix schema:" "$TMP/out.ttl"
+check "output file is readable by others (not 0600)" test "$(stat -c %a "$TMP/out.ttl")" != 600
+
+# stdin with --from json
+printf '{"name": "JSON Event", "startDate": "2022-11-02"}' |
+  evpub convert --base https://j.example/ --from json -f ntriples - >"$TMP/j.nt"
+check "JSON from standard input" grep -q '^<https://j.example/events/json-event> <http://schema.org/startDate> "2022-11-02"^^<http://www.w3.org/2001/XMLSchema#date> \.$' "$TMP/j.nt"
+
+# a missing base is a warning, not an error
+printf 'name: No Base\n' >"$TMP/nobase.yaml"
+evpub convert -f ntriples "$TMP/nobase.yaml" >"$TMP/nb.nt" 2>"$TMP/err"
+check "no base: exit 0" test $? -eq 0
+check "no base: a warning says the IRIs are not your own" grep -q "^evpub: warning: no base IRI given; using https://evpub.invalid/" "$TMP/err"
+check "no base: IRIs under the default" grep -q "^<https://evpub.invalid/events/no-base>" "$TMP/nb.nt"
+
+# raptor serializers by name
+evpub convert -f raptor:nquads "$EXAMPLE" >"$TMP/x.nq"
+check "raptor:nquads works" test "$(wc -l <"$TMP/x.nq")" -gt 100
+finish
