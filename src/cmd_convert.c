@@ -33,14 +33,14 @@ int
 cmd_convert(evpub_world *world, int argc, char **argv)
 {
   static const struct option opts[] = {
-    {"format", required_argument, NULL, 'f'},
-    {"output", required_argument, NULL, 'o'},
-    {"base", required_argument, NULL, 'b'},
-    {"from", required_argument, NULL, 'F'},
-    {"max-errors", required_argument, NULL, 'm'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0}
+    { "format", required_argument, NULL, 'f' },
+    { "output", required_argument, NULL, 'o' },
+    { "base", required_argument, NULL, 'b' },
+    { "from", required_argument, NULL, 'F' },
+    { "max-errors", required_argument, NULL, 'm' },
+    { "verbose", no_argument, NULL, 'v' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 }
   };
   evpub_converter *conv;
   const char *output = NULL, *from = NULL;
@@ -58,28 +58,29 @@ cmd_convert(evpub_world *world, int argc, char **argv)
     case 'f':
       st = evpub_converter_set_format(conv, optarg);
       if(st) {
-        fprintf(stderr, "evpub: unknown format '%s' (use turtle, ntriples, "
-                "rdfxml or raptor:NAME)\n", optarg);
+        fprintf(stderr,
+                "evpub: unknown format '%s' (use turtle, ntriples, "
+                "rdfxml or raptor:NAME)\n",
+                optarg);
         evpub_free_converter(conv);
         return EXIT_USAGE;
       }
       break;
-    case 'o':
-      output = optarg;
-      break;
+    case 'o': output = optarg; break;
     case 'b':
       st = evpub_converter_set_base(conv, optarg);
       if(st) {
-        fprintf(stderr, "evpub: --base '%s' is not an absolute IRI\n",
-                optarg);
+        fprintf(stderr, "evpub: --base '%s' is not an absolute IRI\n", optarg);
         evpub_free_converter(conv);
         return EXIT_USAGE;
       }
       break;
     case 'F':
       if(strcmp(optarg, "yaml") && strcmp(optarg, "json")) {
-        fprintf(stderr, "evpub: unknown reader '%s' for --from (use yaml "
-                "or json)\n", optarg);
+        fprintf(stderr,
+                "evpub: unknown reader '%s' for --from (use yaml "
+                "or json)\n",
+                optarg);
         evpub_free_converter(conv);
         return EXIT_USAGE;
       }
@@ -97,9 +98,7 @@ cmd_convert(evpub_world *world, int argc, char **argv)
       evpub_converter_set_max_errors(conv, n);
       break;
     }
-    case 'v':
-      evpub_cli_verbose = 1;
-      break;
+    case 'v': evpub_cli_verbose = 1; break;
     case 'h':
       fputs(convert_usage, stdout);
       evpub_free_converter(conv);
@@ -112,7 +111,8 @@ cmd_convert(evpub_world *world, int argc, char **argv)
   }
   if(optind >= argc) {
     fputs("evpub: convert needs at least one INPUT (try 'evpub convert "
-          "--help')\n", stderr);
+          "--help')\n",
+          stderr);
     evpub_free_converter(conv);
     return EXIT_USAGE;
   }

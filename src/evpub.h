@@ -28,12 +28,12 @@ extern "C" {
 /* Status codes.  The numeric values of the first five are also the exit
  * codes of the evpub command. */
 typedef enum {
-  EVPUB_OK = 0,           /* success */
-  EVPUB_E_DATA = 1,       /* the input was rejected (see the log) */
-  EVPUB_E_USAGE = 2,      /* a bad argument from the caller */
-  EVPUB_E_IO = 3,         /* a file could not be read or written */
-  EVPUB_E_INTERNAL = 4,   /* a library failed (raptor, librdf, ...) */
-  EVPUB_E_NOMEM = 5       /* out of memory (the command exits 4) */
+  EVPUB_OK = 0,         /* success */
+  EVPUB_E_DATA = 1,     /* the input was rejected (see the log) */
+  EVPUB_E_USAGE = 2,    /* a bad argument from the caller */
+  EVPUB_E_IO = 3,       /* a file could not be read or written */
+  EVPUB_E_INTERNAL = 4, /* a library failed (raptor, librdf, ...) */
+  EVPUB_E_NOMEM = 5     /* out of memory (the command exits 4) */
 } evpub_status;
 
 /* Severity of a log message. */
@@ -76,8 +76,7 @@ void evpub_free_world(evpub_world *world);
 
 /* Send log messages to handler (NULL: drop them).  user_data is passed
  * through and never freed by the library. */
-void evpub_world_set_log_handler(evpub_world *world,
-                                 evpub_log_handler handler,
+void evpub_world_set_log_handler(evpub_world *world, evpub_log_handler handler,
                                  void *user_data);
 
 /* Write "raptor 2.0.15, librdf 1.0.17, libcurl 7.88.1, libyaml 0.2.5"
@@ -103,8 +102,7 @@ evpub_status evpub_converter_set_format(evpub_converter *conv,
 /* Use base (an absolute IRI) for every input instead of the documents'
  * own `base`.  A base that ends in neither '/' nor '#' gets a '/'.
  * Copies base.  Returns EVPUB_E_USAGE if base is not an absolute IRI. */
-evpub_status evpub_converter_set_base(evpub_converter *conv,
-                                      const char *base);
+evpub_status evpub_converter_set_base(evpub_converter *conv, const char *base);
 
 /* Stop after this many errors (default 50; 0 means no limit). */
 void evpub_converter_set_max_errors(evpub_converter *conv,
@@ -113,8 +111,8 @@ void evpub_converter_set_max_errors(evpub_converter *conv,
 /* Add an input file.  path "-" is standard input.  from is the reader
  * ("yaml" or "json"; NULL: by the file's extension, YAML when unknown).
  * Copies both strings; the file is opened by evpub_converter_run(). */
-evpub_status evpub_converter_add_input(evpub_converter *conv,
-                                       const char *path, const char *from);
+evpub_status evpub_converter_add_input(evpub_converter *conv, const char *path,
+                                       const char *from);
 
 /* Read every input, map it and write the result to out (borrowed, not
  * closed).  Inputs are read twice: once to index the entities they

@@ -19,7 +19,7 @@ struct evpub_converter_s {
   unsigned long max_errors;
   input *inputs;
   size_t ninputs;
-  FILE *stdin_copy;        /* standard input, kept for the second pass */
+  FILE *stdin_copy; /* standard input, kept for the second pass */
   unsigned long triples;
   unsigned long events;
 };
@@ -94,8 +94,7 @@ evpub_converter_set_base(evpub_converter *conv, const char *base)
 }
 
 void
-evpub_converter_set_max_errors(evpub_converter *conv,
-                               unsigned long max_errors)
+evpub_converter_set_max_errors(evpub_converter *conv, unsigned long max_errors)
 {
   conv->max_errors = max_errors;
 }
@@ -184,14 +183,15 @@ run_pass(evpub_converter *conv, evpubp_mapper *m, int pass)
       if(pass == 1)
         evpubp_log(conv->world, EVPUB_LOG_ERROR, name, 0, 0,
                    "no reader for '%s' input in this version "
-                   "(use .yaml, .yml or .json)", rd);
+                   "(use .yaml, .yml or .json)",
+                   rd);
       st = EVPUB_E_USAGE;
       continue;
     }
     fp = open_input(conv, in, pass);
     if(!fp) {
-      evpubp_log(conv->world, EVPUB_LOG_ERROR, name, 0, 0,
-                 "cannot read: %s", strerror(errno));
+      evpubp_log(conv->world, EVPUB_LOG_ERROR, name, 0, 0, "cannot read: %s",
+                 strerror(errno));
       st = EVPUB_E_IO;
       continue;
     }
@@ -306,13 +306,13 @@ evpub_converter_run_to_file(evpub_converter *conv, const char *path)
   }
   st = evpub_converter_run(conv, fp);
   if(st == EVPUB_OK && (fflush(fp) || fsync(fileno(fp)))) {
-    evpubp_log(conv->world, EVPUB_LOG_ERROR, path, 0, 0,
-               "cannot write: %s", strerror(errno));
+    evpubp_log(conv->world, EVPUB_LOG_ERROR, path, 0, 0, "cannot write: %s",
+               strerror(errno));
     st = EVPUB_E_IO;
   }
   if(fclose(fp) && st == EVPUB_OK) {
-    evpubp_log(conv->world, EVPUB_LOG_ERROR, path, 0, 0,
-               "cannot write: %s", strerror(errno));
+    evpubp_log(conv->world, EVPUB_LOG_ERROR, path, 0, 0, "cannot write: %s",
+               strerror(errno));
     st = EVPUB_E_IO;
   }
   if(st == EVPUB_OK && rename(tmp, path)) {

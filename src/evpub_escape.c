@@ -40,12 +40,12 @@ evpubp_escape_nt_string(evpubp_buf *out, const char *s, size_t n)
     if(c >= 0x80) {
       ucs4_t uc;
       int len = u8_mbtouc_unsafe(&uc, (const uint8_t *)s + i, n - i);
-      int bad = u8_mbtouc(&uc, (const uint8_t *)s + i, n - i) < 0 ||
-        uc == 0xfffd;
+      int bad =
+        u8_mbtouc(&uc, (const uint8_t *)s + i, n - i) < 0 || uc == 0xfffd;
       (void)len;
-      if(!bad || (uc == 0xfffd && len == 3 &&
-                  (unsigned char)s[i + 1] == 0xbf &&
-                  (unsigned char)s[i + 2] == 0xbd)) {
+      if(!bad ||
+         (uc == 0xfffd && len == 3 && (unsigned char)s[i + 1] == 0xbf &&
+          (unsigned char)s[i + 2] == 0xbd)) {
         if(uc != 0x2028 && uc != 0x2029) {
           i += (size_t)len;
           run += (size_t)len;
@@ -87,16 +87,18 @@ evpubp_escape_nt_string(evpubp_buf *out, const char *s, size_t n)
 }
 
 /* 1 for the bytes an IRIREF may not hold as they are */
-static const unsigned char iri_bad[256] = {
-  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-  1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* space " */
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0,   /* < > */
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0,   /* \\ ^ */
-  1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* ` */
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0    /* { | } */
-};
+static const unsigned char
+  iri_bad
+    [256] = {
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+      1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* space " */
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, /* < > */
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, /* \\ ^ */
+      1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* ` */
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0  /* { | } */
+    };
 
 int
 evpubp_escape_iri(evpubp_buf *out, const char *s, size_t n)

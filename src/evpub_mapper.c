@@ -23,19 +23,20 @@
 /* ---- records ----------------------------------------------------------- */
 typedef struct entity entity;
 struct entity {
-  entity *alias;           /* merged into another entity */
+  entity *alias; /* merged into another entity */
   char *iri;
-  char *label;             /* a name or id, for messages */
-  char *given_id;          /* NULL when minted from the name */
-  char *fold_name;         /* folded first name (identity without id) */
-  const char *file;        /* interned */
+  char *label;      /* a name or id, for messages */
+  char *given_id;   /* NULL when minted from the name */
+  char *fold_name;  /* folded first name (identity without id) */
+  const char *file; /* interned */
   unsigned long line, col;
   int type;
   unsigned char coll;
-  unsigned char strong;    /* declared with id / iri / in a collection */
-  unsigned char implicit;  /* made from a string reference */
-  unsigned char emitted;   /* implicit: type and name written */
-  char *implicit_name;     /* implicit: the name as first written */
+  unsigned char strong;   /* declared with id / iri / in a collection */
+  unsigned char implicit; /* made from a string reference */
+  unsigned char emitted;  /* implicit: type and name written */
+  char *implicit_name;    /* implicit: the name as first written */
+  size_t implicit_namelen;
   char *implicit_lang;
 };
 
@@ -44,10 +45,10 @@ typedef struct {
   unsigned long doc;
   unsigned char coll;
   int type;
-  char *id;          /* given id or slug (raw, not encoded) */
+  char *id; /* given id or slug (raw, not encoded) */
   int given;
-  char *iri;         /* from the `iri` key, else NULL */
-  char **keys;       /* folded id, names, alternate names */
+  char *iri;   /* from the `iri` key, else NULL */
+  char **keys; /* folded id, names, alternate names */
   size_t nkeys;
   char *label;
   const char *file;
@@ -56,15 +57,16 @@ typedef struct {
 
 /* a weak mapping or a string reference, distinct by its key */
 typedef struct {
-  int weak;          /* 1 weak mapping, 0 string reference */
-  int prop;          /* property index holding it (-1: none) */
+  int weak; /* 1 weak mapping, 0 string reference */
+  int prop; /* property index holding it (-1: none) */
   unsigned char coll;
   int type;
   unsigned long doc;
-  char *fold;        /* folded name */
-  char *name;        /* as written */
-  char *lang;        /* document language at the first occurrence */
-  char **alt;        /* weak: folded alternate names */
+  char *fold; /* folded name */
+  char *name; /* as written */
+  size_t namelen;
+  char *lang; /* document language at the first occurrence */
+  char **alt; /* weak: folded alternate names */
   size_t nalt;
   const char *file;
   unsigned long line, col;
@@ -74,7 +76,7 @@ typedef struct {
 typedef struct {
   char *base;
   char *lang;
-  evpubp_map prefixes;   /* prefix -> namespace (malloc'd string) */
+  evpubp_map prefixes; /* prefix -> namespace (malloc'd string) */
 } docinfo;
 
 typedef struct {
@@ -91,10 +93,10 @@ struct evpubp_mapper {
   unsigned long max_errors;
   unsigned long errors;
   int pass;
-  int stopped;                 /* too many errors */
+  int stopped; /* too many errors */
   int warned_base;
-  const char *file;            /* interned name of the current input */
-  evpubp_map files;            /* interning of file names */
+  const char *file; /* interned name of the current input */
+  evpubp_map files; /* interning of file names */
 
   docinfo *docs;
   size_t ndocs, capdocs;
@@ -103,41 +105,43 @@ struct evpubp_mapper {
   /* pass 1 records */
   decl *decls;
   size_t ndecls, capdecls;
-  evpubp_map refs;             /* "w|r" prop ":" coll ":" fold -> pending_ref */
+  evpubp_map refs; /* "w|r" prop ":" coll ":" fold -> pending_ref */
   pending_ref **reflist;
   size_t nrefs, caprefs;
 
   /* the index */
-  evpubp_map by_iri;           /* IRI -> entity */
-  evpubp_map by_key;           /* folded key -> entity_list */
-  evpubp_map weak_entities;    /* coll ":" fold -> entity */
+  evpubp_map by_iri;        /* IRI -> entity */
+  evpubp_map by_key;        /* folded key -> entity_list */
+  evpubp_map weak_entities; /* coll ":" fold -> entity */
   entity **entities;
   size_t nentities, capentities;
 
-  propinfo *props;             /* per vocab property, filled lazily */
-  char **prop_iris;            /* per property / type / member: the IRI */
+  propinfo *props;  /* per vocab property, filled lazily */
+  char **prop_iris; /* per property / type / member: the IRI */
   char **type_iris;
   char **member_iris;
-  evpubp_map enum_cache;       /* enum ":" value -> member index + 1 */
+  evpubp_map enum_cache; /* enum ":" value -> member index + 1 */
 
   /* Events are not kept in memory one by one (a run may hold millions):
    * their IRIs and keys go into Bloom filters, and an event is recorded
    * in full only when something may refer to it or clash with it. */
-  uint64_t *bloom_iri;         /* event IRIs */
-  uint64_t *bloom_keys;        /* folded ids, names, alternate names */
-  evpubp_map event_refs;       /* folded keys some reference may mean */
-  evpubp_map suspects;         /* hashes of event IRIs seen twice (maybe) */
-  int need_recheck;            /* a reference may mean an earlier event */
-  int late_base;               /* a `base:` came after items */
+  uint64_t *bloom_iri;   /* event IRIs */
+  uint64_t *bloom_keys;  /* folded ids, names, alternate names */
+  evpubp_map event_refs; /* folded keys some reference may mean */
+  evpubp_map suspects;   /* hashes of event IRIs seen twice (maybe) */
+  int need_recheck;      /* a reference may mean an earlier event */
+  int late_base;         /* a `base:` came after items */
   int doc_has_items;
 
   /* pass 2 */
   evpubp_sink *sink;
-  evpubp_arena out;            /* strings of the current batch */
+  evpubp_arena out; /* strings of the current batch */
   evpubp_stmt *stmts;
   size_t nstmts, capstmts;
   unsigned long triples;
   unsigned long events;
+  int shared_depth;   /* > 0 while mapping a shared mention */
+  evpubp_map written; /* hashes of shared statements written */
   evpubp_buf tmp;
 
   int t_event, t_org, t_person, t_place, t_work, t_thing;
@@ -152,45 +156,80 @@ typedef struct {
   size_t n;
 } entity_list;
 
-static const char *const roots[EVPUBP_C_COUNT] = {
-  "Event", "Organization", "Person", "Place", "CreativeWork"
-};
+static const char *const roots[EVPUBP_C_COUNT] = { "Event", "Organization",
+                                                   "Person", "Place",
+                                                   "CreativeWork" };
 
 /* Properties whose values are plain literals, never language-tagged. */
-static const char *const code_props[] = {
-  "inLanguage", "addressCountry", "priceCurrency", "postalCode",
-  "telephone", "email", "isbn", "faxNumber", "taxID", "vatID", "duns",
-  "leiCode", "globalLocationNumber", "isicV4", "naics", "iataCode",
-  "icaoCode", "sku", "gtin", "gtin8", "gtin12", "gtin13", "gtin14", "issn",
-  "postOfficeBoxNumber", "currency", "roleName", "branchCode",
-  "availableLanguage", "addressRegion_code", NULL
-};
+static const char *const code_props[] = { "inLanguage",
+                                          "addressCountry",
+                                          "priceCurrency",
+                                          "postalCode",
+                                          "telephone",
+                                          "email",
+                                          "isbn",
+                                          "faxNumber",
+                                          "taxID",
+                                          "vatID",
+                                          "duns",
+                                          "leiCode",
+                                          "globalLocationNumber",
+                                          "isicV4",
+                                          "naics",
+                                          "iataCode",
+                                          "icaoCode",
+                                          "sku",
+                                          "gtin",
+                                          "gtin8",
+                                          "gtin12",
+                                          "gtin13",
+                                          "gtin14",
+                                          "issn",
+                                          "postOfficeBoxNumber",
+                                          "currency",
+                                          "roleName",
+                                          "branchCode",
+                                          "availableLanguage",
+                                          "addressRegion_code",
+                                          NULL };
 
 /* Position defaults of spec section 2: property -> default type. */
 static const char *const default_types[][2] = {
-  {"superEvent", "Event"}, {"subEvent", "Event"}, {"subEvents", "Event"},
-  {"organizer", "Organization"}, {"sponsor", "Organization"},
-  {"funder", "Organization"}, {"contributor", "Organization"},
-  {"affiliation", "Organization"}, {"worksFor", "Organization"},
-  {"memberOf", "Organization"}, {"parentOrganization", "Organization"},
-  {"subOrganization", "Organization"}, {"department", "Organization"},
-  {"publisher", "Organization"}, {"performer", "Person"},
-  {"attendee", "Person"}, {"author", "Person"}, {"location", "Place"},
-  {"address", "PostalAddress"}, {"geo", "GeoCoordinates"},
-  {"offers", "Offer"}, {"workFeatured", "CreativeWork"},
-  {"recordedIn", "CreativeWork"}, {NULL, NULL}
+  { "superEvent", "Event" },
+  { "subEvent", "Event" },
+  { "subEvents", "Event" },
+  { "organizer", "Organization" },
+  { "sponsor", "Organization" },
+  { "funder", "Organization" },
+  { "contributor", "Organization" },
+  { "affiliation", "Organization" },
+  { "worksFor", "Organization" },
+  { "memberOf", "Organization" },
+  { "parentOrganization", "Organization" },
+  { "subOrganization", "Organization" },
+  { "department", "Organization" },
+  { "publisher", "Organization" },
+  { "performer", "Person" },
+  { "attendee", "Person" },
+  { "author", "Person" },
+  { "location", "Place" },
+  { "address", "PostalAddress" },
+  { "geo", "GeoCoordinates" },
+  { "offers", "Offer" },
+  { "workFeatured", "CreativeWork" },
+  { "recordedIn", "CreativeWork" },
+  { NULL, NULL }
 };
 
 /* Enumeration shorthands that are not simply the member's name. */
 static const char *const enum_affixes[][2] = {
-  {"Event", ""},                       /* scheduled -> EventScheduled */
-  {"", "EventAttendanceMode"},         /* mixed -> MixedEventAttendanceMode */
-  {NULL, NULL}
+  { "Event", "" },               /* scheduled -> EventScheduled */
+  { "", "EventAttendanceMode" }, /* mixed -> MixedEventAttendanceMode */
+  { NULL, NULL }
 };
 
 /* ---- errors --------------------------------------------------------- */
-static void
-err(evpubp_mapper *m, const evpubp_node *at, const char *fmt, ...)
+static void err(evpubp_mapper *m, const evpubp_node *at, const char *fmt, ...)
 #ifdef __GNUC__
   __attribute__((format(printf, 3, 4)))
 #endif
@@ -216,9 +255,8 @@ err(evpubp_mapper *m, const evpubp_node *at, const char *fmt, ...)
   }
 }
 
-static void
-err_at(evpubp_mapper *m, const char *file, unsigned long line,
-       unsigned long col, const char *fmt, ...)
+static void err_at(evpubp_mapper *m, const char *file, unsigned long line,
+                   unsigned long col, const char *fmt, ...)
 #ifdef __GNUC__
   __attribute__((format(printf, 5, 6)))
 #endif
@@ -347,9 +385,9 @@ static int
 family_of(evpubp_mapper *m, int type, int prefer)
 {
   int roots_idx[EVPUBP_C_COUNT], i;
-  static const int order[] = {EVPUBP_C_EVENTS, EVPUBP_C_PEOPLE,
-                              EVPUBP_C_ORGANIZATIONS, EVPUBP_C_PLACES,
-                              EVPUBP_C_WORKS};
+  static const int order[] = { EVPUBP_C_EVENTS, EVPUBP_C_PEOPLE,
+                               EVPUBP_C_ORGANIZATIONS, EVPUBP_C_PLACES,
+                               EVPUBP_C_WORKS };
   roots_idx[EVPUBP_C_EVENTS] = m->t_event;
   roots_idx[EVPUBP_C_ORGANIZATIONS] = m->t_org;
   roots_idx[EVPUBP_C_PEOPLE] = m->t_person;
@@ -459,7 +497,7 @@ intern_file(evpubp_mapper *m, const char *name)
 }
 
 /* ---- Bloom filters for events ----------------------------------------- */
-#define BLOOM_BITS ((uint64_t)1 << 26)   /* 8 MiB each */
+#define BLOOM_BITS ((uint64_t)1 << 26) /* 8 MiB each */
 #define BLOOM_K 7
 
 static uint64_t
@@ -539,6 +577,7 @@ emit(evpubp_mapper *m, const char *s, const char *p, evpubp_obj_kind k,
   st->olen = olen;
   st->lang = lang;
   st->dt = dt;
+  st->shared = m->shared_depth > 0;
   return 0;
 }
 
@@ -588,10 +627,44 @@ emit_type(evpubp_mapper *m, const char *s, int type)
   return emit(m, s, EVPUBP_RDF_TYPE, EVPUBP_O_IRI, o, strlen(o), NULL, NULL);
 }
 
+/* A place named in a thousand events is described once: statements about
+ * entities mentioned (not declared) in an item are written the first time
+ * only.  Their hashes are kept, so memory grows with the shared entities,
+ * not with the items. */
+static int
+drop_written(evpubp_mapper *m)
+{
+  size_t i, o = 0;
+  for(i = 0; i < m->nstmts; i++) {
+    evpubp_stmt *st = &m->stmts[i];
+    if(st->shared) {
+      uint64_t h[2];
+      evpubp_map_entry *e;
+      h[0] = evpubp_hash(st->s, strlen(st->s)) ^
+        mix64(evpubp_hash(st->p, strlen(st->p)));
+      h[1] = evpubp_hash(st->o, st->olen) ^
+        mix64((st->lang ? evpubp_hash(st->lang, strlen(st->lang)) : 1) +
+              (st->dt ? evpubp_hash(st->dt, strlen(st->dt)) : 2) +
+              (uint64_t)st->okind);
+      e = evpubp_map_put(&m->written, (const char *)h, sizeof(h));
+      if(!e)
+        return -1;
+      if(e->value)
+        continue;
+      e->value = (void *)1;
+    }
+    m->stmts[o++] = *st;
+  }
+  m->nstmts = o;
+  return 0;
+}
+
 static int
 flush(evpubp_mapper *m)
 {
   int rc = 0;
+  if(m->pass == 2 && m->nstmts && drop_written(m))
+    return -1;
   if(m->pass == 2 && m->nstmts) {
     rc = m->sink->factory->batch(m->sink, m->stmts, m->nstmts);
     m->triples += m->nstmts;
@@ -652,12 +725,13 @@ resolve_alias(entity *e)
 
 /* ---- the walk ----------------------------------------------------------- */
 typedef struct {
-  const char *subject;    /* pass 2: IRI of the node being mapped */
-  int type;               /* primary type of the node */
+  const char *subject; /* pass 2: IRI of the node being mapped */
+  int type;            /* primary type of the node */
   int ntypes;
   int types[8];
-  int is_reference;       /* a mapping that names an existing entity */
-  const char *ref_fold;   /* its folded name */
+  int is_reference;     /* a mapping that names an existing entity */
+  int shared;           /* a mention of an entity declared nowhere */
+  const char *ref_fold; /* its folded name */
 } nodectx;
 
 static int map_entity(evpubp_mapper *m, const evpubp_node *node, int prop,
@@ -688,8 +762,7 @@ emit_literal(evpubp_mapper *m, const char *s, const char *p,
 
 static int
 emit_literal_str(evpubp_mapper *m, const char *s, const char *p,
-                 const char *str, size_t len, const char *lang,
-                 const char *dt)
+                 const char *str, size_t len, const char *lang, const char *dt)
 {
   if(m->pass != 2)
     return 0;
@@ -713,8 +786,9 @@ enum_member(const evpubp_node *v, int enum_type)
   size_t i, len = v->len;
   const char *s = v->str;
   int r;
-  if(len > 18 && (!strncmp(s, "http://schema.org/", 18) ||
-                  !strncmp(s, "https://schema.org/", 19))) {
+  if(len > 18 &&
+     (!strncmp(s, "http://schema.org/", 18) ||
+      !strncmp(s, "https://schema.org/", 19))) {
     const char *slash = strrchr(s, '/');
     return evpubp_vocab_member(slash + 1, enum_type);
   }
@@ -749,9 +823,9 @@ list_members(char *out, size_t outlen, int enum_type)
 }
 
 /* Record (pass 1) or look up (pass 2) a string reference. */
-static int
-string_ref(evpubp_mapper *m, const evpubp_node *v, int prop, int type,
-           int coll, const char **iri_out, entity **ent_out);
+static int string_ref(evpubp_mapper *m, const evpubp_node *v, int prop,
+                      int type, int coll, const char **iri_out,
+                      entity **ent_out);
 
 static int
 is_external_iri(const evpubp_node *v)
@@ -789,15 +863,14 @@ map_scalar(evpubp_mapper *m, const char *s, int p, const char *piri,
       ce->value = (void *)(intptr_t)(enum_member(v, pi->enum_type) + 2);
     mem = (int)(intptr_t)ce->value - 2;
     if(mem >= 0) {
-      const char *o = m->pass == 2 ?
-        member_iri(m, mem) : NULL;
+      const char *o = m->pass == 2 ? member_iri(m, mem) : NULL;
       return emit_iri(m, s, piri, o);
     }
     if(!pi->has_text && !(pi->has_url && is_external_iri(v))) {
       char list[400];
       list_members(list, sizeof(list), pi->enum_type);
-      err(m, v, "invalid value '%s' for %s (expected one of %s)",
-          Q(qb, v), pname, list);
+      err(m, v, "invalid value '%s' for %s (expected one of %s)", Q(qb, v),
+          pname, list);
       return 0;
     }
   }
@@ -811,12 +884,13 @@ map_scalar(evpubp_mapper *m, const char *s, int p, const char *piri,
       return emit_literal(m, s, piri, v, NULL, EVPUBP_XSD_NS "time");
     if(!pi->has_text) {
       if(memchr(v->str, 'T', v->len) || pi->has_time)
-        err(m, v, "invalid %s '%s' for %s (expected YYYY-MM-DD or "
+        err(m, v,
+            "invalid %s '%s' for %s (expected YYYY-MM-DD or "
             "YYYY-MM-DDThh:mm:ss with an optional offset)",
             pi->has_datetime ? "dateTime" : "date", Q(qb, v), pname);
       else
-        err(m, v, "invalid date '%s' for %s (expected YYYY-MM-DD)",
-            Q(qb, v), pname);
+        err(m, v, "invalid date '%s' for %s (expected YYYY-MM-DD)", Q(qb, v),
+            pname);
       return 0;
     }
   }
@@ -824,8 +898,10 @@ map_scalar(evpubp_mapper *m, const char *s, int p, const char *piri,
     if(evpubp_is_duration(v->str, v->len))
       return emit_literal(m, s, piri, v, NULL, EVPUBP_XSD_NS "duration");
     if(!pi->has_text) {
-      err(m, v, "invalid duration '%s' for %s (expected ISO 8601, e.g. "
-          "PT2H30M)", Q(qb, v), pname);
+      err(m, v,
+          "invalid duration '%s' for %s (expected ISO 8601, e.g. "
+          "PT2H30M)",
+          Q(qb, v), pname);
       return 0;
     }
   }
@@ -861,8 +937,8 @@ map_scalar(evpubp_mapper *m, const char *s, int p, const char *piri,
     const char *iri = NULL;
     entity *e = NULL;
     if(is_external_iri(v))
-      return emit_iri(m, s, piri, m->pass == 2 ?
-                      out_str(m, v->str, v->len) : NULL);
+      return emit_iri(m, s, piri,
+                      m->pass == 2 ? out_str(m, v->str, v->len) : NULL);
     if(pi->default_type == m->t_place && pi->has_text == 1 &&
        evpubp_iri_absolute(v->str, v->len)) {
       /* location: "https://..." is a virtual location */
@@ -884,8 +960,8 @@ map_scalar(evpubp_mapper *m, const char *s, int p, const char *piri,
       err(m, v, "'%s' is not an absolute URL (for %s)", Q(qb, v), pname);
       return 0;
     }
-    return emit_iri(m, s, piri, m->pass == 2 ?
-                    out_str(m, v->str, v->len) : NULL);
+    return emit_iri(m, s, piri,
+                    m->pass == 2 ? out_str(m, v->str, v->len) : NULL);
   }
   if(pi->has_text) {
     literal_lang(m, pi, &lang);
@@ -894,8 +970,8 @@ map_scalar(evpubp_mapper *m, const char *s, int p, const char *piri,
   if(pi->has_class) {
     char dt[80];
     int d = pi->default_type;
-    snprintf(dt, sizeof(dt), "%s", d >= 0 ? evpubp_vocab_types[d].name :
-             "an entity");
+    snprintf(dt, sizeof(dt), "%s",
+             d >= 0 ? evpubp_vocab_types[d].name : "an entity");
     err(m, v, "%s takes a mapping (%s), not a string", pname, dt);
     return 0;
   }
@@ -1022,16 +1098,18 @@ map_extension(evpubp_mapper *m, const char *s, const char *piri,
   if(v->kind == EVPUBP_N_MAP) {
     if(is_lang_map(v))
       return map_lang_map(m, s, piri, "an extension key", v);
-    err(m, v, "an extension key takes text, numbers, booleans or a "
+    err(m, v,
+        "an extension key takes text, numbers, booleans or a "
         "language map");
     return 0;
   }
   if(v->plain) {
     int k = evpubp_number_kind(v->str, v->len);
     if(k)
-      return emit_literal(m, s, piri, v, NULL, k == 1 ?
-                          EVPUBP_XSD_NS "integer" : k == 2 ?
-                          EVPUBP_XSD_NS "decimal" : EVPUBP_XSD_NS "double");
+      return emit_literal(m, s, piri, v, NULL,
+                          k == 1     ? EVPUBP_XSD_NS "integer"
+                            : k == 2 ? EVPUBP_XSD_NS "decimal"
+                                     : EVPUBP_XSD_NS "double");
     if(streq(v, "true") || streq(v, "false"))
       return emit_literal(m, s, piri, v, NULL, EVPUBP_XSD_NS "boolean");
   }
@@ -1162,8 +1240,9 @@ add_decl(evpubp_mapper *m, const evpubp_node *node, int coll, int type,
       continue;
     n = v->kind == EVPUBP_N_SCALAR ? 1 : v->n;
     for(j = 0; j < n; j++) {
-      const evpubp_node *x = v->kind == EVPUBP_N_SCALAR ? v :
-        v->kind == EVPUBP_N_SEQ ? v->items[j] : v->items[2 * j + 1];
+      const evpubp_node *x = v->kind == EVPUBP_N_SCALAR ? v
+        : v->kind == EVPUBP_N_SEQ                       ? v->items[j]
+                                                        : v->items[2 * j + 1];
       if(x->kind != EVPUBP_N_SCALAR)
         continue;
       evpubp_buf_reset(&b);
@@ -1211,8 +1290,8 @@ note_event_ref(evpubp_mapper *m, const char *fold, size_t flen)
 /* Pass 1 and recheck: an event declaration.  Recorded in full only when
  * a reference may mean it or its IRI may clash. */
 static int
-event_decl(evpubp_mapper *m, const evpubp_node *node, int type,
-           const char *id, int given, const evpubp_node *iri_node)
+event_decl(evpubp_mapper *m, const evpubp_node *node, int type, const char *id,
+           int given, const evpubp_node *iri_node)
 {
   const evpubp_node *names[2];
   evpubp_buf b;
@@ -1235,8 +1314,8 @@ event_decl(evpubp_mapper *m, const evpubp_node *node, int type,
     int present = bloom_add(&m->bloom_iri, h);
     if(present < 0)
       rc = -1;
-    else if(present && !evpubp_map_put(&m->suspects, (const char *)&h,
-                                       sizeof(h)))
+    else if(present &&
+            !evpubp_map_put(&m->suspects, (const char *)&h, sizeof(h)))
       rc = -1;
   } else if(evpubp_map_find(&m->suspects, (const char *)&h, sizeof(h))) {
     capture = 1;
@@ -1259,8 +1338,9 @@ event_decl(evpubp_mapper *m, const evpubp_node *node, int type,
     }
     for(j = 0; j < n; j++) {
       if(k < 2) {
-        const evpubp_node *x = v->kind == EVPUBP_N_SCALAR ? v :
-          v->kind == EVPUBP_N_SEQ ? v->items[j] : v->items[2 * j + 1];
+        const evpubp_node *x = v->kind == EVPUBP_N_SCALAR ? v
+          : v->kind == EVPUBP_N_SEQ                       ? v->items[j]
+                                    : v->items[2 * j + 1];
         if(x->kind != EVPUBP_N_SCALAR)
           continue;
         evpubp_buf_reset(&b);
@@ -1360,6 +1440,7 @@ string_ref(evpubp_mapper *m, const evpubp_node *v, int prop, int type,
       return -1;
     if(!r->name) {
       r->name = xstrndup(v->str, v->len);
+      r->namelen = v->len;
       r->lang = xstrdup(cur_doc(m)->lang);
       r->type = type;
       r->line = v->line;
@@ -1381,7 +1462,7 @@ string_ref(evpubp_mapper *m, const evpubp_node *v, int prop, int type,
       e->emitted = 1;
       emit_type(m, e->iri, e->type);
       emit_literal_str(m, e->iri, prop_iri(m, m->p_name), e->implicit_name,
-                       strlen(e->implicit_name), lang, NULL);
+                       e->implicit_namelen, lang, NULL);
     }
   }
   return 0;
@@ -1442,9 +1523,8 @@ node_types(evpubp_mapper *m, const evpubp_node *node, int prop,
 /* Map a mapping node that is an entity.  prop is the property holding it
  * (-1 for a collection item), coll_hint its collection for items. */
 static int
-map_entity(evpubp_mapper *m, const evpubp_node *node, int prop,
-           int coll_hint, const char *parent, size_t pos,
-           const char **iri_out, int top)
+map_entity(evpubp_mapper *m, const evpubp_node *node, int prop, int coll_hint,
+           const char *parent, size_t pos, const char **iri_out, int top)
 {
   nodectx nc;
   const evpubp_node *idv, *namev, *iriv, *rolev;
@@ -1457,7 +1537,7 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop,
 
   memset(&nc, 0, sizeof(nc));
   if(top) {
-    static const int idx[EVPUBP_C_COUNT] = {0, 1, 2, 3, 4};
+    static const int idx[EVPUBP_C_COUNT] = { 0, 1, 2, 3, 4 };
     coll_root = evpubp_vocab_type(roots[idx[coll_hint]]);
     default_type = coll_root;
   } else {
@@ -1469,24 +1549,28 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop,
   if(node_types(m, node, prop, default_type, coll_root, &nc))
     return 0;
   explicit_type = map_get(node, "type") != NULL;
-  coll = family_of(m, nc.type, top ? coll_hint :
-                   family_of(m, default_type >= 0 ? default_type : nc.type,
-                             -1));
+  coll = family_of(
+    m, nc.type,
+    top ? coll_hint
+        : family_of(m, default_type >= 0 ? default_type : nc.type, -1));
   idv = map_get(node, "id");
   namev = map_get(node, "name");
   iriv = map_get(node, "iri");
   rolev = map_get(node, "roleName");
   if(rolev && top) {
-    err(m, rolev, "roleName qualifies an entity listed under a relation, "
-        "not an item of '%s'", evpubp_collection_names[coll_hint]);
+    err(m, rolev,
+        "roleName qualifies an entity listed under a relation, "
+        "not an item of '%s'",
+        evpubp_collection_names[coll_hint]);
     rolev = NULL;
   }
   if(idv && idv->kind != EVPUBP_N_SCALAR) {
     err(m, idv, "id must be a string");
     return 0;
   }
-  if(iriv && (iriv->kind != EVPUBP_N_SCALAR ||
-              !evpubp_iri_absolute(iriv->str, iriv->len))) {
+  if(iriv &&
+     (iriv->kind != EVPUBP_N_SCALAR ||
+      !evpubp_iri_absolute(iriv->str, iriv->len))) {
     err(m, iriv, "iri must be an absolute IRI");
     return 0;
   }
@@ -1590,8 +1674,8 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop,
       evpubp_buf_free(&idb);
       return -1;
     }
-    r = get_ref(m, 1, prop, coll, fb.data ? fb.data : "", fb.len,
-                m->pass == 1);
+    r =
+      get_ref(m, 1, prop, coll, fb.data ? fb.data : "", fb.len, m->pass == 1);
     if(m->pass == 1) {
       if(!r) {
         evpubp_buf_free(&fb);
@@ -1601,6 +1685,7 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop,
       if(!r->name) {
         const evpubp_node *alt = map_get(node, "alternateName");
         r->name = xstrndup(ns->str, ns->len);
+        r->namelen = ns->len;
         r->type = nc.type;
         r->line = node->line;
         r->col = node->col;
@@ -1609,8 +1694,8 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop,
           size_t j, n = alt->kind == EVPUBP_N_SEQ ? alt->n : 1;
           r->alt = calloc(n, sizeof(char *));
           for(j = 0; r->alt && j < n; j++) {
-            const evpubp_node *x = alt->kind == EVPUBP_N_SEQ ?
-              alt->items[j] : alt;
+            const evpubp_node *x =
+              alt->kind == EVPUBP_N_SEQ ? alt->items[j] : alt;
             if(x->kind != EVPUBP_N_SCALAR)
               continue;
             evpubp_buf_reset(&fb);
@@ -1632,6 +1717,8 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop,
       if(e->strong) {
         nc.is_reference = 1;
         skip_name = 1;
+      } else {
+        nc.shared = 1;
       }
     }
     evpubp_buf_free(&fb);
@@ -1639,6 +1726,8 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop,
   evpubp_buf_free(&idb);
 
   nc.subject = subject;
+  if(nc.shared)
+    m->shared_depth++;
   if(m->pass == 2 && (!nc.is_reference || explicit_type)) {
     for(t = 0; t < nc.ntypes; t++)
       if(emit_type(m, subject, nc.types[t]))
@@ -1647,6 +1736,8 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop,
   if(coll == EVPUBP_C_EVENTS && !nc.is_reference && m->pass == 2)
     m->events++;
   rc = map_properties(m, node, &nc, skip_name);
+  if(nc.shared)
+    m->shared_depth--;
   if(rc)
     return rc;
 
@@ -1660,8 +1751,8 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop,
     size_t j, n = rolev->kind == EVPUBP_N_SEQ ? rolev->n : 1;
     const char *role = NULL, *piri = NULL;
     for(j = 0; j < n; j++) {
-      const evpubp_node *x = rolev->kind == EVPUBP_N_SEQ ?
-        rolev->items[j] : rolev;
+      const evpubp_node *x =
+        rolev->kind == EVPUBP_N_SEQ ? rolev->items[j] : rolev;
       if(x->kind != EVPUBP_N_SCALAR) {
         err(m, x, "roleName must be text");
         return 0;
@@ -1673,8 +1764,8 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop,
       emit_iri(m, parent, piri, role);
       emit_type(m, role, role_type(m, pname, nc.type));
       for(j = 0; j < n; j++) {
-        const evpubp_node *x = rolev->kind == EVPUBP_N_SEQ ?
-          rolev->items[j] : rolev;
+        const evpubp_node *x =
+          rolev->kind == EVPUBP_N_SEQ ? rolev->items[j] : rolev;
         emit_literal(m, role, prop_iri(m, m->p_rolename), x, NULL, NULL);
       }
       emit_iri(m, role, piri, subject);
@@ -1718,7 +1809,7 @@ cb_header(void *user, const evpubp_node *key, const evpubp_node *v)
   if(streq(key, "base")) {
     evpubp_buf b;
     if(m->doc_has_items)
-      m->late_base = 1;   /* events before it were hashed with another */
+      m->late_base = 1; /* events before it were hashed with another */
     if(v->kind != EVPUBP_N_SCALAR || !evpubp_iri_absolute(v->str, v->len)) {
       err(m, v, "base must be an absolute IRI");
       return 0;
@@ -1790,9 +1881,8 @@ cb_error(void *user, unsigned long line, unsigned long col, const char *text)
   err_at(m, m->file, line, col, "%s", text);
 }
 
-const evpubp_reader_cb evpubp_mapper_callbacks = {
-  cb_doc_begin, cb_header, cb_item, cb_error
-};
+const evpubp_reader_cb evpubp_mapper_callbacks = { cb_doc_begin, cb_header,
+                                                   cb_item, cb_error };
 
 /* ---- finish: the index ----------------------------------------------- */
 static entity *
@@ -1883,23 +1973,22 @@ candidates(evpubp_mapper *m, const char *key, int prop, int strong_only,
 }
 
 static void
-report_ambiguous(evpubp_mapper *m, const pending_ref *r, entity **c,
-                 size_t n)
+report_ambiguous(evpubp_mapper *m, const pending_ref *r, entity **c, size_t n)
 {
   char list[700], one[300], qb[80];
   size_t i, o = 0;
   list[0] = '\0';
   for(i = 0; i < n && i < 4; i++) {
     describe(one, sizeof(one), c[i]);
-    o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
-                          i ? ", " : "", one);
+    o +=
+      (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", i ? ", " : "", one);
     if(o >= sizeof(list))
       break;
   }
   err_at(m, r->file, r->line, r->col,
          "ambiguous reference '%s': it names %lu entities: %s%s",
-         quote(qb, sizeof(qb), r->name, strlen(r->name)), (unsigned long)n,
-         list, n > 4 ? ", ..." : "");
+         quote(qb, sizeof(qb), r->name, r->namelen), (unsigned long)n, list,
+         n > 4 ? ", ..." : "");
 }
 
 static entity *
@@ -2012,7 +2101,7 @@ evpubp_mapper_finish(evpubp_mapper *m)
       char *iri;
       entity *old;
       evpubp_buf_init(&sb);
-      evpubp_slug(&sb, r->name, strlen(r->name));
+      evpubp_slug(&sb, r->name, r->namelen);
       iri = mint(m, r->doc, r->coll, sb.data ? sb.data : "");
       evpubp_buf_free(&sb);
       if(!iri)
@@ -2023,8 +2112,8 @@ evpubp_mapper_finish(evpubp_mapper *m)
         err_at(m, r->file, r->line, r->col,
                "'%s' mints the IRI <%s> of a different entity, declared at "
                "%s:%lu:%lu; give it an id or use that entity's name",
-               quote(qb, sizeof(qb), r->name, strlen(r->name)), iri,
-               old->file, old->line, old->col);
+               quote(qb, sizeof(qb), r->name, r->namelen), iri, old->file,
+               old->line, old->col);
         free(iri);
         continue;
       }
@@ -2078,13 +2167,13 @@ evpubp_mapper_finish(evpubp_mapper *m)
       continue;
     }
     evpubp_buf_init(&sb);
-    evpubp_slug(&sb, r->name, strlen(r->name));
+    evpubp_slug(&sb, r->name, r->namelen);
     if(!sb.len) {
       char qb[80];
       err_at(m, r->file, r->line, r->col,
              "unresolvable reference '%s': it names no entity and no IRI "
-             "can be made from it", quote(qb, sizeof(qb), r->name,
-                                          strlen(r->name)));
+             "can be made from it",
+             quote(qb, sizeof(qb), r->name, r->namelen));
       evpubp_buf_free(&sb);
       continue;
     }
@@ -2092,8 +2181,8 @@ evpubp_mapper_finish(evpubp_mapper *m)
       char qb[80];
       err_at(m, r->file, r->line, r->col,
              "unresolvable reference '%s': no %s has this id, name or "
-             "alternateName", quote(qb, sizeof(qb), r->name,
-                                    strlen(r->name)),
+             "alternateName",
+             quote(qb, sizeof(qb), r->name, r->namelen),
              r->type >= 0 ? evpubp_vocab_types[r->type].name : "entity");
       evpubp_buf_free(&sb);
       continue;
@@ -2114,7 +2203,7 @@ evpubp_mapper_finish(evpubp_mapper *m)
       err_at(m, r->file, r->line, r->col,
              "'%s' mints the IRI <%s> of a %s declared at %s:%lu:%lu, "
              "which %s does not take",
-             quote(qb, sizeof(qb), r->name, strlen(r->name)), iri,
+             quote(qb, sizeof(qb), r->name, r->namelen), iri,
              evpubp_vocab_types[e->type].name, e->file, e->line, e->col,
              evpubp_vocab_props[r->prop].name);
       free(iri);
@@ -2127,7 +2216,8 @@ evpubp_mapper_finish(evpubp_mapper *m)
     e->type = r->type;
     e->coll = r->coll;
     e->implicit = 1;
-    e->implicit_name = xstrdup(r->name);
+    e->implicit_name = xstrndup(r->name, r->namelen);
+    e->implicit_namelen = r->namelen;
     e->implicit_lang = xstrdup(r->lang);
     e->label = xstrdup(r->name);
     e->fold_name = xstrdup(r->fold);
@@ -2165,6 +2255,7 @@ evpubp_new_mapper(evpub_world *w, const char *base_override,
   evpubp_arena_init(&m->out);
   evpubp_buf_init(&m->tmp);
   evpubp_map_init(&m->enum_cache);
+  evpubp_map_init(&m->written);
   evpubp_map_init(&m->event_refs);
   evpubp_map_init(&m->suspects);
   m->props = calloc(evpubp_vocab_nprops, sizeof(*m->props));
@@ -2180,15 +2271,30 @@ evpubp_new_mapper(evpub_world *w, const char *base_override,
     return NULL;
   }
 #define T(field, name) m->field = evpubp_vocab_type(name)
-  T(t_event, "Event"); T(t_org, "Organization"); T(t_person, "Person");
-  T(t_place, "Place"); T(t_work, "CreativeWork"); T(t_thing, "Thing");
-  T(t_text, "Text"); T(t_url, "URL"); T(t_date, "Date");
-  T(t_datetime, "DateTime"); T(t_time, "Time"); T(t_number, "Number");
-  T(t_integer, "Integer"); T(t_float, "Float"); T(t_boolean, "Boolean");
-  T(t_duration, "Duration"); T(t_virtual, "VirtualLocation");
-  T(t_postal, "PostalAddress"); T(t_geo, "GeoCoordinates");
-  T(t_offer, "Offer"); T(t_role, "Role"); T(t_orgrole, "OrganizationRole");
-  T(t_perfrole, "PerformanceRole"); T(t_emprole, "EmployeeRole");
+  T(t_event, "Event");
+  T(t_org, "Organization");
+  T(t_person, "Person");
+  T(t_place, "Place");
+  T(t_work, "CreativeWork");
+  T(t_thing, "Thing");
+  T(t_text, "Text");
+  T(t_url, "URL");
+  T(t_date, "Date");
+  T(t_datetime, "DateTime");
+  T(t_time, "Time");
+  T(t_number, "Number");
+  T(t_integer, "Integer");
+  T(t_float, "Float");
+  T(t_boolean, "Boolean");
+  T(t_duration, "Duration");
+  T(t_virtual, "VirtualLocation");
+  T(t_postal, "PostalAddress");
+  T(t_geo, "GeoCoordinates");
+  T(t_offer, "Offer");
+  T(t_role, "Role");
+  T(t_orgrole, "OrganizationRole");
+  T(t_perfrole, "PerformanceRole");
+  T(t_emprole, "EmployeeRole");
 #undef T
   m->p_name = evpubp_vocab_prop("name");
   m->p_altname = evpubp_vocab_prop("alternateName");
@@ -2298,6 +2404,7 @@ evpubp_free_mapper(evpubp_mapper *m)
   free(m->type_iris);
   free(m->member_iris);
   evpubp_map_free(&m->enum_cache);
+  evpubp_map_free(&m->written);
   evpubp_map_free(&m->event_refs);
   evpubp_map_free(&m->suspects);
   free(m->bloom_iri);

@@ -23,10 +23,10 @@
 
 /* ---- growable byte buffer ------------------------------------------ */
 typedef struct {
-  char *data;   /* always NUL-terminated when len > 0 or after init */
+  char *data; /* always NUL-terminated when len > 0 or after init */
   size_t len;
   size_t cap;
-  int failed;   /* set once an allocation failed; further appends no-op */
+  int failed; /* set once an allocation failed; further appends no-op */
 } evpubp_buf;
 
 void evpubp_buf_init(evpubp_buf *b);
@@ -54,8 +54,8 @@ int evpubp_buf_printf(evpubp_buf *b, const char *fmt, ...)
 typedef struct evpubp_arena_block evpubp_arena_block;
 typedef struct {
   evpubp_arena_block *head;
-  size_t used;       /* bytes used in head */
-  size_t total;      /* bytes handed out, for statistics */
+  size_t used;  /* bytes used in head */
+  size_t total; /* bytes handed out, for statistics */
 } evpubp_arena;
 
 void evpubp_arena_init(evpubp_arena *a);
@@ -75,7 +75,7 @@ typedef struct evpubp_map_entry {
 
 typedef struct {
   evpubp_map_entry *slots;
-  size_t cap;    /* power of two */
+  size_t cap; /* power of two */
   size_t count;
 } evpubp_map;
 
@@ -87,8 +87,7 @@ evpubp_map_entry *evpubp_map_find(const evpubp_map *m, const char *key,
                                   size_t klen);
 /* Returns the slot (new or existing; new ones have value NULL), or NULL
  * when out of memory. */
-evpubp_map_entry *evpubp_map_put(evpubp_map *m, const char *key,
-                                 size_t klen);
+evpubp_map_entry *evpubp_map_put(evpubp_map *m, const char *key, size_t klen);
 
 /* ---- world ---------------------------------------------------------- */
 struct evpub_world_s {
@@ -153,13 +152,12 @@ typedef struct {
 /* Read a YAML or JSON stream item by item.  Returns 0, or -1 when the
  * stream stopped on a syntax error (reported through cb->error), or a
  * nonzero value returned by a callback. */
-int evpubp_yaml_read(FILE *fp, evpubp_arena *arena,
-                     const evpubp_reader_cb *cb, void *user,
-                     unsigned long *docno);
+int evpubp_yaml_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
+                     void *user, unsigned long *docno);
 
 /* ---- vocabulary lookups (evpub_vocab.c) ------------------------------ */
-int evpubp_vocab_type(const char *name);        /* -1 if unknown */
-int evpubp_vocab_prop(const char *name);        /* -1 if unknown */
+int evpubp_vocab_type(const char *name); /* -1 if unknown */
+int evpubp_vocab_prop(const char *name); /* -1 if unknown */
 int evpubp_vocab_member(const char *name, int enum_type);
 int evpubp_vocab_is_subtype(int type, int super);
 /* Is property p allowed on type t (t or a supertype in p's domains)? */
@@ -204,19 +202,17 @@ int evpubp_escape_nt_string(evpubp_buf *out, const char *s, size_t n);
 int evpubp_escape_iri(evpubp_buf *out, const char *s, size_t n);
 
 /* ---- statements and sinks ---------------------------------------------- */
-typedef enum {
-  EVPUBP_O_IRI = 0,
-  EVPUBP_O_LITERAL
-} evpubp_obj_kind;
+typedef enum { EVPUBP_O_IRI = 0, EVPUBP_O_LITERAL } evpubp_obj_kind;
 
 typedef struct {
-  const char *s;          /* subject IRI */
-  const char *p;          /* predicate IRI */
+  const char *s; /* subject IRI */
+  const char *p; /* predicate IRI */
   evpubp_obj_kind okind;
-  const char *o;          /* object IRI or literal text */
+  const char *o; /* object IRI or literal text */
   size_t olen;
-  const char *lang;       /* literal language or NULL */
-  const char *dt;         /* literal datatype IRI or NULL */
+  const char *lang; /* literal language or NULL */
+  const char *dt;   /* literal datatype IRI or NULL */
+  int shared;       /* about a shared entity: written once per run */
 } evpubp_stmt;
 
 typedef struct evpubp_sink evpubp_sink;
@@ -236,7 +232,7 @@ struct evpubp_sink {
   const evpubp_sink_factory *factory;
   evpub_world *world;
   FILE *out;
-  evpubp_buf buf;     /* scratch output buffer */
+  evpubp_buf buf; /* scratch output buffer */
   void *priv;
   const char *raptor_name;
 };

@@ -163,8 +163,8 @@ ttl_object(evpubp_buf *b, const evpubp_stmt *st)
 }
 
 typedef struct {
-  size_t *order;     /* statement indices, grouped */
-  size_t *subj;      /* subject group of each statement */
+  size_t *order; /* statement indices, grouped */
+  size_t *subj;  /* subject group of each statement */
   size_t cap;
   evpubp_map groups; /* for large batches */
   int started;
@@ -178,7 +178,8 @@ ttl_start(evpubp_sink *s)
     return -1;
   evpubp_map_init(&tp->groups);
   s->priv = tp;
-  evpubp_buf_adds(&s->buf, "@prefix schema: <" EVPUBP_SCHEMA_NS "> .\n"
+  evpubp_buf_adds(&s->buf,
+                  "@prefix schema: <" EVPUBP_SCHEMA_NS "> .\n"
                   "@prefix xsd: <" EVPUBP_XSD_NS "> .\n");
   return maybe_flush(s);
 }
@@ -224,8 +225,8 @@ ttl_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n)
     }
   } else {
     for(i = 0; i < n; i++) {
-      evpubp_map_entry *e = evpubp_map_put(&tp->groups, st[i].s,
-                                           strlen(st[i].s));
+      evpubp_map_entry *e =
+        evpubp_map_put(&tp->groups, st[i].s, strlen(st[i].s));
       if(!e)
         return -1;
       if(!e->value)
@@ -324,22 +325,22 @@ ttl_free(evpubp_sink *s)
   s->priv = NULL;
 }
 
-const evpubp_sink_factory evpubp_sink_turtle = {
-  "turtle", "text/turtle", ttl_start, ttl_batch, ttl_finish, ttl_free
-};
+const evpubp_sink_factory evpubp_sink_turtle = { "turtle",   "text/turtle",
+                                                 ttl_start,  ttl_batch,
+                                                 ttl_finish, ttl_free };
 
 /* ---- raptor serializers (RDF/XML and the rest) ------------------------ */
 static int
 raptor_start(evpubp_sink *s)
 {
-  raptor_serializer *ser = raptor_new_serializer(s->world->raptor,
-                                                 s->raptor_name);
+  raptor_serializer *ser =
+    raptor_new_serializer(s->world->raptor, s->raptor_name);
   raptor_uri *ns;
   if(!ser)
     return -1;
   s->priv = ser;
-  ns = raptor_new_uri(s->world->raptor,
-                      (const unsigned char *)EVPUBP_SCHEMA_NS);
+  ns =
+    raptor_new_uri(s->world->raptor, (const unsigned char *)EVPUBP_SCHEMA_NS);
   if(ns) {
     raptor_serializer_set_namespace(ser, ns, (const unsigned char *)"schema");
     raptor_free_uri(ns);
@@ -368,8 +369,8 @@ raptor_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n)
     if(st[i].okind == EVPUBP_O_IRI) {
       rs.object = rterm_iri(w, st[i].o);
     } else {
-      raptor_uri *dt = st[i].dt ?
-        raptor_new_uri(w, (const unsigned char *)st[i].dt) : NULL;
+      raptor_uri *dt =
+        st[i].dt ? raptor_new_uri(w, (const unsigned char *)st[i].dt) : NULL;
       rs.object = raptor_new_term_from_counted_literal(
         w, (const unsigned char *)st[i].o, st[i].olen, dt,
         (const unsigned char *)st[i].lang,
@@ -412,14 +413,12 @@ static const struct {
   const char *name;
   const evpubp_sink_factory *factory;
   const char *raptor_name;
-} sinks[] = {
-  {"turtle", &evpubp_sink_turtle, NULL},
-  {"ttl", &evpubp_sink_turtle, NULL},
-  {"ntriples", &evpubp_sink_ntriples, NULL},
-  {"nt", &evpubp_sink_ntriples, NULL},
-  {"rdfxml", &evpubp_sink_raptor, "rdfxml"},
-  {NULL, NULL, NULL}
-};
+} sinks[] = { { "turtle", &evpubp_sink_turtle, NULL },
+              { "ttl", &evpubp_sink_turtle, NULL },
+              { "ntriples", &evpubp_sink_ntriples, NULL },
+              { "nt", &evpubp_sink_ntriples, NULL },
+              { "rdfxml", &evpubp_sink_raptor, "rdfxml" },
+              { NULL, NULL, NULL } };
 
 int
 evpubp_sink_known(evpub_world *w, const char *format)

@@ -76,8 +76,8 @@ static int
 is_space_cp(ucs4_t uc)
 {
   if(uc < 0x80)
-    return uc == ' ' || uc == '\t' || uc == '\n' || uc == '\r' ||
-      uc == '\f' || uc == '\v';
+    return uc == ' ' || uc == '\t' || uc == '\n' || uc == '\r' || uc == '\f' ||
+      uc == '\v';
   return uc == 0x85 || uc_is_general_category(uc, UC_CATEGORY_Z);
 }
 
@@ -110,12 +110,24 @@ is_segment_ascii(unsigned char c)
      (c >= '0' && c <= '9'))
     return 1;
   switch(c) {
-  case '-': case '.': case '_': case '~': case '!': case '$': case '&':
-  case '\'': case '(': case ')': case '*': case '+': case ',': case ';':
-  case '=': case ':': case '@':
-    return 1;
-  default:
-    return 0;
+  case '-':
+  case '.':
+  case '_':
+  case '~':
+  case '!':
+  case '$':
+  case '&':
+  case '\'':
+  case '(':
+  case ')':
+  case '*':
+  case '+':
+  case ',':
+  case ';':
+  case '=':
+  case ':':
+  case '@': return 1;
+  default: return 0;
   }
 }
 
@@ -163,7 +175,7 @@ evpubp_iri_absolute(const char *s, size_t n)
       return 0;
   }
   if(i >= n || i + 1 >= n)
-    return 0;           /* no ':' or nothing after it */
+    return 0; /* no ':' or nothing after it */
   for(i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     if(c <= 0x20 || c == 0x7f || strchr("<>\"{}|\\^`", c))
@@ -172,7 +184,8 @@ evpubp_iri_absolute(const char *s, size_t n)
   if(!evpubp_utf8_valid(s, n))
     return 0;
   /* http(s) needs an authority */
-  if((n > 5 && !strncmp(s, "http:", 5)) || (n > 6 && !strncmp(s, "https:", 6))) {
+  if((n > 5 && !strncmp(s, "http:", 5)) ||
+     (n > 6 && !strncmp(s, "https:", 6))) {
     const char *colon = memchr(s, ':', n);
     size_t rest = n - (size_t)(colon - s) - 1;
     if(rest < 3 || colon[1] != '/' || colon[2] != '/' ||

@@ -251,8 +251,7 @@ map_grow(evpubp_map *m)
   m->cap = ncap;
   for(i = 0; i < ocap; i++) {
     if(old[i].key) {
-      evpubp_map_entry *e = map_probe(m, old[i].key, old[i].klen,
-                                      old[i].hash);
+      evpubp_map_entry *e = map_probe(m, old[i].key, old[i].klen, old[i].hash);
       *e = old[i];
     }
   }

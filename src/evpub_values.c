@@ -32,7 +32,7 @@ date_part(const char *s, size_t n)
   size_t i = 0, ystart;
   long year = 0;
   int month, day, mdays;
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
   if(i < n && s[i] == '-')
     i++;
   ystart = i;
@@ -166,7 +166,7 @@ evpubp_is_duration(const char *s, size_t n)
 {
   size_t i = 0;
   int in_time = 0, any = 0, any_time = 0;
-  const char *order = "YMD";   /* allowed designators, in order */
+  const char *order = "YMD"; /* allowed designators, in order */
   const char *torder = "HMS";
   if(i < n && s[i] == '-')
     i++;

@@ -11,10 +11,10 @@
 
 /* What a schema.org type is. */
 enum evpubp_vkind {
-  EVPUBP_VK_CLASS = 0,   /* an ordinary class (Event, Place, ...) */
-  EVPUBP_VK_DATATYPE,    /* Text, URL, Date, DateTime, Time, Number,
+  EVPUBP_VK_CLASS = 0, /* an ordinary class (Event, Place, ...) */
+  EVPUBP_VK_DATATYPE,  /* Text, URL, Date, DateTime, Time, Number,
                             Integer, Float, Boolean and their subtypes */
-  EVPUBP_VK_ENUM         /* a subclass of Enumeration with members */
+  EVPUBP_VK_ENUM       /* a subclass of Enumeration with members */
 };
 
 typedef struct {
@@ -25,17 +25,17 @@ typedef struct {
 } evpubp_vtype;
 
 typedef struct {
-  const char *name;              /* local name, e.g. "startDate" */
+  const char *name; /* local name, e.g. "startDate" */
   unsigned short ndomains;
   const unsigned short *domains; /* schema:domainIncludes, type indices */
   unsigned short nranges;
-  const unsigned short *ranges;  /* schema:rangeIncludes, type indices */
-  unsigned char superseded;      /* 1 if schema:supersededBy is set */
+  const unsigned short *ranges; /* schema:rangeIncludes, type indices */
+  unsigned char superseded;     /* 1 if schema:supersededBy is set */
 } evpubp_vprop;
 
 typedef struct {
-  const char *name;             /* local name, e.g. "EventScheduled" */
-  unsigned short type;          /* index of its enumeration type */
+  const char *name;    /* local name, e.g. "EventScheduled" */
+  unsigned short type; /* index of its enumeration type */
 } evpubp_vmember;
 
 extern const evpubp_vtype evpubp_vocab_types[];
@@ -44,6 +44,6 @@ extern const evpubp_vprop evpubp_vocab_props[];
 extern const size_t evpubp_vocab_nprops;
 extern const evpubp_vmember evpubp_vocab_members[];
 extern const size_t evpubp_vocab_nmembers;
-extern const char evpubp_vocab_release[];   /* "30.0" */
+extern const char evpubp_vocab_release[]; /* "30.0" */
 
 #endif

@@ -19,17 +19,16 @@ const char *const evpubp_collection_names[EVPUBP_C_COUNT] = {
 
 typedef struct {
   yaml_parser_t parser;
-  evpubp_arena *arena;      /* items */
-  evpubp_arena doc_arena;   /* top-level keys of the current document */
+  evpubp_arena *arena;    /* items */
+  evpubp_arena doc_arena; /* top-level keys of the current document */
   const evpubp_reader_cb *cb;
   void *user;
-  int failed;               /* a syntax or shape error stopped us */
-  evpubp_node **stack;      /* children of the nodes being built */
+  int failed;          /* a syntax or shape error stopped us */
+  evpubp_node **stack; /* children of the nodes being built */
   size_t sp, stack_cap;
 } reader;
 
-static void
-report(reader *r, const yaml_mark_t *m, const char *fmt, ...)
+static void report(reader *r, const yaml_mark_t *m, const char *fmt, ...)
 #ifdef __GNUC__
   __attribute__((format(printf, 3, 4)))
 #endif
@@ -75,12 +74,12 @@ is_null_scalar(const yaml_event_t *ev)
 {
   const char *v = (const char *)ev->data.scalar.value;
   size_t n = ev->data.scalar.length;
-  if(ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
-     ev->data.scalar.tag)
+  if(ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || ev->data.scalar.tag)
     return 0;
   return n == 0 || (n == 1 && v[0] == '~') ||
-    (n == 4 && (!memcmp(v, "null", 4) || !memcmp(v, "Null", 4) ||
-                !memcmp(v, "NULL", 4)));
+    (n == 4 &&
+     (!memcmp(v, "null", 4) || !memcmp(v, "Null", 4) ||
+      !memcmp(v, "NULL", 4)));
 }
 
 /* Check the keys of a mapping node for duplicates. */
@@ -169,8 +168,7 @@ build(reader *r, evpubp_arena *a, yaml_event_t *ev, int depth)
     r->failed = 1;
     return NULL;
   case YAML_SEQUENCE_START_EVENT:
-  case YAML_MAPPING_START_EVENT:
-    break;
+  case YAML_MAPPING_START_EVENT: break;
   default:
     report(r, &ev->start_mark, "unexpected YAML event");
     yaml_event_delete(ev);
@@ -209,7 +207,7 @@ build(reader *r, evpubp_arena *a, yaml_event_t *ev, int depth)
     if(!c)
       goto fail;
     if(is_map && !(n % 2) && c->kind == EVPUBP_N_NULL) {
-      c->kind = EVPUBP_N_SCALAR;    /* a key "null" or "~" is a name */
+      c->kind = EVPUBP_N_SCALAR; /* a key "null" or "~" is a name */
     }
     if(r->sp == r->stack_cap) {
       evpubp_node **ns;
@@ -381,7 +379,8 @@ read_document(reader *r)
           yaml_mark_t m;
           m.line = pending[i]->line - 1;
           m.column = pending[i]->col - 1;
-          report(r, &m, "unknown top-level key '%s' (expected base, lang, "
+          report(r, &m,
+                 "unknown top-level key '%s' (expected base, lang, "
                  "prefixes, events, organizations, people, places or works)",
                  pending[i]->str);
         }
@@ -405,9 +404,10 @@ read_document(reader *r)
       }
     }
   } else if(ev.type == YAML_SCALAR_EVENT && is_null_scalar(&ev)) {
-    yaml_event_delete(&ev);    /* an empty document */
+    yaml_event_delete(&ev); /* an empty document */
   } else {
-    report(r, &ev.start_mark, "expected an event, a list of events or a "
+    report(r, &ev.start_mark,
+           "expected an event, a list of events or a "
            "mapping with 'events'");
     yaml_event_delete(&ev);
     r->failed = 1;
@@ -419,7 +419,7 @@ read_document(reader *r)
     return rc;
   if(next_event(r, &ev))
     return -1;
-  yaml_event_delete(&ev);     /* DOCUMENT-END */
+  yaml_event_delete(&ev); /* DOCUMENT-END */
   return 0;
 fail:
   free(pending);
@@ -444,7 +444,7 @@ evpubp_yaml_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
   r.user = user;
   if(next_event(&r, &ev))
     goto done;
-  yaml_event_delete(&ev);     /* STREAM-START */
+  yaml_event_delete(&ev); /* STREAM-START */
   for(;;) {
     if(next_event(&r, &ev)) {
       rc = -1;
@@ -454,7 +454,7 @@ evpubp_yaml_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
       yaml_event_delete(&ev);
       break;
     }
-    yaml_event_delete(&ev);   /* DOCUMENT-START */
+    yaml_event_delete(&ev); /* DOCUMENT-START */
     rc = cb->doc_begin(user, (*docno)++);
     if(rc)
       break;

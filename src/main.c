@@ -51,8 +51,7 @@ evpub_cli_exit_code(evpub_status st)
   case EVPUB_E_USAGE: return EXIT_USAGE;
   case EVPUB_E_IO: return EXIT_IO;
   case EVPUB_E_INTERNAL:
-  case EVPUB_E_NOMEM:
-    return EXIT_INTERNAL;
+  case EVPUB_E_NOMEM: return EXIT_INTERNAL;
   }
   return EXIT_INTERNAL;
 }
@@ -89,8 +88,7 @@ main(int argc, char **argv)
   if(!strcmp(cmd, "convert")) {
     rc = cmd_convert(world, argc - 1, argv + 1);
   } else {
-    fprintf(stderr, "evpub: unknown command '%s' (try 'evpub --help')\n",
-            cmd);
+    fprintf(stderr, "evpub: unknown command '%s' (try 'evpub --help')\n", cmd);
     rc = EXIT_USAGE;
   }
   evpub_free_world(world);

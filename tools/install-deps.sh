@@ -1,0 +1,14 @@
+#!/bin/sh
+# Install what evpub needs to build, test and benchmark on Debian 12.
+# Run as root (or it uses sudo).
+set -e
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update
+$SUDO apt-get install -y --no-install-recommends \
+  build-essential autoconf automake libtool pkg-config \
+  libraptor2-dev librdf0-dev libcurl4-gnutls-dev libyaml-dev \
+  libunistring-dev \
+  raptor2-utils python3 python3-rdflib python3-pyld python3-yaml \
+  clang-format valgrind time ca-certificates
