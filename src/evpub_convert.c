@@ -200,11 +200,13 @@ run_pass(evpub_converter *conv, evpubp_mapper *m, int pass)
     if(fp != conv->stdin_copy)
       fclose(fp);
     if(rc > 0 && pass == 2) {
-      st = EVPUB_E_IO;
+      st = EVPUB_E_DATA; /* the sink refused a statement (logged) */
       break;
     }
     if(rc < 0 && pass == 2) {
-      st = EVPUB_E_INTERNAL;
+      evpubp_log(conv->world, EVPUB_LOG_ERROR, NULL, 0, 0,
+                 "cannot write the output: %s", strerror(errno));
+      st = EVPUB_E_IO;
       break;
     }
   }
@@ -257,9 +259,8 @@ evpub_converter_run(evpub_converter *conv, FILE *out)
   }
   evpubp_mapper_start_pass(m, 2, sink);
   st = run_pass(conv, m, 2);
-  if(st == EVPUB_OK && sink->factory->finish(sink))
-    st = EVPUB_E_IO;
-  if(st == EVPUB_OK && (fflush(out) || ferror(out))) {
+  if(st == EVPUB_OK &&
+     (sink->factory->finish(sink) || fflush(out) || ferror(out))) {
     evpubp_log(conv->world, EVPUB_LOG_ERROR, NULL, 0, 0,
                "cannot write the output: %s", strerror(errno));
     st = EVPUB_E_IO;

@@ -222,7 +222,8 @@ typedef struct {
   /* All writes go to sink->out. */
   int (*start)(evpubp_sink *sink);
   /* A batch of statements; statements about one subject are kept
-   * together by the sink when the syntax groups them. */
+   * together by the sink when the syntax groups them.  Returns 0, 1 when
+   * the syntax cannot hold a statement (logged), -1 on a write error. */
   int (*batch)(evpubp_sink *sink, const evpubp_stmt *st, size_t n);
   int (*finish)(evpubp_sink *sink);
   void (*free)(evpubp_sink *sink);

@@ -354,6 +354,30 @@ rterm_iri(raptor_world *w, const char *iri)
   return raptor_new_term_from_uri_string(w, (const unsigned char *)iri);
 }
 
+/* XML 1.0 cannot hold C0 controls other than tab, LF and CR, nor U+FFFE
+ * and U+FFFF; raptor's XML writers drop them silently.  Refuse instead. */
+static int
+xml_unsafe(const char *s, size_t n)
+{
+  size_t i;
+  for(i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if(c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+      return 1;
+    if(c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBF &&
+       ((unsigned char)s[i + 2] == 0xBE || (unsigned char)s[i + 2] == 0xBF))
+      return 1;
+  }
+  return 0;
+}
+
+static int
+is_xml_syntax(const char *name)
+{
+  return !strncmp(name, "rdfxml", 6) || !strcmp(name, "rss-1.0") ||
+    !strcmp(name, "atom");
+}
+
 static int
 raptor_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n)
 {
@@ -363,6 +387,14 @@ raptor_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n)
   for(i = 0; i < n; i++) {
     raptor_statement rs;
     int rc;
+    if(st[i].okind == EVPUBP_O_LITERAL && is_xml_syntax(s->raptor_name) &&
+       xml_unsafe(st[i].o, st[i].olen)) {
+      evpubp_log(s->world, EVPUB_LOG_ERROR, NULL, 0, 0,
+                 "a value of <%s> on <%s> holds a control character that "
+                 "XML 1.0 cannot hold; write turtle or ntriples instead",
+                 st[i].p, st[i].s);
+      return 1;
+    }
     raptor_statement_init(&rs, w);
     rs.subject = rterm_iri(w, st[i].s);
     rs.predicate = rterm_iri(w, st[i].p);

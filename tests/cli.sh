@@ -57,6 +57,22 @@ check "no base: exit 0" test $? -eq 0
 check "no base: a warning says the IRIs are not your own" grep -q "^evpub: warning: no base IRI given; using https://evpub.invalid/" "$TMP/err"
 check "no base: IRIs under the default" grep -q "^<https://evpub.invalid/events/no-base>" "$TMP/nb.nt"
 
+# a full disk is an I/O error, not a silent truncation
+if [ -w /dev/full ]; then
+  evpub convert "$EXAMPLE" >/dev/full 2>"$TMP/err"
+  check "writing to a full disk: exit 3" test $? -eq 3
+  check "full disk: message" grep -q "^evpub: cannot write the output: No space left on device" "$TMP/err"
+fi
+
+# RDF/XML cannot hold control characters: refused, not silently dropped
+printf 'base: https://x.example/\nname: "a\\x01b"\n' >"$TMP/ctl.yaml"
+evpub convert -f rdfxml -o "$TMP/ctl.rdf" "$TMP/ctl.yaml" 2>"$TMP/err"
+check "control character in RDF/XML: exit 1" test $? -eq 1
+check "control character in RDF/XML: says why" grep -q "XML 1.0 cannot hold" "$TMP/err"
+check "control character in RDF/XML: no output file" test ! -e "$TMP/ctl.rdf"
+evpub convert -f ntriples "$TMP/ctl.yaml" >"$TMP/ctl.nt"
+check "the same in N-Triples is escaped" grep -q '"a\\u0001b"' "$TMP/ctl.nt"
+
 # raptor serializers by name
 evpub convert -f raptor:nquads "$EXAMPLE" >"$TMP/x.nq"
 check "raptor:nquads works" test "$(wc -l <"$TMP/x.nq")" -gt 100
