@@ -52,6 +52,7 @@ cmd_convert(evpub_world *world, int argc, char **argv)
     fputs("evpub: out of memory\n", stderr);
     return EXIT_INTERNAL;
   }
+  argv[0] = (char *)"evpub"; /* getopt's messages name the program */
   optind = 1;
   while((c = getopt_long(argc, argv, "f:o:vh", opts, NULL)) != -1) {
     switch(c) {

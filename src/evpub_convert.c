@@ -229,22 +229,18 @@ evpub_converter_run(evpub_converter *conv, FILE *out)
     return EVPUB_E_NOMEM;
   evpubp_mapper_start_pass(m, 1, NULL);
   st = run_pass(conv, m, 1);
-  if(st == EVPUB_OK && evpubp_mapper_errors(m))
-    st = EVPUB_E_DATA;
   if(st == EVPUB_OK && evpubp_mapper_needs_recheck(m)) {
     evpubp_mapper_start_pass(m, EVPUBP_PASS_RECHECK, NULL);
     st = run_pass(conv, m, EVPUBP_PASS_RECHECK);
   }
   if(st == EVPUB_OK) {
+    /* also after errors: clashes and ambiguities are reported with them */
     rc = evpubp_mapper_finish(m);
     if(rc < 0)
       st = EVPUB_E_NOMEM;
-    else if(rc > 0)
-      st = EVPUB_E_DATA;
-  } else if(st == EVPUB_E_USAGE || evpubp_mapper_errors(m)) {
-    if(evpubp_mapper_errors(m))
-      st = EVPUB_E_DATA;
   }
+  if(st == EVPUB_OK && evpubp_mapper_errors(m))
+    st = EVPUB_E_DATA;
   if(st != EVPUB_OK)
     goto done;
   if(evpubp_mapper_warn_base(m))

@@ -888,6 +888,8 @@ map_scalar(evpubp_mapper *m, const char *s, int p, const char *piri,
             "invalid %s '%s' for %s (expected YYYY-MM-DD or "
             "YYYY-MM-DDThh:mm:ss with an optional offset)",
             pi->has_datetime ? "dateTime" : "date", Q(qb, v), pname);
+      else if(v->len == 10 && v->str[4] == '-' && v->str[7] == '-')
+        err(m, v, "invalid date '%s' for %s (no such day)", Q(qb, v), pname);
       else
         err(m, v, "invalid date '%s' for %s (expected YYYY-MM-DD)", Q(qb, v),
             pname);
@@ -1161,7 +1163,14 @@ map_properties(evpubp_mapper *m, const evpubp_node *node, nodectx *nc,
       }
       {
         const char *sugg = evpubp_vocab_suggest(key->str, nc->type);
-        if(sugg)
+        const char *colon = memchr(key->str, ':', key->len);
+        if(colon && colon > key->str && colon[1] != '/')
+          err(m, key,
+              "unknown property '%s' for %s (prefix '%.*s' is not declared "
+              "in 'prefixes')",
+              Q(qb, key), evpubp_vocab_types[nc->type].name,
+              (int)(colon - key->str < 40 ? colon - key->str : 40), key->str);
+        else if(sugg)
           err(m, key, "unknown property '%s' for %s (did you mean '%s'?)",
               Q(qb, key), evpubp_vocab_types[nc->type].name, sugg);
         else
@@ -1492,7 +1501,11 @@ node_types(evpubp_mapper *m, const evpubp_node *node, int prop,
         name += 7;
       t = evpubp_vocab_type(name);
       if(t < 0 || evpubp_vocab_types[t].kind != EVPUBP_VK_CLASS) {
-        err(m, x, "unknown type '%s'", Q(qb, x));
+        const char *sugg = evpubp_vocab_suggest_type(name);
+        if(sugg)
+          err(m, x, "unknown type '%s' (did you mean '%s'?)", Q(qb, x), sugg);
+        else
+          err(m, x, "unknown type '%s'", Q(qb, x));
         return 1;
       }
       if(coll_root >= 0 && !evpubp_vocab_is_subtype(t, coll_root)) {
@@ -1571,7 +1584,7 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop, int coll_hint,
   if(iriv &&
      (iriv->kind != EVPUBP_N_SCALAR ||
       !evpubp_iri_absolute(iriv->str, iriv->len))) {
-    err(m, iriv, "iri must be an absolute IRI");
+    err(m, iriv, "iri must be an absolute IRI, not '%s'", Q(qb, iriv));
     return 0;
   }
   if(idv && !idv->len) {
@@ -1610,6 +1623,12 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop, int coll_hint,
   if(top && !idb.len && !iriv) {
     err(m, node, "an item of '%s' needs an id or a name",
         evpubp_collection_names[coll_hint]);
+    evpubp_buf_free(&idb);
+    return 0;
+  }
+
+  if(rolev && prop >= 0 && !idv && !iriv && !namev && coll != EVPUBP_C_NONE) {
+    err(m, node, "a %s with a roleName needs a name or an id", pname);
     evpubp_buf_free(&idb);
     return 0;
   }
@@ -1811,7 +1830,7 @@ cb_header(void *user, const evpubp_node *key, const evpubp_node *v)
     if(m->doc_has_items)
       m->late_base = 1; /* events before it were hashed with another */
     if(v->kind != EVPUBP_N_SCALAR || !evpubp_iri_absolute(v->str, v->len)) {
-      err(m, v, "base must be an absolute IRI");
+      err(m, v, "base must be an absolute IRI, not '%s'", Q(qb, v));
       return 0;
     }
     evpubp_buf_init(&b);
@@ -1822,7 +1841,8 @@ cb_header(void *user, const evpubp_node *key, const evpubp_node *v)
     d->base = b.data;
   } else if(streq(key, "lang")) {
     if(v->kind != EVPUBP_N_SCALAR || !evpubp_lang_tag(v->str, v->len)) {
-      err(m, v, "lang must be a language tag such as en or zh-Hans");
+      err(m, v, "lang must be a language tag such as en or zh-Hans, not '%s'",
+          Q(qb, v));
       return 0;
     }
     free(d->lang);
@@ -2034,7 +2054,9 @@ evpubp_mapper_finish(evpubp_mapper *m)
       old = resolve_alias(old);
       if(d->coll != EVPUBP_C_EVENTS || d->iri) {
         if(d->given && old->given_id)
-          same = !strcmp(d->id, old->given_id);
+          same = !strcmp(d->id, old->given_id) &&
+            (!fold_name || !old->fold_name ||
+             !strcmp(fold_name, old->fold_name));
         else if(!d->given && !old->given_id && fold_name && old->fold_name)
           same = !strcmp(fold_name, old->fold_name);
         else if(d->iri)
@@ -2045,8 +2067,8 @@ evpubp_mapper_finish(evpubp_mapper *m)
         describe(one, sizeof(one), old);
         err_at(m, d->file, d->line, d->col,
                "two %s mint the IRI <%s>: this one and the one at %s:%lu:%lu",
-               d->coll == EVPUBP_C_EVENTS ? "events" : "entities", iri,
-               old->file, old->line, old->col);
+               evpubp_collection_names[d->coll], iri, old->file, old->line,
+               old->col);
         free(iri);
         continue;
       }

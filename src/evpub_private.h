@@ -164,6 +164,8 @@ int evpubp_vocab_is_subtype(int type, int super);
 int evpubp_vocab_prop_allowed(int p, int t);
 /* Suggest the allowed property closest to name for type t, or NULL. */
 const char *evpubp_vocab_suggest(const char *name, int t);
+/* Suggest the class closest to name, or NULL. */
+const char *evpubp_vocab_suggest_type(const char *name);
 /* Case-insensitive enumeration member lookup of a shorthand. */
 int evpubp_vocab_member_ci(const char *name, size_t len, int enum_type);
 

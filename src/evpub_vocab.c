@@ -126,3 +126,22 @@ evpubp_vocab_suggest(const char *name, int t)
   }
   return best <= limit ? found : NULL;
 }
+
+const char *
+evpubp_vocab_suggest_type(const char *name)
+{
+  size_t i, best = (size_t)-1, len = strlen(name), limit;
+  const char *found = NULL;
+  limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
+  for(i = 0; i < evpubp_vocab_ntypes; i++) {
+    size_t d;
+    if(evpubp_vocab_types[i].kind != EVPUBP_VK_CLASS)
+      continue;
+    d = evpubp_edit_distance(name, evpubp_vocab_types[i].name);
+    if(d < best) {
+      best = d;
+      found = evpubp_vocab_types[i].name;
+    }
+  }
+  return best <= limit ? found : NULL;
+}

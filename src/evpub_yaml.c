@@ -50,17 +50,31 @@ next_event(reader *r, yaml_event_t *ev)
 {
   if(!yaml_parser_parse(&r->parser, ev)) {
     yaml_mark_t m = r->parser.problem_mark;
+    const char *problem = r->parser.problem ? r->parser.problem : "invalid";
+    const char *context = r->parser.context ? r->parser.context : "";
     char text[512];
     if(r->parser.error == YAML_MEMORY_ERROR) {
       snprintf(text, sizeof(text), "out of memory while reading");
-    } else if(r->parser.context) {
-      snprintf(text, sizeof(text), "syntax error: %s %s",
-               r->parser.problem ? r->parser.problem : "invalid YAML",
-               r->parser.context);
-      m = r->parser.problem_mark;
+    } else if(r->parser.error == YAML_READER_ERROR) {
+      snprintf(text, sizeof(text), "%s (the input must be UTF-8 text)",
+               problem);
+      m.line = 0;
+      m.column = 0;
+      m.index = r->parser.problem_offset;
+    } else if(!strcmp(problem,
+                      "found character that cannot start any "
+                      "token") &&
+              r->parser.buffer.pointer < r->parser.buffer.last &&
+              *r->parser.buffer.pointer == '\t') {
+      snprintf(text, sizeof(text),
+               "syntax error: tab character in "
+               "indentation (YAML indents with spaces only)");
     } else {
-      snprintf(text, sizeof(text), "syntax error: %s",
-               r->parser.problem ? r->parser.problem : "invalid YAML");
+      if(!strcmp(problem, "found unexpected end of stream") &&
+         r->parser.context)
+        m = r->parser.context_mark; /* where the unclosed thing began */
+      snprintf(text, sizeof(text), "syntax error: %s%s%s", problem,
+               *context ? " " : "", context);
     }
     r->cb->error(r->user, m.line + 1, m.column + 1, text);
     r->failed = 1;
@@ -259,6 +273,28 @@ is_header_key(const char *key)
     !strcmp(key, "prefixes");
 }
 
+/* A document of top-level keys is one event when it has a name, id or
+ * iri, or when all its keys are properties of Event. */
+static int
+single_event_like(evpubp_node **pending, size_t n)
+{
+  size_t i;
+  int event = evpubp_vocab_type("Event");
+  for(i = 0; i < n; i += 2) {
+    const char *k = pending[i]->str;
+    if(!strcmp(k, "name") || !strcmp(k, "id") || !strcmp(k, "iri"))
+      return 1;
+  }
+  for(i = 0; i < n; i += 2) {
+    int p = evpubp_vocab_prop(pending[i]->str);
+    if(strcmp(pending[i]->str, "type") &&
+       (p < 0 || !evpubp_vocab_prop_allowed(p, event)) &&
+       !strchr(pending[i]->str, ':'))
+      return 0;
+  }
+  return 1;
+}
+
 /* Hand over the items of a sequence one by one (its start is consumed). */
 static int
 stream_items(reader *r, evpubp_collection c)
@@ -373,6 +409,8 @@ read_document(reader *r)
       pending[npending++] = key;
       pending[npending++] = val;
     }
+    if(npending && !saw_collection && !single_event_like(pending, npending))
+      saw_collection = 1; /* report the keys, not a nameless event */
     if(npending) {
       if(saw_collection) {
         for(i = 0; i < npending; i += 2) {

@@ -24,8 +24,12 @@ esc_iri(const char *s)
   return b.data;
 }
 
-#define ESC(in, want) do { char *r = esc(in, sizeof(in) - 1); \
-    CHECK_STR(r, want); free(r); } while(0)
+#define ESC(in, want)                                                         \
+  do {                                                                        \
+    char *r = esc(in, sizeof(in) - 1);                                        \
+    CHECK_STR(r, want);                                                       \
+    free(r);                                                                  \
+  } while(0)
 
 int
 main(void)
@@ -35,7 +39,7 @@ main(void)
   ESC("", "");
   ESC("say \"hi\"", "say \\\"hi\\\"");
   ESC("back\\slash", "back\\\\slash");
-  ESC("a\\nb", "a\\\\nb");                 /* backslash + n stays two chars */
+  ESC("a\\nb", "a\\\\nb"); /* backslash + n stays two chars */
   ESC("\"\"\"", "\\\"\\\"\\\"");
   ESC("l1\nl2\r\n", "l1\\nl2\\r\\n");
   ESC("t\tb\bf\f", "t\\tb\\bf\\f");
@@ -51,7 +55,8 @@ main(void)
   ESC("<> { } ^ ` |", "<> { } ^ ` |");
 
   r = esc_iri("http://a.example/x y<z>\"{}|^`\\");
-  CHECK_STR(r, "http://a.example/x\\u0020y\\u003Cz\\u003E\\u0022\\u007B"
+  CHECK_STR(r,
+            "http://a.example/x\\u0020y\\u003Cz\\u003E\\u0022\\u007B"
             "\\u007D\\u007C\\u005E\\u0060\\u005C");
   free(r);
   r = esc_iri("http://a.example/\xE5\x9F\x8E");
