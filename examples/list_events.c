@@ -15,9 +15,8 @@ on_message(void *user, const evpub_message *msg)
   int *errors = user;
   if(msg->level == EVPUB_LOG_ERROR)
     (*errors)++;
-  fprintf(stderr, "list_events: %s%s%lu:%lu: %s\n",
-          msg->file ? msg->file : "", msg->file ? ":" : "",
-          msg->line, msg->column, msg->text);
+  fprintf(stderr, "list_events: %s%s%lu:%lu: %s\n", msg->file ? msg->file : "",
+          msg->file ? ":" : "", msg->line, msg->column, msg->text);
 }
 
 int
@@ -28,11 +27,11 @@ main(int argc, char **argv)
   evpub_status st = EVPUB_OK;
   int i, errors = 0;
 
-  world = evpub_new_world();             /* returns new */
+  world = evpub_new_world(); /* returns new */
   if(!world)
     return 4;
   evpub_world_set_log_handler(world, on_message, &errors);
-  conv = evpub_new_converter(world);     /* returns new */
+  conv = evpub_new_converter(world); /* returns new */
   if(!conv) {
     evpub_free_world(world);
     return 4;
