@@ -19,7 +19,6 @@ struct evpub_converter_s {
   unsigned long max_errors;
   input *inputs;
   size_t ninputs;
-  FILE *stdin_copy; /* standard input, kept for the second pass */
   unsigned long triples;
   unsigned long events;
 };
@@ -53,8 +52,6 @@ evpub_free_converter(evpub_converter *conv)
   free(conv->inputs);
   free(conv->format);
   free(conv->base);
-  if(conv->stdin_copy)
-    fclose(conv->stdin_copy);
   free(conv);
 }
 
@@ -141,54 +138,90 @@ evpub_converter_add_input(evpub_converter *conv, const char *path,
   return EVPUB_OK;
 }
 
-/* Standard input is read twice, so the first pass copies it aside. */
-static FILE *
-open_input(evpub_converter *conv, const input *in, int pass)
+/* Pass 1 hands what it reads to the mapper and to the spool. */
+typedef struct {
+  evpubp_mapper *m;
+  evpubp_spool *sp;
+  int spool_failed;
+} tee;
+
+static int
+tee_doc(void *user, unsigned long docno)
 {
-  if(strcmp(in->path, "-"))
-    return fopen(in->path, "rb");
-  if(pass == 1 && !conv->stdin_copy) {
-    char buf[65536];
-    size_t n;
-    conv->stdin_copy = tmpfile();
-    if(!conv->stdin_copy)
-      return NULL;
-    while((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
-      if(fwrite(buf, 1, n, conv->stdin_copy) != n)
-        return NULL;
-    if(ferror(stdin))
-      return NULL;
+  tee *t = user;
+  if(evpubp_spool_doc(t->sp, docno)) {
+    t->spool_failed = 1;
+    return -1;
   }
-  if(!conv->stdin_copy)
-    return NULL;
-  rewind(conv->stdin_copy);
-  return conv->stdin_copy;
+  return evpubp_mapper_callbacks.doc_begin(t->m, docno);
 }
 
+static int
+tee_header(void *user, const evpubp_node *key, const evpubp_node *v)
+{
+  tee *t = user;
+  if(evpubp_spool_header(t->sp, key, v)) {
+    t->spool_failed = 1;
+    return -1;
+  }
+  return evpubp_mapper_callbacks.header(t->m, key, v);
+}
+
+static int
+tee_item(void *user, evpubp_collection c, const evpubp_node *node)
+{
+  tee *t = user;
+  if(evpubp_spool_item(t->sp, c, node)) {
+    t->spool_failed = 1;
+    return -1;
+  }
+  return evpubp_mapper_callbacks.item(t->m, c, node);
+}
+
+static void
+tee_error(void *user, unsigned long line, unsigned long col, const char *text)
+{
+  tee *t = user;
+  evpubp_mapper_callbacks.error(t->m, line, col, text);
+}
+
+static const evpubp_reader_cb tee_callbacks = { tee_doc, tee_header, tee_item,
+                                                tee_error };
+
+static void
+set_file(void *user, const char *name)
+{
+  evpubp_mapper_set_file(user, name);
+}
+
+/* Pass 1: parse every input, checking, indexing and spooling. */
 static evpub_status
-run_pass(evpub_converter *conv, evpubp_mapper *m, int pass)
+read_inputs(evpub_converter *conv, evpubp_mapper *m, evpubp_spool *sp)
 {
   size_t i;
   unsigned long docno = 0;
   evpubp_arena arena;
   evpub_status st = EVPUB_OK;
+  tee t;
+  t.m = m;
+  t.sp = sp;
+  t.spool_failed = 0;
   evpubp_arena_init(&arena);
-  for(i = 0; i < conv->ninputs; i++) {
+  for(i = 0; i < conv->ninputs && !t.spool_failed; i++) {
     const input *in = &conv->inputs[i];
-    const char *name = strcmp(in->path, "-") ? in->path : "<stdin>";
+    int is_stdin = !strcmp(in->path, "-");
+    const char *name = is_stdin ? "<stdin>" : in->path;
     const char *rd = reader_for(in);
     FILE *fp;
-    int rc;
     if(strcmp(rd, "yaml") && strcmp(rd, "json")) {
-      if(pass == 1)
-        evpubp_log(conv->world, EVPUB_LOG_ERROR, name, 0, 0,
-                   "no reader for '%s' input in this version "
-                   "(use .yaml, .yml or .json)",
-                   rd);
+      evpubp_log(conv->world, EVPUB_LOG_ERROR, name, 0, 0,
+                 "no reader for '%s' input in this version "
+                 "(use .yaml, .yml or .json)",
+                 rd);
       st = EVPUB_E_USAGE;
       continue;
     }
-    fp = open_input(conv, in, pass);
+    fp = is_stdin ? stdin : fopen(in->path, "rb");
     if(!fp) {
       evpubp_log(conv->world, EVPUB_LOG_ERROR, name, 0, 0, "cannot read: %s",
                  strerror(errno));
@@ -196,22 +229,39 @@ run_pass(evpub_converter *conv, evpubp_mapper *m, int pass)
       continue;
     }
     evpubp_mapper_set_file(m, name);
-    rc = evpubp_yaml_read(fp, &arena, &evpubp_mapper_callbacks, m, &docno);
-    if(fp != conv->stdin_copy)
+    if(evpubp_spool_file(sp, name))
+      t.spool_failed = 1;
+    else
+      evpubp_yaml_read(fp, &arena, &tee_callbacks, &t, &docno);
+    if(!is_stdin)
       fclose(fp);
-    if(rc > 0 && pass == 2) {
-      st = EVPUB_E_DATA; /* the sink refused a statement (logged) */
-      break;
-    }
-    if(rc < 0 && pass == 2) {
-      evpubp_log(conv->world, EVPUB_LOG_ERROR, NULL, 0, 0,
-                 "cannot write the output: %s", strerror(errno));
-      st = EVPUB_E_IO;
-      break;
-    }
   }
   evpubp_arena_free(&arena);
+  if(t.spool_failed) {
+    evpubp_log(conv->world, EVPUB_LOG_ERROR, NULL, 0, 0,
+               "cannot write the temporary spool: %s", strerror(errno));
+    st = EVPUB_E_IO;
+  }
   return st;
+}
+
+/* The recheck and the writing pass replay the spool. */
+static evpub_status
+replay(evpub_converter *conv, evpubp_mapper *m, evpubp_spool *sp)
+{
+  evpubp_arena arena;
+  int rc;
+  evpubp_arena_init(&arena);
+  rc = evpubp_spool_replay(sp, &arena, &evpubp_mapper_callbacks, m, set_file);
+  evpubp_arena_free(&arena);
+  if(rc > 0)
+    return EVPUB_E_DATA; /* the sink refused a statement (logged) */
+  if(rc < 0) {
+    evpubp_log(conv->world, EVPUB_LOG_ERROR, NULL, 0, 0,
+               "cannot write the output: %s", strerror(errno));
+    return EVPUB_E_IO;
+  }
+  return EVPUB_OK;
 }
 
 evpub_status
@@ -219,6 +269,7 @@ evpub_converter_run(evpub_converter *conv, FILE *out)
 {
   evpubp_mapper *m;
   evpubp_sink *sink = NULL;
+  evpubp_spool *sp = NULL;
   evpub_status st;
   int rc;
 
@@ -227,11 +278,18 @@ evpub_converter_run(evpub_converter *conv, FILE *out)
   m = evpubp_new_mapper(conv->world, conv->base, conv->max_errors);
   if(!m)
     return EVPUB_E_NOMEM;
+  sp = evpubp_new_spool();
+  if(!sp) {
+    evpubp_free_mapper(m);
+    evpubp_log(conv->world, EVPUB_LOG_ERROR, NULL, 0, 0,
+               "cannot create a temporary file: %s", strerror(errno));
+    return EVPUB_E_IO;
+  }
   evpubp_mapper_start_pass(m, 1, NULL);
-  st = run_pass(conv, m, 1);
+  st = read_inputs(conv, m, sp);
   if(st == EVPUB_OK && evpubp_mapper_needs_recheck(m)) {
     evpubp_mapper_start_pass(m, EVPUBP_PASS_RECHECK, NULL);
-    st = run_pass(conv, m, EVPUBP_PASS_RECHECK);
+    st = replay(conv, m, sp);
   }
   if(st == EVPUB_OK) {
     /* also after errors: clashes and ambiguities are reported with them */
@@ -254,7 +312,7 @@ evpub_converter_run(evpub_converter *conv, FILE *out)
     goto done;
   }
   evpubp_mapper_start_pass(m, 2, sink);
-  st = run_pass(conv, m, 2);
+  st = replay(conv, m, sp);
   if(st == EVPUB_OK &&
      (sink->factory->finish(sink) || fflush(out) || ferror(out))) {
     evpubp_log(conv->world, EVPUB_LOG_ERROR, NULL, 0, 0,
@@ -266,6 +324,7 @@ evpub_converter_run(evpub_converter *conv, FILE *out)
 done:
   evpubp_free_sink(sink);
   evpubp_free_mapper(m);
+  evpubp_free_spool(sp);
   return st;
 }
 

@@ -155,6 +155,22 @@ typedef struct {
 int evpubp_yaml_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
                      void *user, unsigned long *docno);
 
+/* ---- spool of the first reading (evpub_spool.c) --------------------- */
+typedef struct evpubp_spool evpubp_spool;
+evpubp_spool *evpubp_new_spool(void);
+void evpubp_free_spool(evpubp_spool *sp);
+int evpubp_spool_file(evpubp_spool *sp, const char *name);
+int evpubp_spool_doc(evpubp_spool *sp, unsigned long docno);
+int evpubp_spool_header(evpubp_spool *sp, const evpubp_node *key,
+                        const evpubp_node *v);
+int evpubp_spool_item(evpubp_spool *sp, evpubp_collection c,
+                      const evpubp_node *node);
+/* Hand the recorded callbacks over again, in order.  Returns 0, -1 when
+ * the spool cannot be read, or a callback's nonzero result. */
+int evpubp_spool_replay(evpubp_spool *sp, evpubp_arena *arena,
+                        const evpubp_reader_cb *cb, void *user,
+                        void (*set_file)(void *user, const char *name));
+
 /* ---- vocabulary lookups (evpub_vocab.c) ------------------------------ */
 int evpubp_vocab_type(const char *name); /* -1 if unknown */
 int evpubp_vocab_prop(const char *name); /* -1 if unknown */

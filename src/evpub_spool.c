@@ -1,0 +1,253 @@
+/* evpub_spool.c - the first reading's trees, kept for the second
+ *
+ * Pass 1 parses the inputs; every document start, header and item it
+ * hands to the mapper is also written here, in a compact binary form, to
+ * an unnamed temporary file.  The later passes replay this file instead
+ * of parsing YAML again (which is most of the cost of a pass), and
+ * standard input needs no copy of its own.
+ *
+ * Records: 'F' file name, 'D' document number, 'H' key node + value node,
+ * 'I' collection byte + node.  Node: kind, plain, line, column (varints),
+ * then a scalar's length and bytes, or a list's / mapping's child count
+ * and children.  Numbers are LEB128 varints.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "evpub_private.h"
+
+struct evpubp_spool {
+  FILE *fp;
+  int failed;
+};
+
+evpubp_spool *
+evpubp_new_spool(void)
+{
+  evpubp_spool *sp = calloc(1, sizeof(*sp));
+  if(!sp)
+    return NULL;
+  sp->fp = tmpfile();
+  if(!sp->fp) {
+    free(sp);
+    return NULL;
+  }
+  return sp;
+}
+
+void
+evpubp_free_spool(evpubp_spool *sp)
+{
+  if(!sp)
+    return;
+  fclose(sp->fp);
+  free(sp);
+}
+
+static void
+put_u(evpubp_spool *sp, unsigned long long v)
+{
+  unsigned char b[10];
+  size_t n = 0;
+  do {
+    unsigned char c = (unsigned char)(v & 0x7f);
+    v >>= 7;
+    b[n++] = (unsigned char)(c | (v ? 0x80 : 0));
+  } while(v);
+  if(fwrite(b, 1, n, sp->fp) != n)
+    sp->failed = 1;
+}
+
+static void
+put_node(evpubp_spool *sp, const evpubp_node *n)
+{
+  size_t i, count;
+  putc((int)n->kind, sp->fp);
+  putc(n->plain, sp->fp);
+  put_u(sp, n->line);
+  put_u(sp, n->col);
+  switch(n->kind) {
+  case EVPUBP_N_SCALAR:
+    put_u(sp, n->len);
+    if(n->len && fwrite(n->str, 1, n->len, sp->fp) != n->len)
+      sp->failed = 1;
+    break;
+  case EVPUBP_N_MAP:
+  case EVPUBP_N_SEQ:
+    count = n->kind == EVPUBP_N_MAP ? 2 * n->n : n->n;
+    put_u(sp, count);
+    for(i = 0; i < count; i++)
+      put_node(sp, n->items[i]);
+    break;
+  case EVPUBP_N_NULL: break;
+  }
+}
+
+int
+evpubp_spool_file(evpubp_spool *sp, const char *name)
+{
+  size_t n = strlen(name);
+  putc('F', sp->fp);
+  put_u(sp, n);
+  if(fwrite(name, 1, n, sp->fp) != n)
+    sp->failed = 1;
+  return sp->failed ? -1 : 0;
+}
+
+int
+evpubp_spool_doc(evpubp_spool *sp, unsigned long docno)
+{
+  putc('D', sp->fp);
+  put_u(sp, docno);
+  return sp->failed ? -1 : 0;
+}
+
+int
+evpubp_spool_header(evpubp_spool *sp, const evpubp_node *key,
+                    const evpubp_node *v)
+{
+  putc('H', sp->fp);
+  put_node(sp, key);
+  put_node(sp, v);
+  return sp->failed ? -1 : 0;
+}
+
+int
+evpubp_spool_item(evpubp_spool *sp, evpubp_collection c,
+                  const evpubp_node *node)
+{
+  putc('I', sp->fp);
+  putc((int)c, sp->fp);
+  put_node(sp, node);
+  return sp->failed ? -1 : 0;
+}
+
+/* ---- replay ----------------------------------------------------------- */
+typedef struct {
+  FILE *fp;
+  evpubp_arena *arena;
+  int bad;
+} replayer;
+
+static unsigned long long
+get_u(replayer *r)
+{
+  unsigned long long v = 0;
+  int shift = 0, c;
+  do {
+    c = getc(r->fp);
+    if(c == EOF || shift > 63) {
+      r->bad = 1;
+      return 0;
+    }
+    v |= (unsigned long long)(c & 0x7f) << shift;
+    shift += 7;
+  } while(c & 0x80);
+  return v;
+}
+
+static evpubp_node *
+get_node(replayer *r, int depth)
+{
+  evpubp_node *n;
+  int kind = getc(r->fp), plain = getc(r->fp);
+  size_t i, count;
+  if(kind == EOF || plain == EOF || kind > EVPUBP_N_SEQ || depth > 300) {
+    r->bad = 1;
+    return NULL;
+  }
+  n = evpubp_arena_alloc(r->arena, sizeof(*n));
+  if(!n) {
+    r->bad = 1;
+    return NULL;
+  }
+  memset(n, 0, sizeof(*n));
+  n->kind = (evpubp_node_kind)kind;
+  n->plain = (unsigned char)plain;
+  n->line = (unsigned long)get_u(r);
+  n->col = (unsigned long)get_u(r);
+  n->str = "";
+  if(n->kind == EVPUBP_N_SCALAR) {
+    char *s;
+    n->len = (size_t)get_u(r);
+    s = r->bad ? NULL : evpubp_arena_alloc(r->arena, n->len + 1);
+    if(!s || (n->len && fread(s, 1, n->len, r->fp) != n->len)) {
+      r->bad = 1;
+      return NULL;
+    }
+    s[n->len] = '\0';
+    n->str = s;
+  } else if(n->kind == EVPUBP_N_MAP || n->kind == EVPUBP_N_SEQ) {
+    count = (size_t)get_u(r);
+    if(r->bad)
+      return NULL;
+    n->n = n->kind == EVPUBP_N_MAP ? count / 2 : count;
+    if(count) {
+      n->items = evpubp_arena_alloc(r->arena, count * sizeof(*n->items));
+      if(!n->items) {
+        r->bad = 1;
+        return NULL;
+      }
+      for(i = 0; i < count; i++) {
+        n->items[i] = get_node(r, depth + 1);
+        if(!n->items[i])
+          return NULL;
+      }
+    }
+  }
+  return n;
+}
+
+int
+evpubp_spool_replay(evpubp_spool *sp, evpubp_arena *arena,
+                    const evpubp_reader_cb *cb, void *user,
+                    void (*set_file)(void *user, const char *name))
+{
+  replayer r;
+  int rc = 0, c;
+  char *name = NULL;
+  if(sp->failed || fflush(sp->fp))
+    return -1;
+  rewind(sp->fp);
+  r.fp = sp->fp;
+  r.arena = arena;
+  r.bad = 0;
+  while(!rc && (c = getc(sp->fp)) != EOF) {
+    if(c == 'F') {
+      size_t n = (size_t)get_u(&r);
+      char *nn = r.bad ? NULL : realloc(name, n + 1);
+      if(!nn || fread(nn, 1, n, sp->fp) != n) {
+        free(nn ? nn : name);
+        return -1;
+      }
+      nn[n] = '\0';
+      name = nn;
+      set_file(user, name);
+    } else if(c == 'D') {
+      unsigned long docno = (unsigned long)get_u(&r);
+      if(r.bad)
+        break;
+      rc = cb->doc_begin(user, docno);
+    } else if(c == 'H') {
+      evpubp_node *k = get_node(&r, 0), *v = k ? get_node(&r, 0) : NULL;
+      if(!v)
+        break;
+      rc = cb->header(user, k, v);
+      evpubp_arena_reset(arena);
+    } else if(c == 'I') {
+      int coll = getc(sp->fp);
+      evpubp_node *n = coll == EOF ? NULL : get_node(&r, 0);
+      if(!n)
+        break;
+      rc = cb->item(user, (evpubp_collection)coll, n);
+      evpubp_arena_reset(arena);
+    } else {
+      r.bad = 1;
+      break;
+    }
+  }
+  free(name);
+  if(r.bad)
+    return -1;
+  return rc;
+}
