@@ -330,22 +330,31 @@ const evpubp_sink_factory evpubp_sink_turtle = { "turtle",   "text/turtle",
                                                  ttl_finish, ttl_free };
 
 /* ---- raptor serializers (RDF/XML and the rest) ------------------------ */
+typedef struct {
+  raptor_serializer *ser;
+  raptor_iostream *io; /* ours: freed even when the run stops early */
+} raptor_priv;
+
 static int
 raptor_start(evpubp_sink *s)
 {
-  raptor_serializer *ser =
-    raptor_new_serializer(s->world->raptor, s->raptor_name);
+  raptor_priv *rp = calloc(1, sizeof(*rp));
   raptor_uri *ns;
-  if(!ser)
+  if(!rp)
     return -1;
-  s->priv = ser;
+  s->priv = rp;
+  rp->ser = raptor_new_serializer(s->world->raptor, s->raptor_name);
+  rp->io = raptor_new_iostream_to_file_handle(s->world->raptor, s->out);
+  if(!rp->ser || !rp->io)
+    return -1;
   ns =
     raptor_new_uri(s->world->raptor, (const unsigned char *)EVPUBP_SCHEMA_NS);
   if(ns) {
-    raptor_serializer_set_namespace(ser, ns, (const unsigned char *)"schema");
+    raptor_serializer_set_namespace(rp->ser, ns,
+                                    (const unsigned char *)"schema");
     raptor_free_uri(ns);
   }
-  return raptor_serializer_start_to_file_handle(ser, NULL, s->out) ? -1 : 0;
+  return raptor_serializer_start_to_iostream(rp->ser, NULL, rp->io) ? -1 : 0;
 }
 
 static raptor_term *
@@ -382,7 +391,7 @@ static int
 raptor_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n)
 {
   raptor_world *w = s->world->raptor;
-  raptor_serializer *ser = s->priv;
+  raptor_serializer *ser = ((raptor_priv *)s->priv)->ser;
   size_t i;
   for(i = 0; i < n; i++) {
     raptor_statement rs;
@@ -422,8 +431,9 @@ raptor_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n)
 static int
 raptor_finish(evpubp_sink *s)
 {
-  raptor_serializer *ser = s->priv;
-  int rc = raptor_serializer_serialize_end(ser);
+  raptor_priv *rp = s->priv;
+  int rc = raptor_serializer_serialize_end(rp->ser);
+  raptor_iostream_write_end(rp->io);
   fflush(s->out);
   return rc ? -1 : 0;
 }
@@ -431,8 +441,14 @@ raptor_finish(evpubp_sink *s)
 static void
 raptor_sink_free(evpubp_sink *s)
 {
-  if(s->priv)
-    raptor_free_serializer(s->priv);
+  raptor_priv *rp = s->priv;
+  if(!rp)
+    return;
+  if(rp->ser)
+    raptor_free_serializer(rp->ser);
+  if(rp->io)
+    raptor_free_iostream(rp->io);
+  free(rp);
   s->priv = NULL;
 }
 
