@@ -14,7 +14,10 @@ static const char convert_usage[] =
   "\n"
   "Options:\n"
   "  -f, --format FORMAT  output format: turtle (default), ntriples,\n"
-  "                       rdfxml, or raptor:NAME for any raptor serializer\n"
+  "                       jsonld, html, rdfxml, or raptor:NAME for any\n"
+  "                       raptor serializer\n"
+  "      --jsonld-style STYLE  exact (default: the Turtle output's graph)\n"
+  "                       or google (plain strings, as Google documents)\n"
   "  -o, --output FILE    write to FILE (atomically: a failed run leaves\n"
   "                       FILE as it was); default standard output\n"
   "      --base IRI       base IRI for minted IRIs, instead of the\n"
@@ -38,6 +41,7 @@ cmd_convert(evpub_world *world, int argc, char **argv)
     { "base", required_argument, NULL, 'b' },
     { "from", required_argument, NULL, 'F' },
     { "max-errors", required_argument, NULL, 'm' },
+    { "jsonld-style", required_argument, NULL, 'J' },
     { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
@@ -61,7 +65,7 @@ cmd_convert(evpub_world *world, int argc, char **argv)
       if(st) {
         fprintf(stderr,
                 "evpub: unknown format '%s' (use turtle, ntriples, "
-                "rdfxml or raptor:NAME)\n",
+                "jsonld, html, rdfxml or raptor:NAME)\n",
                 optarg);
         evpub_free_converter(conv);
         return EXIT_USAGE;
@@ -86,6 +90,16 @@ cmd_convert(evpub_world *world, int argc, char **argv)
         return EXIT_USAGE;
       }
       from = optarg;
+      break;
+    case 'J':
+      if(evpub_converter_set_jsonld_style(conv, optarg)) {
+        fprintf(stderr,
+                "evpub: unknown JSON-LD style '%s' (use exact or "
+                "google)\n",
+                optarg);
+        evpub_free_converter(conv);
+        return EXIT_USAGE;
+      }
       break;
     case 'm': {
       char *end;

@@ -85,7 +85,9 @@ void evpub_world_set_log_handler(evpub_world *world, evpub_log_handler handler,
 char *evpub_world_versions(evpub_world *world, char *buf, size_t len);
 
 /* Output formats of evpub_converter_set_format(): "turtle" (default),
- * "ntriples", "rdfxml", or "raptor:NAME" for any raptor serializer NAME.
+ * "ntriples", "jsonld" (compact, nested, "@context": "https://schema.org/"),
+ * "html" (one <script type="application/ld+json"> per event), "rdfxml",
+ * or "raptor:NAME" for any raptor serializer NAME.
  * Returns EVPUB_E_USAGE for an unknown name. */
 
 /* Create a converter.  Returns new (free with evpub_free_converter()), or
@@ -103,6 +105,13 @@ evpub_status evpub_converter_set_format(evpub_converter *conv,
  * own `base`.  A base that ends in neither '/' nor '#' gets a '/'.
  * Copies base.  Returns EVPUB_E_USAGE if base is not an absolute IRI. */
 evpub_status evpub_converter_set_base(evpub_converter *conv, const char *base);
+
+/* JSON-LD style: "exact" (default: the same graph as the Turtle output,
+ * read with the official context or without its coercions) or "google"
+ * (plain strings as Google's Event documentation shows; "html" always
+ * uses it).  Returns EVPUB_E_USAGE for another name. */
+evpub_status evpub_converter_set_jsonld_style(evpub_converter *conv,
+                                              const char *style);
 
 /* Stop after this many errors (default 50; 0 means no limit). */
 void evpub_converter_set_max_errors(evpub_converter *conv,

@@ -21,6 +21,7 @@ struct evpub_converter_s {
   size_t ninputs;
   unsigned long triples;
   unsigned long events;
+  int jsonld_google;
 };
 
 evpub_converter *
@@ -87,6 +88,15 @@ evpub_converter_set_base(evpub_converter *conv, const char *base)
   }
   free(conv->base);
   conv->base = b;
+  return EVPUB_OK;
+}
+
+evpub_status
+evpub_converter_set_jsonld_style(evpub_converter *conv, const char *style)
+{
+  if(!style || (strcmp(style, "exact") && strcmp(style, "google")))
+    return EVPUB_E_USAGE;
+  conv->jsonld_google = !strcmp(style, "google");
   return EVPUB_OK;
 }
 
@@ -307,12 +317,22 @@ evpub_converter_run(evpub_converter *conv, FILE *out)
                "(set 'base:' in the input or use --base)",
                EVPUBP_DEFAULT_BASE);
   sink = evpubp_new_sink(conv->world, conv->format, out);
+  if(sink)
+    sink->jsonld_google = conv->jsonld_google;
   if(!sink || sink->factory->start(sink)) {
     st = sink ? EVPUB_E_INTERNAL : EVPUB_E_NOMEM;
     goto done;
   }
   evpubp_mapper_start_pass(m, 2, sink);
-  st = replay(conv, m, sp);
+  if(sink->factory == &evpubp_sink_jsonld ||
+     sink->factory == &evpubp_sink_html) {
+    /* shared entities first, so that every event can embed them */
+    evpubp_mapper_only(m, EVPUBP_C_ORGANIZATIONS);
+    st = replay(conv, m, sp);
+    evpubp_mapper_only(m, EVPUBP_C_EVENTS);
+  }
+  if(st == EVPUB_OK)
+    st = replay(conv, m, sp);
   if(st == EVPUB_OK &&
      (sink->factory->finish(sink) || fflush(out) || ferror(out))) {
     evpubp_log(conv->world, EVPUB_LOG_ERROR, NULL, 0, 0,

@@ -116,3 +116,69 @@ evpubp_escape_iri(evpubp_buf *out, const char *s, size_t n)
   }
   return evpubp_buf_add(out, s + n - run, run);
 }
+
+/* Body of a JSON string, without the quotes (RFC 8259).  Escapes " \ and
+ * every control character; U+2028 and U+2029 too (JavaScript string
+ * literals cannot hold them).  With html set, also < > & as \u003C,
+ * \u003E, \u0026, so the text can stand inside <script> in HTML: no
+ * "</script>" or "<!--" can appear in it. */
+int
+evpubp_escape_json_string(evpubp_buf *out, const char *s, size_t n, int html)
+{
+  size_t i = 0, run = 0;
+  if(evpubp_buf_reserve(out, n + 2))
+    return -1;
+  while(i < n) {
+    unsigned char c = (unsigned char)s[i];
+    const char *esc = NULL;
+    if(c >= 0x20 && c != '"' && c != '\\' && c < 0x80 &&
+       !(html && (c == '<' || c == '>' || c == '&'))) {
+      i++;
+      run++;
+      continue;
+    }
+    if(c >= 0x80) {
+      ucs4_t uc;
+      int len = u8_mbtouc(&uc, (const uint8_t *)s + i, n - i);
+      int bad = len < 1 ||
+        (uc == 0xfffd &&
+         !(len == 3 && (unsigned char)s[i + 1] == 0xbf &&
+           (unsigned char)s[i + 2] == 0xbd));
+      if(!bad && uc != 0x2028 && uc != 0x2029) {
+        i += (size_t)len;
+        run += (size_t)len;
+        continue;
+      }
+      if(evpubp_buf_add(out, s + i - run, run))
+        return -1;
+      run = 0;
+      if(bad) {
+        if(evpubp_buf_add(out, "\xEF\xBF\xBD", 3))
+          return -1;
+        i += 1;
+      } else {
+        if(add_u4(out, uc))
+          return -1;
+        i += (size_t)len;
+      }
+      continue;
+    }
+    if(evpubp_buf_add(out, s + i - run, run))
+      return -1;
+    run = 0;
+    switch(c) {
+    case '"': esc = "\\\""; break;
+    case '\\': esc = "\\\\"; break;
+    case '\n': esc = "\\n"; break;
+    case '\r': esc = "\\r"; break;
+    case '\t': esc = "\\t"; break;
+    case '\b': esc = "\\b"; break;
+    case '\f': esc = "\\f"; break;
+    default: break;
+    }
+    if(esc ? evpubp_buf_add(out, esc, 2) : add_u4(out, c))
+      return -1;
+    i++;
+  }
+  return evpubp_buf_add(out, s + i - run, run);
+}

@@ -120,7 +120,9 @@ struct evpubp_mapper {
   char **prop_iris; /* per property / type / member: the IRI */
   char **type_iris;
   char **member_iris;
-  evpubp_map enum_cache; /* enum ":" value -> member index + 1 */
+  evpubp_map enum_cache; /* enum ":" value -> member index + 2 */
+  evpubp_map prop_cache; /* key -> property index + 2 (1: none) */
+  uint64_t **ancestors;  /* per type: bitset of its supertypes */
 
   /* Events are not kept in memory one by one (a run may hold millions):
    * their IRIs and keys go into Bloom filters, and an event is recorded
@@ -140,6 +142,8 @@ struct evpubp_mapper {
   size_t nstmts, capstmts;
   unsigned long triples;
   unsigned long events;
+  int cur_coll;       /* collection of the item being mapped */
+  int only;           /* pass 2: -1 all items, else a filter */
   int shared_depth;   /* > 0 while mapping a shared mention */
   evpubp_map written; /* hashes of shared statements written */
   evpubp_buf tmp;
@@ -381,6 +385,8 @@ is_code_prop(const char *name)
   return 0;
 }
 
+static int is_subtype(evpubp_mapper *m, int t, int super);
+
 static int
 family_of(evpubp_mapper *m, int type, int prefer)
 {
@@ -394,12 +400,66 @@ family_of(evpubp_mapper *m, int type, int prefer)
   roots_idx[EVPUBP_C_PLACES] = m->t_place;
   roots_idx[EVPUBP_C_WORKS] = m->t_work;
   if(prefer >= 0 && prefer < EVPUBP_C_COUNT &&
-     evpubp_vocab_is_subtype(type, roots_idx[prefer]))
+     is_subtype(m, type, roots_idx[prefer]))
     return prefer;
   for(i = 0; i < EVPUBP_C_COUNT; i++)
-    if(evpubp_vocab_is_subtype(type, roots_idx[order[i]]))
+    if(is_subtype(m, type, roots_idx[order[i]]))
       return order[i];
   return EVPUBP_C_NONE;
+}
+
+/* Lookups that the walk makes for every key of every item, cached. */
+static int
+lookup_prop(evpubp_mapper *m, const char *name, size_t len)
+{
+  evpubp_map_entry *e = evpubp_map_put(&m->prop_cache, name, len);
+  if(!e)
+    return evpubp_vocab_prop(name);
+  if(!e->value)
+    e->value =
+      (void *)(intptr_t)((strlen(name) == len ? evpubp_vocab_prop(name) : -1) +
+                         2);
+  return (int)(intptr_t)e->value - 2;
+}
+
+static const uint64_t *
+ancestors_of(evpubp_mapper *m, int t)
+{
+  size_t words = (evpubp_vocab_ntypes + 63) / 64, i;
+  uint64_t *bits;
+  if(m->ancestors[t])
+    return m->ancestors[t];
+  bits = calloc(words, sizeof(uint64_t));
+  if(!bits)
+    return NULL;
+  for(i = 0; i < evpubp_vocab_ntypes; i++)
+    if(evpubp_vocab_is_subtype(t, (int)i))
+      bits[i / 64] |= (uint64_t)1 << (i % 64);
+  m->ancestors[t] = bits;
+  return bits;
+}
+
+static int
+is_subtype(evpubp_mapper *m, int t, int super)
+{
+  const uint64_t *a;
+  if(t < 0 || super < 0)
+    return 0;
+  a = ancestors_of(m, t);
+  if(!a)
+    return evpubp_vocab_is_subtype(t, super);
+  return (a[super / 64] >> (super % 64)) & 1;
+}
+
+static int
+prop_allowed(evpubp_mapper *m, int p, int t)
+{
+  const evpubp_vprop *pr = &evpubp_vocab_props[p];
+  unsigned i;
+  for(i = 0; i < pr->ndomains; i++)
+    if(is_subtype(m, t, pr->domains[i]))
+      return 1;
+  return 0;
 }
 
 static propinfo *
@@ -431,7 +491,7 @@ prop_info(evpubp_mapper *m, int p)
       pi->has_boolean = 1;
     else if(r == m->t_duration)
       pi->has_duration = 1;
-    else if(evpubp_vocab_is_subtype(r, m->t_text))
+    else if(is_subtype(m, r, m->t_text))
       pi->has_text = 1;
     else if(t->kind == EVPUBP_VK_ENUM) {
       if(pi->enum_type < 0)
@@ -474,7 +534,7 @@ prop_info(evpubp_mapper *m, int p)
 
 /* Is type t allowed as a value of property p (t under one of its ranges)? */
 static int
-type_in_range(int p, int t)
+type_in_range(evpubp_mapper *m, int p, int t)
 {
   const evpubp_vprop *vp;
   unsigned i;
@@ -482,7 +542,7 @@ type_in_range(int p, int t)
     return 1;
   vp = &evpubp_vocab_props[p];
   for(i = 0; i < vp->nranges; i++)
-    if(evpubp_vocab_is_subtype(t, vp->ranges[i]))
+    if(is_subtype(m, t, vp->ranges[i]))
       return 1;
   return 0;
 }
@@ -666,7 +726,7 @@ flush(evpubp_mapper *m)
   if(m->pass == 2 && m->nstmts && drop_written(m))
     return -1;
   if(m->pass == 2 && m->nstmts) {
-    rc = m->sink->factory->batch(m->sink, m->stmts, m->nstmts);
+    rc = m->sink->factory->batch(m->sink, m->stmts, m->nstmts, m->cur_coll);
     m->triples += m->nstmts;
   }
   m->nstmts = 0;
@@ -1126,7 +1186,7 @@ role_type(evpubp_mapper *m, const char *pname, int target_type)
     return m->t_perfrole;
   if(!strcmp(pname, "worksFor"))
     return m->t_emprole;
-  if(evpubp_vocab_is_subtype(target_type, m->t_org))
+  if(is_subtype(m, target_type, m->t_org))
     return m->t_orgrole;
   return m->t_role;
 }
@@ -1148,10 +1208,10 @@ map_properties(evpubp_mapper *m, const evpubp_node *node, nodectx *nc,
       continue;
     if(skip_name && streq(key, "name"))
       continue;
-    p = evpubp_vocab_prop(key->str);
-    if(p >= 0 && strlen(key->str) == key->len) {
+    p = lookup_prop(m, key->str, key->len);
+    if(p >= 0) {
       for(t = 0; t < nc->ntypes; t++)
-        if(evpubp_vocab_prop_allowed(p, nc->types[t]))
+        if(prop_allowed(m, p, nc->types[t]))
           allowed = 1;
     }
     if(!allowed) {
@@ -1273,8 +1333,8 @@ range_has_event(evpubp_mapper *m, int prop)
     return 0;
   vp = &evpubp_vocab_props[prop];
   for(i = 0; i < vp->nranges; i++)
-    if(evpubp_vocab_is_subtype(vp->ranges[i], m->t_event) ||
-       evpubp_vocab_is_subtype(m->t_event, vp->ranges[i]))
+    if(is_subtype(m, vp->ranges[i], m->t_event) ||
+       is_subtype(m, m->t_event, vp->ranges[i]))
       return 1;
   return 0;
 }
@@ -1469,9 +1529,11 @@ string_ref(evpubp_mapper *m, const evpubp_node *v, int prop, int type,
     if(e->implicit && !e->emitted) {
       const char *lang = e->implicit_lang;
       e->emitted = 1;
+      m->shared_depth++; /* described once, wherever it is mentioned */
       emit_type(m, e->iri, e->type);
       emit_literal_str(m, e->iri, prop_iri(m, m->p_name), e->implicit_name,
                        e->implicit_namelen, lang, NULL);
+      m->shared_depth--;
     }
   }
   return 0;
@@ -1508,12 +1570,12 @@ node_types(evpubp_mapper *m, const evpubp_node *node, int prop,
           err(m, x, "unknown type '%s'", Q(qb, x));
         return 1;
       }
-      if(coll_root >= 0 && !evpubp_vocab_is_subtype(t, coll_root)) {
+      if(coll_root >= 0 && !is_subtype(m, t, coll_root)) {
         err(m, x, "type '%s' is not a kind of %s", name,
             evpubp_vocab_types[coll_root].name);
         return 1;
       }
-      if(prop >= 0 && !type_in_range(prop, t)) {
+      if(prop >= 0 && !type_in_range(m, prop, t)) {
         err(m, x, "type '%s' is not allowed for %s", name,
             evpubp_vocab_props[prop].name);
         return 1;
@@ -1886,6 +1948,10 @@ cb_item(void *user, evpubp_collection c, const evpubp_node *node)
     return 0;
   }
   m->doc_has_items = 1;
+  if(m->pass == 2 && m->only >= 0 &&
+     (m->only == EVPUBP_C_EVENTS) != (c == EVPUBP_C_EVENTS))
+    return 0;
+  m->cur_coll = (int)c;
   rc = map_entity(m, node, -1, c, NULL, 0, &iri, 1);
   if(rc)
     return rc;
@@ -1978,7 +2044,7 @@ candidates(evpubp_mapper *m, const char *key, int prop, int strong_only,
     int dup = 0;
     if(strong_only && !e->strong)
       continue;
-    if(!type_in_range(prop, e->type))
+    if(!type_in_range(m, prop, e->type))
       continue;
     for(j = 0; j < n && j < max; j++)
       if(out[j] == e)
@@ -2214,7 +2280,7 @@ evpubp_mapper_finish(evpubp_mapper *m)
     if(!iri)
       goto nomem;
     e = resolve_alias(entity_at_iri(m, iri));
-    if(e && type_in_range(r->prop, e->type)) {
+    if(e && type_in_range(m, r->prop, e->type)) {
       /* "World-Bank" names the entity minted as .../world-bank */
       free(iri);
       r->result = e;
@@ -2269,6 +2335,7 @@ evpubp_new_mapper(evpub_world *w, const char *base_override,
   m->base_override = base_override;
   m->max_errors = max_errors;
   m->pass = 1;
+  m->only = -1;
   evpubp_map_init(&m->files);
   evpubp_map_init(&m->refs);
   evpubp_map_init(&m->by_iri);
@@ -2277,6 +2344,8 @@ evpubp_new_mapper(evpub_world *w, const char *base_override,
   evpubp_arena_init(&m->out);
   evpubp_buf_init(&m->tmp);
   evpubp_map_init(&m->enum_cache);
+  evpubp_map_init(&m->prop_cache);
+  m->ancestors = calloc(evpubp_vocab_ntypes, sizeof(uint64_t *));
   evpubp_map_init(&m->written);
   evpubp_map_init(&m->event_refs);
   evpubp_map_init(&m->suspects);
@@ -2284,7 +2353,9 @@ evpubp_new_mapper(evpub_world *w, const char *base_override,
   m->prop_iris = calloc(evpubp_vocab_nprops, sizeof(char *));
   m->type_iris = calloc(evpubp_vocab_ntypes, sizeof(char *));
   m->member_iris = calloc(evpubp_vocab_nmembers, sizeof(char *));
-  if(!m->props || !m->prop_iris || !m->type_iris || !m->member_iris) {
+  if(!m->props || !m->prop_iris || !m->type_iris || !m->member_iris ||
+     !m->ancestors) {
+    free(m->ancestors);
     free(m->props);
     free(m->prop_iris);
     free(m->type_iris);
@@ -2347,6 +2418,12 @@ int
 evpubp_mapper_needs_recheck(const evpubp_mapper *m)
 {
   return m->need_recheck || m->suspects.count || m->late_base;
+}
+
+void
+evpubp_mapper_only(evpubp_mapper *m, int only)
+{
+  m->only = only;
 }
 
 void
@@ -2426,6 +2503,10 @@ evpubp_free_mapper(evpubp_mapper *m)
   free(m->type_iris);
   free(m->member_iris);
   evpubp_map_free(&m->enum_cache);
+  evpubp_map_free(&m->prop_cache);
+  for(i = 0; m->ancestors && i < evpubp_vocab_ntypes; i++)
+    free(m->ancestors[i]);
+  free(m->ancestors);
   evpubp_map_free(&m->written);
   evpubp_map_free(&m->event_refs);
   evpubp_map_free(&m->suspects);

@@ -19,6 +19,9 @@ void evpubp_mapper_start_pass(evpubp_mapper *m, int pass, evpubp_sink *sink);
  * those events in full.  Needed when evpubp_mapper_needs_recheck(). */
 #define EVPUBP_PASS_RECHECK 3
 int evpubp_mapper_needs_recheck(const evpubp_mapper *m);
+/* Pass 2 maps only the items of events (EVPUBP_C_EVENTS), only the
+ * others (EVPUBP_C_ORGANIZATIONS: any other collection), or all (-1). */
+void evpubp_mapper_only(evpubp_mapper *m, int only);
 /* After pass 1: build the index.  0 ok, 1 errors reported, -1 no memory */
 int evpubp_mapper_finish(evpubp_mapper *m);
 /* 1 when some document has no base and none was given */

@@ -219,6 +219,11 @@ int evpubp_escape_nt_string(evpubp_buf *out, const char *s, size_t n);
  * in an IRIREF become \uXXXX. */
 int evpubp_escape_iri(evpubp_buf *out, const char *s, size_t n);
 
+/* Body of a JSON string, without the quotes; html also escapes < > &
+ * so that the text is safe inside an HTML <script> element. */
+int evpubp_escape_json_string(evpubp_buf *out, const char *s, size_t n,
+                              int html);
+
 /* ---- statements and sinks ---------------------------------------------- */
 typedef enum { EVPUBP_O_IRI = 0, EVPUBP_O_LITERAL } evpubp_obj_kind;
 
@@ -242,7 +247,7 @@ typedef struct {
   /* A batch of statements; statements about one subject are kept
    * together by the sink when the syntax groups them.  Returns 0, 1 when
    * the syntax cannot hold a statement (logged), -1 on a write error. */
-  int (*batch)(evpubp_sink *sink, const evpubp_stmt *st, size_t n);
+  int (*batch)(evpubp_sink *sink, const evpubp_stmt *st, size_t n, int coll);
   int (*finish)(evpubp_sink *sink);
   void (*free)(evpubp_sink *sink);
 } evpubp_sink_factory;
@@ -254,6 +259,7 @@ struct evpubp_sink {
   evpubp_buf buf; /* scratch output buffer */
   void *priv;
   const char *raptor_name;
+  int jsonld_google; /* JSON-LD in the style Google documents */
 };
 
 evpubp_sink *evpubp_new_sink(evpub_world *w, const char *format, FILE *out);
@@ -263,5 +269,10 @@ int evpubp_sink_known(evpub_world *w, const char *format);
 extern const evpubp_sink_factory evpubp_sink_ntriples;
 extern const evpubp_sink_factory evpubp_sink_turtle;
 extern const evpubp_sink_factory evpubp_sink_raptor;
+extern const evpubp_sink_factory evpubp_sink_jsonld;
+extern const evpubp_sink_factory evpubp_sink_html;
+/* Terms of the official schema.org JSON-LD context (evpub_jsonld.c) */
+int evpubp_jsonld_term_coerced(const char *name);
+int evpubp_jsonld_term_ok(const char *name);
 
 #endif /* EVPUB_PRIVATE_H */

@@ -68,8 +68,9 @@ nt_start(evpubp_sink *s)
 /* Statements about one subject come in runs: its escaped form is reused
  * (held in s->priv's buffer) while the subject string stays the same. */
 static int
-nt_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n)
+nt_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n, int coll)
 {
+  (void)coll;
   evpubp_buf *subj = s->priv;
   const char *last = NULL;
   size_t i;
@@ -163,8 +164,9 @@ ttl_object(evpubp_buf *b, const evpubp_stmt *st)
 }
 
 typedef struct {
-  size_t *order; /* statement indices, grouped */
-  size_t *subj;  /* subject group of each statement */
+  size_t *order;  /* statement indices, grouped */
+  size_t *subj;   /* subject group of each statement */
+  uint64_t *hash; /* hash of each subject */
   size_t cap;
   evpubp_map groups; /* for large batches */
   int started;
@@ -191,8 +193,9 @@ same(const char *a, const char *b)
 }
 
 static int
-ttl_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n)
+ttl_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n, int coll)
 {
+  (void)coll;
   ttl_priv *tp = s->priv;
   evpubp_buf *b = &s->buf;
   size_t i, j, ngroups = 0, o = 0;
@@ -208,14 +211,23 @@ ttl_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n)
     if(!ns)
       return -1;
     tp->subj = ns;
+    {
+      uint64_t *nh = realloc(tp->hash, n * sizeof(uint64_t));
+      if(!nh)
+        return -1;
+      tp->hash = nh;
+    }
     tp->cap = n;
   }
   /* subject groups in order of first appearance */
   if(n <= 256) {
     for(i = 0; i < n; i++) {
       tp->subj[i] = (size_t)-1;
+      tp->hash[i] = i && st[i].s == st[i - 1].s
+        ? tp->hash[i - 1]
+        : evpubp_hash(st[i].s, strlen(st[i].s));
       for(j = 0; j < i; j++) {
-        if(same(st[j].s, st[i].s)) {
+        if(tp->hash[j] == tp->hash[i] && same(st[j].s, st[i].s)) {
           tp->subj[i] = tp->subj[j];
           break;
         }
@@ -320,6 +332,7 @@ ttl_free(evpubp_sink *s)
     return;
   free(tp->order);
   free(tp->subj);
+  free(tp->hash);
   evpubp_map_free(&tp->groups);
   free(tp);
   s->priv = NULL;
@@ -388,8 +401,9 @@ is_xml_syntax(const char *name)
 }
 
 static int
-raptor_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n)
+raptor_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n, int coll)
 {
+  (void)coll;
   raptor_world *w = s->world->raptor;
   raptor_serializer *ser = ((raptor_priv *)s->priv)->ser;
   size_t i;
@@ -457,16 +471,23 @@ const evpubp_sink_factory evpubp_sink_raptor = {
 };
 
 /* ---- the table ------------------------------------------------------ */
+/* clang-format off */
 static const struct {
   const char *name;
   const evpubp_sink_factory *factory;
   const char *raptor_name;
-} sinks[] = { { "turtle", &evpubp_sink_turtle, NULL },
-              { "ttl", &evpubp_sink_turtle, NULL },
-              { "ntriples", &evpubp_sink_ntriples, NULL },
-              { "nt", &evpubp_sink_ntriples, NULL },
-              { "rdfxml", &evpubp_sink_raptor, "rdfxml" },
-              { NULL, NULL, NULL } };
+} sinks[] = {
+  {"turtle", &evpubp_sink_turtle, NULL},
+  {"ttl", &evpubp_sink_turtle, NULL},
+  {"ntriples", &evpubp_sink_ntriples, NULL},
+  {"nt", &evpubp_sink_ntriples, NULL},
+  {"jsonld", &evpubp_sink_jsonld, NULL},
+  {"json-ld", &evpubp_sink_jsonld, NULL},
+  {"html", &evpubp_sink_html, NULL},
+  {"rdfxml", &evpubp_sink_raptor, "rdfxml"},
+  {NULL, NULL, NULL}
+};
+/* clang-format on */
 
 int
 evpubp_sink_known(evpub_world *w, const char *format)

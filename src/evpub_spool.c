@@ -16,10 +16,46 @@
 
 #include "evpub_private.h"
 
+#define SPOOL_BUF 65536
+
 struct evpubp_spool {
   FILE *fp;
   int failed;
+  size_t len; /* bytes in buf (writing) */
+  size_t pos; /* next byte of buf (reading) */
+  unsigned char buf[SPOOL_BUF];
 };
+
+static void
+spool_flush(evpubp_spool *sp)
+{
+  if(sp->len && fwrite(sp->buf, 1, sp->len, sp->fp) != sp->len)
+    sp->failed = 1;
+  sp->len = 0;
+}
+
+static void
+put_bytes(evpubp_spool *sp, const void *p, size_t n)
+{
+  if(sp->len + n > SPOOL_BUF) {
+    spool_flush(sp);
+    if(n > SPOOL_BUF) {
+      if(fwrite(p, 1, n, sp->fp) != n)
+        sp->failed = 1;
+      return;
+    }
+  }
+  memcpy(sp->buf + sp->len, p, n);
+  sp->len += n;
+}
+
+static void
+put_byte(evpubp_spool *sp, int c)
+{
+  if(sp->len == SPOOL_BUF)
+    spool_flush(sp);
+  sp->buf[sp->len++] = (unsigned char)c;
+}
 
 evpubp_spool *
 evpubp_new_spool(void)
@@ -54,23 +90,21 @@ put_u(evpubp_spool *sp, unsigned long long v)
     v >>= 7;
     b[n++] = (unsigned char)(c | (v ? 0x80 : 0));
   } while(v);
-  if(fwrite(b, 1, n, sp->fp) != n)
-    sp->failed = 1;
+  put_bytes(sp, b, n);
 }
 
 static void
 put_node(evpubp_spool *sp, const evpubp_node *n)
 {
   size_t i, count;
-  putc((int)n->kind, sp->fp);
-  putc(n->plain, sp->fp);
+  put_byte(sp, (int)n->kind);
+  put_byte(sp, n->plain);
   put_u(sp, n->line);
   put_u(sp, n->col);
   switch(n->kind) {
   case EVPUBP_N_SCALAR:
     put_u(sp, n->len);
-    if(n->len && fwrite(n->str, 1, n->len, sp->fp) != n->len)
-      sp->failed = 1;
+    put_bytes(sp, n->str, n->len);
     break;
   case EVPUBP_N_MAP:
   case EVPUBP_N_SEQ:
@@ -87,17 +121,16 @@ int
 evpubp_spool_file(evpubp_spool *sp, const char *name)
 {
   size_t n = strlen(name);
-  putc('F', sp->fp);
+  put_byte(sp, 'F');
   put_u(sp, n);
-  if(fwrite(name, 1, n, sp->fp) != n)
-    sp->failed = 1;
+  put_bytes(sp, name, n);
   return sp->failed ? -1 : 0;
 }
 
 int
 evpubp_spool_doc(evpubp_spool *sp, unsigned long docno)
 {
-  putc('D', sp->fp);
+  put_byte(sp, 'D');
   put_u(sp, docno);
   return sp->failed ? -1 : 0;
 }
@@ -106,7 +139,7 @@ int
 evpubp_spool_header(evpubp_spool *sp, const evpubp_node *key,
                     const evpubp_node *v)
 {
-  putc('H', sp->fp);
+  put_byte(sp, 'H');
   put_node(sp, key);
   put_node(sp, v);
   return sp->failed ? -1 : 0;
@@ -116,18 +149,55 @@ int
 evpubp_spool_item(evpubp_spool *sp, evpubp_collection c,
                   const evpubp_node *node)
 {
-  putc('I', sp->fp);
-  putc((int)c, sp->fp);
+  put_byte(sp, 'I');
+  put_byte(sp, (int)c);
   put_node(sp, node);
   return sp->failed ? -1 : 0;
 }
 
 /* ---- replay ----------------------------------------------------------- */
 typedef struct {
-  FILE *fp;
+  evpubp_spool *sp;
+  size_t have; /* bytes read into sp->buf */
   evpubp_arena *arena;
   int bad;
 } replayer;
+
+static int
+get_byte(replayer *r)
+{
+  evpubp_spool *sp = r->sp;
+  if(sp->pos == r->have) {
+    r->have = fread(sp->buf, 1, SPOOL_BUF, sp->fp);
+    sp->pos = 0;
+    if(!r->have)
+      return EOF;
+  }
+  return sp->buf[sp->pos++];
+}
+
+static int
+get_bytes(replayer *r, char *out, size_t n)
+{
+  evpubp_spool *sp = r->sp;
+  while(n) {
+    size_t k;
+    if(sp->pos == r->have) {
+      r->have = fread(sp->buf, 1, SPOOL_BUF, sp->fp);
+      sp->pos = 0;
+      if(!r->have)
+        return -1;
+    }
+    k = r->have - sp->pos;
+    if(k > n)
+      k = n;
+    memcpy(out, sp->buf + sp->pos, k);
+    sp->pos += k;
+    out += k;
+    n -= k;
+  }
+  return 0;
+}
 
 static unsigned long long
 get_u(replayer *r)
@@ -135,7 +205,7 @@ get_u(replayer *r)
   unsigned long long v = 0;
   int shift = 0, c;
   do {
-    c = getc(r->fp);
+    c = get_byte(r);
     if(c == EOF || shift > 63) {
       r->bad = 1;
       return 0;
@@ -150,7 +220,7 @@ static evpubp_node *
 get_node(replayer *r, int depth)
 {
   evpubp_node *n;
-  int kind = getc(r->fp), plain = getc(r->fp);
+  int kind = get_byte(r), plain = get_byte(r);
   size_t i, count;
   if(kind == EOF || plain == EOF || kind > EVPUBP_N_SEQ || depth > 300) {
     r->bad = 1;
@@ -171,7 +241,7 @@ get_node(replayer *r, int depth)
     char *s;
     n->len = (size_t)get_u(r);
     s = r->bad ? NULL : evpubp_arena_alloc(r->arena, n->len + 1);
-    if(!s || (n->len && fread(s, 1, n->len, r->fp) != n->len)) {
+    if(!s || get_bytes(r, s, n->len)) {
       r->bad = 1;
       return NULL;
     }
@@ -206,17 +276,21 @@ evpubp_spool_replay(evpubp_spool *sp, evpubp_arena *arena,
   replayer r;
   int rc = 0, c;
   char *name = NULL;
+  if(sp->len)
+    spool_flush(sp);
   if(sp->failed || fflush(sp->fp))
     return -1;
   rewind(sp->fp);
-  r.fp = sp->fp;
+  sp->pos = 0;
+  r.sp = sp;
+  r.have = 0;
   r.arena = arena;
   r.bad = 0;
-  while(!rc && (c = getc(sp->fp)) != EOF) {
+  while(!rc && (c = get_byte(&r)) != EOF) {
     if(c == 'F') {
       size_t n = (size_t)get_u(&r);
       char *nn = r.bad ? NULL : realloc(name, n + 1);
-      if(!nn || fread(nn, 1, n, sp->fp) != n) {
+      if(!nn || get_bytes(&r, nn, n)) {
         free(nn ? nn : name);
         return -1;
       }
@@ -235,7 +309,7 @@ evpubp_spool_replay(evpubp_spool *sp, evpubp_arena *arena,
       rc = cb->header(user, k, v);
       evpubp_arena_reset(arena);
     } else if(c == 'I') {
-      int coll = getc(sp->fp);
+      int coll = get_byte(&r);
       evpubp_node *n = coll == EOF ? NULL : get_node(&r, 0);
       if(!n)
         break;

@@ -52,8 +52,8 @@ trap 'rm -rf "$tmp"' EXIT
 "$python" "$gen" --outdir "$tmp" "$shared"
 
 status=0
-for f in src/evpub_vocab_data.c vocab/types.tsv vocab/properties.tsv \
-         vocab/members.tsv; do
+for f in src/evpub_vocab_data.c src/evpub_context_data.c vocab/types.tsv \
+         vocab/properties.tsv vocab/members.tsv; do
   if [ ! -f "$root/$f" ]; then
     echo "vocab-sync: FAIL: $f is missing from the source tree" >&2
     status=1

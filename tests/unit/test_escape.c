@@ -24,6 +24,23 @@ esc_iri(const char *s)
   return b.data;
 }
 
+static char *
+esc_json(const char *s, size_t n, int html)
+{
+  evpubp_buf b;
+  evpubp_buf_init(&b);
+  evpubp_buf_adds(&b, "");
+  evpubp_escape_json_string(&b, s, n, html);
+  return b.data;
+}
+
+#define JSON(in, html, want)                                                  \
+  do {                                                                        \
+    char *r = esc_json(in, sizeof(in) - 1, html);                             \
+    CHECK_STR(r, want);                                                       \
+    free(r);                                                                  \
+  } while(0)
+
 #define ESC(in, want)                                                         \
   do {                                                                        \
     char *r = esc(in, sizeof(in) - 1);                                        \
@@ -53,6 +70,17 @@ main(void)
   ESC("cut\xE5\x9F", "cut\xEF\xBF\xBD\xEF\xBF\xBD");
   ESC("\xEF\xBF\xBD", "\xEF\xBF\xBD");
   ESC("<> { } ^ ` |", "<> { } ^ ` |");
+
+  JSON("plain", 0, "plain");
+  JSON("q\"b\\s/", 0, "q\\\"b\\\\s/");
+  JSON("l1\nl2\r\t\b\f", 0, "l1\\nl2\\r\\t\\b\\f");
+  JSON("\x01\x1f\x7f", 0, "\\u0001\\u001F\x7f");
+  JSON("nul\0x", 0, "nul\\u0000x");
+  JSON("ls\xE2\x80\xA8", 0, "ls\\u2028");
+  JSON("\xF0\x9F\x98\x80 \xE5\x9F\x8E", 0, "\xF0\x9F\x98\x80 \xE5\x9F\x8E");
+  JSON("</script><!--&", 0, "</script><!--&");
+  JSON("</script><!--&", 1, "\\u003C/script\\u003E\\u003C!--\\u0026");
+  JSON("bad\xFF", 0, "bad\xEF\xBF\xBD");
 
   r = esc_iri("http://a.example/x y<z>\"{}|^`\\");
   CHECK_STR(r,
