@@ -169,6 +169,9 @@ nt_distinct=$(LC_ALL=C sort -u -T "$tmp" "$tmp/evpub.nt" |
               grep -c '^[^#[:space:]]' || true)
 measure evpub "YAML→TTL" "$events" "$nt_triples" "$tmp/evpub.ttl" \
   "$evpub" convert -f turtle "$in"
+measure evpub "YAML→JSON-LD" "$events" "$nt_triples" "$tmp/evpub.jsonld" \
+  "$evpub" convert -f jsonld "$in"
+rm -f "$tmp/evpub.jsonld"
 measure rapper "NT→NT" "$events" - "$tmp/rapper.nt" \
   rapper -q -i ntriples -o ntriples "$tmp/evpub.nt"
 measure rapper "NT→TTL" "$events" "$nt_triples" "$tmp/rapper.ttl" \
@@ -188,7 +191,9 @@ if [ "$rdflib_events" -gt 0 ]; then
   r_triples=$last_triples
   measure rdflib "YAML→TTL" "$rdflib_events" "$r_triples" "$tmp/rdflib.ttl" \
     "$py" "$here/rdflib_convert.py" -f turtle "$rin"
-  rm -f "$tmp/rdflib.nt" "$tmp/rdflib.ttl"
+  measure rdflib "YAML→JSON-LD" "$rdflib_events" "$r_triples" \
+    "$tmp/rdflib.jsonld" "$py" "$here/rdflib_convert.py" -f json-ld "$rin"
+  rm -f "$tmp/rdflib.nt" "$tmp/rdflib.ttl" "$tmp/rdflib.jsonld"
   [ "$rin" = "$in" ] || rm -f "$rin"
 fi
 rm -f "$tmp/evpub.nt"
@@ -201,6 +206,8 @@ if [ "$big" -gt 0 ]; then
   big_triples=$last_triples
   measure_count evpub "YAML→TTL" "$big" "$big_triples" \
     "$evpub" convert -f turtle "$bin"
+  measure_count evpub "YAML→JSON-LD" "$big" "$big_triples" \
+    "$evpub" convert -f jsonld "$bin"
   rm -f "$bin"
 fi
 
@@ -243,6 +250,8 @@ END {
           E[key("evpub", "YAML→NT", n)] / E[key("rdflib", "YAML→NT", rn)], "%.1f×")
     ratio("evpub / rdflib throughput, YAML→TTL (events/s, " n " vs " rn " events)",
           E[key("evpub", "YAML→TTL", n)] / E[key("rdflib", "YAML→TTL", rn)], "%.1f×")
+    ratio("evpub / rdflib throughput, YAML→JSON-LD (events/s, " n " vs " rn " events)",
+          E[key("evpub", "YAML→JSON-LD", n)] / E[key("rdflib", "YAML→JSON-LD", rn)], "%.1f×")
   }
   lines = key("evpub", "YAML→NT", n)
   ratio("evpub N-Triples at " n " events: lines / distinct triples",
@@ -256,6 +265,8 @@ END {
           100 * (M[key("evpub", "YAML→NT", big)] / M[key("evpub", "YAML→NT", n)] - 1), "%+.0f%%")
     ratio("evpub peak RSS growth " n "→" big " events, YAML→TTL",
           100 * (M[key("evpub", "YAML→TTL", big)] / M[key("evpub", "YAML→TTL", n)] - 1), "%+.0f%%")
+    ratio("evpub peak RSS growth " n "→" big " events, YAML→JSON-LD",
+          100 * (M[key("evpub", "YAML→JSON-LD", big)] / M[key("evpub", "YAML→JSON-LD", n)] - 1), "%+.0f%%")
   }
   print ""
   for (i = 1; i <= nr; i++)
