@@ -122,6 +122,7 @@ struct evpubp_mapper {
   char **member_iris;
   evpubp_map enum_cache; /* enum ":" value -> member index + 2 */
   evpubp_map prop_cache; /* key -> property index + 2 (1: none) */
+  evpubp_map type_cache; /* type name -> type index + 2 */
   uint64_t **ancestors;  /* per type: bitset of its supertypes */
 
   /* Events are not kept in memory one by one (a run may hold millions):
@@ -419,6 +420,17 @@ lookup_prop(evpubp_mapper *m, const char *name, size_t len)
     e->value =
       (void *)(intptr_t)((strlen(name) == len ? evpubp_vocab_prop(name) : -1) +
                          2);
+  return (int)(intptr_t)e->value - 2;
+}
+
+static int
+lookup_type(evpubp_mapper *m, const char *name)
+{
+  evpubp_map_entry *e = evpubp_map_put(&m->type_cache, name, strlen(name));
+  if(!e)
+    return evpubp_vocab_type(name);
+  if(!e->value)
+    e->value = (void *)(intptr_t)(evpubp_vocab_type(name) + 2);
   return (int)(intptr_t)e->value - 2;
 }
 
@@ -1561,7 +1573,7 @@ node_types(evpubp_mapper *m, const evpubp_node *node, int prop,
       name = x->str;
       if(x->len > 7 && !strncmp(name, "schema:", 7))
         name += 7;
-      t = evpubp_vocab_type(name);
+      t = lookup_type(m, name);
       if(t < 0 || evpubp_vocab_types[t].kind != EVPUBP_VK_CLASS) {
         const char *sugg = evpubp_vocab_suggest_type(name);
         if(sugg)
@@ -2345,6 +2357,7 @@ evpubp_new_mapper(evpub_world *w, const char *base_override,
   evpubp_buf_init(&m->tmp);
   evpubp_map_init(&m->enum_cache);
   evpubp_map_init(&m->prop_cache);
+  evpubp_map_init(&m->type_cache);
   m->ancestors = calloc(evpubp_vocab_ntypes, sizeof(uint64_t *));
   evpubp_map_init(&m->written);
   evpubp_map_init(&m->event_refs);
@@ -2504,6 +2517,7 @@ evpubp_free_mapper(evpubp_mapper *m)
   free(m->member_iris);
   evpubp_map_free(&m->enum_cache);
   evpubp_map_free(&m->prop_cache);
+  evpubp_map_free(&m->type_cache);
   for(i = 0; m->ancestors && i < evpubp_vocab_ntypes; i++)
     free(m->ancestors[i]);
   free(m->ancestors);

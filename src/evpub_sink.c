@@ -274,13 +274,13 @@ ttl_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n, int coll)
       const evpubp_stmt *x = &st[tp->order[k]];
       size_t m;
       int seen = 0, firstobj = 1;
-      int is_type = !strcmp(x->p, EVPUBP_RDF_TYPE);
+      int is_type = same(x->p, EVPUBP_RDF_TYPE);
       /* types first: on the first pass over k handle rdf:type */
       if(k == start) {
         size_t t;
         for(t = start; t < end; t++) {
           const evpubp_stmt *y = &st[tp->order[t]];
-          if(strcmp(y->p, EVPUBP_RDF_TYPE))
+          if(!same(y->p, EVPUBP_RDF_TYPE))
             continue;
           evpubp_buf_adds(b, firstobj ? " a " : ", ");
           ttl_iri(b, y->o);

@@ -17,6 +17,8 @@ static ucs4_t
 next_cp(const char *s, size_t n, size_t *i)
 {
   ucs4_t uc;
+  if((unsigned char)s[*i] < 0x80)
+    return (ucs4_t)(unsigned char)s[(*i)++];
   int len = u8_mbtouc(&uc, (const uint8_t *)s + *i, n - *i);
   if(len <= 0)
     len = 1;
@@ -96,8 +98,15 @@ evpubp_fold(evpubp_buf *out, const char *s, size_t n)
       return -1;
     pending_space = 0;
     any = 1;
-    if(add_cp(out, uc_tolower(uc)))
+    if(uc < 0x80) {
+      char c = (char)uc;
+      if(c >= 'A' && c <= 'Z')
+        c = (char)(c - 'A' + 'a');
+      if(evpubp_buf_addc(out, c))
+        return -1;
+    } else if(add_cp(out, uc_tolower(uc))) {
       return -1;
+    }
   }
   return out->failed ? -1 : 0;
 }

@@ -183,16 +183,26 @@ evpubp_arena_free(evpubp_arena *a)
 }
 
 /* ---- hash map (open addressing, linear probing) ------------------------ */
+/* A word-at-a-time multiplicative hash: the maps and Bloom filters hash
+ * every key and IRI, so this is on the hot path.  Only used in-process. */
 uint64_t
 evpubp_hash(const char *s, size_t n)
 {
-  /* FNV-1a, 64 bit */
-  uint64_t h = 1469598103934665603ULL;
-  size_t i;
-  for(i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 1099511628211ULL;
+  uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)n, w;
+  while(n >= 8) {
+    memcpy(&w, s, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
+    s += 8;
+    n -= 8;
   }
+  w = 0;
+  if(n)
+    memcpy(&w, s, n);
+  h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 29;
+  h *= 0x94d049bb133111ebULL;
+  h ^= h >> 32;
   return h;
 }
 
