@@ -23,8 +23,13 @@ add_u4(evpubp_buf *out, unsigned int cp)
   return evpubp_buf_add(out, e, 6);
 }
 
-int
-evpubp_escape_nt_string(evpubp_buf *out, const char *s, size_t n)
+/* The one quoting routine behind Turtle, N-Triples and JSON strings:
+ * the three agree on \" \\ \n \r \t \b \f and \uXXXX for the other
+ * control characters (and DEL).  U+2028 and U+2029 are escaped too (a
+ * JavaScript string cannot hold them, and they read badly in Turtle).
+ * With html, < > & become \u003C \u003E \u0026 (JSON inside <script>). */
+static int
+escape_quoted(evpubp_buf *out, const char *s, size_t n, int html)
 {
   size_t i = 0, run = 0;
   if(evpubp_buf_reserve(out, n + 2))
@@ -32,106 +37,7 @@ evpubp_escape_nt_string(evpubp_buf *out, const char *s, size_t n)
   while(i < n) {
     unsigned char c = (unsigned char)s[i];
     const char *esc = NULL;
-    if(c >= 0x20 && c != '"' && c != '\\' && c < 0x7f) {
-      i++;
-      run++;
-      continue;
-    }
-    if(c >= 0x80) {
-      ucs4_t uc;
-      int len = u8_mbtouc_unsafe(&uc, (const uint8_t *)s + i, n - i);
-      int bad =
-        u8_mbtouc(&uc, (const uint8_t *)s + i, n - i) < 0 || uc == 0xfffd;
-      (void)len;
-      if(!bad ||
-         (uc == 0xfffd && len == 3 && (unsigned char)s[i + 1] == 0xbf &&
-          (unsigned char)s[i + 2] == 0xbd)) {
-        if(uc != 0x2028 && uc != 0x2029) {
-          i += (size_t)len;
-          run += (size_t)len;
-          continue;
-        }
-      }
-      if(evpubp_buf_add(out, s + i - run, run))
-        return -1;
-      run = 0;
-      if(bad) {
-        if(evpubp_buf_add(out, "\xEF\xBF\xBD", 3))
-          return -1;
-        i += 1;
-      } else {
-        if(add_u4(out, uc))
-          return -1;
-        i += (size_t)len;
-      }
-      continue;
-    }
-    if(evpubp_buf_add(out, s + i - run, run))
-      return -1;
-    run = 0;
-    switch(c) {
-    case '"': esc = "\\\""; break;
-    case '\\': esc = "\\\\"; break;
-    case '\n': esc = "\\n"; break;
-    case '\r': esc = "\\r"; break;
-    case '\t': esc = "\\t"; break;
-    case '\b': esc = "\\b"; break;
-    case '\f': esc = "\\f"; break;
-    default: break;
-    }
-    if(esc ? evpubp_buf_add(out, esc, 2) : add_u4(out, c))
-      return -1;
-    i++;
-  }
-  return evpubp_buf_add(out, s + i - run, run);
-}
-
-/* 1 for the bytes an IRIREF may not hold as they are */
-static const unsigned char
-  iri_bad
-    [256] = {
-      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-      1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* space " */
-      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, /* < > */
-      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, /* \\ ^ */
-      1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* ` */
-      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0  /* { | } */
-    };
-
-int
-evpubp_escape_iri(evpubp_buf *out, const char *s, size_t n)
-{
-  size_t i, run = 0;
-  for(i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if(iri_bad[c]) {
-      if(evpubp_buf_add(out, s + i - run, run) || add_u4(out, c))
-        return -1;
-      run = 0;
-    } else {
-      run++;
-    }
-  }
-  return evpubp_buf_add(out, s + n - run, run);
-}
-
-/* Body of a JSON string, without the quotes (RFC 8259).  Escapes " \ and
- * every control character; U+2028 and U+2029 too (JavaScript string
- * literals cannot hold them).  With html set, also < > & as \u003C,
- * \u003E, \u0026, so the text can stand inside <script> in HTML: no
- * "</script>" or "<!--" can appear in it. */
-int
-evpubp_escape_json_string(evpubp_buf *out, const char *s, size_t n, int html)
-{
-  size_t i = 0, run = 0;
-  if(evpubp_buf_reserve(out, n + 2))
-    return -1;
-  while(i < n) {
-    unsigned char c = (unsigned char)s[i];
-    const char *esc = NULL;
-    if(c >= 0x20 && c != '"' && c != '\\' && c < 0x80 &&
+    if(c >= 0x20 && c != '"' && c != '\\' && c < 0x7f &&
        !(html && (c == '<' || c == '>' || c == '&'))) {
       i++;
       run++;
@@ -140,9 +46,12 @@ evpubp_escape_json_string(evpubp_buf *out, const char *s, size_t n, int html)
     if(c >= 0x80) {
       ucs4_t uc;
       int len = u8_mbtouc(&uc, (const uint8_t *)s + i, n - i);
+      /* u8_mbtouc gives U+FFFD for a bad sequence; a real U+FFFD is 3
+       * bytes EF BF BD */
       int bad = len < 1 ||
         (uc == 0xfffd &&
-         !(len == 3 && (unsigned char)s[i + 1] == 0xbf &&
+         !(len == 3 && (unsigned char)s[i] == 0xef &&
+           (unsigned char)s[i + 1] == 0xbf &&
            (unsigned char)s[i + 2] == 0xbd));
       if(!bad && uc != 0x2028 && uc != 0x2029) {
         i += (size_t)len;
@@ -181,4 +90,49 @@ evpubp_escape_json_string(evpubp_buf *out, const char *s, size_t n, int html)
     i++;
   }
   return evpubp_buf_add(out, s + i - run, run);
+}
+
+int
+evpubp_escape_nt_string(evpubp_buf *out, const char *s, size_t n)
+{
+  return escape_quoted(out, s, n, 0);
+}
+
+/* 1 for the bytes an IRIREF may not hold as they are */
+static const unsigned char
+  iri_bad
+    [256] = {
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+      1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* space " */
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, /* < > */
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, /* \\ ^ */
+      1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* ` */
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0  /* { | } */
+    };
+
+int
+evpubp_escape_iri(evpubp_buf *out, const char *s, size_t n)
+{
+  size_t i, run = 0;
+  for(i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if(iri_bad[c]) {
+      if(evpubp_buf_add(out, s + i - run, run) || add_u4(out, c))
+        return -1;
+      run = 0;
+    } else {
+      run++;
+    }
+  }
+  return evpubp_buf_add(out, s + n - run, run);
+}
+
+/* Body of a JSON string, without the quotes (RFC 8259); see
+ * escape_quoted() for what is escaped. */
+int
+evpubp_escape_json_string(evpubp_buf *out, const char *s, size_t n, int html)
+{
+  return escape_quoted(out, s, n, html);
 }

@@ -3,13 +3,17 @@
 
 #include "evpub_private.h"
 
-int
-evpubp_vocab_type(const char *name)
+/* Binary search in a table sorted by name whose rows start with
+ * "const char *name". */
+static int
+find_name(const void *rows, size_t n, size_t stride, const char *name)
 {
-  size_t lo = 0, hi = evpubp_vocab_ntypes;
+  size_t lo = 0, hi = n;
   while(lo < hi) {
     size_t mid = (lo + hi) / 2;
-    int c = strcmp(name, evpubp_vocab_types[mid].name);
+    const char *const *row =
+      (const char *const *)((const char *)rows + mid * stride);
+    int c = strcmp(name, *row);
     if(!c)
       return (int)mid;
     if(c < 0)
@@ -21,20 +25,17 @@ evpubp_vocab_type(const char *name)
 }
 
 int
+evpubp_vocab_type(const char *name)
+{
+  return find_name(evpubp_vocab_types, evpubp_vocab_ntypes,
+                   sizeof(evpubp_vtype), name);
+}
+
+int
 evpubp_vocab_prop(const char *name)
 {
-  size_t lo = 0, hi = evpubp_vocab_nprops;
-  while(lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    int c = strcmp(name, evpubp_vocab_props[mid].name);
-    if(!c)
-      return (int)mid;
-    if(c < 0)
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  return -1;
+  return find_name(evpubp_vocab_props, evpubp_vocab_nprops,
+                   sizeof(evpubp_vprop), name);
 }
 
 int

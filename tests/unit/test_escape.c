@@ -74,7 +74,7 @@ main(void)
   JSON("plain", 0, "plain");
   JSON("q\"b\\s/", 0, "q\\\"b\\\\s/");
   JSON("l1\nl2\r\t\b\f", 0, "l1\\nl2\\r\\t\\b\\f");
-  JSON("\x01\x1f\x7f", 0, "\\u0001\\u001F\x7f");
+  JSON("\x01\x1f\x7f", 0, "\\u0001\\u001F\\u007F");
   JSON("nul\0x", 0, "nul\\u0000x");
   JSON("ls\xE2\x80\xA8", 0, "ls\\u2028");
   JSON("\xF0\x9F\x98\x80 \xE5\x9F\x8E", 0, "\xF0\x9F\x98\x80 \xE5\x9F\x8E");
