@@ -23,6 +23,8 @@ static const char convert_usage[] =
   "      --base IRI       base IRI for minted IRIs, instead of the\n"
   "                       documents' own 'base:'\n"
   "      --from READER    reader for standard input: yaml or json\n"
+  "      --validate[=PROFILE]  check first (schema, the default, or\n"
+  "                       google) and write nothing when there is an error\n"
   "      --max-errors N   stop after N errors (default 50, 0: no limit)\n"
   "  -v, --verbose        also print notes and a summary\n"
   "  -h, --help           show this help and exit\n"
@@ -42,6 +44,7 @@ cmd_convert(evpub_world *world, int argc, char **argv)
     { "from", required_argument, NULL, 'F' },
     { "max-errors", required_argument, NULL, 'm' },
     { "jsonld-style", required_argument, NULL, 'J' },
+    { "validate", optional_argument, NULL, 'C' },
     { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
@@ -90,6 +93,14 @@ cmd_convert(evpub_world *world, int argc, char **argv)
         return EXIT_USAGE;
       }
       from = optarg;
+      break;
+    case 'C':
+      if(evpub_converter_set_profile(conv, optarg ? optarg : "schema")) {
+        fprintf(stderr, "evpub: unknown profile '%s' (use schema or google)\n",
+                optarg);
+        evpub_free_converter(conv);
+        return EXIT_USAGE;
+      }
       break;
     case 'J':
       if(evpub_converter_set_jsonld_style(conv, optarg)) {

@@ -113,6 +113,24 @@ evpub_status evpub_converter_set_base(evpub_converter *conv, const char *base);
 evpub_status evpub_converter_set_jsonld_style(evpub_converter *conv,
                                               const char *style);
 
+/* Checks beyond the format, run before anything is written: "schema"
+ * (dates in order, no negative capacity, no price without currency),
+ * "google" (schema plus Google Search Central's Event rules; findings
+ * that are recommendations come as warnings), or "none" (the default for
+ * evpub_converter_run()).  Returns EVPUB_E_USAGE for another name. */
+evpub_status evpub_converter_set_profile(evpub_converter *conv,
+                                         const char *profile);
+
+/* Read and check every input with the profile (default "schema") and
+ * report each finding to the log handler (EVPUB_LOG_ERROR or
+ * EVPUB_LOG_WARNING, with its position); write nothing.  Returns
+ * EVPUB_OK when there is no error (warnings allowed), EVPUB_E_DATA, or
+ * another status as evpub_converter_run(). */
+evpub_status evpub_converter_validate(evpub_converter *conv);
+
+/* Number of warnings of the last evpub_converter_validate(). */
+unsigned long evpub_converter_warnings(const evpub_converter *conv);
+
 /* Stop after this many errors (default 50; 0 means no limit). */
 void evpub_converter_set_max_errors(evpub_converter *conv,
                                     unsigned long max_errors);

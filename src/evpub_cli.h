@@ -14,7 +14,10 @@ enum {
 };
 
 int cmd_convert(evpub_world *world, int argc, char **argv);
+int cmd_validate(evpub_world *world, int argc, char **argv);
 int evpub_cli_exit_code(evpub_status st);
 extern int evpub_cli_verbose;
+/* print findings as FILE:LINE:COL: error|warning: text on stdout */
+extern int evpub_cli_findings;
 
 #endif

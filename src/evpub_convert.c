@@ -22,6 +22,8 @@ struct evpub_converter_s {
   unsigned long triples;
   unsigned long events;
   int jsonld_google;
+  int profile; /* EVPUBP_PROFILE_* */
+  unsigned long warnings, errors;
 };
 
 evpub_converter *
@@ -97,6 +99,20 @@ evpub_converter_set_jsonld_style(evpub_converter *conv, const char *style)
   if(!style || (strcmp(style, "exact") && strcmp(style, "google")))
     return EVPUB_E_USAGE;
   conv->jsonld_google = !strcmp(style, "google");
+  return EVPUB_OK;
+}
+
+evpub_status
+evpub_converter_set_profile(evpub_converter *conv, const char *profile)
+{
+  if(!profile || !strcmp(profile, "none"))
+    conv->profile = EVPUBP_PROFILE_NONE;
+  else if(!strcmp(profile, "schema"))
+    conv->profile = EVPUBP_PROFILE_SCHEMA;
+  else if(!strcmp(profile, "google"))
+    conv->profile = EVPUBP_PROFILE_GOOGLE;
+  else
+    return EVPUB_E_USAGE;
   return EVPUB_OK;
 }
 
@@ -274,6 +290,62 @@ replay(evpub_converter *conv, evpubp_mapper *m, evpubp_spool *sp)
   return EVPUB_OK;
 }
 
+/* Pass 1, the recheck when needed, the index, and the validating pass
+ * when a profile is set.  Everything that can be wrong is reported here,
+ * before anything is written. */
+static evpub_status
+prepare(evpub_converter *conv, evpubp_mapper *m, evpubp_spool *sp)
+{
+  evpub_status st;
+  int rc;
+  evpubp_mapper_start_pass(m, 1, NULL);
+  st = read_inputs(conv, m, sp);
+  if(st == EVPUB_OK && evpubp_mapper_needs_recheck(m)) {
+    evpubp_mapper_start_pass(m, EVPUBP_PASS_RECHECK, NULL);
+    st = replay(conv, m, sp);
+  }
+  if(st == EVPUB_OK) {
+    /* also after errors: clashes and ambiguities are reported with them */
+    rc = evpubp_mapper_finish(m);
+    if(rc < 0)
+      st = EVPUB_E_NOMEM;
+  }
+  if(st == EVPUB_OK && !evpubp_mapper_errors(m) && conv->profile) {
+    evpubp_mapper_set_profile(m, conv->profile);
+    evpubp_mapper_start_pass(m, EVPUBP_PASS_VALIDATE, NULL);
+    st = replay(conv, m, sp);
+  }
+  if(st == EVPUB_OK && evpubp_mapper_errors(m))
+    st = EVPUB_E_DATA;
+  return st;
+}
+
+evpub_status
+evpub_converter_validate(evpub_converter *conv)
+{
+  evpubp_mapper *m;
+  evpubp_spool *sp;
+  evpub_status st;
+  if(!conv->profile)
+    conv->profile = EVPUBP_PROFILE_SCHEMA;
+  m = evpubp_new_mapper(conv->world, conv->base, conv->max_errors);
+  if(!m)
+    return EVPUB_E_NOMEM;
+  sp = evpubp_new_spool();
+  if(!sp) {
+    evpubp_free_mapper(m);
+    evpubp_log(conv->world, EVPUB_LOG_ERROR, NULL, 0, 0,
+               "cannot create a temporary file: %s", strerror(errno));
+    return EVPUB_E_IO;
+  }
+  st = prepare(conv, m, sp);
+  conv->warnings = evpubp_mapper_warnings(m);
+  conv->errors = evpubp_mapper_errors(m);
+  evpubp_free_mapper(m);
+  evpubp_free_spool(sp);
+  return st;
+}
+
 evpub_status
 evpub_converter_run(evpub_converter *conv, FILE *out)
 {
@@ -281,7 +353,6 @@ evpub_converter_run(evpub_converter *conv, FILE *out)
   evpubp_sink *sink = NULL;
   evpubp_spool *sp = NULL;
   evpub_status st;
-  int rc;
 
   conv->triples = 0;
   conv->events = 0;
@@ -295,20 +366,7 @@ evpub_converter_run(evpub_converter *conv, FILE *out)
                "cannot create a temporary file: %s", strerror(errno));
     return EVPUB_E_IO;
   }
-  evpubp_mapper_start_pass(m, 1, NULL);
-  st = read_inputs(conv, m, sp);
-  if(st == EVPUB_OK && evpubp_mapper_needs_recheck(m)) {
-    evpubp_mapper_start_pass(m, EVPUBP_PASS_RECHECK, NULL);
-    st = replay(conv, m, sp);
-  }
-  if(st == EVPUB_OK) {
-    /* also after errors: clashes and ambiguities are reported with them */
-    rc = evpubp_mapper_finish(m);
-    if(rc < 0)
-      st = EVPUB_E_NOMEM;
-  }
-  if(st == EVPUB_OK && evpubp_mapper_errors(m))
-    st = EVPUB_E_DATA;
+  st = prepare(conv, m, sp);
   if(st != EVPUB_OK)
     goto done;
   if(evpubp_mapper_warn_base(m))
@@ -412,4 +470,10 @@ unsigned long
 evpub_converter_events(const evpub_converter *conv)
 {
   return conv->events;
+}
+
+unsigned long
+evpub_converter_warnings(const evpub_converter *conv)
+{
+  return conv->warnings;
 }

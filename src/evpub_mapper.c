@@ -38,6 +38,7 @@ struct entity {
   char *implicit_name;    /* implicit: the name as first written */
   size_t implicit_namelen;
   char *implicit_lang;
+  unsigned char facts; /* EVPUBP_HAS_*: what its declarations give */
 };
 
 /* a pending strong declaration (pass 1) */
@@ -53,6 +54,7 @@ typedef struct {
   char *label;
   const char *file;
   unsigned long line, col;
+  unsigned char facts;
 } decl;
 
 /* a weak mapping or a string reference, distinct by its key */
@@ -71,6 +73,7 @@ typedef struct {
   const char *file;
   unsigned long line, col;
   entity *result;
+  unsigned char facts; /* weak: what its mappings give */
 } pending_ref;
 
 typedef struct {
@@ -143,9 +146,11 @@ struct evpubp_mapper {
   size_t nstmts, capstmts;
   unsigned long triples;
   unsigned long events;
-  int cur_coll;       /* collection of the item being mapped */
-  int only;           /* pass 2: -1 all items, else a filter */
-  int shared_depth;   /* > 0 while mapping a shared mention */
+  int cur_coll;     /* collection of the item being mapped */
+  int only;         /* pass 2: -1 all items, else a filter */
+  int shared_depth; /* > 0 while mapping a shared mention */
+  int profile;      /* validation: EVPUBP_PROFILE_* */
+  unsigned long warnings;
   evpubp_map written; /* hashes of shared statements written */
   evpubp_buf tmp;
 
@@ -1265,6 +1270,19 @@ map_properties(evpubp_mapper *m, const evpubp_node *node, nodectx *nc,
   return 0;
 }
 
+static unsigned char
+node_facts(const evpubp_node *node)
+{
+  unsigned char f = 0;
+  if(map_get(node, "address"))
+    f |= EVPUBP_HAS_ADDRESS;
+  if(map_get(node, "url"))
+    f |= EVPUBP_HAS_URL;
+  if(map_get(node, "name"))
+    f |= EVPUBP_HAS_NAME;
+  return f;
+}
+
 /* Record a strong declaration (pass 1). */
 static int
 add_decl(evpubp_mapper *m, const evpubp_node *node, int coll, int type,
@@ -1294,6 +1312,7 @@ add_decl(evpubp_mapper *m, const evpubp_node *node, int coll, int type,
   d->line = node->line;
   d->col = node->col;
   d->label = xstrdup(id);
+  d->facts = node_facts(node);
   names[0] = map_get(node, "name");
   names[1] = map_get(node, "alternateName");
   /* count keys */
@@ -1538,7 +1557,7 @@ string_ref(evpubp_mapper *m, const evpubp_node *v, int prop, int type,
     entity *e = resolve_alias(r->result);
     *iri_out = e->iri;
     *ent_out = e;
-    if(e->implicit && !e->emitted) {
+    if(e->implicit && !e->emitted && m->pass == 2) {
       const char *lang = e->implicit_lang;
       e->emitted = 1;
       m->shared_depth++; /* described once, wherever it is mentioned */
@@ -1775,6 +1794,7 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop, int coll_hint,
         evpubp_buf_free(&idb);
         return -1;
       }
+      r->facts |= node_facts(node);
       if(!r->name) {
         const evpubp_node *alt = map_get(node, "alternateName");
         r->name = xstrndup(ns->str, ns->len);
@@ -1828,6 +1848,9 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop, int coll_hint,
   }
   if(coll == EVPUBP_C_EVENTS && !nc.is_reference && m->pass == 2)
     m->events++;
+  if(m->pass == EVPUBP_PASS_VALIDATE && coll == EVPUBP_C_EVENTS &&
+     !nc.is_reference)
+    evpubp_validate_event(m, node, m->profile);
   rc = map_properties(m, node, &nc, skip_name);
   if(nc.shared)
     m->shared_depth--;
@@ -2152,6 +2175,7 @@ evpubp_mapper_finish(evpubp_mapper *m)
       }
       free(iri);
       e = old;
+      e->facts |= d->facts;
     } else {
       e = new_entity(m);
       if(!e)
@@ -2160,6 +2184,7 @@ evpubp_mapper_finish(evpubp_mapper *m)
       e->type = d->type;
       e->coll = d->coll;
       e->strong = 1;
+      e->facts = d->facts;
       e->given_id = d->given ? xstrdup(d->id) : NULL;
       e->fold_name = fold_name ? xstrdup(fold_name) : NULL;
       e->label = xstrdup(d->label);
@@ -2185,6 +2210,7 @@ evpubp_mapper_finish(evpubp_mapper *m)
     n = candidates(m, r->fold, r->prop, 1, cand, 8);
     if(n == 1) {
       r->result = cand[0];
+      cand[0]->facts |= r->facts;
       continue;
     }
     if(n > 1) {
@@ -2233,6 +2259,7 @@ evpubp_mapper_finish(evpubp_mapper *m)
       we->value = e;
     }
     r->result = we->value;
+    r->result->facts |= r->facts;
   }
   /* their names become keys only now, so that step 2 saw strong ones only */
   for(i = 0; i < m->nrefs && !m->stopped; i++) {
@@ -2333,6 +2360,75 @@ evpubp_mapper_finish(evpubp_mapper *m)
 nomem:
   evpubp_buf_free(&b);
   return -1;
+}
+
+/* ---- for the validator ------------------------------------------------ */
+void
+evpubp_mapper_set_profile(evpubp_mapper *m, int profile)
+{
+  m->profile = profile;
+}
+
+unsigned long
+evpubp_mapper_warnings(const evpubp_mapper *m)
+{
+  return m->warnings;
+}
+
+void
+evpubp_mapper_finding(evpubp_mapper *m, const evpubp_node *at, int error,
+                      const char *fmt, ...)
+{
+  char text[900];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof(text), fmt, ap);
+  va_end(ap);
+  if(error)
+    m->errors++;
+  else
+    m->warnings++;
+  evpubp_log(m->world, error ? EVPUB_LOG_ERROR : EVPUB_LOG_WARNING, m->file,
+             at ? at->line : 0, at ? at->col : 0, "%s", text);
+}
+
+/* What is known of the entity a value names (a string reference or a
+ * mapping): EVPUBP_HAS_* facts of all its declarations and mentions,
+ * and its type.  Returns 0 when the value names no entity of the index. */
+unsigned
+evpubp_mapper_facts(evpubp_mapper *m, const char *prop, const evpubp_node *v,
+                    int *type)
+{
+  int p = evpubp_vocab_prop(prop);
+  evpubp_buf fb;
+  pending_ref *r = NULL;
+  unsigned facts = 0;
+  *type = -1;
+  if(p < 0 || !v)
+    return 0;
+  evpubp_buf_init(&fb);
+  if(v->kind == EVPUBP_N_SCALAR) {
+    propinfo *pi = prop_info(m, p);
+    evpubp_fold(&fb, v->str, v->len);
+    r = get_ref(m, 0, p, family_of(m, pi->default_type, -1),
+                fb.data ? fb.data : "", fb.len, 0);
+  } else if(v->kind == EVPUBP_N_MAP) {
+    const evpubp_node *ns = first_scalar(map_get(v, "name"));
+    facts = node_facts(v);
+    if(ns && !map_get(v, "id") && !map_get(v, "iri")) {
+      int i;
+      evpubp_fold(&fb, ns->str, ns->len);
+      for(i = 0; i < EVPUBP_C_COUNT && !r; i++)
+        r = get_ref(m, 1, p, i, fb.data ? fb.data : "", fb.len, 0);
+    }
+  }
+  evpubp_buf_free(&fb);
+  if(r && r->result) {
+    entity *e = resolve_alias(r->result);
+    facts |= e->facts;
+    *type = e->type;
+  }
+  return facts;
 }
 
 /* ---- life cycle ------------------------------------------------------ */

@@ -19,6 +19,30 @@ void evpubp_mapper_start_pass(evpubp_mapper *m, int pass, evpubp_sink *sink);
  * those events in full.  Needed when evpubp_mapper_needs_recheck(). */
 #define EVPUBP_PASS_RECHECK 3
 int evpubp_mapper_needs_recheck(const evpubp_mapper *m);
+
+/* The pass that validates (evpub validate, convert --validate): after the
+ * index is built, the spool is replayed and every event is checked. */
+#define EVPUBP_PASS_VALIDATE 4
+#define EVPUBP_PROFILE_NONE 0
+#define EVPUBP_PROFILE_SCHEMA 1
+#define EVPUBP_PROFILE_GOOGLE 2
+#define EVPUBP_HAS_ADDRESS 1
+#define EVPUBP_HAS_URL 2
+#define EVPUBP_HAS_NAME 4
+void evpubp_mapper_set_profile(evpubp_mapper *m, int profile);
+unsigned long evpubp_mapper_warnings(const evpubp_mapper *m);
+/* Report a finding at a node (error: counts as an error). */
+void evpubp_mapper_finding(evpubp_mapper *m, const evpubp_node *at, int error,
+                           const char *fmt, ...)
+#ifdef __GNUC__
+  __attribute__((format(printf, 4, 5)))
+#endif
+  ;
+unsigned evpubp_mapper_facts(evpubp_mapper *m, const char *prop,
+                             const evpubp_node *v, int *type);
+/* evpub_validate.c: check one event node. */
+void evpubp_validate_event(evpubp_mapper *m, const evpubp_node *ev,
+                           int profile);
 /* Pass 2 maps only the items of events (EVPUBP_C_EVENTS), only the
  * others (EVPUBP_C_ORGANIZATIONS: any other collection), or all (-1). */
 void evpubp_mapper_only(evpubp_mapper *m, int only);

@@ -6,6 +6,7 @@
 #include "evpub_cli.h"
 
 int evpub_cli_verbose = 0;
+int evpub_cli_findings = 0;
 
 static const char usage_text[] =
   "Usage: evpub COMMAND [OPTIONS] [ARGS]\n"
@@ -15,7 +16,9 @@ static const char usage_text[] =
   "\n"
   "Commands:\n"
   "  convert   read event descriptions (YAML or JSON) and write RDF\n"
-  "            (Turtle, N-Triples, RDF/XML)\n"
+  "            (Turtle, N-Triples, JSON-LD, HTML, RDF/XML)\n"
+  "  validate  check event descriptions (schema.org sanity, Google's\n"
+  "            Event rules) and print the findings\n"
   "\n"
   "Run 'evpub COMMAND --help' for a command's options.\n"
   "\n"
@@ -28,6 +31,12 @@ log_to_stderr(void *user, const evpub_message *msg)
   (void)user;
   if(msg->level == EVPUB_LOG_NOTE && !evpub_cli_verbose)
     return;
+  if(evpub_cli_findings && msg->file && msg->line) {
+    /* evpub validate: FILE:LINE:COL: error|warning: message, on stdout */
+    printf("%s:%lu:%lu: %s: %s\n", msg->file, msg->line, msg->column,
+           msg->level == EVPUB_LOG_ERROR ? "error" : "warning", msg->text);
+    return;
+  }
   fputs("evpub: ", stderr);
   if(msg->file) {
     if(msg->line)
@@ -87,6 +96,8 @@ main(int argc, char **argv)
   }
   if(!strcmp(cmd, "convert")) {
     rc = cmd_convert(world, argc - 1, argv + 1);
+  } else if(!strcmp(cmd, "validate")) {
+    rc = cmd_validate(world, argc - 1, argv + 1);
   } else {
     fprintf(stderr, "evpub: unknown command '%s' (try 'evpub --help')\n", cmd);
     rc = EXIT_USAGE;
