@@ -51,7 +51,7 @@ cmd_convert(evpub_world *world, int argc, char **argv)
   };
   evpub_converter *conv;
   const char *output = NULL, *from = NULL;
-  int c, i, rc;
+  int c, rc;
   evpub_status st;
 
   conv = evpub_new_converter(world);
@@ -75,25 +75,6 @@ cmd_convert(evpub_world *world, int argc, char **argv)
       }
       break;
     case 'o': output = optarg; break;
-    case 'b':
-      st = evpub_converter_set_base(conv, optarg);
-      if(st) {
-        fprintf(stderr, "evpub: --base '%s' is not an absolute IRI\n", optarg);
-        evpub_free_converter(conv);
-        return EXIT_USAGE;
-      }
-      break;
-    case 'F':
-      if(strcmp(optarg, "yaml") && strcmp(optarg, "json")) {
-        fprintf(stderr,
-                "evpub: unknown reader '%s' for --from (use yaml "
-                "or json)\n",
-                optarg);
-        evpub_free_converter(conv);
-        return EXIT_USAGE;
-      }
-      from = optarg;
-      break;
     case 'C':
       if(evpub_converter_set_profile(conv, optarg ? optarg : "schema")) {
         fprintf(stderr, "evpub: unknown profile '%s' (use schema or google)\n",
@@ -112,44 +93,27 @@ cmd_convert(evpub_world *world, int argc, char **argv)
         return EXIT_USAGE;
       }
       break;
-    case 'm': {
-      char *end;
-      unsigned long n = strtoul(optarg, &end, 10);
-      if(*end || end == optarg) {
-        fprintf(stderr, "evpub: --max-errors needs a number, not '%s'\n",
-                optarg);
-        evpub_free_converter(conv);
-        return EXIT_USAGE;
-      }
-      evpub_converter_set_max_errors(conv, n);
-      break;
-    }
     case 'v': evpub_cli_verbose = 1; break;
     case 'h':
       fputs(convert_usage, stdout);
       evpub_free_converter(conv);
       return EXIT_OK_;
     default:
-      fputs("evpub: try 'evpub convert --help'\n", stderr);
+      rc = evpub_cli_common_option(conv, c, optarg, &from);
+      if(rc == 0)
+        break;
+      if(rc < 0) {
+        fputs("evpub: try 'evpub convert --help'\n", stderr);
+        rc = EXIT_USAGE;
+      }
       evpub_free_converter(conv);
-      return EXIT_USAGE;
+      return rc;
     }
   }
-  if(optind >= argc) {
-    fputs("evpub: convert needs at least one INPUT (try 'evpub convert "
-          "--help')\n",
-          stderr);
+  rc = evpub_cli_add_inputs(conv, "convert", argc, argv, optind, from);
+  if(rc) {
     evpub_free_converter(conv);
-    return EXIT_USAGE;
-  }
-  for(i = optind; i < argc; i++) {
-    const char *f = !strcmp(argv[i], "-") ? (from ? from : "yaml") : from;
-    st = evpub_converter_add_input(conv, argv[i], f);
-    if(st) {
-      fprintf(stderr, "evpub: %s\n", evpub_strerror(st));
-      evpub_free_converter(conv);
-      return evpub_cli_exit_code(st);
-    }
+    return rc;
   }
   if(output && strcmp(output, "-"))
     st = evpub_converter_run_to_file(conv, output);

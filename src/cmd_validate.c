@@ -41,7 +41,7 @@ cmd_validate(evpub_world *world, int argc, char **argv)
   };
   evpub_converter *conv;
   const char *from = NULL;
-  int c, i, rc;
+  int c, rc;
   evpub_status st;
 
   conv = evpub_new_converter(world);
@@ -63,61 +63,26 @@ cmd_validate(evpub_world *world, int argc, char **argv)
         return EXIT_USAGE;
       }
       break;
-    case 'b':
-      if(evpub_converter_set_base(conv, optarg)) {
-        fprintf(stderr, "evpub: --base '%s' is not an absolute IRI\n", optarg);
-        evpub_free_converter(conv);
-        return EXIT_USAGE;
-      }
-      break;
-    case 'F':
-      if(strcmp(optarg, "yaml") && strcmp(optarg, "json")) {
-        fprintf(stderr,
-                "evpub: unknown reader '%s' for --from (use yaml or "
-                "json)\n",
-                optarg);
-        evpub_free_converter(conv);
-        return EXIT_USAGE;
-      }
-      from = optarg;
-      break;
-    case 'm': {
-      char *end;
-      unsigned long n = strtoul(optarg, &end, 10);
-      if(*end || end == optarg) {
-        fprintf(stderr, "evpub: --max-errors needs a number, not '%s'\n",
-                optarg);
-        evpub_free_converter(conv);
-        return EXIT_USAGE;
-      }
-      evpub_converter_set_max_errors(conv, n);
-      break;
-    }
     case 'h':
       fputs(validate_usage, stdout);
       evpub_free_converter(conv);
       return EXIT_OK_;
     default:
-      fputs("evpub: try 'evpub validate --help'\n", stderr);
+      rc = evpub_cli_common_option(conv, c, optarg, &from);
+      if(rc == 0)
+        break;
+      if(rc < 0) {
+        fputs("evpub: try 'evpub validate --help'\n", stderr);
+        rc = EXIT_USAGE;
+      }
       evpub_free_converter(conv);
-      return EXIT_USAGE;
+      return rc;
     }
   }
-  if(optind >= argc) {
-    fputs("evpub: validate needs at least one INPUT (try 'evpub validate "
-          "--help')\n",
-          stderr);
+  rc = evpub_cli_add_inputs(conv, "validate", argc, argv, optind, from);
+  if(rc) {
     evpub_free_converter(conv);
-    return EXIT_USAGE;
-  }
-  for(i = optind; i < argc; i++) {
-    const char *f = !strcmp(argv[i], "-") ? (from ? from : "yaml") : from;
-    st = evpub_converter_add_input(conv, argv[i], f);
-    if(st) {
-      fprintf(stderr, "evpub: %s\n", evpub_strerror(st));
-      evpub_free_converter(conv);
-      return evpub_cli_exit_code(st);
-    }
+    return rc;
   }
   evpub_cli_findings = 1;
   st = evpub_converter_validate(conv);

@@ -16,6 +16,13 @@ enum {
 int cmd_convert(evpub_world *world, int argc, char **argv);
 int cmd_validate(evpub_world *world, int argc, char **argv);
 int evpub_cli_exit_code(evpub_status st);
+/* --base (b), --from (F), --max-errors (m): 0 done, -1 not one of them,
+ * else an exit code (the message is printed). */
+int evpub_cli_common_option(evpub_converter *conv, int c, const char *arg,
+                            const char **from);
+/* Add argv[first..argc) as inputs: 0, or an exit code (printed). */
+int evpub_cli_add_inputs(evpub_converter *conv, const char *cmd, int argc,
+                         char **argv, int first, const char *from);
 extern int evpub_cli_verbose;
 /* print findings as FILE:LINE:COL: error|warning: text on stdout */
 extern int evpub_cli_findings;

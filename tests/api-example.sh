@@ -15,7 +15,7 @@ check "list_events returns EVPUB_E_DATA (1) on bad input" test $? -eq 1
 check "errors reach the log handler with a position" grep -q "bad.yaml:2:15: unknown property 'startdate'" "$TMP/err"
 # the command uses only the public header
 check "the CLI includes only evpub.h and its own header" \
-  test -z "$(grep -h '#include "' "$top_srcdir"/src/main.c "$top_srcdir"/src/cmd_*.c | grep -v -e '"evpub.h"' -e '"evpub_cli.h"')"
+  test -z "$(grep -h '#include "' "$top_srcdir"/src/main.c "$top_srcdir"/src/cli_common.c "$top_srcdir"/src/cmd_*.c | grep -v -e '"evpub.h"' -e '"evpub_cli.h"')"
 check "evpub_cli.h includes only evpub.h" \
   test -z "$(grep '#include "' "$top_srcdir/src/evpub_cli.h" | grep -v '"evpub.h"')"
 finish

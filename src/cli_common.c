@@ -1,0 +1,62 @@
+/* cli_common.c - what convert and validate share on the command line */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evpub_cli.h"
+
+int
+evpub_cli_common_option(evpub_converter *conv, int c, const char *arg,
+                        const char **from)
+{
+  switch(c) {
+  case 'b':
+    if(evpub_converter_set_base(conv, arg)) {
+      fprintf(stderr, "evpub: --base '%s' is not an absolute IRI\n", arg);
+      return EXIT_USAGE;
+    }
+    return 0;
+  case 'F':
+    if(strcmp(arg, "yaml") && strcmp(arg, "json")) {
+      fprintf(stderr,
+              "evpub: unknown reader '%s' for --from (use yaml or json)\n",
+              arg);
+      return EXIT_USAGE;
+    }
+    *from = arg;
+    return 0;
+  case 'm': {
+    char *end;
+    unsigned long n = strtoul(arg, &end, 10);
+    if(*end || end == arg) {
+      fprintf(stderr, "evpub: --max-errors needs a number, not '%s'\n", arg);
+      return EXIT_USAGE;
+    }
+    evpub_converter_set_max_errors(conv, n);
+    return 0;
+  }
+  default: return -1;
+  }
+}
+
+int
+evpub_cli_add_inputs(evpub_converter *conv, const char *cmd, int argc,
+                     char **argv, int first, const char *from)
+{
+  int i;
+  if(first >= argc) {
+    fprintf(stderr,
+            "evpub: %s needs at least one INPUT (try 'evpub %s --help')\n",
+            cmd, cmd);
+    return EXIT_USAGE;
+  }
+  for(i = first; i < argc; i++) {
+    const char *f = !strcmp(argv[i], "-") ? (from ? from : "yaml") : from;
+    evpub_status st = evpub_converter_add_input(conv, argv[i], f);
+    if(st) {
+      fprintf(stderr, "evpub: %s\n", evpub_strerror(st));
+      return evpub_cli_exit_code(st);
+    }
+  }
+  return 0;
+}
