@@ -290,6 +290,23 @@ replay(evpub_converter *conv, evpubp_mapper *m, evpubp_spool *sp)
   return EVPUB_OK;
 }
 
+/* A run's mapper and spool. */
+static evpub_status
+begin(evpub_converter *conv, evpubp_mapper **m, evpubp_spool **sp)
+{
+  *m = evpubp_new_mapper(conv->world, conv->base, conv->max_errors);
+  if(!*m)
+    return EVPUB_E_NOMEM;
+  *sp = evpubp_new_spool();
+  if(!*sp) {
+    evpubp_free_mapper(*m);
+    evpubp_log(conv->world, EVPUB_LOG_ERROR, NULL, 0, 0,
+               "cannot create a temporary file: %s", strerror(errno));
+    return EVPUB_E_IO;
+  }
+  return EVPUB_OK;
+}
+
 /* Pass 1, the recheck when needed, the index, and the validating pass
  * when a profile is set.  Everything that can be wrong is reported here,
  * before anything is written. */
@@ -328,16 +345,9 @@ evpub_converter_validate(evpub_converter *conv)
   evpub_status st;
   if(!conv->profile)
     conv->profile = EVPUBP_PROFILE_SCHEMA;
-  m = evpubp_new_mapper(conv->world, conv->base, conv->max_errors);
-  if(!m)
-    return EVPUB_E_NOMEM;
-  sp = evpubp_new_spool();
-  if(!sp) {
-    evpubp_free_mapper(m);
-    evpubp_log(conv->world, EVPUB_LOG_ERROR, NULL, 0, 0,
-               "cannot create a temporary file: %s", strerror(errno));
-    return EVPUB_E_IO;
-  }
+  st = begin(conv, &m, &sp);
+  if(st != EVPUB_OK)
+    return st;
   st = prepare(conv, m, sp);
   conv->warnings = evpubp_mapper_warnings(m);
   conv->errors = evpubp_mapper_errors(m);
@@ -356,16 +366,9 @@ evpub_converter_run(evpub_converter *conv, FILE *out)
 
   conv->triples = 0;
   conv->events = 0;
-  m = evpubp_new_mapper(conv->world, conv->base, conv->max_errors);
-  if(!m)
-    return EVPUB_E_NOMEM;
-  sp = evpubp_new_spool();
-  if(!sp) {
-    evpubp_free_mapper(m);
-    evpubp_log(conv->world, EVPUB_LOG_ERROR, NULL, 0, 0,
-               "cannot create a temporary file: %s", strerror(errno));
-    return EVPUB_E_IO;
-  }
+  st = begin(conv, &m, &sp);
+  if(st != EVPUB_OK)
+    return st;
   st = prepare(conv, m, sp);
   if(st != EVPUB_OK)
     goto done;
