@@ -75,10 +75,13 @@ check "control character in RDF/XML: no output file" test ! -e "$TMP/ctl.rdf"
 evpub convert -f ntriples "$TMP/ctl.yaml" >"$TMP/ctl.nt"
 check "the same in N-Triples is escaped" grep -q '"a\\u0001b"' "$TMP/ctl.nt"
 
-# the spool needs a temporary directory
-TMPDIR="$TMP/none" evpub convert "$EXAMPLE" >/dev/null 2>"$TMP/err"
-check "no usable TMPDIR: exit 3" test $? -eq 3
-check "no usable TMPDIR: message" grep -q "^evpub: cannot create a temporary file" "$TMP/err"
+# the spool needs a temporary directory (not under valgrind, which needs
+# one of its own)
+if [ -z "$EVPUB_VALGRIND" ]; then
+  TMPDIR="$TMP/none" evpub convert "$EXAMPLE" >/dev/null 2>"$TMP/err"
+  check "no usable TMPDIR: exit 3" test $? -eq 3
+  check "no usable TMPDIR: message" grep -q "^evpub: cannot create a temporary file" "$TMP/err"
+fi
 
 # raptor serializers by name
 evpub convert -f raptor:nquads "$EXAMPLE" >"$TMP/x.nq"
