@@ -344,16 +344,6 @@ streq(const evpubp_node *n, const char *s)
   return n->kind == EVPUBP_N_SCALAR && n->len == l && !memcmp(n->str, s, l);
 }
 
-static const evpubp_node *
-map_get(const evpubp_node *map, const char *key)
-{
-  size_t i;
-  for(i = 0; i < map->n; i++)
-    if(streq(map->items[2 * i], key))
-      return map->items[2 * i + 1];
-  return NULL;
-}
-
 /* First scalar of a value (itself, or the first item of a list). */
 static const evpubp_node *
 first_scalar(const evpubp_node *v)
@@ -1274,11 +1264,11 @@ static unsigned char
 node_facts(const evpubp_node *node)
 {
   unsigned char f = 0;
-  if(map_get(node, "address"))
+  if(evpubp_node_get(node, "address"))
     f |= EVPUBP_HAS_ADDRESS;
-  if(map_get(node, "url"))
+  if(evpubp_node_get(node, "url"))
     f |= EVPUBP_HAS_URL;
-  if(map_get(node, "name"))
+  if(evpubp_node_get(node, "name"))
     f |= EVPUBP_HAS_NAME;
   return f;
 }
@@ -1313,8 +1303,8 @@ add_decl(evpubp_mapper *m, const evpubp_node *node, int coll, int type,
   d->col = node->col;
   d->label = xstrdup(id);
   d->facts = node_facts(node);
-  names[0] = map_get(node, "name");
-  names[1] = map_get(node, "alternateName");
+  names[0] = evpubp_node_get(node, "name");
+  names[1] = evpubp_node_get(node, "alternateName");
   /* count keys */
   for(k = 0; k < 2; k++) {
     const evpubp_node *v = names[k];
@@ -1340,9 +1330,7 @@ add_decl(evpubp_mapper *m, const evpubp_node *node, int coll, int type,
       continue;
     n = v->kind == EVPUBP_N_SCALAR ? 1 : v->n;
     for(j = 0; j < n; j++) {
-      const evpubp_node *x = v->kind == EVPUBP_N_SCALAR ? v
-        : v->kind == EVPUBP_N_SEQ                       ? v->items[j]
-                                                        : v->items[2 * j + 1];
+      const evpubp_node *x = evpubp_node_nth(v, j);
       if(x->kind != EVPUBP_N_SCALAR)
         continue;
       evpubp_buf_reset(&b);
@@ -1420,8 +1408,8 @@ event_decl(evpubp_mapper *m, const evpubp_node *node, int type, const char *id,
   } else if(evpubp_map_find(&m->suspects, (const char *)&h, sizeof(h))) {
     capture = 1;
   }
-  names[0] = map_get(node, "name");
-  names[1] = map_get(node, "alternateName");
+  names[0] = evpubp_node_get(node, "name");
+  names[1] = evpubp_node_get(node, "alternateName");
   for(k = 0; k < 3 && !rc; k++) {
     const evpubp_node *v = k < 2 ? names[k] : NULL;
     size_t j, n;
@@ -1438,9 +1426,7 @@ event_decl(evpubp_mapper *m, const evpubp_node *node, int type, const char *id,
     }
     for(j = 0; j < n; j++) {
       if(k < 2) {
-        const evpubp_node *x = v->kind == EVPUBP_N_SCALAR ? v
-          : v->kind == EVPUBP_N_SEQ                       ? v->items[j]
-                                    : v->items[2 * j + 1];
+        const evpubp_node *x = evpubp_node_nth(v, j);
         if(x->kind != EVPUBP_N_SCALAR)
           continue;
         evpubp_buf_reset(&b);
@@ -1576,7 +1562,7 @@ static int
 node_types(evpubp_mapper *m, const evpubp_node *node, int prop,
            int default_type, int coll_root, nodectx *nc)
 {
-  const evpubp_node *tv = map_get(node, "type");
+  const evpubp_node *tv = evpubp_node_get(node, "type");
   char qb[80];
   nc->ntypes = 0;
   if(tv) {
@@ -1654,15 +1640,15 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop, int coll_hint,
   }
   if(node_types(m, node, prop, default_type, coll_root, &nc))
     return 0;
-  explicit_type = map_get(node, "type") != NULL;
+  explicit_type = evpubp_node_get(node, "type") != NULL;
   coll = family_of(
     m, nc.type,
     top ? coll_hint
         : family_of(m, default_type >= 0 ? default_type : nc.type, -1));
-  idv = map_get(node, "id");
-  namev = map_get(node, "name");
-  iriv = map_get(node, "iri");
-  rolev = map_get(node, "roleName");
+  idv = evpubp_node_get(node, "id");
+  namev = evpubp_node_get(node, "name");
+  iriv = evpubp_node_get(node, "iri");
+  rolev = evpubp_node_get(node, "roleName");
   if(rolev && top) {
     err(m, rolev,
         "roleName qualifies an entity listed under a relation, "
@@ -1692,7 +1678,7 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop, int coll_hint,
     const evpubp_node *ns = NULL;
     if(namev->kind == EVPUBP_N_MAP) {
       const char *lang = cur_doc(m)->lang;
-      ns = lang ? map_get(namev, lang) : NULL;
+      ns = lang ? evpubp_node_get(namev, lang) : NULL;
       if(!ns && namev->n)
         ns = namev->items[1];
       ns = first_scalar(ns);
@@ -1796,7 +1782,7 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop, int coll_hint,
       }
       r->facts |= node_facts(node);
       if(!r->name) {
-        const evpubp_node *alt = map_get(node, "alternateName");
+        const evpubp_node *alt = evpubp_node_get(node, "alternateName");
         r->name = xstrndup(ns->str, ns->len);
         r->namelen = ns->len;
         r->type = nc.type;
@@ -2413,9 +2399,9 @@ evpubp_mapper_facts(evpubp_mapper *m, const char *prop, const evpubp_node *v,
     r = get_ref(m, 0, p, family_of(m, pi->default_type, -1),
                 fb.data ? fb.data : "", fb.len, 0);
   } else if(v->kind == EVPUBP_N_MAP) {
-    const evpubp_node *ns = first_scalar(map_get(v, "name"));
+    const evpubp_node *ns = first_scalar(evpubp_node_get(v, "name"));
     facts = node_facts(v);
-    if(ns && !map_get(v, "id") && !map_get(v, "iri")) {
+    if(ns && !evpubp_node_get(v, "id") && !evpubp_node_get(v, "iri")) {
       int i;
       evpubp_fold(&fb, ns->str, ns->len);
       for(i = 0; i < EVPUBP_C_COUNT && !r; i++)

@@ -123,6 +123,12 @@ struct evpubp_node {
   size_t n;
 };
 
+/* The value of key in a mapping node, or NULL. */
+const evpubp_node *evpubp_node_get(const evpubp_node *map, const char *key);
+/* The j-th value of a value: the scalar itself (j 0), a list's item, or
+ * a mapping's (language map's) value; NULL past the end. */
+const evpubp_node *evpubp_node_nth(const evpubp_node *v, size_t j);
+
 /* Collections of a document (and the default "where" of an item). */
 typedef enum {
   EVPUBP_C_EVENTS = 0,

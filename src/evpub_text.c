@@ -36,6 +36,19 @@ add_cp(evpubp_buf *out, ucs4_t uc)
   return evpubp_buf_add(out, (const char *)tmp, (size_t)len);
 }
 
+/* Append uc in simple lower case (ASCII without a table look-up). */
+static int
+add_lower(evpubp_buf *out, ucs4_t uc)
+{
+  if(uc < 0x80) {
+    char c = (char)uc;
+    if(c >= 'A' && c <= 'Z')
+      c = (char)(c - 'A' + 'a');
+    return evpubp_buf_addc(out, c);
+  }
+  return add_cp(out, uc_tolower(uc));
+}
+
 static int
 is_slug_char(ucs4_t uc)
 {
@@ -58,15 +71,8 @@ evpubp_slug(evpubp_buf *out, const char *s, size_t n)
         return -1;
       pending_dash = 0;
       any = 1;
-      if(uc < 0x80) {
-        char c = (char)uc;
-        if(c >= 'A' && c <= 'Z')
-          c = (char)(c - 'A' + 'a');
-        if(evpubp_buf_addc(out, c))
-          return -1;
-      } else if(add_cp(out, uc_tolower(uc))) {
+      if(add_lower(out, uc))
         return -1;
-      }
     } else {
       pending_dash = 1;
     }
@@ -98,15 +104,8 @@ evpubp_fold(evpubp_buf *out, const char *s, size_t n)
       return -1;
     pending_space = 0;
     any = 1;
-    if(uc < 0x80) {
-      char c = (char)uc;
-      if(c >= 'A' && c <= 'Z')
-        c = (char)(c - 'A' + 'a');
-      if(evpubp_buf_addc(out, c))
-        return -1;
-    } else if(add_cp(out, uc_tolower(uc))) {
+    if(add_lower(out, uc))
       return -1;
-    }
   }
   return out->failed ? -1 : 0;
 }

@@ -22,18 +22,6 @@
 #define ERROR 1
 #define WARNING 0
 
-static const evpubp_node *
-get(const evpubp_node *map, const char *key)
-{
-  size_t i, l = strlen(key);
-  for(i = 0; i < map->n; i++) {
-    const evpubp_node *k = map->items[2 * i];
-    if(k->len == l && !memcmp(k->str, key, l))
-      return map->items[2 * i + 1];
-  }
-  return NULL;
-}
-
 /* The first scalar of a value, or NULL. */
 static const evpubp_node *
 scalar(const evpubp_node *v)
@@ -161,10 +149,10 @@ is_virtual(const evpubp_node *loc)
     return evpubp_iri_absolute(loc->str, loc->len);
   if(loc->kind != EVPUBP_N_MAP)
     return 0;
-  t = scalar(get(loc, "type"));
+  t = scalar(evpubp_node_get(loc, "type"));
   if(t)
     return !strcmp(t->str, "VirtualLocation");
-  return loc->n == 1 && get(loc, "url");
+  return loc->n == 1 && evpubp_node_get(loc, "url");
 }
 
 static void
@@ -174,10 +162,10 @@ sanity(evpubp_mapper *m, const evpubp_node *ev)
                                       "maximumPhysicalAttendeeCapacity",
                                       "maximumVirtualAttendeeCapacity",
                                       "remainingAttendeeCapacity", NULL };
-  const evpubp_node *start = scalar(get(ev, "startDate"));
-  const evpubp_node *end = scalar(get(ev, "endDate"));
-  const evpubp_node *door = scalar(get(ev, "doorTime"));
-  const evpubp_node *offers = get(ev, "offers");
+  const evpubp_node *start = scalar(evpubp_node_get(ev, "startDate"));
+  const evpubp_node *end = scalar(evpubp_node_get(ev, "endDate"));
+  const evpubp_node *door = scalar(evpubp_node_get(ev, "doorTime"));
+  const evpubp_node *offers = evpubp_node_get(ev, "offers");
   long long ts, te, td;
   int ks, ke, kd, tz, mid;
   char a[80], b[80];
@@ -197,7 +185,7 @@ sanity(evpubp_mapper *m, const evpubp_node *ev)
                           "startDate '%s'",
                           text(a, sizeof(a), door), text(b, sizeof(b), start));
   for(i = 0; caps[i]; i++) {
-    const evpubp_node *c = scalar(get(ev, caps[i]));
+    const evpubp_node *c = scalar(evpubp_node_get(ev, caps[i]));
     if(c && c->len && c->str[0] == '-' && evpubp_number_kind(c->str, c->len) &&
        strspn(c->str + 1, "0.") != c->len - 1)
       evpubp_mapper_finding(m, c, ERROR, "%s is negative (%s)", caps[i],
@@ -207,8 +195,8 @@ sanity(evpubp_mapper *m, const evpubp_node *ev)
     const evpubp_node *o = item(offers, i), *price;
     if(o->kind != EVPUBP_N_MAP)
       continue;
-    price = scalar(get(o, "price"));
-    if(price && !get(o, "priceCurrency") &&
+    price = scalar(evpubp_node_get(o, "price"));
+    if(price && !evpubp_node_get(o, "priceCurrency") &&
        strspn(price->str, "0.") != price->len)
       evpubp_mapper_finding(m, price, ERROR,
                             "an offer with a price "
@@ -228,16 +216,16 @@ google(evpubp_mapper *m, const evpubp_node *ev)
                                             "url",          NULL };
   static const char *const dated[] = { "startDate", "endDate", "doorTime",
                                        "previousStartDate", NULL };
-  const evpubp_node *loc = get(ev, "location"), *v;
-  const evpubp_node *status = scalar(get(ev, "eventStatus"));
+  const evpubp_node *loc = evpubp_node_get(ev, "location"), *v;
+  const evpubp_node *status = scalar(evpubp_node_get(ev, "eventStatus"));
   char a[80];
   size_t i, j, nvirtual = 0;
   long long t;
   int kind, tz, mid;
 
-  if(!get(ev, "name"))
+  if(!evpubp_node_get(ev, "name"))
     evpubp_mapper_finding(m, ev, ERROR, "Google requires name");
-  if(!get(ev, "startDate"))
+  if(!evpubp_node_get(ev, "startDate"))
     evpubp_mapper_finding(m, ev, ERROR, "Google requires startDate");
   if(!count(loc))
     evpubp_mapper_finding(m, ev, ERROR, "Google requires location");
@@ -255,28 +243,28 @@ google(evpubp_mapper *m, const evpubp_node *ev)
                             "Google requires the "
                             "location to be a Place with an address");
   }
-  if(is_online(get(ev, "eventAttendanceMode")) ||
+  if(is_online(evpubp_node_get(ev, "eventAttendanceMode")) ||
      (count(loc) && nvirtual == count(loc)))
     evpubp_mapper_finding(m, ev, ERROR,
                           "an online-only event is "
                           "not eligible for Google's event results");
   for(i = 0; recommended[i]; i++)
-    if(!get(ev, recommended[i]))
+    if(!evpubp_node_get(ev, recommended[i]))
       evpubp_mapper_finding(m, ev, WARNING, "Google recommends %s",
                             recommended[i]);
-  v = get(ev, "offers");
+  v = evpubp_node_get(ev, "offers");
   for(i = 0; i < count(v); i++) {
     const evpubp_node *o = item(v, i);
     if(o->kind != EVPUBP_N_MAP)
       continue;
     for(j = 0; offer_keys[j]; j++)
-      if(!get(o, offer_keys[j]))
+      if(!evpubp_node_get(o, offer_keys[j]))
         evpubp_mapper_finding(m, o, WARNING,
                               "Google recommends %s "
                               "on each offer",
                               offer_keys[j]);
   }
-  v = get(ev, "organizer");
+  v = evpubp_node_get(ev, "organizer");
   for(i = 0; i < count(v); i++) {
     const evpubp_node *o = item(v, i);
     int type;
@@ -293,13 +281,13 @@ google(evpubp_mapper *m, const evpubp_node *ev)
                             "Google recommends a "
                             "url for each organizer");
   }
-  v = scalar(get(ev, "previousStartDate"));
+  v = scalar(evpubp_node_get(ev, "previousStartDate"));
   if(v && !(status && (strstr(status->str, "escheduled") != NULL)))
     evpubp_mapper_finding(m, v, ERROR,
                           "previousStartDate is only "
                           "for an event whose eventStatus is rescheduled");
   for(i = 0; dated[i]; i++) {
-    const evpubp_node *d = get(ev, dated[i]);
+    const evpubp_node *d = evpubp_node_get(ev, dated[i]);
     for(j = 0; j < count(d); j++) {
       const evpubp_node *x = item(d, j);
       if(instant(x, &t, &kind, &tz, &mid) && kind == 2 && !tz)
@@ -309,9 +297,9 @@ google(evpubp_mapper *m, const evpubp_node *ev)
                               dated[i], text(a, sizeof(a), x));
     }
   }
-  v = scalar(get(ev, "startDate"));
+  v = scalar(evpubp_node_get(ev, "startDate"));
   if(instant(v, &t, &kind, &tz, &mid) && kind == 2 && mid) {
-    const evpubp_node *e = scalar(get(ev, "endDate"));
+    const evpubp_node *e = scalar(evpubp_node_get(ev, "endDate"));
     int ek = 0, etz, emid = 1;
     long long et;
     if(!e || (instant(e, &et, &ek, &etz, &emid) && (ek == 1 || emid)))
