@@ -160,6 +160,66 @@ unsigned long evpub_converter_triples(const evpub_converter *conv);
 /* Number of events written by the last run. */
 unsigned long evpub_converter_events(const evpub_converter *conv);
 
+
+/* ---- publishing to a SPARQL endpoint (doc/publishing.md) --------------
+ *
+ * A publisher converts a converter's inputs and sends every named graph
+ * (one per event, one per shared entity, or one given graph) to a SPARQL
+ * 1.1 server: by the Graph Store Protocol (PUT, the default) or by SPARQL
+ * Update (batched INSERT DATA, atomic per graph).  Requests are retried
+ * with backoff on connection errors, timeouts, 408, 429 and 5xx. */
+typedef struct evpub_publisher_s evpub_publisher;
+
+/* What a run did. */
+typedef struct {
+  unsigned long published; /* graphs stored (or printed, with dry-run) */
+  unsigned long unchanged; /* graphs skipped: the journal has them */
+  unsigned long failed;    /* graphs not stored (each one logged) */
+  unsigned long triples;   /* triples sent */
+  unsigned long requests;  /* HTTP requests sent, retries included */
+  unsigned long retries;   /* of which retries */
+  unsigned long long bytes; /* request body bytes sent */
+} evpub_publish_stats;
+
+evpub_publisher *evpub_new_publisher(evpub_world *world);
+void evpub_free_publisher(evpub_publisher *pub);
+
+/* Set an option by name; value is copied.  Returns EVPUB_E_USAGE for an
+ * unknown name or a bad value (logged).  Names:
+ *   endpoint URL        base URL of the server (see "server")
+ *   server NAME         virtuoso, fuseki, oxigraph, graphdb, neptune or
+ *                       generic (default): how the query, update and
+ *                       graph store URLs derive from endpoint
+ *   query-url, update-url, gsp-url URL   each URL alone
+ *   method gsp|update   Graph Store Protocol PUT (default) or SPARQL
+ *                       Update
+ *   graph IRI           everything in this one graph
+ *   user NAME, password TEXT, token TEXT (bearer), auth any|basic|digest|
+ *                       negotiate (default any), netrc FILE, cacert FILE
+ *   jobs N              requests in flight at once (default 1)
+ *   retries N           retries of a failed request (default 5)
+ *   timeout SECONDS     per request (default 300); connect-timeout (10)
+ *   retry-wait SECONDS  first backoff delay (default 0.5; doubles, with
+ *                       jitter, capped at 30)
+ *   batch-triples N     update: triples per request (default by server)
+ *   journal FILE        where published graphs are recorded
+ *   resume 0|1          skip graphs the journal has with the same content
+ *   dry-run 0|1         print the requests instead of sending them
+ *   progress 0|1        a progress line on standard error */
+evpub_status evpub_publisher_set(evpub_publisher *pub, const char *name,
+                                 const char *value);
+
+/* Convert conv's inputs and publish them.  With dry-run, the requests
+ * are written to out.  Returns EVPUB_OK when every graph is stored,
+ * EVPUB_E_DATA when an input is rejected (nothing is sent), EVPUB_E_IO
+ * when a graph failed (see the stats and the log), EVPUB_E_USAGE for
+ * missing or contradictory options. */
+evpub_status evpub_publisher_run(evpub_publisher *pub, evpub_converter *conv,
+                                 FILE *out);
+
+/* The counts of the last run (borrowed). */
+const evpub_publish_stats *evpub_publisher_stats(const evpub_publisher *pub);
+
 #ifdef __cplusplus
 }
 #endif

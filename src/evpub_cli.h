@@ -15,6 +15,7 @@ enum {
 
 int cmd_convert(evpub_world *world, int argc, char **argv);
 int cmd_validate(evpub_world *world, int argc, char **argv);
+int cmd_publish(evpub_world *world, int argc, char **argv);
 int evpub_cli_exit_code(evpub_status st);
 /* --base (b), --from (F), --max-errors (m): 0 done, -1 not one of them,
  * else an exit code (the message is printed). */

@@ -356,11 +356,13 @@ evpub_converter_validate(evpub_converter *conv)
   return st;
 }
 
+/* Prepare, then write every statement to sink (borrowed; its factory's
+ * start and finish are called here).  Used by evpub_converter_run() and
+ * by the publisher. */
 evpub_status
-evpub_converter_run(evpub_converter *conv, FILE *out)
+evpubp_converter_run_sink(evpub_converter *conv, evpubp_sink *sink)
 {
   evpubp_mapper *m;
-  evpubp_sink *sink = NULL;
   evpubp_spool *sp = NULL;
   evpub_status st;
 
@@ -377,11 +379,10 @@ evpub_converter_run(evpub_converter *conv, FILE *out)
                "no base IRI given; using %s, so the IRIs are not your own "
                "(set 'base:' in the input or use --base)",
                EVPUBP_DEFAULT_BASE);
-  sink = evpubp_new_sink(conv->world, conv->format, out);
-  if(sink)
-    sink->jsonld_google = conv->jsonld_google;
-  if(!sink || sink->factory->start(sink)) {
-    st = sink ? EVPUB_E_INTERNAL : EVPUB_E_NOMEM;
+  sink->jsonld_google = conv->jsonld_google;
+  sink->event_items = evpubp_mapper_event_items(m);
+  if(sink->factory->start(sink)) {
+    st = sink->failed_status ? sink->failed_status : EVPUB_E_INTERNAL;
     goto done;
   }
   evpubp_mapper_start_pass(m, 2, sink);
@@ -394,18 +395,36 @@ evpub_converter_run(evpub_converter *conv, FILE *out)
   }
   if(st == EVPUB_OK)
     st = replay(conv, m, sp);
-  if(st == EVPUB_OK &&
-     (sink->factory->finish(sink) || fflush(out) || ferror(out))) {
+  if(st == EVPUB_OK && sink->factory->finish(sink)) {
+    st = sink->failed_status ? sink->failed_status : EVPUB_E_IO;
+    if(!sink->failed_status)
+      evpubp_log(conv->world, EVPUB_LOG_ERROR, NULL, 0, 0,
+                 "cannot write the output: %s", strerror(errno));
+  }
+  if(st == EVPUB_E_IO && sink->failed_status)
+    st = sink->failed_status;
+  conv->triples = evpubp_mapper_triples(m);
+  conv->events = evpubp_mapper_events(m);
+done:
+  evpubp_free_mapper(m);
+  evpubp_free_spool(sp);
+  return st;
+}
+
+evpub_status
+evpub_converter_run(evpub_converter *conv, FILE *out)
+{
+  evpubp_sink *sink = evpubp_new_sink(conv->world, conv->format, out);
+  evpub_status st;
+  if(!sink)
+    return EVPUB_E_NOMEM;
+  st = evpubp_converter_run_sink(conv, sink);
+  if(st == EVPUB_OK && (fflush(out) || ferror(out))) {
     evpubp_log(conv->world, EVPUB_LOG_ERROR, NULL, 0, 0,
                "cannot write the output: %s", strerror(errno));
     st = EVPUB_E_IO;
   }
-  conv->triples = evpubp_mapper_triples(m);
-  conv->events = evpubp_mapper_events(m);
-done:
   evpubp_free_sink(sink);
-  evpubp_free_mapper(m);
-  evpubp_free_spool(sp);
   return st;
 }
 

@@ -29,7 +29,8 @@ add_u4(evpubp_buf *out, unsigned int cp)
  * JavaScript string cannot hold them, and they read badly in Turtle).
  * With html, < > & become \u003C \u003E \u0026 (JSON inside <script>). */
 static int
-escape_quoted(evpubp_buf *out, const char *s, size_t n, int html)
+escape_quoted(evpubp_buf *out, const char *s, size_t n, int html,
+              int sparql)
 {
   size_t i = 0, run = 0;
   if(evpubp_buf_reserve(out, n + 2))
@@ -77,7 +78,18 @@ escape_quoted(evpubp_buf *out, const char *s, size_t n, int html)
     run = 0;
     switch(c) {
     case '"': esc = "\\\""; break;
-    case '\\': esc = "\\\\"; break;
+    case '\\':
+      /* SPARQL lets \u escapes stand anywhere, and some servers expand
+       * them before parsing: a backslash then "u" must not read as one.
+       * The u after a backslash is written \u0075 (see below). */
+      if(sparql && i + 1 < n && (s[i + 1] == 'u' || s[i + 1] == 'U')) {
+        if(evpubp_buf_add(out, "\\\\", 2) || add_u4(out, (unsigned)s[i + 1]))
+          return -1;
+        i += 2;
+        continue;
+      }
+      esc = "\\\\";
+      break;
     case '\n': esc = "\\n"; break;
     case '\r': esc = "\\r"; break;
     case '\t': esc = "\\t"; break;
@@ -95,7 +107,7 @@ escape_quoted(evpubp_buf *out, const char *s, size_t n, int html)
 int
 evpubp_escape_nt_string(evpubp_buf *out, const char *s, size_t n)
 {
-  return escape_quoted(out, s, n, 0);
+  return escape_quoted(out, s, n, 0, 0);
 }
 
 /* 1 for the bytes an IRIREF may not hold as they are */
@@ -134,5 +146,40 @@ evpubp_escape_iri(evpubp_buf *out, const char *s, size_t n)
 int
 evpubp_escape_json_string(evpubp_buf *out, const char *s, size_t n, int html)
 {
-  return escape_quoted(out, s, n, html);
+  return escape_quoted(out, s, n, html, 0);
+}
+
+/* Body of a SPARQL STRING_LITERAL_QUOTE (in INSERT DATA and queries):
+ * as N-Triples, and a u or U after a backslash is written \u0075 or
+ * \u0055, so that a server that expands \u escapes before parsing (SPARQL
+ * 1.1, section 19.2) reads the same string as one that does not. */
+int
+evpubp_escape_sparql_string(evpubp_buf *out, const char *s, size_t n)
+{
+  return escape_quoted(out, s, n, 0, 1);
+}
+
+int
+evpubp_escape_url_component(evpubp_buf *out, const char *s, size_t n)
+{
+  size_t i, run = 0;
+  for(i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+       (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+       c == '~') {
+      run++;
+      continue;
+    }
+    {
+      char e[3];
+      e[0] = '%';
+      e[1] = hexdig[c >> 4];
+      e[2] = hexdig[c & 15];
+      if(evpubp_buf_add(out, s + i - run, run) || evpubp_buf_add(out, e, 3))
+        return -1;
+      run = 0;
+    }
+  }
+  return evpubp_buf_add(out, s + n - run, run);
 }

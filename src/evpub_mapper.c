@@ -146,6 +146,7 @@ struct evpubp_mapper {
   size_t nstmts, capstmts;
   unsigned long triples;
   unsigned long events;
+  unsigned long event_items; /* pass 1 */
   int cur_coll;     /* collection of the item being mapped */
   int only;         /* pass 2: -1 all items, else a filter */
   int shared_depth; /* > 0 while mapping a shared mention */
@@ -1969,6 +1970,8 @@ cb_item(void *user, evpubp_collection c, const evpubp_node *node)
     return 0;
   }
   m->doc_has_items = 1;
+  if(m->pass == 1 && c == EVPUBP_C_EVENTS)
+    m->event_items++;
   if(m->pass == 2 && m->only >= 0 &&
      (m->only == EVPUBP_C_EVENTS) != (c == EVPUBP_C_EVENTS))
     return 0;
@@ -1976,7 +1979,12 @@ cb_item(void *user, evpubp_collection c, const evpubp_node *node)
   rc = map_entity(m, node, -1, c, NULL, 0, &iri, 1);
   if(rc)
     return rc;
-  return flush(m);
+  if(m->pass == 2)
+    m->sink->item = iri;
+  rc = flush(m);
+  if(m->pass == 2)
+    m->sink->item = NULL;
+  return rc;
 }
 
 static void
@@ -2647,4 +2655,10 @@ evpubp_free_mapper(evpubp_mapper *m)
   free(m->stmts);
   free(m->props);
   free(m);
+}
+
+unsigned long
+evpubp_mapper_event_items(const evpubp_mapper *m)
+{
+  return m->event_items;
 }

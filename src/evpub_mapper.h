@@ -53,6 +53,8 @@ int evpubp_mapper_warn_base(evpubp_mapper *m);
 unsigned long evpubp_mapper_errors(const evpubp_mapper *m);
 unsigned long evpubp_mapper_triples(const evpubp_mapper *m);
 unsigned long evpubp_mapper_events(const evpubp_mapper *m);
+/* Items of events read by pass 1. */
+unsigned long evpubp_mapper_event_items(const evpubp_mapper *m);
 
 extern const evpubp_reader_cb evpubp_mapper_callbacks;
 

@@ -230,6 +230,14 @@ int evpubp_escape_iri(evpubp_buf *out, const char *s, size_t n);
 int evpubp_escape_json_string(evpubp_buf *out, const char *s, size_t n,
                               int html);
 
+/* Body of a SPARQL string literal, without the quotes: as N-Triples, and
+ * a u or U after a backslash is written as an escape, so that servers
+ * that expand \u escapes before parsing read the same string. */
+int evpubp_escape_sparql_string(evpubp_buf *out, const char *s, size_t n);
+/* A URL query component (RFC 3986): every byte but the unreserved
+ * ALPHA DIGIT - . _ ~ becomes %XX. */
+int evpubp_escape_url_component(evpubp_buf *out, const char *s, size_t n);
+
 /* ---- statements and sinks ---------------------------------------------- */
 typedef enum { EVPUBP_O_IRI = 0, EVPUBP_O_LITERAL } evpubp_obj_kind;
 
@@ -266,7 +274,25 @@ struct evpubp_sink {
   void *priv;
   const char *raptor_name;
   int jsonld_google; /* JSON-LD in the style Google documents */
+  const char *item;  /* IRI of the item being written (set by the mapper) */
+  const char *graph; /* N-Quads: every statement in this graph, or NULL */
+  unsigned long event_items; /* event items in the inputs (before start) */
+  evpub_status failed_status; /* why start or finish failed, when known */
 };
+
+/* evpub_convert.c: prepare the converter's inputs and write every
+ * statement to sink (start and finish are called). */
+evpub_status evpubp_converter_run_sink(evpub_converter *conv,
+                                       evpubp_sink *sink);
+
+/* The named graph of a statement written for an item of collection coll
+ * (see doc/publishing.md): statements about an entity described where
+ * it is mentioned belong to that entity's graph (its IRI up to '#');
+ * every other statement belongs to the item's graph. */
+const char *evpubp_stmt_graph(const evpubp_sink *sink, const evpubp_stmt *st,
+                              size_t *len);
+/* Append one statement as an N-Triples line. */
+int evpubp_nt_statement(evpubp_buf *b, const evpubp_stmt *st);
 
 evpubp_sink *evpubp_new_sink(evpub_world *w, const char *format, FILE *out);
 void evpubp_free_sink(evpubp_sink *sink);
@@ -275,6 +301,7 @@ int evpubp_sink_known(evpub_world *w, const char *format);
 extern const evpubp_sink_factory evpubp_sink_ntriples;
 extern const evpubp_sink_factory evpubp_sink_turtle;
 extern const evpubp_sink_factory evpubp_sink_raptor;
+extern const evpubp_sink_factory evpubp_sink_nquads;
 extern const evpubp_sink_factory evpubp_sink_jsonld;
 extern const evpubp_sink_factory evpubp_sink_html;
 /* Terms of the official schema.org JSON-LD context (evpub_jsonld.c) */

@@ -114,6 +114,69 @@ const evpubp_sink_factory evpubp_sink_ntriples = {
   "ntriples", "application/n-triples", nt_start, nt_batch, nt_finish, nt_free
 };
 
+int
+evpubp_nt_statement(evpubp_buf *b, const evpubp_stmt *st)
+{
+  put_iri(b, st->s);
+  evpubp_buf_addc(b, ' ');
+  put_iri(b, st->p);
+  evpubp_buf_addc(b, ' ');
+  nt_object(b, st);
+  return evpubp_buf_add(b, " .\n", 3);
+}
+
+const char *
+evpubp_stmt_graph(const evpubp_sink *sink, const evpubp_stmt *st, size_t *len)
+{
+  const char *g = sink->graph;
+  if(!g && (st->shared || !sink->item)) {
+    const char *hash = strchr(st->s, '#');
+    *len = hash ? (size_t)(hash - st->s) : strlen(st->s);
+    return st->s;
+  }
+  if(!g)
+    g = sink->item;
+  *len = strlen(g);
+  return g;
+}
+
+/* ---- N-Quads: N-Triples with the graph of doc/publishing.md ---------- */
+static int
+nq_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n, int coll)
+{
+  size_t i;
+  (void)coll;
+  for(i = 0; i < n; i++) {
+    size_t glen;
+    const char *g = evpubp_stmt_graph(s, &st[i], &glen);
+    evpubp_nt_statement(&s->buf, &st[i]);
+    s->buf.len -= 2; /* " .\n" becomes " <g> .\n" */
+    evpubp_buf_addc(&s->buf, '<');
+    evpubp_escape_iri(&s->buf, g, glen);
+    evpubp_buf_add(&s->buf, "> .\n", 4);
+    if(maybe_flush(s))
+      return -1;
+  }
+  return 0;
+}
+
+static int
+nq_start(evpubp_sink *s)
+{
+  (void)s;
+  return 0;
+}
+
+static void
+nq_free(evpubp_sink *s)
+{
+  (void)s;
+}
+
+const evpubp_sink_factory evpubp_sink_nquads = {
+  "nquads", "application/n-quads", nq_start, nq_batch, nt_finish, nq_free
+};
+
 /* ---- Turtle ------------------------------------------------------------ */
 static int
 pn_local_ok(const char *s)
@@ -481,6 +544,8 @@ static const struct {
   {"ttl", &evpubp_sink_turtle, NULL},
   {"ntriples", &evpubp_sink_ntriples, NULL},
   {"nt", &evpubp_sink_ntriples, NULL},
+  {"nquads", &evpubp_sink_nquads, NULL},
+  {"nq", &evpubp_sink_nquads, NULL},
   {"jsonld", &evpubp_sink_jsonld, NULL},
   {"json-ld", &evpubp_sink_jsonld, NULL},
   {"html", &evpubp_sink_html, NULL},

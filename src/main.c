@@ -19,6 +19,8 @@ static const char usage_text[] =
   "            (Turtle, N-Triples, JSON-LD, HTML, RDF/XML)\n"
   "  validate  check event descriptions (schema.org sanity, Google's\n"
   "            Event rules) and print the findings\n"
+  "  publish   store event descriptions in a SPARQL 1.1 server (Graph\n"
+  "            Store Protocol or SPARQL Update)\n"
   "\n"
   "Run 'evpub COMMAND --help' for a command's options.\n"
   "\n"
@@ -98,6 +100,8 @@ main(int argc, char **argv)
     rc = cmd_convert(world, argc - 1, argv + 1);
   } else if(!strcmp(cmd, "validate")) {
     rc = cmd_validate(world, argc - 1, argv + 1);
+  } else if(!strcmp(cmd, "publish")) {
+    rc = cmd_publish(world, argc - 1, argv + 1);
   } else {
     fprintf(stderr, "evpub: unknown command '%s' (try 'evpub --help')\n", cmd);
     rc = EXIT_USAGE;
