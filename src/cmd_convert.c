@@ -14,8 +14,9 @@ static const char convert_usage[] =
   "\n"
   "Options:\n"
   "  -f, --format FORMAT  output format: turtle (default), ntriples,\n"
-  "                       jsonld, html, rdfxml, or raptor:NAME for any\n"
-  "                       raptor serializer\n"
+  "                       jsonld, html, rdfxml, nquads (with the named\n"
+  "                       graphs that publish uses), or raptor:NAME for\n"
+  "                       any raptor serializer\n"
   "      --jsonld-style STYLE  exact (default: the Turtle output's graph)\n"
   "                       or google (plain strings, as Google documents)\n"
   "  -o, --output FILE    write to FILE (atomically: a failed run leaves\n"
@@ -68,7 +69,7 @@ cmd_convert(evpub_world *world, int argc, char **argv)
       if(st) {
         fprintf(stderr,
                 "evpub: unknown format '%s' (use turtle, ntriples, "
-                "jsonld, html, rdfxml or raptor:NAME)\n",
+                "jsonld, html, rdfxml, nquads or raptor:NAME)\n",
                 optarg);
         evpub_free_converter(conv);
         return EXIT_USAGE;

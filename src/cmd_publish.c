@@ -122,10 +122,28 @@ int
 cmd_publish(evpub_world *world, int argc, char **argv)
 {
   enum {
-    O_ENDPOINT = 256, O_SERVER, O_GSP, O_UPDATE, O_QUERY, O_GRAPH, O_METHOD,
-    O_USER, O_PWFILE, O_TOKENFILE, O_AUTH, O_NETRC, O_CACERT, O_RETRIES,
-    O_RETRYWAIT, O_TIMEOUT, O_CTIMEOUT, O_BATCH, O_JOURNAL, O_RESUME,
-    O_PROGRESS, O_PASSWORD
+    O_ENDPOINT = 256,
+    O_SERVER,
+    O_GSP,
+    O_UPDATE,
+    O_QUERY,
+    O_GRAPH,
+    O_METHOD,
+    O_USER,
+    O_PWFILE,
+    O_TOKENFILE,
+    O_AUTH,
+    O_NETRC,
+    O_CACERT,
+    O_RETRIES,
+    O_RETRYWAIT,
+    O_TIMEOUT,
+    O_CTIMEOUT,
+    O_BATCH,
+    O_JOURNAL,
+    O_RESUME,
+    O_PROGRESS,
+    O_PASSWORD
   };
   static const struct option opts[] = {
     { "endpoint", required_argument, NULL, O_ENDPOINT },
@@ -220,9 +238,7 @@ cmd_publish(evpub_world *world, int argc, char **argv)
     case 'q': quiet = 1; break;
     case O_PROGRESS: progress = 1; break;
     case 'v': evpub_cli_verbose = 1; break;
-    case 'h':
-      fputs(publish_usage, stdout);
-      goto done;
+    case 'h': fputs(publish_usage, stdout); goto done;
     default:
       rc = evpub_cli_common_option(conv, c, optarg, &from);
       if(rc < 0) {

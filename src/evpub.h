@@ -160,7 +160,6 @@ unsigned long evpub_converter_triples(const evpub_converter *conv);
 /* Number of events written by the last run. */
 unsigned long evpub_converter_events(const evpub_converter *conv);
 
-
 /* ---- publishing to a SPARQL endpoint (doc/publishing.md) --------------
  *
  * A publisher converts a converter's inputs and sends every named graph
@@ -172,12 +171,12 @@ typedef struct evpub_publisher_s evpub_publisher;
 
 /* What a run did. */
 typedef struct {
-  unsigned long published; /* graphs stored (or printed, with dry-run) */
-  unsigned long unchanged; /* graphs skipped: the journal has them */
-  unsigned long failed;    /* graphs not stored (each one logged) */
-  unsigned long triples;   /* triples sent */
-  unsigned long requests;  /* HTTP requests sent, retries included */
-  unsigned long retries;   /* of which retries */
+  unsigned long published;  /* graphs stored (or printed, with dry-run) */
+  unsigned long unchanged;  /* graphs skipped: the journal has them */
+  unsigned long failed;     /* graphs not stored (each one logged) */
+  unsigned long triples;    /* triples sent */
+  unsigned long requests;   /* HTTP requests sent, retries included */
+  unsigned long retries;    /* of which retries */
   unsigned long long bytes; /* request body bytes sent */
 } evpub_publish_stats;
 

@@ -29,8 +29,7 @@ add_u4(evpubp_buf *out, unsigned int cp)
  * JavaScript string cannot hold them, and they read badly in Turtle).
  * With html, < > & become \u003C \u003E \u0026 (JSON inside <script>). */
 static int
-escape_quoted(evpubp_buf *out, const char *s, size_t n, int html,
-              int sparql)
+escape_quoted(evpubp_buf *out, const char *s, size_t n, int html, int sparql)
 {
   size_t i = 0, run = 0;
   if(evpubp_buf_reserve(out, n + 2))

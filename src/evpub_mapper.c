@@ -147,10 +147,10 @@ struct evpubp_mapper {
   unsigned long triples;
   unsigned long events;
   unsigned long event_items; /* pass 1 */
-  int cur_coll;     /* collection of the item being mapped */
-  int only;         /* pass 2: -1 all items, else a filter */
-  int shared_depth; /* > 0 while mapping a shared mention */
-  int profile;      /* validation: EVPUBP_PROFILE_* */
+  int cur_coll;              /* collection of the item being mapped */
+  int only;                  /* pass 2: -1 all items, else a filter */
+  int shared_depth;          /* > 0 while mapping a shared mention */
+  int profile;               /* validation: EVPUBP_PROFILE_* */
   unsigned long warnings;
   evpubp_map written; /* hashes of shared statements written */
   evpubp_buf tmp;

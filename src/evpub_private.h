@@ -276,7 +276,7 @@ struct evpubp_sink {
   int jsonld_google; /* JSON-LD in the style Google documents */
   const char *item;  /* IRI of the item being written (set by the mapper) */
   const char *graph; /* N-Quads: every statement in this graph, or NULL */
-  unsigned long event_items; /* event items in the inputs (before start) */
+  unsigned long event_items;  /* event items in the inputs (before start) */
   evpub_status failed_status; /* why start or finish failed, when known */
 };
 

@@ -72,7 +72,7 @@ chash_hex(const chash *h, char out[33])
            (unsigned long long)b);
 }
 
-/* ---- graphs ----------------------------------------------------------- */
+/* ---- graphs ---- */
 typedef struct {
   char *iri;
   unsigned long triples;
@@ -89,7 +89,7 @@ typedef struct {
   int failed; /* out of memory or a write error */
 } graph;
 
-/* ---- requests ---------------------------------------------------------- */
+/* ---- requests ---- */
 typedef struct {
   const char *data; /* memory, or */
   FILE *fp;         /* a file, from */
@@ -120,7 +120,8 @@ struct req {
   unsigned long triples;
   unsigned attempts;
   double not_before;
-  CURL *easy;
+  CURL *easy;   /* while running */
+  CURL *pooled; /* the handle it ran on, back in the pool: for getinfo */
   struct curl_slist *hdrs;
   evpubp_buf resp;
   char errbuf[CURL_ERROR_SIZE];
@@ -141,14 +142,19 @@ struct evpub_publisher_s {
   int virtuoso;
   FILE *out;
   CURLM *multi;
+  /* idle easy handles: reused, so that connections and the digest
+   * authentication state (nonce) carry over from one request to the
+   * next instead of costing a 401 round trip each time */
+  CURL *idle[64];
+  size_t nidle;
   req *pending, *pending_tail;
   size_t npending, nrunning;
   int fatal;
-  evpubp_map journal;   /* iri -> hash (malloc'd), with resume */
+  evpubp_map journal; /* iri -> hash (malloc'd), with resume */
   FILE *journal_fp;
   evpub_publish_stats stats;
   /* the graphs being built */
-  graph *single;        /* the one graph of "graph" */
+  graph *single;         /* the one graph of "graph" */
   evpubp_map entity_map; /* iri -> graph */
   graph **entities;
   size_t nentities, capentities;
@@ -179,7 +185,7 @@ xstrdup(const char *s)
   return p;
 }
 
-/* ---- options ------------------------------------------------------------ */
+/* ---- options ---- */
 evpub_publisher *
 evpub_new_publisher(evpub_world *world)
 {
@@ -246,6 +252,8 @@ end_run(evpub_publisher *p)
     curl_multi_cleanup(p->multi);
     p->multi = NULL;
   }
+  while(p->nidle)
+    curl_easy_cleanup(p->idle[--p->nidle]);
   free(p->gsp_owned);
   free(p->update_owned);
   p->gsp_owned = p->update_owned = NULL;
@@ -254,9 +262,9 @@ end_run(evpub_publisher *p)
 void
 evpub_free_publisher(evpub_publisher *p)
 {
-  char **s[] = { &p->endpoint, &p->server,   &p->query_url, &p->update_url,
-                 &p->gsp_url,  &p->graph_iri, &p->user,      &p->password,
-                 &p->token,    &p->auth,     &p->netrc,     &p->cacert,
+  char **s[] = { &p->endpoint,    &p->server,    &p->query_url, &p->update_url,
+                 &p->gsp_url,     &p->graph_iri, &p->user,      &p->password,
+                 &p->token,       &p->auth,      &p->netrc,     &p->cacert,
                  &p->journal_path };
   size_t i;
   if(!p)
@@ -321,7 +329,7 @@ parse_bool(const char *v, int *out)
   return 0;
 }
 
-static const char *const servers[] = { "generic", "virtuoso", "fuseki",
+static const char *const servers[] = { "generic",  "virtuoso", "fuseki",
                                        "oxigraph", "graphdb",  "neptune",
                                        NULL };
 
@@ -388,8 +396,7 @@ evpub_publisher_set(evpub_publisher *p, const char *name, const char *v)
     if(strcmp(v, "any") && strcmp(v, "basic") && strcmp(v, "digest") &&
        strcmp(v, "negotiate")) {
       evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
-                 "unknown auth '%s' (use any, basic, digest or negotiate)",
-                 v);
+                 "unknown auth '%s' (use any, basic, digest or negotiate)", v);
       return EVPUB_E_USAGE;
     }
     rc = set_string(&p->auth, v);
@@ -406,8 +413,8 @@ evpub_publisher_set(evpub_publisher *p, const char *name, const char *v)
     long hi = name[0] == 'j' ? 64 : name[0] == 'r' ? 100 : 100000;
     if(parse_long(v, lo, hi, &n)) {
       evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
-                 "--%s needs a number from %ld to %ld, not '%s'", name, lo,
-                 hi, v);
+                 "--%s needs a number from %ld to %ld, not '%s'", name, lo, hi,
+                 v);
       return EVPUB_E_USAGE;
     }
     if(name[0] == 'j')
@@ -421,8 +428,7 @@ evpub_publisher_set(evpub_publisher *p, const char *name, const char *v)
     double d;
     if(parse_seconds(v, &d)) {
       evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
-                 "--%s needs a positive number of seconds, not '%s'", name,
-                 v);
+                 "--%s needs a positive number of seconds, not '%s'", name, v);
       return EVPUB_E_USAGE;
     }
     if(name[0] == 't')
@@ -454,7 +460,7 @@ evpub_publisher_stats(const evpub_publisher *p)
   return &p->stats;
 }
 
-/* ---- server presets ---------------------------------------------------- */
+/* ---- server presets ---- */
 /* base without trailing slashes, then suffix; malloc'd */
 static char *
 join(const char *base, const char *suffix)
@@ -588,8 +594,7 @@ default_journal(const evpub_publisher *p)
 static evpub_status
 open_journal(evpub_publisher *p)
 {
-  char *path = p->journal_path ? xstrdup(p->journal_path)
-                               : default_journal(p);
+  char *path = p->journal_path ? xstrdup(p->journal_path) : default_journal(p);
   FILE *fp;
   char line[16384];
   if(!path) {
@@ -608,17 +613,8 @@ open_journal(evpub_publisher *p)
       lineno++;
       if(n && line[n - 1] == '\n')
         line[--n] = '\0';
-      if(lineno == 1) {
-        const char *t = target_url(p);
-        if(strncmp(line, "# evpub journal ", 16) || strcmp(line + 16, t)) {
-          evpubp_log(p->world, EVPUB_LOG_ERROR, path, 1, 1,
-                     "this journal is not about %s", t);
-          fclose(fp);
-          free(path);
-          return EVPUB_E_USAGE;
-        }
-        continue;
-      }
+      if(lineno == 1)
+        continue; /* "# evpub journal TARGET": for people */
       if(n < 34 || line[32] != ' ')
         continue; /* a line cut by a crash */
       e = evpubp_map_put(&p->journal, line + 33, n - 33);
@@ -673,7 +669,7 @@ journal_add(evpub_publisher *p, const done_graph *g)
   fflush(p->journal_fp);
 }
 
-/* ---- graph text --------------------------------------------------------- */
+/* ---- graph text ---- */
 static graph *
 new_graph(const char *iri, size_t n, int spool)
 {
@@ -813,7 +809,7 @@ graph_add(evpub_publisher *p, graph *g, const evpubp_stmt *st,
   g->part_triples++;
 }
 
-/* ---- requests ------------------------------------------------------------ */
+/* ---- requests ---- */
 static void
 free_req(req *r)
 {
@@ -829,7 +825,7 @@ free_req(req *r)
   for(i = 0; i < r->ngraphs; i++)
     free(r->graphs[i].iri);
   free(r->graphs);
-  if(r->easy)
+  if(r->easy) /* still in use: not the pool's any more */
     curl_easy_cleanup(r->easy);
   curl_slist_free_all(r->hdrs);
   free(r);
@@ -954,16 +950,25 @@ static int
 setup_easy(evpub_publisher *p, req *r)
 {
   CURL *e = r->easy;
-  if(!e && !(e = r->easy = curl_easy_init()))
-    return -1;
-  curl_easy_reset(e);
+  if(!e) {
+    /* no curl_easy_reset(): it would forget the authentication state */
+    e = p->nidle ? p->idle[--p->nidle] : curl_easy_init();
+    if(!e)
+      return -1;
+    r->easy = e;
+  }
   curl_slist_free_all(r->hdrs);
   r->hdrs = NULL;
-  r->hdrs = curl_slist_append(r->hdrs, r->put ? "Content-Type: "
-                                                "application/n-triples"
-                                              : "Content-Type: "
-                                                "application/"
-                                                "sparql-update");
+  r->hdrs = curl_slist_append(r->hdrs,
+                              r->put ? "Content-Type: "
+                                       "application/n-triples"
+                                     : "Content-Type: "
+                                       "application/"
+                                       "sparql-update");
+  /* no "Expect: 100-continue": a wait for an answer that some servers
+   * never send; the body is sent at once */
+  if(r->hdrs)
+    r->hdrs = curl_slist_append(r->hdrs, "Expect:");
   if(!r->hdrs)
     return -1;
   evpubp_buf_reset(&r->resp);
@@ -1050,7 +1055,7 @@ set_part(evpub_publisher *p, req *r)
   return 0;
 }
 
-/* ---- the queue and the engine --------------------------------------------- */
+/* ---- the queue and the engine ---- */
 static void
 enqueue(evpub_publisher *p, req *r, int front)
 {
@@ -1080,8 +1085,8 @@ progress(evpub_publisher *p, int last)
   p->last_progress = t;
   rate = el > 0 ? (double)p->stats.triples / el : 0;
   if(p->events_done && p->event_items > p->events_done && !last) {
-    double left = el / (double)p->events_done *
-      (double)(p->event_items - p->events_done);
+    double left =
+      el / (double)p->events_done * (double)(p->event_items - p->events_done);
     snprintf(eta, sizeof(eta), ", ETA %lu:%02lu", (unsigned long)left / 60,
              (unsigned long)left % 60);
   }
@@ -1160,8 +1165,7 @@ static int
 transient(CURLcode res, long status)
 {
   switch(res) {
-  case CURLE_OK:
-    return status == 408 || status == 429 || status >= 500;
+  case CURLE_OK: return status == 408 || status == 429 || status >= 500;
   case CURLE_COULDNT_CONNECT:
   case CURLE_OPERATION_TIMEDOUT:
   case CURLE_SEND_ERROR:
@@ -1183,6 +1187,12 @@ finished(evpub_publisher *p, req *r, CURLcode res)
   curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
   curl_multi_remove_handle(p->multi, r->easy);
   p->nrunning--;
+  if(p->nidle < sizeof(p->idle) / sizeof(p->idle[0])) {
+    /* what is read below stays readable until the handle's next use */
+    p->idle[p->nidle++] = r->easy;
+    r->easy = NULL;
+    r->pooled = p->idle[p->nidle - 1];
+  }
   if(res == CURLE_OK && status >= 200 && status < 300) {
     if(r->big && r->part + 1 < r->nparts) {
       r->part++;
@@ -1199,8 +1209,8 @@ finished(evpub_publisher *p, req *r, CURLcode res)
   }
   first_line(&r->resp, msg, sizeof(msg));
   if(res != CURLE_OK)
-    snprintf(why, sizeof(why), "%s", r->errbuf[0] ? r->errbuf
-                                                   : curl_easy_strerror(res));
+    snprintf(why, sizeof(why), "%s",
+             r->errbuf[0] ? r->errbuf : curl_easy_strerror(res));
   else
     snprintf(why, sizeof(why), "HTTP %ld from %s%s%s", status, r->url,
              msg[0] ? ": " : "", msg);
@@ -1216,15 +1226,14 @@ finished(evpub_publisher *p, req *r, CURLcode res)
     return;
   }
   if(transient(res, status) && r->attempts < (unsigned)p->retries) {
-    double delay = p->retry_wait * (double)(1u << (r->attempts < 16
-                                                     ? r->attempts
-                                                     : 16));
+    double delay =
+      p->retry_wait * (double)(1u << (r->attempts < 16 ? r->attempts : 16));
     curl_off_t ra = -1;
     if(delay > MAX_BACKOFF)
       delay = MAX_BACKOFF;
     delay *= 0.5 + 0.5 * ((double)rand() / RAND_MAX); /* jitter */
     if(res == CURLE_OK &&
-       curl_easy_getinfo(r->easy, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK &&
+       curl_easy_getinfo(r->pooled, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK &&
        ra > 0)
       delay = (double)ra < MAX_RETRY_AFTER ? (double)ra : MAX_RETRY_AFTER;
     r->attempts++;
@@ -1362,7 +1371,7 @@ submit(evpub_publisher *p, req *r)
   pump(p, (size_t)p->jobs * 4);
 }
 
-/* ---- graphs to requests ---------------------------------------------------- */
+/* ---- graphs to requests ---- */
 static char *
 gsp_url_for(const evpub_publisher *p, const char *iri)
 {
@@ -1389,11 +1398,13 @@ flush_batch(evpub_publisher *p)
   p->batch = NULL;
   if(p->virtuoso)
     evpubp_buf_adds(&r->head, "DEFINE sql:big-data-const 1\n");
-  evpubp_buf_adds(&r->head, "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE {\n"
-                            "  VALUES ?g {\n");
+  evpubp_buf_adds(&r->head,
+                  "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE {\n"
+                  "  VALUES ?g {\n");
   evpubp_buf_add(&r->head, p->values.data, p->values.len);
-  evpubp_buf_adds(&r->head, "  }\n  GRAPH ?g { ?s ?p ?o }\n} ;\n"
-                            "INSERT DATA {\n");
+  evpubp_buf_adds(&r->head,
+                  "  }\n  GRAPH ?g { ?s ?p ?o }\n} ;\n"
+                  "INSERT DATA {\n");
   evpubp_buf_reset(&p->values);
   p->batch_triples_now = p->batch_groups = 0;
   if(r->head.failed || r->data.failed) {
@@ -1482,8 +1493,8 @@ send_graph(evpub_publisher *p, graph *g)
     chash_hex(&sh, shex);
     r->staging = malloc(sizeof(STAGING_PREFIX) + 32);
     if(r->staging)
-      snprintf(r->staging, sizeof(STAGING_PREFIX) + 32, "%s%s",
-               STAGING_PREFIX, shex);
+      snprintf(r->staging, sizeof(STAGING_PREFIX) + 32, "%s%s", STAGING_PREFIX,
+               shex);
     r->big = g;
     r->nparts = g->ncuts + 1;
     if(!r->staging || set_part(p, r)) {
@@ -1493,10 +1504,10 @@ send_graph(evpub_publisher *p, graph *g)
     submit(p, r);
     return;
   }
-  if(p->batch && (p->batch_triples_now + g->triples >
-                    (unsigned long)p->batch_triples ||
-                  p->batch_groups + g->groups > MAX_GROUPS ||
-                  p->batch->data.len + g->size > MAX_PART_BYTES))
+  if(p->batch &&
+     (p->batch_triples_now + g->triples > (unsigned long)p->batch_triples ||
+      p->batch_groups + g->groups > MAX_GROUPS ||
+      p->batch->data.len + g->size > MAX_PART_BYTES))
     flush_batch(p);
   if(!p->batch && !(p->batch = new_req(0, p->update))) {
     p->stats.failed++;
@@ -1519,7 +1530,7 @@ send_graph(evpub_publisher *p, graph *g)
   free_graph(g);
 }
 
-/* ---- the sink --------------------------------------------------------------- */
+/* ---- the sink ---- */
 typedef struct {
   evpub_publisher *p;
   evpubp_buf scratch;
@@ -1641,11 +1652,11 @@ ps_free(evpubp_sink *s)
   }
 }
 
-static const evpubp_sink_factory publish_sink = {
-  "publish", NULL, ps_start, ps_batch, ps_finish, ps_free
-};
+static const evpubp_sink_factory publish_sink = { "publish", NULL,
+                                                  ps_start,  ps_batch,
+                                                  ps_finish, ps_free };
 
-/* ---- a run ------------------------------------------------------------------ */
+/* ---- a run ---- */
 evpub_status
 evpub_publisher_run(evpub_publisher *p, evpub_converter *conv, FILE *out)
 {

@@ -9,6 +9,8 @@ evpub convert --help >"$TMP/chelp" 2>&1
 check "convert --help exits 0" test $? -eq 0
 evpub validate --help >"$TMP/vhelp" 2>&1
 check "validate --help exits 0" test $? -eq 0
+evpub publish --help >"$TMP/phelp" 2>&1
+check "publish --help exits 0" test $? -eq 0
 evpub --version >"$TMP/version"
 check "--version exits 0" test $? -eq 0
 check "--version names evpub and the libraries" \
@@ -16,7 +18,7 @@ check "--version names evpub and the libraries" \
 
 # every long option of --help is documented in the man page
 MAN="$top_srcdir/doc/evpub.1"
-for opt in $(cat "$TMP/help" "$TMP/chelp" "$TMP/vhelp" | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+for opt in $(cat "$TMP/help" "$TMP/chelp" "$TMP/vhelp" "$TMP/phelp" | grep -o -- '--[a-z][a-z-]*' | sort -u); do
   man_opt=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
   check "man page documents $opt" grep -q -- "$man_opt" "$MAN"
 done

@@ -34,18 +34,52 @@ esc_json(const char *s, size_t n, int html)
   return b.data;
 }
 
+static char *
+esc_sparql(const char *s, size_t n)
+{
+  evpubp_buf b;
+  evpubp_buf_init(&b);
+  evpubp_buf_adds(&b, "");
+  evpubp_escape_sparql_string(&b, s, n);
+  return b.data;
+}
+
+static char *
+esc_url(const char *s)
+{
+  evpubp_buf b;
+  evpubp_buf_init(&b);
+  evpubp_buf_adds(&b, "");
+  evpubp_escape_url_component(&b, s, strlen(s));
+  return b.data;
+}
+
+#define SPARQL(in, want)                                                      \
+  do {                                                                        \
+    char *got_ = esc_sparql(in, sizeof(in) - 1);                              \
+    CHECK_STR(got_, want);                                                    \
+    free(got_);                                                               \
+  } while(0)
+
+#define URL(in, want)                                                         \
+  do {                                                                        \
+    char *got_ = esc_url(in);                                                 \
+    CHECK_STR(got_, want);                                                    \
+    free(got_);                                                               \
+  } while(0)
+
 #define JSON(in, html, want)                                                  \
   do {                                                                        \
-    char *r = esc_json(in, sizeof(in) - 1, html);                             \
-    CHECK_STR(r, want);                                                       \
-    free(r);                                                                  \
+    char *got_ = esc_json(in, sizeof(in) - 1, html);                          \
+    CHECK_STR(got_, want);                                                    \
+    free(got_);                                                               \
   } while(0)
 
 #define ESC(in, want)                                                         \
   do {                                                                        \
-    char *r = esc(in, sizeof(in) - 1);                                        \
-    CHECK_STR(r, want);                                                       \
-    free(r);                                                                  \
+    char *got_ = esc(in, sizeof(in) - 1);                                     \
+    CHECK_STR(got_, want);                                                    \
+    free(got_);                                                               \
   } while(0)
 
 int
@@ -81,6 +115,27 @@ main(void)
   JSON("</script><!--&", 0, "</script><!--&");
   JSON("</script><!--&", 1, "\\u003C/script\\u003E\\u003C!--\\u0026");
   JSON("bad\xFF", 0, "bad\xEF\xBF\xBD");
+
+  /* SPARQL: as N-Triples, and no backslash-u that a server expanding
+   * \u escapes before parsing could misread */
+  SPARQL("plain", "plain");
+  SPARQL("say \"hi\" 'x'", "say \\\"hi\\\" 'x'");
+  SPARQL("l1\nl2\r\t", "l1\\nl2\\r\\t");
+  SPARQL("nul\0x\x01", "nul\\u0000x\\u0001");
+  SPARQL("a\\u0041", "a\\\\\\u00750041");
+  SPARQL("a\\U0001F600", "a\\\\\\u00550001F600");
+  SPARQL("a\\\\u", "a\\\\\\\\\\u0075");
+  SPARQL("a\\x", "a\\\\x");
+  SPARQL("end\\", "end\\\\");
+  SPARQL("} } ; DROP ALL ; INSERT DATA { <x> <y> \"z",
+         "} } ; DROP ALL ; INSERT DATA { <x> <y> \\\"z");
+  SPARQL("caf\xC3\xA9 \xF0\x9F\x98\x80", "caf\xC3\xA9 \xF0\x9F\x98\x80");
+  SPARQL("bad\xFF", "bad\xEF\xBF\xBD");
+
+  URL("https://a.example/events/x?y=1&z#f",
+      "https%3A%2F%2Fa.example%2Fevents%2Fx%3Fy%3D1%26z%23f");
+  URL("AZaz09-._~", "AZaz09-._~");
+  URL("a b+c%d/\xE5\x9F\x8E", "a%20b%2Bc%25d%2F%E5%9F%8E");
 
   r = esc_iri("http://a.example/x y<z>\"{}|^`\\");
   CHECK_STR(r,

@@ -1,0 +1,245 @@
+#!/bin/bash
+# evpub publish against a real SPARQL server: a private Virtuoso started
+# here on loopback (tests/virtuoso.sh), stopped by its PID at the end.
+#
+# What the store holds is read back with SPARQL (tests/publish_check.py)
+# and compared with the N-Quads that `evpub convert -f nquads` writes for
+# the same input: the same graphs and exactly the same triples.
+. "$(dirname "$0")/lib.sh"
+. "$top_srcdir/tests/virtuoso.sh"
+PY=${PYTHON:-/usr/bin/python3}
+need_virtuoso
+CHECK="$top_srcdir/tests/publish_check.py"
+PROXY="$top_srcdir/tests/faultproxy.py"
+PROXY_PID=
+
+cleanup() {
+  [ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null
+  virtuoso_stop
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+if ! virtuoso_start "$TMP/virtuoso"; then
+  echo "Bail out! cannot start virtuoso"
+  exit 99
+fi
+echo "# virtuoso pid $VIRT_PID on $VIRT_URL"
+Q="$VIRT_URL/sparql"
+export EVPUB_PASSWORD=dba
+export XDG_STATE_HOME="$TMP/state"
+AUTH="--endpoint $VIRT_URL --server virtuoso --user dba"
+GEN="$top_srcdir/bench/gen-events.py"
+HGEN="$top_srcdir/tests/hostile_gen.py"
+
+# same DESCRIPTION EXPECTED.nq PREFIX: the store holds exactly the quads
+same() {
+  if "$PY" "$CHECK" same "$Q" "$2" "$3" >"$TMP/same.out" 2>&1; then
+    ok "$1"
+  else
+    fail "$1"
+  fi
+  sed 's/^/#   /' "$TMP/same.out" | head -n 12
+}
+
+# publish DESCRIPTION EXPECTED-EXIT ARGS...: run it, keep stderr in
+# $TMP/err, and check the exit status
+publish() {
+  local what=$1 want=$2
+  shift 2
+  evpub publish "$@" >"$TMP/out" 2>"$TMP/err"
+  local rc=$?
+  check "$what (exit $want)" test "$rc" -eq "$want"
+  [ "$rc" -eq "$want" ] || sed 's/^/#   /' "$TMP/err" | head -n 12
+}
+
+# events N SEED NAME: N generated events under https://NAME.example.org/,
+# in $TMP/NAME.yaml, and what publish sends for them in $TMP/NAME.nq
+events() {
+  "$PY" "$GEN" "$1" --seed "$2" 2>/dev/null |
+    sed "s#https://bench.example.org/#https://$3.example.org/#" >"$TMP/$3.yaml"
+  quads "$TMP/$3.yaml" "$TMP/$3.nq"
+}
+
+quads() { # quads INPUT OUT.nq [ARGS]: what publish sends, as N-Quads
+  local in=$1 out=$2
+  shift 2
+  evpub convert -f nquads "$@" "$in" >"$out" 2>/dev/null
+}
+
+# ---- 1. the example, both methods, Digest authentication -----------------
+quads "$EXAMPLE" "$TMP/example.nq"
+check "the example is 139 quads in 18 graphs" \
+  test "$(wc -l <"$TMP/example.nq")" -eq 139
+publish "example: GSP with digest auth" 0 $AUTH "$EXAMPLE"
+check "example: the report counts 18 graphs" \
+  grep -q "18 graphs published, 0 unchanged, 0 failed" "$TMP/err"
+same "example (GSP): the store holds exactly the expected quads" \
+  "$TMP/example.nq" https://events.example.org/
+publish "example: again" 0 $AUTH "$EXAMPLE"
+same "example published twice: still exactly the expected quads" \
+  "$TMP/example.nq" https://events.example.org/
+publish "example: SPARQL Update with digest auth" 0 $AUTH --method update \
+  "$EXAMPLE"
+same "example (update): exactly the expected quads" \
+  "$TMP/example.nq" https://events.example.org/
+publish "example: update again" 0 $AUTH --method update "$EXAMPLE"
+same "example updated twice: exactly the expected quads" \
+  "$TMP/example.nq" https://events.example.org/
+
+# ---- 2. an edited event replaces its old triples --------------------------
+# drop the organizer sipa from the forum's organizer list and move the date
+"$PY" - "$EXAMPLE" "$TMP/edited.yaml" <<'EOF'
+import sys
+text = open(sys.argv[1], encoding="utf-8").read()
+date = "    startDate: 2022-11-02\n"
+sipa = ("      - {name: School of International and Public Affairs, "
+        "roleName: organizer}\n")
+assert date in text and sipa in text
+text = text.replace(date, "    startDate: 2022-11-09\n", 1)
+text = text.replace(sipa, "", 1)
+open(sys.argv[2], "w", encoding="utf-8").write(text)
+EOF
+quads "$TMP/edited.yaml" "$TMP/edited.nq"
+check "the edited input has fewer quads" \
+  test "$(wc -l <"$TMP/edited.nq")" -lt 139
+for m in gsp update; do
+  publish "edited event ($m)" 0 $AUTH --method $m "$TMP/edited.yaml"
+  same "edited event ($m): exactly the new quads" \
+    "$TMP/edited.nq" https://events.example.org/
+  check "edited event ($m): the removed organizer's link is gone" \
+    test "$("$PY" "$CHECK" ask "$Q" 'ASK { GRAPH ?g { ?r <http://schema.org/organizer> <https://events.example.org/organizations/sipa> } }')" = false
+  check "edited event ($m): the old date is gone" test "$("$PY" "$CHECK" ask "$Q" \
+    'ASK { GRAPH ?g { ?e <http://schema.org/startDate> "2022-11-02"^^<http://www.w3.org/2001/XMLSchema#date> FILTER(?e = <https://events.example.org/events/global-cities-forum-2022>) } }')" = false
+  publish "back to the example ($m)" 0 $AUTH --method $m "$EXAMPLE"
+done
+
+# ---- 3. generated events, both methods ----------------------------
+# 10,000 events; 2,000 when the build is instrumented (sanitizers,
+# valgrind), where the same code runs many times slower
+N=10000
+[ -n "${EVPUB_INSTRUMENTED:-}" ] && N=2000
+events $N 1 tenk
+publish "$N events: GSP, digest auth" 0 $AUTH "$TMP/tenk.yaml"
+same "$N events (GSP): exactly the expected quads" \
+  "$TMP/tenk.nq" https://tenk.example.org/
+virtuoso_sql 'GRANT SPARQL_UPDATE TO "SPARQL";'
+# other events under the same IRIs: every graph replaced
+events $N 2 tenk
+publish "$N other events over them: update, anonymous" 0 \
+  --endpoint "$VIRT_URL" --server virtuoso --method update "$TMP/tenk.yaml"
+same "$N events (update): exactly the new quads" \
+  "$TMP/tenk.nq" https://tenk.example.org/
+publish "the same again with --resume: nothing to send" 0 \
+  --endpoint "$VIRT_URL" --server virtuoso --method update --resume \
+  "$TMP/tenk.yaml"
+check "--resume: every graph unchanged, no request" \
+  grep -q "0 graphs published, [1-9][0-9]* unchanged, 0 failed; 0 triples in 0 requests" "$TMP/err"
+
+# ---- 4. faults between evpub and the server -------------------------------
+start_proxy() { # start_proxy FAULTS
+  rm -f "$TMP/proxy.port" "$TMP/proxy.log"
+  "$PY" "$PROXY" --upstream "127.0.0.1:$VIRT_HTTP" --port 0 \
+    --port-file "$TMP/proxy.port" --log "$TMP/proxy.log" --faults "$1" \
+    2>"$TMP/proxy.err" &
+  PROXY_PID=$!
+  local i=0
+  while [ ! -s "$TMP/proxy.port" ] && [ $i -lt 100 ]; do
+    sleep 0.1
+    i=$((i + 1))
+  done
+  PROXY_URL=http://127.0.0.1:$(cat "$TMP/proxy.port")
+}
+stop_proxy() {
+  kill "$PROXY_PID" 2>/dev/null
+  wait "$PROXY_PID" 2>/dev/null
+  PROXY_PID=
+}
+
+FAULTS="drop@2,503@4:1,500@6,stall@8:30,after@10,reset@12,429@14:1,500%37,after%53"
+FAST="--timeout 3 --retry-wait 0.05 --retries 6"
+for m in gsp update; do
+  batch=
+  [ $m = update ] && batch="--batch-triples 200"
+  events 1000 3 faulty-$m
+  start_proxy "$FAULTS"
+  publish "through a faulty proxy ($m): every graph stored" 0 \
+    --endpoint "$PROXY_URL" --server virtuoso --user dba --method $m \
+    $FAST $batch "$TMP/faulty-$m.yaml"
+  check "faulty proxy ($m): faults were injected" \
+    test "$(grep -cv forwarded "$TMP/proxy.log")" -ge 7
+  check "faulty proxy ($m): evpub retried" \
+    grep -q "failed; [0-9]* triples in [0-9]* requests ([1-9][0-9]* retries)" "$TMP/err"
+  stop_proxy
+  same "faulty proxy ($m): exactly the expected quads" \
+    "$TMP/faulty-$m.nq" https://faulty-$m.example.org/
+done
+
+# More faults than retries: the failures are reported exactly, and
+# --resume completes the publish.
+events 1000 4 resume
+# requests 10+11 and 20+21 fail: two graphs fail twice (22 fails once)
+start_proxy "500@10,500@11,500@20,500@21,500@22"
+publish "two graphs fail twice, one retry: exit 3" 3 \
+  --endpoint "$PROXY_URL" --server virtuoso --user dba --journal \
+  "$TMP/journal" --retries 1 --retry-wait 0.01 "$TMP/resume.yaml"
+stop_proxy
+nfailed=$(sed -n 's/.* unchanged, \([0-9]*\) failed.*/\1/p' "$TMP/err")
+npub=$(sed -n 's/.* \([0-9]*\) graphs published.*/\1/p' "$TMP/err")
+check "the report counts 2 failed graphs" test "${nfailed:-0}" -eq 2
+check "each failed graph is named with its reason" \
+  test "$(grep -c '^evpub: graph <.*>: HTTP 500 from ' "$TMP/err")" -eq "$nfailed"
+publish "--resume completes it" 0 $AUTH --journal "$TMP/journal" --resume \
+  "$TMP/resume.yaml"
+check "--resume sends only what failed" \
+  grep -q "$nfailed graphs published, $npub unchanged, 0 failed" "$TMP/err"
+same "after --resume: exactly the expected quads" \
+  "$TMP/resume.nq" https://resume.example.org/
+
+# ---- 5. hostile strings reach the store intact ------------------------------
+mkdir -p "$TMP/hostile"
+"$PY" "$HGEN" gen "$TMP/hostile" >/dev/null
+: >"$TMP/hostile.nq"
+for stem in corpus noid direct; do
+  # the store keeps the corpora published before: expect them all
+  quads "$TMP/hostile/$stem.yaml" "$TMP/$stem.nq"
+  cat "$TMP/$stem.nq" >>"$TMP/hostile.nq"
+  for m in gsp update; do
+    publish "hostile $stem ($m)" 0 $AUTH --method $m "$TMP/hostile/$stem.yaml"
+    # rapper cuts U+0000, so the direct corpus is read by the checker alone
+    if [ $stem = direct ]; then
+      RAPPER= same "hostile $stem ($m): every literal byte for byte" \
+        "$TMP/hostile.nq" https://hostile.example.org/
+    else
+      same "hostile $stem ($m): every literal byte for byte" \
+        "$TMP/hostile.nq" https://hostile.example.org/
+    fi
+  done
+done
+
+# ---- 6. wrong password: a clear error, nothing stored -----------------------
+for m in gsp update; do
+  EVPUB_PASSWORD=Xyzzy-s3cret publish "wrong password ($m)" 3 $AUTH --method $m \
+    --base https://wrong.example.org/ "$EXAMPLE"
+  check "wrong password ($m): says authentication failed" \
+    grep -q "authentication failed" "$TMP/err"
+  check "wrong password ($m): the password is not printed" \
+    sh -c "! grep -q Xyzzy '$TMP/err' '$TMP/out'"
+  check "wrong password ($m): nothing stored" \
+    test "$("$PY" "$CHECK" count "$Q" https://wrong.example.org/)" -eq 0
+done
+
+# ---- 7. the command line ----------------------------------------------------
+publish "--dry-run prints the requests without a server" 0 \
+  --endpoint http://127.0.0.1:9 --server virtuoso --user dba --dry-run \
+  "$EXAMPLE"
+check "--dry-run: one PUT per graph, with Content-Length" \
+  test "$(grep -c '^PUT http://127.0.0.1:9/sparql-graph-crud-auth?graph=https%3A%2F%2F' "$TMP/out")" -eq 18
+check "--dry-run: the password is not shown" \
+  grep -q "password not shown" "$TMP/out"
+publish "a password on the command line is refused" 2 $AUTH \
+  --password secret "$EXAMPLE"
+publish "no endpoint: usage error" 2 "$EXAMPLE"
+publish "an input error sends nothing" 1 $AUTH \
+  "$top_srcdir/tests/cases/error-top-level-key-unknown/input.yaml"
+finish

@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Compare what a SPARQL server holds with the N-Quads evpub would send.
+
+    publish_check.py same QUERY_URL EXPECTED.nq GRAPH_PREFIX
+        the graphs whose IRI starts with GRAPH_PREFIX hold exactly the
+        quads of EXPECTED.nq: same graphs, same triples, literals equal
+        byte for byte (language tags compared without case, and the
+        numeric datatypes by value: the server keeps their value, not
+        their spelling).  Prints a summary; exit 1 on a difference.
+    publish_check.py count QUERY_URL GRAPH_PREFIX
+        print the number of triples in those graphs
+    publish_check.py ask QUERY_URL 'ASK { ... }'
+        print true or false
+
+EXPECTED.nq is read by this file's own small N-Quads reader, and the
+reader is checked against rapper (raptor's N-Quads parser) when rapper is
+given in $RAPPER: both must read the same quads.  (rdflib's N-Triples
+reader mis-reads some escapes; see the independent-checkers notes.)
+The server is asked with GET and JSON results; Virtuoso writes SPARQL 1.0
+"typed-literal" objects, which are accepted.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+from decimal import Decimal, InvalidOperation
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+TERM = re.compile(
+    r'\s*(?:<([^>]*)>|"((?:[^"\\]|\\.)*)"(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?)'
+)
+ESC = re.compile(r'\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[tbnrf"\'\\])')
+SIMPLE = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f",
+          '"': '"', "'": "'", "\\": "\\"}
+
+
+def unescape(s):
+    def one(m):
+        e = m.group(1)
+        if e[0] in "uU":
+            return chr(int(e[1:], 16))
+        return SIMPLE[e]
+    return ESC.sub(one, s)
+
+
+def norm_literal(value, lang, dt):
+    """A literal as compared: (value, lang, datatype)."""
+    if lang:
+        return ("L", value, lang.lower(), None)
+    if dt == XSD + "string":
+        dt = None
+    if dt in (XSD + "integer", XSD + "decimal", XSD + "double",
+              XSD + "float"):
+        try:
+            value = str(Decimal(value).normalize())
+            dt = "number"
+        except InvalidOperation:
+            pass
+    elif dt == XSD + "dateTime" and value.endswith("+00:00"):
+        value = value[:-6] + "Z"  # the server writes +00:00 as Z
+    elif dt == XSD + "boolean":
+        value = {"1": "true", "0": "false"}.get(value, value)
+    return ("L", value, None, dt)
+
+
+def read_nquads(path):
+    quads = set()
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            terms = []
+            pos = 0
+            for _ in range(4):
+                m = TERM.match(line, pos)
+                if not m:
+                    sys.exit("%s:%d: cannot read this line" % (path, n))
+                pos = m.end()
+                if m.group(1) is not None:
+                    terms.append(("I", unescape(m.group(1))))
+                else:
+                    terms.append(norm_literal(unescape(m.group(2)),
+                                              m.group(3),
+                                              m.group(4) and
+                                              unescape(m.group(4))))
+            if line[pos:].strip() != ".":
+                sys.exit("%s:%d: not a quad" % (path, n))
+            s, p, o, g = terms
+            quads.add((g[1], s[1], p[1], o))
+    return quads
+
+
+def check_reader(path):
+    """rapper must read the file as the same set of quads."""
+    rapper = os.environ.get("RAPPER")
+    if not rapper:
+        return
+    out = subprocess.run([rapper, "-q", "-i", "nquads", "-o", "nquads",
+                          path, "http://base.invalid/"],
+                         check=True, stdout=subprocess.PIPE).stdout
+    tmp = path + ".rapper.nq"
+    with open(tmp, "wb") as f:
+        f.write(out)
+    a, b = read_nquads(path), read_nquads(tmp)
+    os.unlink(tmp)
+    if a != b:
+        sys.exit("this checker's N-Quads reader and rapper disagree on %s"
+                 % path)
+
+
+def select(query_url, query):
+    url = query_url + "?" + urllib.parse.urlencode({"query": query})
+    req = urllib.request.Request(
+        url, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(req, timeout=600) as r:
+        if r.headers.get("X-SPARQL-MaxRows"):
+            sys.exit("the server cut the results at %s rows"
+                     % r.headers["X-SPARQL-MaxRows"])
+        return json.load(r)
+
+
+def term(b):
+    t = b["type"]
+    if t == "uri":
+        return ("I", b["value"])
+    if t in ("literal", "typed-literal"):
+        return norm_literal(b["value"], b.get("xml:lang"),
+                            b.get("datatype"))
+    return ("B", b["value"])
+
+
+def server_quads(query_url, prefix):
+    q = ('SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } '
+         'FILTER(STRSTARTS(STR(?g), "%s")) }' % prefix)
+    res = select(query_url, q)
+    quads = set()
+    n = 0
+    for row in res["results"]["bindings"]:
+        n += 1
+        quads.add((row["g"]["value"], term(row["s"])[1], term(row["p"])[1],
+                   term(row["o"])))
+    return quads, n
+
+
+def show(q):
+    g, s, p, o = q
+    return "<%s> <%s> <%s> %r" % (g, s, p, o)
+
+
+def main():
+    cmd = sys.argv[1]
+    if cmd == "same":
+        query_url, expected, prefix = sys.argv[2:5]
+        check_reader(expected)
+        want = read_nquads(expected)
+        want = {q for q in want if q[0].startswith(prefix)}
+        if not want:
+            sys.exit("nothing expected in graphs under " + prefix)
+        have, rows = server_quads(query_url, prefix)
+        missing = want - have
+        extra = have - want
+        for q in sorted(missing)[:10]:
+            print("missing:", show(q))
+        for q in sorted(extra)[:10]:
+            print("extra:  ", show(q))
+        gw = {q[0] for q in want}
+        gh = {q[0] for q in have}
+        print("expected %d quads in %d graphs; server has %d rows, %d "
+              "distinct, in %d graphs; %d missing, %d extra"
+              % (len(want), len(gw), rows, len(have), len(gh),
+                 len(missing), len(extra)))
+        sys.exit(1 if missing or extra or rows != len(have) else 0)
+    if cmd == "count":
+        query_url, prefix = sys.argv[2:4]
+        res = select(query_url, 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g '
+                     '{ ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "%s")) }'
+                     % prefix)
+        print(res["results"]["bindings"][0]["n"]["value"])
+        return
+    if cmd == "ask":
+        res = select(sys.argv[2], sys.argv[3])
+        print("true" if res["boolean"] else "false")
+        return
+    sys.exit("unknown command " + cmd)
+
+
+if __name__ == "__main__":
+    main()
