@@ -1,6 +1,8 @@
 #!/bin/sh
 # Install what evpub needs to build, test and benchmark on Debian 12.
-# Run as root (or it uses sudo).
+# Run as root (or it uses sudo).  virtuoso-opensource-7-bin is only the
+# server binary (no service, no debconf question): tests/publish.sh runs a
+# private instance on loopback.
 set -e
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -11,4 +13,5 @@ $SUDO apt-get install -y --no-install-recommends \
   libraptor2-dev librdf0-dev libcurl4-gnutls-dev libyaml-dev \
   libunistring-dev \
   raptor2-utils python3 python3-rdflib python3-pyld python3-yaml \
-  clang-format valgrind time ca-certificates
+  clang-format valgrind time ca-certificates \
+  virtuoso-opensource-7-bin curl
