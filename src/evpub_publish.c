@@ -1476,8 +1476,9 @@ send_graph(evpub_publisher *p, graph *g)
     submit(p, r);
     return;
   }
-  if(g->ncuts) {
-    /* bigger than a request: staging, then MOVE */
+  if(g->ncuts || g->fp) {
+    /* bigger than a request, or spooled to a file (--graph): staging,
+     * then MOVE */
     chash sh;
     char shex[33];
     flush_batch(p);

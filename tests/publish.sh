@@ -76,7 +76,12 @@ check "example: the report counts 18 graphs" \
   grep -q "18 graphs published, 0 unchanged, 0 failed" "$TMP/err"
 same "example (GSP): the store holds exactly the expected quads" \
   "$TMP/example.nq" https://events.example.org/
-publish "example: again" 0 $AUTH "$EXAMPLE"
+check "the default journal is under \$XDG_STATE_HOME/evpub" \
+  sh -c "grep -q ' https://events.example.org/events/global-cities-forum-2022\$' '$XDG_STATE_HOME'/evpub/journal-*"
+publish "example: again, with a progress line and 3 jobs" 0 $AUTH \
+  --progress -j 3 "$EXAMPLE"
+check "--progress: events, graphs and rate on stderr" \
+  grep -q "evpub: events 2/2, graphs 18 sent 0 unchanged 0 failed, 139 triples, [0-9]* triples/s" "$TMP/err"
 same "example published twice: still exactly the expected quads" \
   "$TMP/example.nq" https://events.example.org/
 publish "example: SPARQL Update with digest auth" 0 $AUTH --method update \
@@ -86,6 +91,16 @@ same "example (update): exactly the expected quads" \
 publish "example: update again" 0 $AUTH --method update "$EXAMPLE"
 same "example updated twice: exactly the expected quads" \
   "$TMP/example.nq" https://events.example.org/
+
+# --graph: everything in one graph, streamed from a temporary file
+sed 's#<[^<>]*> \.$#<https://one.example.org/graph> .#' "$TMP/example.nq" |
+  sort -u >"$TMP/one.nq"
+for m in gsp update; do
+  publish "example, --graph ($m)" 0 $AUTH --method $m \
+    --graph https://one.example.org/graph "$EXAMPLE"
+  same "example, --graph ($m): one graph with every triple" \
+    "$TMP/one.nq" https://one.example.org/graph
+done
 
 # ---- 2. an edited event replaces its old triples --------------------------
 # drop the organizer sipa from the forum's organizer list and move the date

@@ -1,0 +1,370 @@
+#!/bin/bash
+# evpub publish benchmark: YAML -> SPARQL server (Virtuoso), wall time and
+# peak RSS, against two peers that send the same triples:
+#
+#   peer A  curl: one GSP PUT of the N-Triples file into one graph
+#           (curl -s --digest -T FILE .../sparql-graph-crud-auth?graph=G)
+#   peer B  bench/insert_per_event.py: one SPARQL INSERT DATA per graph
+#           (per event, organization, person, venue; evpub convert -f nq),
+#           sequential, kept-alive connection, digest auth
+#   evpub   publish --graph G         (one streamed GSP PUT, like peer A)
+#   evpub   publish                   (one graph per event/entity, GSP PUTs)
+#   evpub   publish --method update   (same graphs, batched SPARQL Update)
+#
+# usage: bench/publish.sh [--events N] [--insert-budget S] [--insert-sample K]
+#                         [--evpub PATH] [--save]
+#
+#   --events N         generated events (default 25000, about 955k triples)
+#   --insert-budget S  peer B: if the run projects over S seconds (default
+#                      600) after K event graphs, stop there and extrapolate
+#                      linearly (marked in the output); 0 never stops
+#   --insert-sample K  peer B: event graphs sent before that check (2500)
+#   --evpub PATH       the evpub binary (default src/evpub of this tree)
+#   --save             also append the results as TSV to bench/results.tsv
+#
+# Every variant runs against a FRESH private Virtuoso (tests/virtuoso.sh: new
+# directory, loopback ports), stopped by PID and removed afterwards: the
+# server's state changes its speed, and big loads after much activity can
+# hang (../shared/notes/sparql-endpoints.md).  The input is generated
+# (bench/gen-events.py N, seed 1) and converted to N-Triples and N-Quads by
+# evpub beforehand; those conversions are NOT timed, so the peers' times
+# exclude them, while evpub's times include its own YAML reading and
+# conversion.  Each run is measured with /usr/bin/time -f '%e %M' (wall
+# seconds, peak RSS of the client process; the server is not measured),
+# except peer B, whose seconds are its own sending time (first request to
+# last response; reading and grouping the .nq is left out, as the
+# conversion is for peer A); its RSS is the whole Python process.
+# After every run a SPARQL COUNT inside the published graphs must equal the
+# N-Triples line count (and, per graph, the number of graphs), else the
+# script fails.  Triples/s = that count / seconds.  "vs peer" columns are
+# speed ratios (peer seconds / these seconds; > 1 means faster).
+#
+# Skips (exit 0) when virtuoso-t is not installed.  The Markdown table goes
+# to stdout, progress to stderr.
+
+set -eu
+set -o pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+
+events=25000
+budget=600
+sample=2500
+evpub="$root/src/evpub"
+save=0
+one_graph=http://bench.example/all
+one_graph_enc=http%3A%2F%2Fbench.example%2Fall
+base=https://bench.example.org/    # gen-events.py's base: every graph's prefix
+
+usage() {
+  sed -n '/^# usage:/,/^#   --save/s/^# \{0,1\}//p' "$0"
+}
+
+die() {
+  echo "publish.sh: $*" >&2
+  exit 1
+}
+
+log() {
+  echo "publish.sh: $*" >&2
+}
+
+need_num() {
+  case "$2" in
+    ''|*[!0-9]*) die "$1 needs a non-negative integer, not '$2'" ;;
+  esac
+}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --events) [ $# -ge 2 ] || die "$1 needs a value"
+              need_num "$1" "$2"; events=$2; shift 2 ;;
+    --insert-budget) [ $# -ge 2 ] || die "$1 needs a value"
+                     need_num "$1" "$2"; budget=$2; shift 2 ;;
+    --insert-sample) [ $# -ge 2 ] || die "$1 needs a value"
+                     need_num "$1" "$2"; sample=$2; shift 2 ;;
+    --evpub) [ $# -ge 2 ] || die "$1 needs a value"
+             evpub=$2; shift 2 ;;
+    --save) save=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument '$1'" ;;
+  esac
+done
+
+[ "$events" -gt 0 ] || die "--events must be at least 1"
+[ "$sample" -gt 0 ] || die "--insert-sample must be at least 1"
+case "$evpub" in
+  /*) ;;
+  *) evpub="$root/$evpub" ;;
+esac
+
+# --- tools -----------------------------------------------------------------
+if ! command -v virtuoso-t >/dev/null 2>&1 && [ -z "${VIRTUOSO_T:-}" ]; then
+  echo "publish.sh: skipped: virtuoso-t is not installed (Debian package" \
+       "virtuoso-opensource-7-bin)"
+  exit 0
+fi
+if [ ! -x /usr/bin/time ]; then
+  die "/usr/bin/time is missing: install the Debian package 'time'" \
+      "(apt-get install time)"
+fi
+[ -x "$evpub" ] || die "evpub not found or not executable: $evpub" \
+                       "(build it first, or pass --evpub PATH)"
+command -v curl >/dev/null 2>&1 || die "curl is missing (Debian package 'curl')"
+py=/usr/bin/python3
+[ -x "$py" ] || die "$py is missing"
+
+export PYTHON=$py          # tests/virtuoso.sh picks free ports with it
+# shellcheck source=../tests/virtuoso.sh disable=SC1091
+. "$root/tests/virtuoso.sh"
+[ -n "$VIRTUOSO_T" ] || { echo "publish.sh: skipped: no virtuoso-t"; exit 0; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/evpub-pubbench.XXXXXX")
+# On any exit: stop the server we started (by PID, virtuoso_stop), remove
+# the temporary directory (inputs, databases, journals).
+# (virtuoso_stop ends with 'wait PID', whose status is the server's:
+# never let that stop the script or the cleanup.)
+trap 'set +e; virtuoso_stop; rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+rows="$tmp/rows.tsv"      # tool task events triples seconds rss_kb
+notes="$tmp/notes.txt"    # footnotes for the report
+: > "$rows"
+: > "$notes"
+
+# count_triples FILE: lines that hold a statement (not blank, not comment)
+count_triples() {
+  grep -c '^[^#[:space:]]' "$1" || true
+}
+
+# --- inputs (not timed) ------------------------------------------------------
+yaml="$tmp/events.yaml"
+nt="$tmp/events.nt"
+nq="$tmp/events.nq"
+log "generating $events events"
+"$py" "$here/gen-events.py" "$events" > "$yaml" 2>/dev/null ||
+  die "gen-events.py failed"
+log "converting to N-Triples and N-Quads (not timed)"
+"$evpub" convert -f nt "$yaml" > "$nt" || die "evpub convert -f nt failed"
+"$evpub" convert -f nq "$yaml" > "$nq" || die "evpub convert -f nq failed"
+triples=$(count_triples "$nt")
+nq_lines=$(count_triples "$nq")
+[ "$triples" = "$nq_lines" ] ||
+  die "N-Triples ($triples) and N-Quads ($nq_lines) differ in statements"
+# The graphs are the last term of each quad (an IRI, so no spaces in it).
+graphs=$(awk '{ print $(NF-1) }' "$nq" | LC_ALL=C sort -u | wc -l)
+graphs=$((graphs + 0))
+log "$triples triples in $graphs graphs"
+
+# --- server and checks --------------------------------------------------------
+server_n=0
+fresh_server() {
+  server_n=$((server_n + 1))
+  virtuoso_start "$tmp/virtuoso-$server_n" >&2 ||
+    die "Virtuoso did not start"
+  log "fresh Virtuoso (pid $VIRT_PID) at $VIRT_URL"
+}
+
+# stop_server: stop it by PID and drop its database (about 0.5 GB per 1M
+# triples), so the next variant starts from nothing.
+stop_server() {
+  virtuoso_stop || true
+  rm -rf "$tmp/virtuoso-$server_n"
+}
+
+# sparql_csv QUERY: GET the query (never POST sparql-query: Virtuoso hangs),
+# CSV results without the header line.
+sparql_csv() {
+  curl -sS --fail --max-time 300 -G -H 'Accept: text/csv' \
+    --data-urlencode "query=$1" "$VIRT_URL/sparql" | sed 1d | tr -d '"\r'
+}
+
+# verify WHAT EXPECT_TRIPLES EXPECT_GRAPHS: count inside the published graphs
+# only (the default graph also holds ~2,500 system triples).  WHAT is
+# "one" (the graph $one_graph) or "per-graph" (every graph under $base).
+verify() {
+  local what=$1 want=$2 want_g=$3 q got n g
+  if [ "$what" = one ]; then
+    q="SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?g) AS ?graphs)
+       WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g = <$one_graph>) }"
+  else
+    q="SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?g) AS ?graphs)
+       WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), \"$base\")) }"
+  fi
+  got=$(sparql_csv "$q") || die "count query failed"
+  n=${got%%,*}
+  g=${got#*,}
+  log "store holds $n triples in $g graph(s) (expected $want in $want_g)"
+  if [ "$n" != "$want" ] || [ "$g" != "$want_g" ]; then
+    die "VERIFY FAILED for $last_name: store has $n triples in $g graph(s)," \
+        "expected $want in $want_g"
+  fi
+  echo "* $last_name: store verified, $n triples in $g graph(s)" >> "$notes"
+}
+
+# measure TOOL TASK CMD...: runs CMD under /usr/bin/time (stdout and stderr
+# to $tmp/out.log); appends a row with the N-Triples count; fails loudly if
+# CMD fails.
+measure() {
+  local tool=$1 task=$2 sec kb
+  shift 2
+  last_name="$tool $task"
+  log "$last_name ($events events)"
+  if ! /usr/bin/time -f '%e %M' -o "$tmp/time" "$@" > "$tmp/out.log" 2>&1
+  then
+    tail -20 "$tmp/out.log" >&2
+    die "failed: $last_name"
+  fi
+  read -r sec kb < "$tmp/time"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' \
+    "$tool" "$task" "$events" "$triples" "$sec" "$kb" >> "$rows"
+}
+
+# --- 1. peer A: curl, one GSP PUT of the N-Triples ---------------------------
+# curl -T FILE sends Content-Length (never chunked, which Virtuoso drops).
+fresh_server
+measure curl "GSP PUT NT, 1 graph (peer A)" \
+  curl -s --digest -u dba:dba --max-time 1800 -T "$nt" \
+    -o "$tmp/curl.body" -w '%{http_code}\n' \
+    "$VIRT_URL/sparql-graph-crud-auth?graph=$one_graph_enc"
+code=$(tail -1 "$tmp/out.log")
+case "$code" in
+  200|201|204) ;;
+  *) cat "$tmp/curl.body" >&2; die "peer A: HTTP $code" ;;
+esac
+verify one "$triples" 1
+stop_server
+
+# --- 2. peer B: one INSERT DATA per graph ----------------------------------
+fresh_server
+last_name="python INSERT DATA per graph (peer B)"
+log "$last_name ($events events, $graphs requests)"
+if ! EVPUB_PASSWORD=dba /usr/bin/time -f '%e %M' -o "$tmp/time" \
+       "$py" "$here/insert_per_event.py" --url "$VIRT_URL/sparql-auth" \
+       --user dba --sample "$sample" --budget "$budget" "$nq" \
+       > "$tmp/out.log" 2> "$tmp/err.log"; then
+  cat "$tmp/out.log" "$tmp/err.log" >&2
+  die "peer B failed (see the failures above)"
+fi
+cat "$tmp/err.log" >&2
+# key=value summary from the helper
+b_requests='' b_requests_total='' b_triples='' b_failures='' b_seconds=''
+b_extrapolated_seconds='' b_partial='' b_sample_events='' b_connections=''
+b_challenges='' b_read_seconds=''
+for kv in $(tail -1 "$tmp/out.log"); do
+  case "$kv" in
+    requests=*|requests_total=*|triples=*|failures=*|seconds=*|\
+    extrapolated_seconds=*|partial=*|sample_events=*|connections=*|\
+    challenges=*|read_seconds=*)
+      eval "b_${kv%%=*}=\${kv#*=}" ;;
+  esac
+done
+[ -n "$b_seconds" ] || die "peer B printed no summary"
+read -r b_wall b_kb < "$tmp/time"
+log "peer B: $b_requests of $b_requests_total requests, $b_failures failed," \
+    "$b_connections connection(s), $b_challenges digest challenge(s)," \
+    "${b_seconds}s sending (+${b_read_seconds}s reading the .nq, ${b_wall}s in all)"
+if [ "$b_partial" = 1 ]; then
+  task_b="INSERT DATA per graph (peer B, extrapolated)"
+  verify per-graph "$b_triples" "$b_requests"
+  echo "* peer B EXTRAPOLATED: sent $b_requests of $b_requests_total requests" \
+       "(the first $b_sample_events event graphs and the entity graphs" \
+       "before them, $b_triples triples) in ${b_seconds}s; the" \
+       "$b_requests_total-request time is extrapolated linearly by request" \
+       "count: ${b_extrapolated_seconds}s.  The sample holds the small" \
+       "organization/person graphs, so this rather flatters peer B" >> "$notes"
+else
+  task_b="INSERT DATA per graph (peer B)"
+  verify per-graph "$triples" "$graphs"
+fi
+echo "* peer B: $b_requests_total requests (one per graph), $b_failures" \
+     "failed, $b_connections TCP connection(s), $b_challenges digest" \
+     "challenge(s); seconds = sending time, reading the .nq" \
+     "(${b_read_seconds}s) left out" >> "$notes"
+printf '%s\t%s\t%s\t%s\t%s\t%s\n' python "$task_b" "$events" "$triples" \
+  "$b_extrapolated_seconds" "$b_kb" >> "$rows"
+stop_server
+
+# --- 3-5. evpub --------------------------------------------------------------
+# publish_evpub NAME VERIFY EXPECT_GRAPHS [OPTIONS]: fresh server, a fresh
+# journal (no --resume: nothing is skipped), the password from the
+# environment as evpub wants it.
+publish_evpub() {
+  local task=$1 what=$2 want_g=$3
+  shift 3
+  fresh_server
+  measure evpub "$task" env EVPUB_PASSWORD=dba "$evpub" publish -q \
+    --journal "$tmp/journal-$server_n" --endpoint "$VIRT_URL" \
+    --server virtuoso --user dba "$@" "$yaml"
+  verify "$what" "$triples" "$want_g"
+  stop_server
+}
+
+publish_evpub "publish --graph (1 GSP PUT)" one 1 --graph "$one_graph"
+publish_evpub "publish GSP per graph" per-graph "$graphs"
+publish_evpub "publish update per graph" per-graph "$graphs" --method update
+
+# --- report ------------------------------------------------------------------
+awk -F '\t' -v save="$save" -v tsv="$here/results.tsv" \
+    -v n="$events" -v graphs="$graphs" -v notes="$notes" \
+    -v host="$(uname -srm), $(nproc) CPUs" \
+    -v virt="$("$VIRTUOSO_T" +help 2>&1 | sed -n 's/^Version \([^ ]*\).*/\1/p')" \
+    -v when="$(date -u +%Y-%m-%dT%H:%M:%SZ)" '
+function rate(x, s) { return x / (s > 0.01 ? s : 0.01) }
+function speed(peer, s) { return peer / (s > 0.01 ? s : 0.01) }
+{
+  tool[NR] = $1; task[NR] = $2; ev[NR] = $3; tr[NR] = $4
+  sec[NR] = $5 + 0; mb[NR] = $6 / 1024
+  if (index($2, "(peer A")) A = $5 + 0
+  if (index($2, "(peer B")) B = $5 + 0
+  if ($1 == "evpub") S[$2] = $5 + 0
+}
+function ratio(name, v) { nr++; rname[nr] = name; rval[nr] = v }
+END {
+  printf "evpub publish benchmark, %s, %s, Virtuoso %s\n\n", when, host, virt
+  print "| tool | task | events | triples | seconds | triples/s | peak RSS MB | vs peer A | vs peer B |"
+  print "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+  for (i = 1; i <= NR; i++)
+    printf "| %s | %s | %d | %d | %.2f | %.0f | %.1f | %.2f× | %.2f× |\n",
+      tool[i], task[i], ev[i], tr[i], sec[i], rate(tr[i], sec[i]), mb[i],
+      speed(A, sec[i]), speed(B, sec[i])
+
+  g = S["publish --graph (1 GSP PUT)"]
+  pg = S["publish GSP per graph"]; up = S["publish update per graph"]
+  best = (pg <= up) ? "GSP per graph" : "update per graph"
+  bs = (pg <= up) ? pg : up
+  ratio("evpub --graph speed / curl speed (1 graph, same triples; target >= 0.80)",
+        sprintf("%.2f× (%s)", speed(A, g), speed(A, g) >= 0.8 ? "met" : "NOT met"))
+  ratio("evpub per-graph best (" best ") speed / INSERT DATA per graph speed",
+        sprintf("%.2f×", speed(B, bs)))
+  ratio("evpub --graph speed / INSERT DATA per graph speed",
+        sprintf("%.2f×", speed(B, g)))
+  ratio("evpub update per graph / GSP per graph time", sprintf("%.2f", up / pg))
+
+  print ""
+  for (i = 1; i <= nr; i++)
+    printf "* %s: %s\n", rname[i], rval[i]
+  print ""
+  print "Notes:"
+  printf "* %d events, %d triples (N-Triples lines) in %d graphs per event/entity; every variant on a fresh Virtuoso\n", n, tr[1], graphs
+  print "* peers read pre-converted N-Triples / N-Quads (conversion not timed); evpub times include reading the YAML and converting"
+  print "* vs peer X = peer seconds / these seconds (> 1: faster than the peer)"
+  while ((getline line < notes) > 0) print line
+
+  if (save) {
+    printf "# evpub publish benchmark, %s, %s, Virtuoso %s\n", when, host, virt >> tsv
+    printf "tool\ttask\tevents\ttriples\tseconds\tevents_per_s\ttriples_per_s\tpeak_rss_mb\n" >> tsv
+    for (i = 1; i <= NR; i++)
+      printf "%s\t%s\t%d\t%d\t%.2f\t%.0f\t%.0f\t%.1f\n",
+        tool[i], task[i], ev[i], tr[i], sec[i], rate(ev[i], sec[i]),
+        rate(tr[i], sec[i]), mb[i] >> tsv
+    for (i = 1; i <= nr; i++)
+      printf "# ratio\t%s\t%s\n", rname[i], rval[i] >> tsv
+    close(tsv)
+  }
+}' "$rows"
+
+if [ "$save" = 1 ]; then
+  log "appended to $here/results.tsv"
+fi
