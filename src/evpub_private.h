@@ -291,6 +291,9 @@ evpub_status evpubp_converter_run_sink(evpub_converter *conv,
  * every other statement belongs to the item's graph. */
 const char *evpubp_stmt_graph(const evpubp_sink *sink, const evpubp_stmt *st,
                               size_t *len);
+/* Append the object of st as an N-Triples term, or (sparql) as a SPARQL
+ * term, its string escaped by evpubp_escape_sparql_string(). */
+int evpubp_object_term(evpubp_buf *b, const evpubp_stmt *st, int sparql);
 /* Append one statement as an N-Triples line. */
 int evpubp_nt_statement(evpubp_buf *b, const evpubp_stmt *st);
 

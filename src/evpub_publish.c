@@ -728,25 +728,6 @@ sparql_iri(evpubp_buf *b, const char *iri, size_t n)
   evpubp_buf_addc(b, '>');
 }
 
-static void
-sparql_object(evpubp_buf *b, const evpubp_stmt *st)
-{
-  if(st->okind == EVPUBP_O_IRI) {
-    sparql_iri(b, st->o, strlen(st->o));
-    return;
-  }
-  evpubp_buf_addc(b, '"');
-  evpubp_escape_sparql_string(b, st->o, st->olen);
-  evpubp_buf_addc(b, '"');
-  if(st->lang) {
-    evpubp_buf_addc(b, '@');
-    evpubp_buf_adds(b, st->lang);
-  } else if(st->dt) {
-    evpubp_buf_add(b, "^^", 2);
-    sparql_iri(b, st->dt, strlen(st->dt));
-  }
-}
-
 /* Close the open subject group of an update graph. */
 static void
 close_group(graph *g)
@@ -769,7 +750,7 @@ graph_add(evpub_publisher *p, graph *g, const evpubp_stmt *st,
     evpubp_buf_add(scratch, " ;\n  ", 5);
     sparql_iri(scratch, st->p, strlen(st->p));
     evpubp_buf_addc(scratch, ' ');
-    sparql_object(scratch, st);
+    evpubp_object_term(scratch, st, 1);
   } else {
     close_group(g);
     /* a new group: a new request may start here */
@@ -799,7 +780,7 @@ graph_add(evpub_publisher *p, graph *g, const evpubp_stmt *st,
     evpubp_buf_addc(scratch, ' ');
     sparql_iri(scratch, st->p, strlen(st->p));
     evpubp_buf_addc(scratch, ' ');
-    sparql_object(scratch, st);
+    evpubp_object_term(scratch, st, 1);
   }
   if(scratch->failed)
     g->failed = 1;

@@ -36,13 +36,16 @@ put_iri(evpubp_buf *b, const char *iri)
 }
 
 /* ---- N-Triples ------------------------------------------------------- */
-static int
-nt_object(evpubp_buf *b, const evpubp_stmt *st)
+int
+evpubp_object_term(evpubp_buf *b, const evpubp_stmt *st, int sparql)
 {
   if(st->okind == EVPUBP_O_IRI)
     return put_iri(b, st->o);
   evpubp_buf_addc(b, '"');
-  evpubp_escape_nt_string(b, st->o, st->olen);
+  if(sparql)
+    evpubp_escape_sparql_string(b, st->o, st->olen);
+  else
+    evpubp_escape_nt_string(b, st->o, st->olen);
   evpubp_buf_addc(b, '"');
   if(st->lang) {
     evpubp_buf_addc(b, '@');
@@ -52,6 +55,12 @@ nt_object(evpubp_buf *b, const evpubp_stmt *st)
     put_iri(b, st->dt);
   }
   return b->failed ? -1 : 0;
+}
+
+static int
+nt_object(evpubp_buf *b, const evpubp_stmt *st)
+{
+  return evpubp_object_term(b, st, 0);
 }
 
 static int
