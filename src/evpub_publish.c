@@ -917,7 +917,10 @@ resp_write(char *data, size_t size, size_t nmemb, void *user)
 static long
 auth_bits(const evpub_publisher *p)
 {
-  const char *a = p->auth ? p->auth : "any";
+  /* Virtuoso takes Digest only: naming it lets libcurl open with an
+   * empty body and the challenge, instead of sending a whole body that
+   * is refused (with "any", libcurl first asks without credentials) */
+  const char *a = p->auth ? p->auth : p->virtuoso ? "digest" : "any";
   if(!strcmp(a, "basic"))
     return (long)CURLAUTH_BASIC;
   if(!strcmp(a, "digest"))
