@@ -949,10 +949,6 @@ setup_easy(evpub_publisher *p, req *r)
                                      : "Content-Type: "
                                        "application/"
                                        "sparql-update");
-  /* no "Expect: 100-continue": a wait for an answer that some servers
-   * never send; the body is sent at once */
-  if(r->hdrs)
-    r->hdrs = curl_slist_append(r->hdrs, "Expect:");
   if(!r->hdrs)
     return -1;
   evpubp_buf_reset(&r->resp);
