@@ -60,3 +60,28 @@ evpub_cli_add_inputs(evpub_converter *conv, const char *cmd, int argc,
   }
   return 0;
 }
+
+char *
+evpub_cli_read_secret(const char *path, const char *what)
+{
+  FILE *fp = fopen(path, "r");
+  char buf[4096];
+  size_t n;
+  char *s;
+  if(!fp) {
+    fprintf(stderr, "evpub: cannot read the %s file '%s'\n", what, path);
+    return NULL;
+  }
+  if(!fgets(buf, sizeof(buf), fp))
+    buf[0] = '\0';
+  fclose(fp);
+  n = strcspn(buf, "\r\n");
+  buf[n] = '\0';
+  if(!n) {
+    fprintf(stderr, "evpub: the %s file '%s' is empty\n", what, path);
+    return NULL;
+  }
+  s = strdup(buf);
+  memset(buf, 0, sizeof(buf));
+  return s;
+}

@@ -8,15 +8,20 @@
 #include "evpub_cli.h"
 
 static const char publish_usage[] =
-  "Usage: evpub publish --endpoint URL [OPTIONS] INPUT...\n"
+  "Usage: evpub publish [--store DIR | --endpoint URL] [OPTIONS] INPUT...\n"
   "\n"
-  "Read event descriptions and store them in a SPARQL 1.1 server, one\n"
-  "named graph per event and one per entity described where it is\n"
-  "mentioned (see doc/publishing.md).  Publishing again replaces each\n"
-  "graph, so nothing is duplicated and what was removed from an event is\n"
-  "removed from the store.\n"
+  "Read event descriptions and store them in the local store or in a\n"
+  "SPARQL 1.1 server, one named graph per event and one per entity\n"
+  "described where it is mentioned (see doc/publishing.md).  Publishing\n"
+  "again replaces each graph, so nothing is duplicated and what was\n"
+  "removed from an event is removed from the store.\n"
   "\n"
   "Where to:\n"
+  "      --store DIR      the local store (the default without\n"
+  "                       --endpoint): DIR, else $EVPUB_STORE, else\n"
+  "                       $XDG_DATA_HOME/evpub/store or\n"
+  "                       ~/.local/share/evpub/store; a publish into it\n"
+  "                       is one transaction (doc/store.md)\n"
   "      --endpoint URL   the server's base URL\n"
   "      --server KIND    virtuoso, fuseki, oxigraph, graphdb, neptune or\n"
   "                       generic (default): how the URLs below derive\n"
@@ -73,32 +78,6 @@ static const char publish_usage[] =
   "3 a graph was not stored (or a file could not be read), 4 internal\n"
   "error.\n";
 
-/* The first line of path, without its newline; malloc'd, or NULL. */
-static char *
-read_secret(const char *path, const char *what)
-{
-  FILE *fp = fopen(path, "r");
-  char buf[4096];
-  size_t n;
-  char *s;
-  if(!fp) {
-    fprintf(stderr, "evpub: cannot read the %s file '%s'\n", what, path);
-    return NULL;
-  }
-  if(!fgets(buf, sizeof(buf), fp))
-    buf[0] = '\0';
-  fclose(fp);
-  n = strcspn(buf, "\r\n");
-  buf[n] = '\0';
-  if(!n) {
-    fprintf(stderr, "evpub: the %s file '%s' is empty\n", what, path);
-    return NULL;
-  }
-  s = strdup(buf);
-  memset(buf, 0, sizeof(buf));
-  return s;
-}
-
 static int
 set(evpub_publisher *pub, const char *name, const char *value)
 {
@@ -144,9 +123,11 @@ cmd_publish(evpub_world *world, int argc, char **argv)
     O_JOURNAL,
     O_RESUME,
     O_PROGRESS,
-    O_PASSWORD
+    O_PASSWORD,
+    O_STORE
   };
   static const struct option opts[] = {
+    { "store", required_argument, NULL, O_STORE },
     { "endpoint", required_argument, NULL, O_ENDPOINT },
     { "server", required_argument, NULL, O_SERVER },
     { "gsp-url", required_argument, NULL, O_GSP },
@@ -184,7 +165,8 @@ cmd_publish(evpub_world *world, int argc, char **argv)
   const char *from = NULL, *env;
   char *secret;
   int c, rc = 0, quiet = 0, progress = -1, have_password = 0;
-  int have_token = 0, dry = 0;
+  int have_token = 0, dry = 0, remote = 0;
+  const char *store = NULL;
   evpub_status st;
 
   if(!conv || !pub) {
@@ -196,10 +178,20 @@ cmd_publish(evpub_world *world, int argc, char **argv)
   optind = 1;
   while(!rc && (c = getopt_long(argc, argv, "j:nqvh", opts, NULL)) != -1) {
     switch(c) {
-    case O_ENDPOINT: rc = set(pub, "endpoint", optarg); break;
+    case O_STORE: store = optarg; break;
+    case O_ENDPOINT:
+      remote = 1;
+      rc = set(pub, "endpoint", optarg);
+      break;
     case O_SERVER: rc = set(pub, "server", optarg); break;
-    case O_GSP: rc = set(pub, "gsp-url", optarg); break;
-    case O_UPDATE: rc = set(pub, "update-url", optarg); break;
+    case O_GSP:
+      remote = 1;
+      rc = set(pub, "gsp-url", optarg);
+      break;
+    case O_UPDATE:
+      remote = 1;
+      rc = set(pub, "update-url", optarg);
+      break;
     case O_QUERY: rc = set(pub, "query-url", optarg); break;
     case O_GRAPH: rc = set(pub, "graph", optarg); break;
     case O_METHOD: rc = set(pub, "method", optarg); break;
@@ -212,12 +204,12 @@ cmd_publish(evpub_world *world, int argc, char **argv)
       rc = EXIT_USAGE;
       break;
     case O_PWFILE:
-      secret = read_secret(optarg, "password");
+      secret = evpub_cli_read_secret(optarg, "password");
       rc = secret ? set_secret(pub, "password", secret) : EXIT_IO;
       have_password = 1;
       break;
     case O_TOKENFILE:
-      secret = read_secret(optarg, "token");
+      secret = evpub_cli_read_secret(optarg, "token");
       rc = secret ? set_secret(pub, "token", secret) : EXIT_IO;
       have_token = 1;
       break;
@@ -251,6 +243,25 @@ cmd_publish(evpub_world *world, int argc, char **argv)
   }
   if(rc)
     goto done;
+  if(store && remote) {
+    fputs("evpub: give --store or --endpoint, not both\n", stderr);
+    rc = EXIT_USAGE;
+    goto done;
+  }
+  if(!remote) {
+    char *dir = store ? strdup(store) : evpub_store_default_dir();
+    if(!dir) {
+      fputs("evpub: no store directory: give --store DIR or set "
+            "EVPUB_STORE (HOME is not set)\n",
+            stderr);
+      rc = EXIT_USAGE;
+      goto done;
+    }
+    rc = set(pub, "store", dir);
+    free(dir);
+    if(rc)
+      goto done;
+  }
   if(!have_password && (env = getenv("EVPUB_PASSWORD")) && *env)
     rc = set(pub, "password", env);
   if(!rc && !have_token && (env = getenv("EVPUB_TOKEN")) && *env)
@@ -269,7 +280,15 @@ cmd_publish(evpub_world *world, int argc, char **argv)
   st = evpub_publisher_run(pub, conv, stdout);
   if(st == EVPUB_OK || st == EVPUB_E_IO) {
     const evpub_publish_stats *s = evpub_publisher_stats(pub);
-    if(!quiet || st != EVPUB_OK)
+    if((!quiet || st != EVPUB_OK) && !remote)
+      fprintf(stderr,
+              "evpub: %s%lu graphs published, %lu unchanged, %lu failed; "
+              "%lu triples%s\n",
+              dry ? "dry run: " : "", s->published, s->unchanged, s->failed,
+              s->triples,
+              st == EVPUB_OK ? ""
+                             : " (the store is as it was before this run)");
+    else if(!quiet || st != EVPUB_OK)
       fprintf(stderr,
               "evpub: %s%lu graphs published, %lu unchanged, %lu failed; "
               "%lu triples in %lu requests (%lu retries)\n",

@@ -219,6 +219,86 @@ evpub_status evpub_publisher_run(evpub_publisher *pub, evpub_converter *conv,
 /* The counts of the last run (borrowed). */
 const evpub_publish_stats *evpub_publisher_stats(const evpub_publisher *pub);
 
+/* ---- the local store (doc/store.md) ----------------------------------
+ *
+ * Without an endpoint, publish, query and network use a local store: a
+ * directory holding Redland "hashes" (Berkeley DB) files, one context per
+ * named graph.  A publish is one transaction: a publish that is killed
+ * leaves the store as it was before. */
+
+/* The default store directory: $EVPUB_STORE, else
+ * $XDG_DATA_HOME/evpub/store, else ~/.local/share/evpub/store.  Returns
+ * new (free()), or NULL when none can be found or out of memory. */
+char *evpub_store_default_dir(void);
+
+/* ---- asking questions (doc/store.md) ---------------------------------
+ *
+ * A source is where questions go: the local store or a SPARQL endpoint. */
+typedef struct evpub_source_s evpub_source;
+
+evpub_source *evpub_new_source(evpub_world *world);
+void evpub_free_source(evpub_source *src);
+
+/* Set an option by name; value is copied.  Returns EVPUB_E_USAGE for an
+ * unknown name or a bad value (logged).  Names:
+ *   store DIR           the local store (used when no endpoint is set)
+ *   endpoint URL        a SPARQL server's base URL; server NAME as for
+ *                       the publisher; query-url URL the query URL alone
+ *   user, password, token, auth, netrc, cacert   as for the publisher
+ *   timeout SECONDS     per request (default 300) */
+evpub_status evpub_source_set(evpub_source *src, const char *name,
+                              const char *value);
+
+/* Run a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) and write its
+ * result to out in format: "table", "csv" (SPARQL 1.1 CSV), "tsv"
+ * (SPARQL 1.1 TSV), "json" (SPARQL 1.1 results JSON) for bindings and
+ * booleans, "turtle" or "ntriples" for graphs; NULL: table, or turtle
+ * for a graph.  Returns EVPUB_E_USAGE for a format that does not fit the
+ * query, EVPUB_E_DATA for a query the engine rejects, EVPUB_E_IO when the
+ * store cannot be read or the server fails. */
+evpub_status evpub_source_query(evpub_source *src, const char *query,
+                                const char *format, FILE *out);
+
+/* ---- the co-organizer network (doc/network.md) ----------------------
+ *
+ * Organizations are nodes (with their number of events), and two that
+ * organized one event are joined by an edge weighted by the number of
+ * such events. */
+typedef struct evpub_network_s evpub_network;
+
+evpub_network *evpub_new_network(evpub_world *world);
+void evpub_free_network(evpub_network *net);
+
+/* Set a filter by name; value is copied.  Names:
+ *   role TEXT         only organizers with this schema:roleName (exact)
+ *   since DATE, until DATE   only events whose startDate (its date part,
+ *                     YYYY-MM-DD) is in the range, both ends included
+ *   ego ORG           only ORG (an IRI or a name) and its co-organizers,
+ *                     and the edges among them
+ *   min-weight N      only edges of at least N events, and only the
+ *                     organizations left with an edge (default 1) */
+evpub_status evpub_network_set(evpub_network *net, const char *name,
+                               const char *value);
+
+/* Compute the network from the source (the local store: natively;
+ * an endpoint: with SPARQL aggregates). */
+evpub_status evpub_network_compute(evpub_network *net, evpub_source *src);
+
+/* Counts of the last computed network. */
+unsigned long evpub_network_nodes(const evpub_network *net);
+unsigned long evpub_network_edges(const evpub_network *net);
+unsigned long evpub_network_components(const evpub_network *net);
+
+/* Write the last computed network: "table" (the ranking), "csv" (the
+ * edges), "csv-nodes" (the ranking), "json", "dot", "graphml", or "svg"
+ * (through Graphviz's dot). */
+evpub_status evpub_network_write(const evpub_network *net, const char *format,
+                                 FILE *out);
+
+/* The form of a SPARQL query, read after its prologue (comments, BASE,
+ * PREFIX): 's' SELECT, 'a' ASK, 'c' CONSTRUCT, 'd' DESCRIBE, or 0. */
+char evpub_query_form(const char *query);
+
 #ifdef __cplusplus
 }
 #endif

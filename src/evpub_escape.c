@@ -182,3 +182,154 @@ evpubp_escape_url_component(evpubp_buf *out, const char *s, size_t n)
   }
   return evpubp_buf_add(out, s + n - run, run);
 }
+
+/* The next code point of s[i..n): its length, or 1 for a byte that does
+ * not start valid UTF-8 (then *bad is set). */
+static size_t
+next_char(const char *s, size_t i, size_t n, ucs4_t *uc, int *bad)
+{
+  int len = u8_mbtouc(uc, (const uint8_t *)s + i, n - i);
+  *bad = len < 1 ||
+    (*uc == 0xfffd &&
+     !(len == 3 && (unsigned char)s[i] == 0xef &&
+       (unsigned char)s[i + 1] == 0xbf && (unsigned char)s[i + 2] == 0xbd));
+  return *bad ? 1 : (size_t)len;
+}
+
+/* A field of SPARQL 1.1 CSV results (RFC 4180): quoted, with quotes
+ * doubled, when it holds a comma, a quote, CR or LF, or starts or ends
+ * with a space. */
+int
+evpubp_escape_csv_field(evpubp_buf *out, const char *s, size_t n)
+{
+  size_t i;
+  int quote = n && (s[0] == ' ' || s[n - 1] == ' ');
+  for(i = 0; i < n && !quote; i++)
+    quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+  if(!quote)
+    return evpubp_buf_add(out, s, n);
+  evpubp_buf_addc(out, '"');
+  for(i = 0; i < n; i++) {
+    if(s[i] == '"')
+      evpubp_buf_addc(out, '"');
+    evpubp_buf_addc(out, s[i]);
+  }
+  return evpubp_buf_addc(out, '"');
+}
+
+/* A field of a tab-separated line that must stay one field on one line:
+ * backslash, tab, LF and CR become \\ \t \n \r (evpubp_unescape_tsv_field
+ * undoes it). */
+int
+evpubp_escape_tsv_field(evpubp_buf *out, const char *s, size_t n)
+{
+  size_t i, run = 0;
+  for(i = 0; i < n; i++) {
+    char c = s[i], e[2];
+    if(c != '\\' && c != '\t' && c != '\n' && c != '\r') {
+      run++;
+      continue;
+    }
+    e[0] = '\\';
+    e[1] = c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : '\\';
+    if(evpubp_buf_add(out, s + i - run, run) || evpubp_buf_add(out, e, 2))
+      return -1;
+    run = 0;
+  }
+  return evpubp_buf_add(out, s + n - run, run);
+}
+
+size_t
+evpubp_unescape_tsv_field(char *f)
+{
+  char *r = f, *w = f;
+  while(*r) {
+    if(*r == '\\' && r[1]) {
+      r++;
+      *w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r == 'r' ? '\r' : *r;
+      r++;
+    } else {
+      *w++ = *r++;
+    }
+  }
+  *w = '\0';
+  return (size_t)(w - f);
+}
+
+/* Body of a Graphviz DOT quoted string: " and \ escaped, a line break
+ * becomes \n (a centred line in a label), other control characters a
+ * space, bytes that are not UTF-8 U+FFFD. */
+int
+evpubp_escape_dot_string(evpubp_buf *out, const char *s, size_t n)
+{
+  size_t i = 0;
+  while(i < n) {
+    unsigned char c = (unsigned char)s[i];
+    if(c >= 0x80) {
+      ucs4_t uc;
+      int bad;
+      size_t len = next_char(s, i, n, &uc, &bad);
+      if(bad ? evpubp_buf_add(out, "\xEF\xBF\xBD", 3)
+             : evpubp_buf_add(out, s + i, len))
+        return -1;
+      i += len;
+      continue;
+    }
+    if(c == '"' || c == '\\') {
+      evpubp_buf_addc(out, '\\');
+      evpubp_buf_addc(out, (char)c);
+    } else if(c == '\n') {
+      evpubp_buf_add(out, "\\n", 2);
+    } else if(c < 0x20 || c == 0x7f) {
+      evpubp_buf_addc(out, ' ');
+    } else {
+      evpubp_buf_addc(out, (char)c);
+    }
+    i++;
+  }
+  return out->failed ? -1 : 0;
+}
+
+/* XML 1.0 character data or an attribute value (either quote): & < > "
+ * ' as entities, tab, LF and CR as character references (kept in
+ * attributes), the characters XML cannot hold (other controls, U+FFFE,
+ * U+FFFF, bytes that are not UTF-8) as U+FFFD. */
+int
+evpubp_escape_xml(evpubp_buf *out, const char *s, size_t n)
+{
+  size_t i = 0;
+  while(i < n) {
+    unsigned char c = (unsigned char)s[i];
+    const char *ent = NULL;
+    if(c >= 0x80) {
+      ucs4_t uc;
+      int bad;
+      size_t len = next_char(s, i, n, &uc, &bad);
+      if(bad || uc == 0xfffe || uc == 0xffff
+           ? evpubp_buf_add(out, "\xEF\xBF\xBD", 3)
+           : evpubp_buf_add(out, s + i, len))
+        return -1;
+      i += len;
+      continue;
+    }
+    switch(c) {
+    case '&': ent = "&amp;"; break;
+    case '<': ent = "&lt;"; break;
+    case '>': ent = "&gt;"; break;
+    case '"': ent = "&quot;"; break;
+    case '\'': ent = "&apos;"; break;
+    case '\t': ent = "&#9;"; break;
+    case '\n': ent = "&#10;"; break;
+    case '\r': ent = "&#13;"; break;
+    default: break;
+    }
+    if(ent)
+      evpubp_buf_adds(out, ent);
+    else if(c < 0x20 || c == 0x7f)
+      evpubp_buf_add(out, "\xEF\xBF\xBD", 3);
+    else
+      evpubp_buf_addc(out, (char)c);
+    i++;
+  }
+  return out->failed ? -1 : 0;
+}

@@ -92,9 +92,14 @@ evpubp_map_entry *evpubp_map_put(evpubp_map *m, const char *key, size_t klen);
 /* ---- world ---------------------------------------------------------- */
 struct evpub_world_s {
   raptor_world *raptor;
+  struct librdf_world_s *rdf; /* made on first use: evpubp_rdf_world() */
   evpub_log_handler log;
   void *log_user;
 };
+
+/* The librdf world, sharing the raptor world (so that raptor statements
+ * are librdf statements); made on first use.  NULL when out of memory. */
+struct librdf_world_s *evpubp_rdf_world(evpub_world *w);
 
 void evpubp_log(evpub_world *w, evpub_log_level level, const char *file,
                 unsigned long line, unsigned long col, const char *fmt, ...)
@@ -102,6 +107,76 @@ void evpubp_log(evpub_world *w, evpub_log_level level, const char *file,
   __attribute__((format(printf, 6, 7)))
 #endif
   ;
+
+/* ---- HTTP (evpub_http.c) -------------------------------------------- */
+typedef struct {
+  const char *user, *password, *token, *auth, *netrc, *cacert;
+  int virtuoso; /* digest unless auth says otherwise */
+  double timeout, connect_timeout;
+} evpubp_http;
+
+/* Auth, TLS, timeouts and protocol limits on a libcurl easy handle. */
+void evpubp_http_setup(void *curl_handle, const evpubp_http *h);
+/* POST a SPARQL query (form-encoded) to url with this Accept header;
+ * the answer into body, its media type into ctype.  Logs and returns
+ * EVPUB_E_IO on a transport error, a non-2xx status or a cut result. */
+evpub_status evpubp_http_query(evpub_world *w, const evpubp_http *h,
+                               const char *url, const char *query,
+                               const char *accept, evpubp_buf *body,
+                               char *ctype, size_t ctlen);
+
+/* ---- the local store (evpub_store.c, doc/store.md) ---------------- */
+typedef struct evpubp_store evpubp_store;
+/* Open the store in dir: for writing (created if missing; the write
+ * lock is taken, or EVPUB_E_IO when another process has it) or for
+ * reading (a consistent generation, while it stays open). */
+evpub_status evpubp_store_open(evpub_world *w, const char *dir, int write,
+                               evpubp_store **out);
+unsigned long evpubp_store_graphs(const evpubp_store *s);
+/* 1 if the store holds graph iri with this content hash */
+int evpubp_store_has(const evpubp_store *s, const char *iri, const char *hash);
+/* Replace graph iri with the N-Triples in text[len] or in fp. */
+evpub_status evpubp_store_put(evpubp_store *s, const char *iri,
+                              const char *hash, unsigned long triples,
+                              const char *text, size_t len, FILE *fp);
+/* Make every put visible at once; without it close() drops them. */
+evpub_status evpubp_store_commit(evpubp_store *s);
+void evpubp_store_close(evpubp_store *s);
+/* Reading: the Redland model (borrowed), NULL on failure (logged). */
+struct librdf_model_s *evpubp_store_model(evpubp_store *s);
+/* Reading: facts.tsv of the generation (malloc'd), NULL when empty. */
+char *evpubp_store_facts_path(const evpubp_store *s);
+
+/* ---- query results (evpub_query.c) ------------------------------- */
+typedef struct {
+  char kind; /* 0 unbound, 'u' IRI, 'b' blank node, 'l' literal */
+  const char *value;
+  size_t len;
+  const char *lang; /* lower-cased, or NULL */
+  const char *dt;   /* datatype IRI, or NULL */
+} evpubp_term;
+
+typedef struct {
+  char form; /* 's' bindings, 'a' boolean, 'c' graph */
+  int boolean;
+  size_t nvars;
+  char **vars;
+  evpubp_term *cells; /* nrows * nvars */
+  size_t nrows, caprows;
+  evpubp_arena arena;
+} evpubp_result;
+
+void evpubp_result_init(evpubp_result *r);
+void evpubp_result_free(evpubp_result *r);
+/* format: table, csv, tsv or json */
+evpub_status evpubp_result_write(const evpubp_result *r, const char *format,
+                                 FILE *out);
+/* Run a SELECT on the source (local or remote) into res. */
+evpub_status evpubp_source_select(evpub_source *s, const char *query,
+                                  evpubp_result *res);
+int evpubp_source_is_remote(const evpub_source *s);
+/* The local store of the source, opened for reading on first use. */
+evpub_status evpubp_source_open_store(evpub_source *s, evpubp_store **store);
 
 /* ---- description tree ----------------------------------------------- */
 typedef enum {
@@ -237,6 +312,16 @@ int evpubp_escape_sparql_string(evpubp_buf *out, const char *s, size_t n);
 /* A URL query component (RFC 3986): every byte but the unreserved
  * ALPHA DIGIT - . _ ~ becomes %XX. */
 int evpubp_escape_url_component(evpubp_buf *out, const char *s, size_t n);
+/* A field of SPARQL 1.1 CSV results (RFC 4180), quoted when needed. */
+int evpubp_escape_csv_field(evpubp_buf *out, const char *s, size_t n);
+/* A field of a tab-separated line: \\ \t \n \r escaped; the unescape
+ * works in place and returns the new length. */
+int evpubp_escape_tsv_field(evpubp_buf *out, const char *s, size_t n);
+size_t evpubp_unescape_tsv_field(char *f);
+/* Body of a Graphviz DOT quoted string. */
+int evpubp_escape_dot_string(evpubp_buf *out, const char *s, size_t n);
+/* XML 1.0 text or attribute value (GraphML). */
+int evpubp_escape_xml(evpubp_buf *out, const char *s, size_t n);
 
 /* ---- statements and sinks ---------------------------------------------- */
 typedef enum { EVPUBP_O_IRI = 0, EVPUBP_O_LITERAL } evpubp_obj_kind;

@@ -132,14 +132,16 @@ struct evpub_publisher_s {
   /* options */
   char *endpoint, *server, *query_url, *update_url, *gsp_url;
   char *graph_iri, *user, *password, *token, *auth, *netrc, *cacert;
-  char *journal_path;
+  char *journal_path, *store_dir;
   int method, resume, dry_run, progress;
+  evpubp_store *store; /* publishing into the local store */
   long jobs, retries, batch_triples;
   double timeout, connect_timeout, retry_wait;
   /* a run */
   const char *gsp, *update; /* resolved URLs (into the strings below) */
   char *gsp_owned, *update_owned;
   int virtuoso;
+  evpubp_http http; /* borrows the strings above */
   FILE *out;
   CURLM *multi;
   /* idle easy handles: reused, so that connections and the digest
@@ -257,15 +259,18 @@ end_run(evpub_publisher *p)
   free(p->gsp_owned);
   free(p->update_owned);
   p->gsp_owned = p->update_owned = NULL;
+  evpubp_store_close(p->store); /* without a commit: nothing changes */
+  p->store = NULL;
 }
 
 void
 evpub_free_publisher(evpub_publisher *p)
 {
-  char **s[] = { &p->endpoint,    &p->server,    &p->query_url, &p->update_url,
-                 &p->gsp_url,     &p->graph_iri, &p->user,      &p->password,
-                 &p->token,       &p->auth,      &p->netrc,     &p->cacert,
-                 &p->journal_path };
+  char **s[] = { &p->endpoint,     &p->server,   &p->query_url,
+                 &p->update_url,   &p->gsp_url,  &p->graph_iri,
+                 &p->user,         &p->password, &p->token,
+                 &p->auth,         &p->netrc,    &p->cacert,
+                 &p->journal_path, &p->store_dir };
   size_t i;
   if(!p)
     return;
@@ -406,6 +411,13 @@ evpub_publisher_set(evpub_publisher *p, const char *name, const char *v)
     rc = set_string(&p->cacert, v);
   } else if(!strcmp(name, "journal")) {
     rc = set_string(&p->journal_path, v);
+  } else if(!strcmp(name, "store")) {
+    if(!*v) {
+      evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
+                 "--store needs a directory");
+      return EVPUB_E_USAGE;
+    }
+    rc = set_string(&p->store_dir, v);
   } else if(!strcmp(name, "jobs") || !strcmp(name, "retries") ||
             !strcmp(name, "batch-triples")) {
     long n;
@@ -914,22 +926,6 @@ resp_write(char *data, size_t size, size_t nmemb, void *user)
   return n;
 }
 
-static long
-auth_bits(const evpub_publisher *p)
-{
-  /* Virtuoso takes Digest only: naming it lets libcurl open with an
-   * empty body and the challenge, instead of sending a whole body that
-   * is refused (with "any", libcurl first asks without credentials) */
-  const char *a = p->auth ? p->auth : p->virtuoso ? "digest" : "any";
-  if(!strcmp(a, "basic"))
-    return (long)CURLAUTH_BASIC;
-  if(!strcmp(a, "digest"))
-    return (long)CURLAUTH_DIGEST;
-  if(!strcmp(a, "negotiate"))
-    return (long)CURLAUTH_NEGOTIATE;
-  return (long)CURLAUTH_ANY;
-}
-
 static int
 setup_easy(evpub_publisher *p, req *r)
 {
@@ -964,36 +960,13 @@ setup_easy(evpub_publisher *p, req *r)
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, resp_write);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(e, CURLOPT_USERAGENT, "evpub/" EVPUB_VERSION);
-  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(p->timeout * 1000));
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-                   (long)(p->connect_timeout * 1000));
+  evpubp_http_setup(e, &p->http);
   if(r->put) {
     curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)r->total);
   } else {
     curl_easy_setopt(e, CURLOPT_POST, 1L);
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->total);
-  }
-  if(p->cacert)
-    curl_easy_setopt(e, CURLOPT_CAINFO, p->cacert);
-  if(p->token) {
-    curl_easy_setopt(e, CURLOPT_XOAUTH2_BEARER, p->token);
-    curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER);
-  } else {
-    if(p->user)
-      curl_easy_setopt(e, CURLOPT_USERNAME, p->user);
-    if(p->password)
-      curl_easy_setopt(e, CURLOPT_PASSWORD, p->password);
-    if(!p->password) {
-      curl_easy_setopt(e, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
-      if(p->netrc)
-        curl_easy_setopt(e, CURLOPT_NETRC_FILE, p->netrc);
-    }
-    curl_easy_setopt(e, CURLOPT_HTTPAUTH, auth_bits(p));
   }
   return 0;
 }
@@ -1402,6 +1375,28 @@ flush_batch(evpub_publisher *p)
   submit(p, r);
 }
 
+/* The local store: replace the graph unless it holds it already.
+ * Takes g. */
+static void
+store_graph(evpub_publisher *p, graph *g, const char *hash)
+{
+  if(!g->triples || evpubp_store_has(p->store, g->iri, hash)) {
+    p->stats.unchanged += g->triples > 0;
+  } else if(p->dry_run) {
+    fprintf(p->out, "replace <%s>: %lu triples\n", g->iri, g->triples);
+    p->stats.published++;
+    p->stats.triples += g->triples;
+  } else if(evpubp_store_put(p->store, g->iri, hash, g->triples, g->text.data,
+                             g->text.len, g->fp)) {
+    p->stats.failed++;
+  } else {
+    p->stats.published++;
+    p->stats.triples += g->triples;
+    p->stats.bytes += g->size;
+  }
+  free_graph(g);
+}
+
 /* A graph is complete: skip it, or turn it into (part of) a request.
  * Takes g. */
 static void
@@ -1420,6 +1415,10 @@ send_graph(evpub_publisher *p, graph *g)
     return;
   }
   chash_hex(&g->h, hash);
+  if(p->store) {
+    store_graph(p, g, hash);
+    return;
+  }
   if(!g->triples || journal_has(p, g->iri, hash)) {
     p->stats.unchanged += g->triples > 0;
     free_graph(g);
@@ -1655,10 +1654,31 @@ evpub_publisher_run(evpub_publisher *p, evpub_converter *conv, FILE *out)
                "give a user or a token, not both");
     return EVPUB_E_USAGE;
   }
-  st = resolve_urls(p);
-  if(st == EVPUB_OK && !p->dry_run)
-    st = open_journal(p);
-  if(st == EVPUB_OK && !p->dry_run && !(p->multi = curl_multi_init()))
+  if(p->store_dir && (p->endpoint || p->gsp_url || p->update_url)) {
+    evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
+               "give a store or an endpoint, not both");
+    return EVPUB_E_USAGE;
+  }
+  if(p->store_dir) {
+    /* graphs as N-Triples, as for the Graph Store Protocol */
+    p->method = M_GSP;
+    st = evpubp_store_open(p->world, p->store_dir, 1, &p->store);
+  } else {
+    st = resolve_urls(p);
+    if(st == EVPUB_OK && !p->dry_run)
+      st = open_journal(p);
+    p->http.user = p->user;
+    p->http.password = p->password;
+    p->http.token = p->token;
+    p->http.auth = p->auth;
+    p->http.netrc = p->netrc;
+    p->http.cacert = p->cacert;
+    p->http.virtuoso = p->virtuoso;
+    p->http.timeout = p->timeout;
+    p->http.connect_timeout = p->connect_timeout;
+  }
+  if(st == EVPUB_OK && !p->dry_run && !p->store &&
+     !(p->multi = curl_multi_init()))
     st = EVPUB_E_NOMEM;
   if(st != EVPUB_OK) {
     end_run(p);
@@ -1683,6 +1703,14 @@ evpub_publisher_run(evpub_publisher *p, evpub_converter *conv, FILE *out)
   st = evpubp_converter_run_sink(conv, &sink);
   if(st != EVPUB_OK && st != EVPUB_E_DATA && p->multi)
     pump(p, 0); /* let what was sent finish */
+  if(st == EVPUB_OK && p->store && !p->dry_run &&
+     evpubp_store_commit(p->store))
+    st = EVPUB_E_IO;
+  if(st != EVPUB_OK && p->store && !p->dry_run) {
+    /* one transaction: nothing of this run is in the store */
+    p->stats.failed += p->stats.published;
+    p->stats.published = 0;
+  }
   ps_free(&sink);
   evpubp_buf_free(&sink.buf);
   if(p->journal_fp && (fflush(p->journal_fp) || fsync(fileno(p->journal_fp))))

@@ -49,8 +49,40 @@ evpub_free_world(evpub_world *world)
 {
   if(!world)
     return;
+  if(world->rdf)
+    librdf_free_world(world->rdf);
   raptor_free_world(world->raptor);
   free(world);
+}
+
+/* librdf's messages (its storages, rasqal) into the world's log. */
+static int
+rdf_logger(void *user, librdf_log_message *msg)
+{
+  evpub_world *w = user;
+  const char *text = librdf_log_message_message(msg);
+  librdf_log_level lv = librdf_log_message_level(msg);
+  if(lv < LIBRDF_LOG_WARN ||
+     (lv == LIBRDF_LOG_WARN &&
+      librdf_log_message_facility(msg) == LIBRDF_FROM_QUERY))
+    return 1; /* rasqal's notes on unused variables and the like */
+  evpubp_log(w, lv >= LIBRDF_LOG_ERROR ? EVPUB_LOG_ERROR : EVPUB_LOG_WARNING,
+             NULL, 0, 0, "librdf: %s", text ? text : "(no message)");
+  return 1;
+}
+
+struct librdf_world_s *
+evpubp_rdf_world(evpub_world *w)
+{
+  if(w->rdf)
+    return w->rdf;
+  w->rdf = librdf_new_world();
+  if(!w->rdf)
+    return NULL;
+  librdf_world_set_raptor(w->rdf, w->raptor);
+  librdf_world_set_logger(w->rdf, w, rdf_logger);
+  librdf_world_open(w->rdf);
+  return w->rdf;
 }
 
 void

@@ -19,8 +19,11 @@ static const char usage_text[] =
   "            (Turtle, N-Triples, JSON-LD, HTML, RDF/XML)\n"
   "  validate  check event descriptions (schema.org sanity, Google's\n"
   "            Event rules) and print the findings\n"
-  "  publish   store event descriptions in a SPARQL 1.1 server (Graph\n"
-  "            Store Protocol or SPARQL Update)\n"
+  "  publish   store event descriptions in the local store or in a\n"
+  "            SPARQL 1.1 server (Graph Store Protocol or SPARQL Update)\n"
+  "  query     run a SPARQL query over the local store or a server\n"
+  "  network   the co-organizer network: who organizes events with whom\n"
+  "            (CSV, JSON, DOT, GraphML, SVG)\n"
   "\n"
   "Run 'evpub COMMAND --help' for a command's options.\n"
   "\n"
@@ -102,6 +105,10 @@ main(int argc, char **argv)
     rc = cmd_validate(world, argc - 1, argv + 1);
   } else if(!strcmp(cmd, "publish")) {
     rc = cmd_publish(world, argc - 1, argv + 1);
+  } else if(!strcmp(cmd, "query")) {
+    rc = cmd_query(world, argc - 1, argv + 1);
+  } else if(!strcmp(cmd, "network")) {
+    rc = cmd_network(world, argc - 1, argv + 1);
   } else {
     fprintf(stderr, "evpub: unknown command '%s' (try 'evpub --help')\n", cmd);
     rc = EXIT_USAGE;
