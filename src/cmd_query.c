@@ -219,3 +219,56 @@ done:
   evpub_free_source(src);
   return rc;
 }
+
+static const char export_usage[] =
+  "Usage: evpub export [--store DIR]\n"
+  "\n"
+  "Write every quad of the local store as N-Quads on standard output,\n"
+  "read straight from its files: a backup, or what to load into a\n"
+  "server.  The graphs come in no set order.\n"
+  "\n"
+  "      --store DIR      the store: DIR, else $EVPUB_STORE, else\n"
+  "                       $XDG_DATA_HOME/evpub/store or\n"
+  "                       ~/.local/share/evpub/store\n"
+  "  -h, --help           show this help and exit\n"
+  "\n"
+  "Exit status: 0 success, 2 usage error, 3 the store cannot be read.\n";
+
+int
+cmd_export(evpub_world *world, int argc, char **argv)
+{
+  static const struct option opts[] = { { "store", required_argument, NULL,
+                                          EVPUB_CLI_O_STORE },
+                                        { "help", no_argument, NULL, 'h' },
+                                        { NULL, 0, NULL, 0 } };
+  evpub_source *src = evpub_new_source(world);
+  const char *store = NULL;
+  int c, rc = 0;
+  if(!src) {
+    fputs("evpub: out of memory\n", stderr);
+    return EXIT_INTERNAL;
+  }
+  argv[0] = (char *)"evpub";
+  optind = 1;
+  while(!rc && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch(c) {
+    case EVPUB_CLI_O_STORE: store = optarg; break;
+    case 'h': fputs(export_usage, stdout); goto done;
+    default:
+      fputs("evpub: try 'evpub export --help'\n", stderr);
+      rc = EXIT_USAGE;
+      break;
+    }
+  }
+  if(!rc && optind < argc) {
+    fputs("evpub: export takes no arguments\n", stderr);
+    rc = EXIT_USAGE;
+  }
+  if(!rc)
+    rc = evpub_cli_source_finish(src, 0, 1, 1, store);
+  if(!rc)
+    rc = evpub_cli_exit_code(evpub_source_export(src, stdout));
+done:
+  evpub_free_source(src);
+  return rc;
+}

@@ -295,6 +295,11 @@ unsigned long evpub_network_components(const evpub_network *net);
 evpub_status evpub_network_write(const evpub_network *net, const char *format,
                                  FILE *out);
 
+/* Write every quad of the local store as N-Quads, read straight from
+ * the Redland files (not through the query engine), in no set order.
+ * EVPUB_E_USAGE for an endpoint source. */
+evpub_status evpub_source_export(evpub_source *src, FILE *out);
+
 /* The form of a SPARQL query, read after its prologue (comments, BASE,
  * PREFIX): 's' SELECT, 'a' ASK, 'c' CONSTRUCT, 'd' DESCRIBE, or 0. */
 char evpub_query_form(const char *query);

@@ -18,6 +18,7 @@ int cmd_validate(evpub_world *world, int argc, char **argv);
 int cmd_publish(evpub_world *world, int argc, char **argv);
 int cmd_query(evpub_world *world, int argc, char **argv);
 int cmd_network(evpub_world *world, int argc, char **argv);
+int cmd_export(evpub_world *world, int argc, char **argv);
 
 /* ---- where query and network ask (cmd_query.c) ---- */
 enum {

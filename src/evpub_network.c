@@ -727,12 +727,14 @@ find_ego(evpub_network *n, size_t *out)
 {
   size_t i, found = (size_t)-1, count = 0;
   evpubp_map_entry *e = evpubp_map_find(&n->index, n->ego, strlen(n->ego));
-  if(e && e->value) {
+  /* only the organizers the other filters kept */
+  if(e && e->value && n->nodes[(size_t)(uintptr_t)e->value - 1].keep) {
     *out = (size_t)(uintptr_t)e->value - 1;
     return EVPUB_OK;
   }
   for(i = 0; i < n->nnodes; i++)
-    if(n->nodes[i].name && !strcasecmp(n->nodes[i].name, n->ego)) {
+    if(n->nodes[i].keep && n->nodes[i].name &&
+       !strcasecmp(n->nodes[i].name, n->ego)) {
       if(!count++)
         found = i;
     }

@@ -756,7 +756,9 @@ graph_add(evpub_publisher *p, graph *g, const evpubp_stmt *st,
           evpubp_buf *scratch)
 {
   evpubp_buf_reset(scratch);
-  if(p->method == M_GSP) {
+  if(p->store) {
+    evpubp_store_record(scratch, st);
+  } else if(p->method == M_GSP) {
     evpubp_nt_statement(scratch, st);
   } else if(g->subject && !strcmp(g->subject, st->s)) {
     evpubp_buf_add(scratch, " ;\n  ", 5);

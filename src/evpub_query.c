@@ -306,7 +306,8 @@ set_term(evpubp_result *r, evpubp_term *t, char kind, const char *v, size_t n,
 
 /* ---- local: Redland and rasqal ---- */
 static int
-node_term(evpubp_result *r, evpubp_term *t, librdf_node *n)
+node_term(evpubp_result *r, evpubp_term *t, librdf_node *n,
+          evpubp_store *store)
 {
   if(!n)
     return 0; /* unbound */
@@ -323,6 +324,15 @@ node_term(evpubp_result *r, evpubp_term *t, librdf_node *n)
     const char *v =
       (const char *)librdf_node_get_literal_value_as_counted_string(n, &len);
     librdf_uri *dt = librdf_node_get_literal_value_datatype_uri(n);
+    if(v && dt) {
+      /* the form it was stored with, not rasqal's (evpub_store.c) */
+      const char *orig = evpubp_store_lexical(
+        store, (const char *)librdf_uri_as_string(dt), v, len);
+      if(orig) {
+        v = orig;
+        len = strlen(orig);
+      }
+    }
     return set_term(r, t, 'l', v ? v : "", v ? len : 0,
                     librdf_node_get_literal_value_language(n),
                     dt ? (const char *)librdf_uri_as_string(dt) : NULL);
@@ -369,10 +379,29 @@ local_query(evpub_source *s, const char *query, evpubp_result *res,
     res->form = 'c';
     while(str && !librdf_stream_end(str)) {
       librdf_statement *t = librdf_stream_get_object(str);
-      if(raptor_serializer_serialize_statement(ser, t)) {
-        st = EVPUB_E_IO;
-        break;
+      raptor_statement fixed = *t;
+      raptor_term *o = NULL;
+      const char *orig = NULL;
+      if(t->object->type == RAPTOR_TERM_TYPE_LITERAL &&
+         t->object->value.literal.datatype)
+        orig =
+          evpubp_store_lexical(store,
+                               (const char *)raptor_uri_as_string(
+                                 t->object->value.literal.datatype),
+                               (const char *)t->object->value.literal.string,
+                               t->object->value.literal.string_len);
+      if(orig) {
+        o = raptor_new_term_from_counted_literal(
+          s->w->raptor, (const unsigned char *)orig, strlen(orig),
+          t->object->value.literal.datatype, NULL, 0);
+        fixed.object = o ? o : t->object;
       }
+      if(raptor_serializer_serialize_statement(ser, &fixed))
+        st = EVPUB_E_IO;
+      if(o)
+        raptor_free_term(o);
+      if(st)
+        break;
       librdf_stream_next(str);
     }
     if(str)
@@ -391,7 +420,7 @@ local_query(evpub_source *s, const char *query, evpubp_result *res,
       }
       for(i = 0; i < n; i++) {
         librdf_node *v = librdf_query_results_get_binding_value(qr, i);
-        if(node_term(res, &row[i], v))
+        if(node_term(res, &row[i], v, store))
           st = EVPUB_E_NOMEM;
         if(v)
           librdf_free_node(v);
@@ -605,7 +634,7 @@ write_csv(const evpubp_result *r, evpubp_buf *b)
 {
   size_t i, j;
   if(r->form == 'a') {
-    evpubp_buf_adds(b, r->boolean ? "true\r\n" : "false\r\n");
+    evpubp_buf_adds(b, r->boolean ? "true\n" : "false\n");
     return;
   }
   for(j = 0; j < r->nvars; j++) {
@@ -923,5 +952,89 @@ done:
     evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0, "cannot write the output");
     st = EVPUB_E_IO;
   }
+  return st;
+}
+
+/* ---- export: every quad of the local store, straight from Redland ---- */
+static void
+put_raptor_term(evpubp_buf *b, const raptor_term *t)
+{
+  if(t->type == RAPTOR_TERM_TYPE_URI) {
+    const char *u = (const char *)raptor_uri_as_string(t->value.uri);
+    evpubp_buf_addc(b, '<');
+    evpubp_escape_iri(b, u, strlen(u));
+    evpubp_buf_addc(b, '>');
+  } else if(t->type == RAPTOR_TERM_TYPE_BLANK) {
+    evpubp_buf_adds(b, "_:");
+    evpubp_buf_add(b, (const char *)t->value.blank.string,
+                   t->value.blank.string_len);
+  } else {
+    const raptor_term_literal_value *l = &t->value.literal;
+    evpubp_buf_addc(b, '"');
+    evpubp_escape_nt_string(b, (const char *)l->string, l->string_len);
+    evpubp_buf_addc(b, '"');
+    if(l->language && l->language_len) {
+      evpubp_buf_addc(b, '@');
+      evpubp_buf_add(b, (const char *)l->language, l->language_len);
+    } else if(l->datatype) {
+      const char *u = (const char *)raptor_uri_as_string(l->datatype);
+      evpubp_buf_adds(b, "^^<");
+      evpubp_escape_iri(b, u, strlen(u));
+      evpubp_buf_addc(b, '>');
+    }
+  }
+}
+
+evpub_status
+evpub_source_export(evpub_source *s, FILE *out)
+{
+  evpubp_store *store;
+  librdf_model *model;
+  librdf_iterator *ctxs;
+  evpubp_buf b;
+  evpub_status st;
+  if(evpubp_source_is_remote(s)) {
+    evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
+               "export reads the local store: a server has its own dump");
+    return EVPUB_E_USAGE;
+  }
+  st = evpubp_source_open_store(s, &store);
+  if(st)
+    return st;
+  model = evpubp_store_model(store);
+  if(!model)
+    return EVPUB_E_INTERNAL;
+  ctxs = librdf_model_get_contexts(model);
+  evpubp_buf_init(&b);
+  while(!st && ctxs && !librdf_iterator_end(ctxs)) {
+    librdf_node *ctx = librdf_iterator_get_object(ctxs);
+    librdf_stream *str =
+      ctx ? librdf_model_context_as_stream(model, ctx) : NULL;
+    while(!st && str && !librdf_stream_end(str)) {
+      librdf_statement *t = librdf_stream_get_object(str);
+      evpubp_buf_reset(&b);
+      put_raptor_term(&b, t->subject);
+      evpubp_buf_addc(&b, ' ');
+      put_raptor_term(&b, t->predicate);
+      evpubp_buf_addc(&b, ' ');
+      put_raptor_term(&b, t->object);
+      evpubp_buf_addc(&b, ' ');
+      put_raptor_term(&b, ctx);
+      evpubp_buf_adds(&b, " .\n");
+      if(b.failed)
+        st = EVPUB_E_NOMEM;
+      else if(fwrite(b.data, 1, b.len, out) != b.len)
+        st = EVPUB_E_IO;
+      librdf_stream_next(str);
+    }
+    if(str)
+      librdf_free_stream(str);
+    librdf_iterator_next(ctxs);
+  }
+  if(ctxs)
+    librdf_free_iterator(ctxs);
+  evpubp_buf_free(&b);
+  if(!st && (fflush(out) || ferror(out)))
+    st = EVPUB_E_IO;
   return st;
 }

@@ -54,18 +54,20 @@ struct evpubp_store {
   evpubp_map graphs; /* iri -> ginfo */
   unsigned long ngraphs;
   /* reading */
+  evpubp_map lexical; /* see load_lexical() */
+  evpubp_arena arena;
+  int lexical_loaded;
   librdf_storage *rstorage;
   librdf_model *rmodel;
   /* writing */
   char *work;
   librdf_storage *storage;
   librdf_model *model;
-  FILE *facts_new;
-  raptor_parser *parser;
+  FILE *side_new[2]; /* the new lines of facts.tsv and lexical.tsv */
   librdf_node *ctx;
   const char *ctx_iri;
   evpubp_buf line;
-  unsigned long changed;
+  unsigned long changed, nul_literals;
   int failed;
 };
 
@@ -303,6 +305,8 @@ new_store(evpub_world *w, const char *dir)
   s->w = w;
   s->wlock = s->rlock = -1;
   evpubp_map_init(&s->graphs);
+  evpubp_map_init(&s->lexical);
+  evpubp_arena_init(&s->arena);
   evpubp_buf_init(&s->line);
   s->dir = strdup(dir);
   s->rdf = evpubp_rdf_world(w);
@@ -463,11 +467,58 @@ static const char *const fact_preds[4] = { EVPUBP_SCHEMA_NS "organizer",
                                            EVPUBP_SCHEMA_NS "startDate",
                                            EVPUBP_SCHEMA_NS "name" };
 static const char fact_codes[4] = { 'o', 'r', 'd', 'n' };
+static const char *const side_names[2] = { "facts", "lexical" };
+
+/* rasqal, the query engine, reads typed literals into values and writes
+ * them back in its own form: "1"^^xsd:boolean as "true", ".500" seconds
+ * as ".5", and (0.9.33) a time-zone offset with minutes, +05:30, cut to
+ * "+05:3\"".  Where its form differs from what was stored, lexical.tsv
+ * keeps GRAPH, DATATYPE, rasqal's form and the stored one, so that query
+ * answers give back what was published (evpubp_store_lexical()). */
+static void
+record_lexical(evpubp_store *s, const raptor_term_literal_value *lit)
+{
+  rasqal_world *rw = librdf_world_get_rasqal(s->rdf);
+  unsigned char *copy = malloc(lit->string_len + 1);
+  raptor_uri *dt = raptor_uri_copy(lit->datatype);
+  rasqal_literal *l;
+  const char *dts;
+  if(!copy || !dt || !rw) {
+    free(copy);
+    if(dt)
+      raptor_free_uri(dt);
+    s->failed = 1;
+    return;
+  }
+  memcpy(copy, lit->string, lit->string_len);
+  copy[lit->string_len] = '\0';
+  /* takes copy and dt */
+  l = rasqal_new_string_literal(rw, copy, NULL, dt, NULL);
+  if(!l)
+    return;
+  if(l->string_len != lit->string_len ||
+     memcmp(l->string, lit->string, lit->string_len)) {
+    dts = (const char *)raptor_uri_as_string(lit->datatype);
+    evpubp_buf_reset(&s->line);
+    evpubp_escape_tsv_field(&s->line, s->ctx_iri, strlen(s->ctx_iri));
+    evpubp_buf_addc(&s->line, '\t');
+    evpubp_escape_tsv_field(&s->line, dts, strlen(dts));
+    evpubp_buf_addc(&s->line, '\t');
+    evpubp_escape_tsv_field(&s->line, (const char *)l->string, l->string_len);
+    evpubp_buf_addc(&s->line, '\t');
+    evpubp_escape_tsv_field(&s->line, (const char *)lit->string,
+                            lit->string_len);
+    evpubp_buf_addc(&s->line, '\n');
+    if(s->line.failed ||
+       fwrite(s->line.data, 1, s->line.len, s->side_new[1]) != s->line.len)
+      s->failed = 1;
+  }
+  rasqal_free_literal(l);
+}
 
 static void
-put_statement(void *user, raptor_statement *st)
+put_statement(evpubp_store *s, raptor_statement *st)
 {
-  evpubp_store *s = user;
   const char *p;
   int k;
   if(s->failed)
@@ -476,6 +527,13 @@ put_statement(void *user, raptor_statement *st)
     s->failed = 1;
     return;
   }
+  if(st->object->type == RAPTOR_TERM_TYPE_LITERAL &&
+     st->object->value.literal.datatype)
+    record_lexical(s, &st->object->value.literal);
+  if(st->object->type == RAPTOR_TERM_TYPE_LITERAL &&
+     memchr(st->object->value.literal.string, 0,
+            st->object->value.literal.string_len))
+    s->nul_literals++;
   if(st->predicate->type != RAPTOR_TERM_TYPE_URI ||
      st->subject->type != RAPTOR_TERM_TYPE_URI)
     return;
@@ -505,7 +563,7 @@ put_statement(void *user, raptor_statement *st)
   }
   evpubp_buf_addc(&s->line, '\n');
   if(s->line.failed ||
-     fwrite(s->line.data, 1, s->line.len, s->facts_new) != s->line.len)
+     fwrite(s->line.data, 1, s->line.len, s->side_new[0]) != s->line.len)
     s->failed = 1;
 }
 
@@ -515,7 +573,7 @@ begin_work(evpubp_store *s)
 {
   char name[32], opts[512];
   char *cur = NULL;
-  int copied = 0;
+  int copied = 0, k;
   DIR *d;
   struct dirent *e;
   snprintf(name, sizeof(name), "g%06lu", s->next_gen);
@@ -563,16 +621,157 @@ begin_work(evpubp_store *s)
                "cannot open the Redland store in '%s'", s->work);
     return EVPUB_E_INTERNAL;
   }
-  {
-    char *fp = path_join(s->work, "facts.new");
-    s->facts_new = fp ? fopen(fp, "w+") : NULL;
+  for(k = 0; k < 2; k++) {
+    char *fp;
+    snprintf(name, sizeof(name), "%s.new", side_names[k]);
+    fp = path_join(s->work, name);
+    s->side_new[k] = fp ? fopen(fp, "w+") : NULL;
     free(fp);
+    if(!s->side_new[k])
+      return EVPUB_E_IO;
   }
-  s->parser = raptor_new_parser(s->w->raptor, "ntriples");
-  if(!s->facts_new || !s->parser)
-    return EVPUB_E_IO;
-  raptor_parser_set_statement_handler(s->parser, s, put_statement);
   return EVPUB_OK;
+}
+
+/* ---- statement records ----
+ * What the publisher hands over for a graph: per statement a kind byte
+ * ('u' IRI object, 'l' literal) and five length-prefixed fields: subject,
+ * predicate, object, language, datatype.  Unlike N-Triples through
+ * raptor's parser, this keeps every byte of a literal, U+0000 included. */
+void
+evpubp_store_record(evpubp_buf *b, const evpubp_stmt *st)
+{
+  const char *f[5];
+  size_t n[5], i;
+  f[0] = st->s;
+  f[1] = st->p;
+  f[2] = st->o;
+  f[3] = st->lang ? st->lang : "";
+  f[4] = st->dt ? st->dt : "";
+  n[0] = strlen(f[0]);
+  n[1] = strlen(f[1]);
+  n[2] = st->okind == EVPUBP_O_LITERAL ? st->olen : strlen(f[2]);
+  n[3] = strlen(f[3]);
+  n[4] = strlen(f[4]);
+  evpubp_buf_addc(b, st->okind == EVPUBP_O_LITERAL ? 'l' : 'u');
+  for(i = 0; i < 5; i++) {
+    unsigned char len[4];
+    len[0] = (unsigned char)(n[i] & 255);
+    len[1] = (unsigned char)((n[i] >> 8) & 255);
+    len[2] = (unsigned char)((n[i] >> 16) & 255);
+    len[3] = (unsigned char)((n[i] >> 24) & 255);
+    evpubp_buf_add(b, (const char *)len, 4);
+    evpubp_buf_add(b, f[i], n[i]);
+  }
+}
+
+/* Reads records from memory or from a file. */
+typedef struct {
+  const unsigned char *p, *end;
+  FILE *fp;
+  evpubp_buf field[5];
+} rec_reader;
+
+static int
+rec_bytes(rec_reader *r, unsigned char *dst, size_t n)
+{
+  if(r->fp)
+    return fread(dst, 1, n, r->fp) == n ? 0 : -1;
+  if((size_t)(r->end - r->p) < n)
+    return -1;
+  memcpy(dst, r->p, n);
+  r->p += n;
+  return 0;
+}
+
+/* The next record's kind into *kind, its fields into r->field; 1 at the
+ * end, -1 on a damaged record. */
+static int
+rec_next(rec_reader *r, char *kind)
+{
+  unsigned char k, len[4];
+  size_t i;
+  if(r->fp ? fread(&k, 1, 1, r->fp) != 1 : r->p == r->end)
+    return 1;
+  if(!r->fp)
+    k = *r->p++;
+  *kind = (char)k;
+  for(i = 0; i < 5; i++) {
+    size_t n;
+    evpubp_buf *f = &r->field[i];
+    if(rec_bytes(r, len, 4))
+      return -1;
+    n = (size_t)len[0] | (size_t)len[1] << 8 | (size_t)len[2] << 16 |
+      (size_t)len[3] << 24;
+    evpubp_buf_reset(f);
+    if(evpubp_buf_reserve(f, n + 1) ||
+       rec_bytes(r, (unsigned char *)f->data, n))
+      return -1;
+    f->len = n;
+    f->data[n] = '\0';
+  }
+  return 0;
+}
+
+static int
+put_records(evpubp_store *s, const char *text, size_t len, FILE *fp)
+{
+  rec_reader r;
+  raptor_world *rw = s->w->raptor;
+  char kind;
+  int rc, i;
+  memset(&r, 0, sizeof(r));
+  for(i = 0; i < 5; i++)
+    evpubp_buf_init(&r.field[i]);
+  r.p = (const unsigned char *)text;
+  r.end = r.p + len;
+  r.fp = fp;
+  if(fp)
+    rewind(fp);
+  while(!s->failed && !(rc = rec_next(&r, &kind))) {
+    raptor_statement st;
+    raptor_uri *dt = NULL;
+    memset(&st, 0, sizeof(st));
+    st.world = rw;
+    st.subject = raptor_new_term_from_counted_uri_string(
+      rw, (const unsigned char *)r.field[0].data, r.field[0].len);
+    st.predicate = raptor_new_term_from_counted_uri_string(
+      rw, (const unsigned char *)r.field[1].data, r.field[1].len);
+    if(kind == 'u') {
+      st.object = raptor_new_term_from_counted_uri_string(
+        rw, (const unsigned char *)r.field[2].data, r.field[2].len);
+    } else if(r.field[2].len && !r.field[2].data[0]) {
+      /* raptor reads a literal that starts with U+0000 as "" */
+      evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
+                 "graph <%s>: a literal of <%s> starts with U+0000, which "
+                 "the local store (Redland) cannot hold",
+                 s->ctx_iri, r.field[1].data);
+      s->failed = 1;
+    } else {
+      if(r.field[4].len)
+        dt = raptor_new_uri_from_counted_string(
+          rw, (const unsigned char *)r.field[4].data, r.field[4].len);
+      st.object = raptor_new_term_from_counted_literal(
+        rw, (const unsigned char *)r.field[2].data, r.field[2].len, dt,
+        r.field[3].len ? (const unsigned char *)r.field[3].data : NULL,
+        (unsigned char)r.field[3].len);
+    }
+    if(st.subject && st.predicate && st.object)
+      put_statement(s, &st);
+    else
+      s->failed = 1;
+    if(dt)
+      raptor_free_uri(dt);
+    if(st.subject)
+      raptor_free_term(st.subject);
+    if(st.predicate)
+      raptor_free_term(st.predicate);
+    if(st.object)
+      raptor_free_term(st.object);
+  }
+  for(i = 0; i < 5; i++)
+    evpubp_buf_free(&r.field[i]);
+  return rc < 0 || s->failed ? -1 : 0;
 }
 
 evpub_status
@@ -581,7 +780,6 @@ evpubp_store_put(evpubp_store *s, const char *iri, const char *hash,
 {
   evpubp_map_entry *e;
   ginfo *g;
-  raptor_uri *base;
   evpub_status st = EVPUB_OK;
   int rc;
   if(s->failed)
@@ -606,19 +804,7 @@ evpubp_store_put(evpubp_store *s, const char *iri, const char *hash,
     s->failed = 1;
   if(!g->hash[0])
     s->ngraphs++;
-  base = raptor_new_uri(s->w->raptor, (const unsigned char *)iri);
-  if(!base) {
-    rc = 1;
-  } else if(fp) {
-    rewind(fp);
-    rc = raptor_parser_parse_file_stream(s->parser, fp, NULL, base);
-  } else {
-    rc = raptor_parser_parse_start(s->parser, base) ||
-      raptor_parser_parse_chunk(s->parser, (const unsigned char *)text, len,
-                                1);
-  }
-  if(base)
-    raptor_free_uri(base);
+  rc = put_records(s, text, len, fp);
   librdf_free_node(s->ctx);
   s->ctx = NULL;
   if(rc || s->failed) {
@@ -635,23 +821,26 @@ evpubp_store_put(evpubp_store *s, const char *iri, const char *hash,
   return EVPUB_OK;
 }
 
-/* facts.tsv of the work generation: the current one's lines of graphs
+/* NAME.tsv of the work generation: the current one's lines of graphs
  * that did not change, then the new lines. */
 static int
-write_facts(evpubp_store *s)
+write_side(evpubp_store *s, int k)
 {
-  char *path = path_join(s->work, "facts.tsv"), *old = NULL;
-  FILE *out = path ? fopen(path, "w") : NULL, *in = NULL;
+  char name[32], *path, *old = NULL;
+  FILE *out, *in = NULL, *fresh = s->side_new[k];
   char *line = NULL, buf[1 << 16];
   size_t cap = 0, n;
   ssize_t len;
   int rc = 0;
+  snprintf(name, sizeof(name), "%s.tsv", side_names[k]);
+  path = path_join(s->work, name);
+  out = path ? fopen(path, "w") : NULL;
   free(path);
   if(!out)
     return -1;
   if(s->cur[0]) {
     char *gen = path_join(s->dir, s->cur);
-    old = gen ? path_join(gen, "facts.tsv") : NULL;
+    old = gen ? path_join(gen, name) : NULL;
     free(gen);
     in = old ? fopen(old, "r") : NULL;
     if(!in)
@@ -675,17 +864,18 @@ write_facts(evpubp_store *s)
   free(old);
   if(in)
     fclose(in);
-  if(fflush(s->facts_new))
+  if(fflush(fresh))
     rc = -1;
-  rewind(s->facts_new);
-  while((n = fread(buf, 1, sizeof(buf), s->facts_new)) > 0)
+  rewind(fresh);
+  while((n = fread(buf, 1, sizeof(buf), fresh)) > 0)
     if(fwrite(buf, 1, n, out) != n)
       rc = -1;
-  if(ferror(s->facts_new))
+  if(ferror(fresh))
     rc = -1;
-  fclose(s->facts_new);
-  s->facts_new = NULL;
-  path = path_join(s->work, "facts.new");
+  fclose(fresh);
+  s->side_new[k] = NULL;
+  snprintf(name, sizeof(name), "%s.new", side_names[k]);
+  path = path_join(s->work, name);
   if(path)
     unlink(path);
   free(path);
@@ -741,18 +931,18 @@ sync_dir_files(const char *dir)
 static void
 end_work(evpubp_store *s)
 {
-  if(s->parser)
-    raptor_free_parser(s->parser);
-  s->parser = NULL;
+  int k;
   if(s->model)
     librdf_free_model(s->model);
   s->model = NULL;
   if(s->storage)
     librdf_free_storage(s->storage);
   s->storage = NULL;
-  if(s->facts_new)
-    fclose(s->facts_new);
-  s->facts_new = NULL;
+  for(k = 0; k < 2; k++) {
+    if(s->side_new[k])
+      fclose(s->side_new[k]);
+    s->side_new[k] = NULL;
+  }
 }
 
 evpub_status
@@ -766,7 +956,7 @@ evpubp_store_commit(evpubp_store *s)
   if(!s->work)
     return EVPUB_OK; /* nothing changed */
   librdf_model_sync(s->model);
-  rc = write_facts(s) || write_manifest(s);
+  rc = write_side(s, 0) || write_side(s, 1) || write_manifest(s);
   end_work(s); /* closes the Berkeley DB files */
   rc = rc || sync_dir_files(s->work);
   snprintf(name, sizeof(name), "g%06lu", s->next_gen);
@@ -790,6 +980,15 @@ evpubp_store_commit(evpubp_store *s)
     s->failed = 1;
     return EVPUB_E_IO;
   }
+  if(s->nul_literals)
+    evpubp_log(s->w, EVPUB_LOG_WARNING, NULL, 0, 0,
+               "%lu literal%s U+0000: the store keeps %s (evpub export "
+               "gives %s back), but queries see %s cut there (rasqal, the "
+               "local query engine, reads C strings)",
+               s->nul_literals, s->nul_literals == 1 ? " holds" : "s hold",
+               s->nul_literals == 1 ? "it" : "them",
+               s->nul_literals == 1 ? "it" : "them",
+               s->nul_literals == 1 ? "it" : "them");
   memcpy(s->cur, name, strlen(name) + 1);
   free(s->work);
   s->work = NULL;
@@ -815,6 +1014,8 @@ evpubp_store_close(evpubp_store *s)
   for(i = 0; i < s->graphs.cap; i++)
     free(s->graphs.slots[i].value);
   evpubp_map_free(&s->graphs);
+  evpubp_map_free(&s->lexical);
+  evpubp_arena_free(&s->arena);
   evpubp_buf_free(&s->line);
   if(s->wlock >= 0)
     close(s->wlock);
@@ -863,6 +1064,97 @@ evpubp_store_facts_path(const evpubp_store *s)
   p = gen ? path_join(gen, "facts.tsv") : NULL;
   free(gen);
   return p;
+}
+
+/* lexical.tsv into s->lexical, once: "DATATYPE\tRASQAL-FORM" -> the
+ * stored form, or AMBIGUOUS when two stored forms read the same. */
+static const char ambiguous[] = "";
+
+static int
+load_lexical(evpubp_store *s)
+{
+  char *gen, *p, *line = NULL;
+  FILE *fp;
+  size_t cap = 0;
+  ssize_t len;
+  int rc = 0;
+  s->lexical_loaded = 1;
+  if(!s->cur[0])
+    return 0;
+  gen = path_join(s->dir, s->cur);
+  p = gen ? path_join(gen, "lexical.tsv") : NULL;
+  free(gen);
+  fp = p ? fopen(p, "r") : NULL;
+  free(p);
+  if(!fp)
+    return -1;
+  while((len = getline(&line, &cap, fp)) > 0) {
+    char *f[4], *q = line;
+    size_t k, klen;
+    evpubp_map_entry *e;
+    char *orig;
+    if(line[len - 1] == '\n')
+      line[--len] = '\0';
+    for(k = 0; k < 4; k++) {
+      f[k] = q;
+      q += strcspn(q, "\t");
+      if(k < 3) {
+        if(!*q)
+          break;
+        *q++ = '\0';
+      }
+    }
+    if(k < 4)
+      continue;
+    /* the key: DATATYPE TAB RASQAL-FORM */
+    evpubp_buf_reset(&s->line);
+    evpubp_buf_add(&s->line, f[1], evpubp_unescape_tsv_field(f[1]));
+    evpubp_buf_addc(&s->line, '\t');
+    evpubp_buf_add(&s->line, f[2], evpubp_unescape_tsv_field(f[2]));
+    klen = evpubp_unescape_tsv_field(f[3]);
+    e = s->line.failed
+      ? NULL
+      : evpubp_map_put(&s->lexical, s->line.data, s->line.len);
+    if(!e) {
+      rc = -1;
+      break;
+    }
+    if(e->value == ambiguous)
+      continue;
+    if(e->value) {
+      if(strcmp(e->value, f[3]))
+        e->value = (void *)ambiguous;
+      continue;
+    }
+    orig = evpubp_arena_strndup(&s->arena, f[3], klen);
+    if(!orig) {
+      rc = -1;
+      break;
+    }
+    e->value = orig;
+  }
+  free(line);
+  fclose(fp);
+  return rc;
+}
+
+const char *
+evpubp_store_lexical(evpubp_store *s, const char *dt, const char *value,
+                     size_t len)
+{
+  evpubp_map_entry *e;
+  if(!s->lexical_loaded && load_lexical(s))
+    return NULL;
+  if(!s->lexical.count)
+    return NULL;
+  evpubp_buf_reset(&s->line);
+  evpubp_buf_adds(&s->line, dt);
+  evpubp_buf_addc(&s->line, '\t');
+  evpubp_buf_add(&s->line, value, len);
+  if(s->line.failed)
+    return NULL;
+  e = evpubp_map_find(&s->lexical, s->line.data, s->line.len);
+  return e && e->value != ambiguous ? e->value : NULL;
 }
 
 char *

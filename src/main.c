@@ -24,6 +24,7 @@ static const char usage_text[] =
   "  query     run a SPARQL query over the local store or a server\n"
   "  network   the co-organizer network: who organizes events with whom\n"
   "            (CSV, JSON, DOT, GraphML, SVG)\n"
+  "  export    write every quad of the local store as N-Quads\n"
   "\n"
   "Run 'evpub COMMAND --help' for a command's options.\n"
   "\n"
@@ -109,6 +110,8 @@ main(int argc, char **argv)
     rc = cmd_query(world, argc - 1, argv + 1);
   } else if(!strcmp(cmd, "network")) {
     rc = cmd_network(world, argc - 1, argv + 1);
+  } else if(!strcmp(cmd, "export")) {
+    rc = cmd_export(world, argc - 1, argv + 1);
   } else {
     fprintf(stderr, "evpub: unknown command '%s' (try 'evpub --help')\n", cmd);
     rc = EXIT_USAGE;

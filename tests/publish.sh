@@ -256,7 +256,10 @@ check "--dry-run: the password is not shown" \
   grep -q "password not shown" "$TMP/out"
 publish "a password on the command line is refused" 2 $AUTH \
   --password secret "$EXAMPLE"
-publish "no endpoint: usage error" 2 "$EXAMPLE"
+XDG_DATA_HOME="$TMP/xdg" publish "no endpoint: into the local store" 0 \
+  "$EXAMPLE"
+check "... the default one, under \$XDG_DATA_HOME" \
+  test -f "$TMP/xdg/evpub/store/CURRENT"
 publish "an input error sends nothing" 1 $AUTH \
   "$top_srcdir/tests/cases/error-top-level-key-unknown/input.yaml"
 finish

@@ -47,12 +47,15 @@ def unescape(s):
     return ESC.sub(one, s)
 
 
-def norm_literal(value, lang, dt):
-    """A literal as compared: (value, lang, datatype)."""
+def norm_literal(value, lang, dt, exact=False):
+    """A literal as compared: (value, lang, datatype).  Unless exact, in
+    the value space the way Virtuoso gives values back."""
     if lang:
         return ("L", value, lang.lower(), None)
     if dt == XSD + "string":
         dt = None
+    if exact:
+        return ("L", value, None, dt)
     if dt in (XSD + "integer", XSD + "decimal", XSD + "double",
               XSD + "float"):
         try:
@@ -67,7 +70,7 @@ def norm_literal(value, lang, dt):
     return ("L", value, None, dt)
 
 
-def read_nquads(path):
+def read_nquads(path, exact=False):
     quads = set()
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
@@ -87,7 +90,7 @@ def read_nquads(path):
                     terms.append(norm_literal(unescape(m.group(2)),
                                               m.group(3),
                                               m.group(4) and
-                                              unescape(m.group(4))))
+                                              unescape(m.group(4)), exact))
             if line[pos:].strip() != ".":
                 sys.exit("%s:%d: not a quad" % (path, n))
             s, p, o, g = terms
