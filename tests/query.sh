@@ -1,0 +1,188 @@
+#!/bin/bash
+# evpub query and evpub network over the local store, checked with
+# readers evpub did not write (tests/query_check.py: Python's json, csv
+# and xml.etree, rdflib answering the same queries, Graphviz drawing the
+# network) and, for the network, against an independent computation with
+# rdflib (tests/network_check.py).
+. "$(dirname "$0")/lib.sh"
+need_python
+PY=$PYTHON
+QC="$top_srcdir/tests/query_check.py"
+NC="$top_srcdir/tests/network_check.py"
+GEN="$top_srcdir/bench/gen-events.py"
+unset EVPUB_STORE
+export XDG_DATA_HOME="$TMP/xdg"
+S="$TMP/store"
+
+if [ -n "${EVPUB_INSTRUMENTED:-}" ]; then N=40; else N=120; fi
+
+# qc DESCRIPTION MODE ARGS...: a query_check.py comparison
+qc() {
+  local what=$1
+  shift
+  if "$PY" "$QC" "$@" >"$TMP/qc.out" 2>&1; then ok "$what"; else fail "$what"; fi
+  sed 's/^/#   /' "$TMP/qc.out" | head -n 8
+}
+
+# ---- the data: the example and generated events ---------------------------
+"$PY" "$GEN" "$N" --seed 5 2>/dev/null >"$TMP/gen.yaml"
+for f in "$EXAMPLE" "$TMP/gen.yaml"; do
+  b=$(basename "$f" .yaml)
+  evpub convert -f turtle "$f" >"$TMP/$b.ttl"
+  evpub convert -f nquads "$f" >"$TMP/$b.nq"
+done
+DATA="$TMP/global-cities-forum-2022.ttl $TMP/gen.ttl"
+evpub publish -q --store "$S" "$EXAMPLE" "$TMP/gen.yaml"
+check "publish the example and $N events" test $? -eq 0
+
+# ---- the documented queries, in every format ------------------------------
+nq=0
+for q in "$top_srcdir"/examples/queries/*.rq; do
+  name=$(basename "$q" .rq)
+  nq=$((nq + 1))
+  evpub query --store "$S" -f json -q "$q" >"$TMP/$name.json" 2>"$TMP/err"
+  check "$name: runs (json)" test $? -eq 0
+  # shellcheck disable=SC2086
+  qc "$name: the rows rdflib gives for the same query" rows \
+    "$TMP/$name.json" "$q" $DATA
+  check "$name: answers something on this data" \
+    "$PY" -c 'import json,sys; sys.exit(not json.load(open(sys.argv[1]))["results"]["bindings"])' \
+    "$TMP/$name.json"
+  evpub query --store "$S" -f csv -q "$q" >"$TMP/$name.csv"
+  qc "$name: the CSV holds the same (Python csv)" csv "$TMP/$name.csv" \
+    "$TMP/$name.json"
+  evpub query --store "$S" -f tsv -q "$q" >"$TMP/$name.tsv"
+  qc "$name: the TSV holds the same terms" tsv "$TMP/$name.tsv" \
+    "$TMP/$name.json"
+  evpub query --store "$S" -f table -q "$q" >"$TMP/$name.table"
+  rows=$("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["results"]["bindings"]))' "$TMP/$name.json")
+  check "$name: the table has a header, a rule, $rows rows and a count" \
+    test "$(wc -l <"$TMP/$name.table")" -eq $((rows + 3)) -a \
+    "$(tail -n 1 "$TMP/$name.table")" = "($rows row$([ "$rows" -eq 1 ] || echo s))"
+done
+check "at least 6 documented queries in examples/queries" test "$nq" -ge 6
+
+# ---- query forms ------------------------------------------------------------
+cat >"$TMP/ask-yes.rq" <<'EOF'
+PREFIX schema: <http://schema.org/>
+ASK { ?e schema:organizer <https://events.example.org/organizations/sjtu> }
+EOF
+cat >"$TMP/ask-no.rq" <<'EOF'
+PREFIX schema: <http://schema.org/>
+ASK { ?e schema:organizer <https://events.example.org/organizations/nobody> }
+EOF
+for a in yes no; do
+  evpub query --store "$S" -f json -q "$TMP/ask-$a.rq" >"$TMP/ask.json"
+  # shellcheck disable=SC2086
+  qc "ASK ($a): as rdflib answers" ask "$TMP/ask.json" "$TMP/ask-$a.rq" $DATA
+done
+check "ASK prints true or false" \
+  test "$(evpub query --store "$S" -q "$TMP/ask-yes.rq")" = true
+cat >"$TMP/construct.rq" <<'EOF'
+PREFIX schema: <http://schema.org/>
+CONSTRUCT { ?e schema:organizer ?o ; schema:startDate ?d }
+WHERE { ?e schema:organizer ?o ; schema:startDate ?d . ?o schema:name ?n }
+EOF
+evpub query --store "$S" -q "$TMP/construct.rq" >"$TMP/construct.ttl"
+check "CONSTRUCT: Turtle by default" test $? -eq 0
+# shellcheck disable=SC2086
+qc "CONSTRUCT: the graph rdflib constructs" graph "$TMP/construct.ttl" \
+  "$TMP/construct.rq" $DATA
+if [ -n "$RAPPER" ]; then
+  evpub query --store "$S" -f ntriples -q "$TMP/construct.rq" >"$TMP/c.nt"
+  "$RAPPER" -q -i ntriples -o ntriples "$TMP/c.nt" | sort -u >"$TMP/c1.nt"
+  "$RAPPER" -q -i turtle -o ntriples "$TMP/construct.ttl" \
+    http://base.invalid/ | sort -u >"$TMP/c2.nt"
+  check "CONSTRUCT -f ntriples: rapper reads the Turtle's triples" \
+    cmp -s "$TMP/c1.nt" "$TMP/c2.nt"
+fi
+check "a query on the command line" \
+  test "$(evpub query --store "$S" -f csv 'SELECT (COUNT(*) AS ?n) WHERE { ?e a <http://schema.org/Hotel> }' | sed -n 2p | tr -d '\r')" -ge 1
+echo 'SELECT ?x WHERE { ?x ?y }' >"$TMP/bad.rq"
+evpub query --store "$S" -q "$TMP/bad.rq" >"$TMP/out" 2>"$TMP/err"
+check "a query rasqal cannot read: exit 1" test $? -eq 1
+check "... with a message" test -s "$TMP/err"
+evpub query --store "$S" 'INSERT DATA { <a:b> <a:c> <a:d> }' >"$TMP/out" 2>"$TMP/err"
+check "an update is refused: exit 2" test $? -eq 2
+evpub query --store "$S" -f turtle -q "$TMP/ask-yes.rq" >"$TMP/out" 2>"$TMP/err"
+check "-f turtle for an ASK: exit 2" test $? -eq 2
+evpub query --store "$S" -f xml -q "$TMP/ask-yes.rq" >"$TMP/out" 2>"$TMP/err"
+check "an unknown format: exit 2" test $? -eq 2
+evpub query --store "$S" >"$TMP/out" 2>"$TMP/err"
+check "no query: exit 2" test $? -eq 2
+
+# ---- the co-organizer network ------------------------------------------------
+NQ="$TMP/global-cities-forum-2022.nq $TMP/gen.nq"
+# net DESCRIPTION FILTERS...: JSON against the rdflib computation
+net() {
+  local what=$1
+  shift
+  evpub network --store "$S" -f json "$@" >"$TMP/net.json" 2>"$TMP/err"
+  check "network $what: runs" test $? -eq 0
+  # shellcheck disable=SC2086
+  if "$PY" "$NC" "$@" $NQ -- "$TMP/net.json" >"$TMP/nc.out" 2>&1; then
+    ok "network $what: as computed independently"
+  else
+    fail "network $what: as computed independently"
+  fi
+  sed 's/^/#   /' "$TMP/nc.out" | head -n 8
+}
+net "(all)"
+net "--role co-organizer" --role co-organizer
+net "--role organizer" --role organizer
+net "--since 2022-01-01" --since 2022-01-01
+net "--until 2022-06-30" --until 2022-06-30
+net "--since 2021-01-01 --until 2022-12-31" --since 2021-01-01 --until 2022-12-31
+net "--min-weight 2" --min-weight 2
+net "--ego (IRI)" --ego https://events.example.org/organizations/sjtu
+net "--ego (name, other case)" --ego "world BANK"
+net "--ego --role" --ego https://events.example.org/organizations/un-habitat \
+  --role co-organizer
+evpub network --store "$S" --ego "No Such Organization" >"$TMP/out" 2>"$TMP/err"
+check "--ego that names no one: exit 2" test $? -eq 2
+check "... saying so" grep -q "no organizer with this IRI or name" "$TMP/err"
+evpub network --store "$S" --since 2022-13 >"$TMP/out" 2>"$TMP/err"
+check "--since that is not a date: exit 2" test $? -eq 2
+
+# the formats of one network: all the same nodes and edges
+evpub network --store "$S" -f json >"$TMP/all.json"
+evpub network --store "$S" -f graphml >"$TMP/all.graphml"
+qc "GraphML: the nodes and edges of the JSON (xml.etree)" graphml \
+  "$TMP/all.graphml" "$TMP/all.json"
+evpub network --store "$S" -f csv >"$TMP/edges.csv"
+evpub network --store "$S" -f csv --nodes >"$TMP/nodes.csv"
+qc "CSV (edges and --nodes): what the JSON holds" netcsv "$TMP/edges.csv" \
+  "$TMP/nodes.csv" "$TMP/all.json"
+evpub network --store "$S" -f table >"$TMP/table"
+check "table: a header, a row per organization and a summary" \
+  test "$(wc -l <"$TMP/table")" -eq \
+  $(($("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["nodes"]))' "$TMP/all.json") + 2))
+
+# the example's picture: Graphviz renders the DOT
+S2="$TMP/example-store"
+evpub publish -q --store "$S2" "$EXAMPLE"
+evpub network --store "$S2" -f json >"$TMP/ex.json"
+evpub network --store "$S2" -f dot >"$TMP/ex.dot"
+check "the example's network: 8 organizations, 28 pairs, 1 component" \
+  "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (len(d["nodes"]) == 8 and len(d["edges"]) == 28 and d["components"] == 1))' "$TMP/ex.json"
+if command -v dot >/dev/null; then
+  dot -Tsvg "$TMP/ex.dot" >"$TMP/ex.svg" 2>"$TMP/dot.err"
+  check "Graphviz renders the example's DOT" test $? -eq 0 -a -s "$TMP/ex.svg"
+  qc "the picture has the 8 organizations and the 28 edges" svg \
+    "$TMP/ex.svg" "$TMP/ex.json"
+  evpub network --store "$S2" -f svg >"$TMP/ex2.svg"
+  qc "-f svg draws the same" svg "$TMP/ex2.svg" "$TMP/ex.json"
+  grep -q "Shanghai Jiao Tong University" "$TMP/ex.svg"
+  check "the picture shows the names" test $? -eq 0
+  evpub network --store "$S" -f dot >"$TMP/all.dot"
+  dot -Tsvg "$TMP/all.dot" >"$TMP/all.svg" 2>"$TMP/dot.err"
+  qc "Graphviz renders the network of $N events too" svg "$TMP/all.svg" \
+    "$TMP/all.json"
+else
+  echo "# graphviz (dot) not installed: the drawing checks are skipped"
+fi
+
+# an empty store
+evpub network --store "$TMP/empty-store" -f json >"$TMP/out" 2>"$TMP/err"
+check "network of a store that does not exist: exit 3" test $? -eq 3
+finish
