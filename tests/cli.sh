@@ -11,6 +11,12 @@ evpub validate --help >"$TMP/vhelp" 2>&1
 check "validate --help exits 0" test $? -eq 0
 evpub publish --help >"$TMP/phelp" 2>&1
 check "publish --help exits 0" test $? -eq 0
+for c in query network export; do
+  evpub $c --help >"$TMP/${c}help" 2>&1
+  check "$c --help exits 0" test $? -eq 0
+done
+check "--help names query, network and export" \
+  test "$(grep -cE '^  (query|network|export) ' "$TMP/help")" -eq 3
 evpub --version >"$TMP/version"
 check "--version exits 0" test $? -eq 0
 check "--version names evpub and the libraries" \
@@ -18,7 +24,7 @@ check "--version names evpub and the libraries" \
 
 # every long option of --help is documented in the man page
 MAN="$top_srcdir/doc/evpub.1"
-for opt in $(cat "$TMP/help" "$TMP/chelp" "$TMP/vhelp" "$TMP/phelp" | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+for opt in $(cat "$TMP/help" "$TMP/chelp" "$TMP/vhelp" "$TMP/phelp" "$TMP/queryhelp" "$TMP/networkhelp" "$TMP/exporthelp" | grep -o -- '--[a-z][a-z-]*' | sort -u); do
   man_opt=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
   check "man page documents $opt" grep -q -- "$man_opt" "$MAN"
 done
