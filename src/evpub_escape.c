@@ -218,20 +218,24 @@ evpubp_escape_csv_field(evpubp_buf *out, const char *s, size_t n)
 }
 
 /* A field of a tab-separated line that must stay one field on one line:
- * backslash, tab, LF and CR become \\ \t \n \r (evpubp_unescape_tsv_field
- * undoes it). */
+ * backslash, tab, LF, CR and NUL become \\ \t \n \r \0
+ * (evpubp_unescape_tsv_field undoes it). */
 int
 evpubp_escape_tsv_field(evpubp_buf *out, const char *s, size_t n)
 {
   size_t i, run = 0;
   for(i = 0; i < n; i++) {
     char c = s[i], e[2];
-    if(c != '\\' && c != '\t' && c != '\n' && c != '\r') {
+    if(c != '\\' && c != '\t' && c != '\n' && c != '\r' && c) {
       run++;
       continue;
     }
     e[0] = '\\';
-    e[1] = c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : '\\';
+    e[1] = c == '\t' ? 't'
+      : c == '\n'    ? 'n'
+      : c == '\r'    ? 'r'
+      : c == '\0'    ? '0'
+                     : '\\';
     if(evpubp_buf_add(out, s + i - run, run) || evpubp_buf_add(out, e, 2))
       return -1;
     run = 0;
@@ -246,7 +250,11 @@ evpubp_unescape_tsv_field(char *f)
   while(*r) {
     if(*r == '\\' && r[1]) {
       r++;
-      *w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r == 'r' ? '\r' : *r;
+      *w++ = *r == 't' ? '\t'
+        : *r == 'n'    ? '\n'
+        : *r == 'r'    ? '\r'
+        : *r == '0'    ? '\0'
+                       : *r;
       r++;
     } else {
       *w++ = *r++;

@@ -82,6 +82,39 @@ esc_url(const char *s)
     free(got_);                                                               \
   } while(0)
 
+typedef int (*escaper)(evpubp_buf *, const char *, size_t);
+
+/* escape s[n] with f; malloc'd */
+static char *
+esc_with(escaper f, const char *s, size_t n)
+{
+  evpubp_buf b;
+  evpubp_buf_init(&b);
+  evpubp_buf_adds(&b, "");
+  f(&b, s, n);
+  return b.data;
+}
+
+#define ESC_WITH(f, in, want)                                                 \
+  do {                                                                        \
+    char *got_ = esc_with(f, in, sizeof(in) - 1);                             \
+    CHECK_STR(got_, want);                                                    \
+    free(got_);                                                               \
+  } while(0)
+
+/* a TSV field escaped and unescaped is the field again */
+static void
+tsv_round_trip(const char *in, size_t n)
+{
+  char *e = esc_with(evpubp_escape_tsv_field, in, n);
+  size_t len = evpubp_unescape_tsv_field(e);
+  CHECK(len == n && !memcmp(e, in, n));
+  free(e);
+  e = esc_with(evpubp_escape_tsv_field, in, n);
+  CHECK(!strchr(e, '\t') && !strchr(e, '\n') && strlen(e) >= n);
+  free(e);
+}
+
 int
 main(void)
 {
@@ -136,6 +169,45 @@ main(void)
       "https%3A%2F%2Fa.example%2Fevents%2Fx%3Fy%3D1%26z%23f");
   URL("AZaz09-._~", "AZaz09-._~");
   URL("a b+c%d/\xE5\x9F\x8E", "a%20b%2Bc%25d%2F%E5%9F%8E");
+
+  /* CSV (SPARQL 1.1 CSV results, RFC 4180) */
+  ESC_WITH(evpubp_escape_csv_field, "plain", "plain");
+  ESC_WITH(evpubp_escape_csv_field, "", "");
+  ESC_WITH(evpubp_escape_csv_field, "a,b", "\"a,b\"");
+  ESC_WITH(evpubp_escape_csv_field, "say \"hi\"", "\"say \"\"hi\"\"\"");
+  ESC_WITH(evpubp_escape_csv_field, "l1\nl2", "\"l1\nl2\"");
+  ESC_WITH(evpubp_escape_csv_field, "cr\r", "\"cr\r\"");
+  ESC_WITH(evpubp_escape_csv_field, " lead", "\" lead\"");
+  ESC_WITH(evpubp_escape_csv_field, "\xE5\x9F\x8E", "\xE5\x9F\x8E");
+
+  /* tab-separated fields (the store's side files) */
+  ESC_WITH(evpubp_escape_tsv_field, "a\tb\nc\rd\\e", "a\\tb\\nc\\rd\\\\e");
+  ESC_WITH(evpubp_escape_tsv_field, "plain", "plain");
+  ESC_WITH(evpubp_escape_tsv_field, "a\0b", "a\\0b");
+  tsv_round_trip("x\\t\t\\\\n\n", 8);
+  tsv_round_trip("nul\0inside", 11);
+  tsv_round_trip("", 0);
+
+  /* Graphviz DOT strings */
+  ESC_WITH(evpubp_escape_dot_string, "say \"hi\"", "say \\\"hi\\\"");
+  ESC_WITH(evpubp_escape_dot_string, "back\\slash", "back\\\\slash");
+  ESC_WITH(evpubp_escape_dot_string, "l1\nl2", "l1\\nl2");
+  ESC_WITH(evpubp_escape_dot_string, "\\l \\N", "\\\\l \\\\N");
+  ESC_WITH(evpubp_escape_dot_string, "tab\tcr\r\x01", "tab cr  ");
+  ESC_WITH(evpubp_escape_dot_string, "caf\xC3\xA9", "caf\xC3\xA9");
+  ESC_WITH(evpubp_escape_dot_string, "bad\xFF", "bad\xEF\xBF\xBD");
+  ESC_WITH(evpubp_escape_dot_string, "\"]; x -- y; \"", "\\\"]; x -- y; \\\"");
+
+  /* XML (GraphML) */
+  ESC_WITH(evpubp_escape_xml, "a<b>&c\"d'e", "a&lt;b&gt;&amp;c&quot;d&apos;e");
+  ESC_WITH(evpubp_escape_xml, "t\tn\nr\r", "t&#9;n&#10;r&#13;");
+  ESC_WITH(evpubp_escape_xml, "nul\0x\x01", "nul\xEF\xBF\xBDx\xEF\xBF\xBD");
+  ESC_WITH(evpubp_escape_xml, "\xEF\xBF\xBE\xEF\xBF\xBF",
+           "\xEF\xBF\xBD\xEF\xBF\xBD");
+  ESC_WITH(evpubp_escape_xml, "bad\xC3", "bad\xEF\xBF\xBD");
+  ESC_WITH(evpubp_escape_xml, "]]></data><x>", "]]&gt;&lt;/data&gt;&lt;x&gt;");
+  ESC_WITH(evpubp_escape_xml, "\xE5\x9F\x8E \xF0\x9F\x98\x80",
+           "\xE5\x9F\x8E \xF0\x9F\x98\x80");
 
   r = esc_iri("http://a.example/x y<z>\"{}|^`\\");
   CHECK_STR(r,
