@@ -33,6 +33,7 @@ typedef struct {
   const char *iri;
   const char *name; /* NULL: none */
   unsigned long events, degree, weighted, component, rank;
+  size_t by_iri; /* position in IRI order: compares edges without strcmp */
   int keep;
 } net_node;
 
@@ -189,11 +190,7 @@ node_of(evpub_network *n, const char *iri, size_t len)
 static int
 add_edge(evpub_network *n, size_t a, size_t b, unsigned long weight)
 {
-  if(strcmp(n->nodes[a].iri, n->nodes[b].iri) > 0) {
-    size_t t = a;
-    a = b;
-    b = t;
-  }
+  /* oriented (smaller IRI first) in finish(), by the nodes' IRI order */
   if(n->nedges == n->capedges) {
     size_t cap = n->capedges ? n->capedges * 2 : 256;
     net_edge *ne = realloc(n->edges, cap * sizeof(*ne));
@@ -691,11 +688,21 @@ static int
 cmp_edge(const void *x, const void *y)
 {
   const net_edge *a = x, *b = y;
-  int c;
+  const net_node *nd = sort_net->nodes;
   if(a->weight != b->weight)
     return a->weight > b->weight ? -1 : 1;
-  c = strcmp(sort_net->nodes[a->a].iri, sort_net->nodes[b->a].iri);
-  return c ? c : strcmp(sort_net->nodes[a->b].iri, sort_net->nodes[b->b].iri);
+  if(a->a != b->a)
+    return nd[a->a].by_iri < nd[b->a].by_iri ? -1 : 1;
+  if(a->b != b->b)
+    return nd[a->b].by_iri < nd[b->b].by_iri ? -1 : 1;
+  return 0;
+}
+
+static int
+cmp_iri(const void *x, const void *y)
+{
+  return strcmp(sort_net->nodes[*(const size_t *)x].iri,
+                sort_net->nodes[*(const size_t *)y].iri);
 }
 
 typedef struct {
@@ -750,10 +757,66 @@ find_ego(evpub_network *n, size_t *out)
   return EVPUB_E_USAGE;
 }
 
+/* The edges in cmp_edge's order by a radix sort of 64-bit keys (weight
+ * inverted, the ends' IRI positions), when they fit: a million edges in
+ * milliseconds instead of a comparison sort.  by_iri[k] is the node at
+ * IRI position k.  -1: did not fit (or no memory), nothing changed. */
+static int
+sort_edges_fast(evpub_network *n, const size_t *by_iri)
+{
+  const uint64_t wmax = (1u << 23) - 1, pmax = (1u << 20) - 1;
+  uint64_t *key, *tmp;
+  size_t i, pass, m = n->nedges, *count;
+  if(n->nnodes > pmax)
+    return -1;
+  for(i = 0; i < m; i++)
+    if(n->edges[i].weight > wmax)
+      return -1;
+  key = malloc((m ? m : 1) * sizeof(*key));
+  tmp = malloc((m ? m : 1) * sizeof(*tmp));
+  count = malloc(((1 << 16) + 1) * sizeof(*count));
+  if(!key || !tmp || !count) {
+    free(key);
+    free(tmp);
+    free(count);
+    return -1;
+  }
+  for(i = 0; i < m; i++) {
+    const net_edge *e = &n->edges[i];
+    key[i] = (wmax - e->weight) << 40 | (uint64_t)n->nodes[e->a].by_iri << 20 |
+      (uint64_t)n->nodes[e->b].by_iri;
+  }
+  for(pass = 0; pass < 4; pass++) { /* 16 bits at a time */
+    unsigned shift = (unsigned)pass * 16;
+    uint64_t *sw;
+    memset(count, 0, ((1 << 16) + 1) * sizeof(*count));
+    for(i = 0; i < m; i++)
+      count[((key[i] >> shift) & 0xffff) + 1]++;
+    for(i = 1; i <= 1 << 16; i++)
+      count[i] += count[i - 1];
+    for(i = 0; i < m; i++)
+      tmp[count[(key[i] >> shift) & 0xffff]++] = key[i];
+    sw = key;
+    key = tmp;
+    tmp = sw;
+  }
+  for(i = 0; i < m; i++) {
+    net_edge *e = &n->edges[i];
+    e->weight = (unsigned long)(wmax - (key[i] >> 40));
+    e->a = by_iri[(key[i] >> 20) & pmax];
+    e->b = by_iri[key[i] & pmax];
+    e->keep = 1;
+  }
+  free(key);
+  free(tmp);
+  free(count);
+  return 0;
+}
+
 static evpub_status
 finish(evpub_network *n)
 {
-  size_t i, *parent = NULL, *size = NULL, *comp_rank = NULL;
+  size_t i, k, *parent = NULL, *size = NULL, *comp_rank = NULL;
   evpub_status st = EVPUB_OK;
   unsigned long c;
 
@@ -808,8 +871,30 @@ finish(evpub_network *n)
       n->order[n->nkept++] = i;
   }
   sort_net = n;
+  /* the IRI order of all nodes, then every edge from its smaller IRI */
+  for(i = 0; i < n->nnodes; i++)
+    parent[i] = i;
+  qsort(parent, n->nnodes, sizeof(*parent), cmp_iri);
+  for(i = 0; i < n->nnodes; i++)
+    n->nodes[parent[i]].by_iri = i;
+  for(i = 0; i < n->nedges; i++) {
+    net_edge *e = &n->edges[i];
+    if(n->nodes[e->a].by_iri > n->nodes[e->b].by_iri) {
+      size_t t = e->a;
+      e->a = e->b;
+      e->b = t;
+    }
+  }
+  /* only the kept edges from here on */
+  for(i = k = 0; i < n->nedges; i++)
+    if(n->edges[i].keep)
+      n->edges[k++] = n->edges[i];
+  n->nedges = k;
+  if(sort_edges_fast(n, parent))
+    qsort(n->edges, n->nedges, sizeof(*n->edges), cmp_edge);
+  for(i = 0; i < n->nnodes; i++)
+    parent[i] = i; /* now the union-find's */
   qsort(n->order, n->nkept, sizeof(*n->order), cmp_rank);
-  qsort(n->edges, n->nedges, sizeof(*n->edges), cmp_edge);
   for(i = 0; i < n->nkept; i++)
     n->nodes[n->order[i]].rank = i + 1;
   for(i = 0; i < n->nedges; i++)
@@ -897,9 +982,58 @@ label_of(const net_node *nd)
   return nd->name ? nd->name : nd->iri;
 }
 
+/* Write what b holds to out once it is big, so that the output of a big
+ * network never sits in memory whole (out NULL: keep it all). */
 static void
-write_csv(const evpub_network *n, evpubp_buf *b, int nodes)
+spill(evpubp_buf *b, FILE *out)
 {
+  if(out && b->len >= (1 << 20) && !b->failed) {
+    if(fwrite(b->data, 1, b->len, out) != b->len)
+      b->failed = 1;
+    evpubp_buf_reset(b);
+  }
+}
+
+/* Each node's text as the edge lines repeat it, escaped once: CSV
+ * "IRI,NAME" or JSON "\"IRI\"".  off[i]..off[i + 1] in pool. */
+static int
+node_texts(const evpub_network *n, int csv, evpubp_buf *pool, size_t **off)
+{
+  size_t i;
+  evpubp_buf_init(pool);
+  *off = malloc((n->nnodes + 1) * sizeof(**off));
+  if(!*off)
+    return -1;
+  for(i = 0; i < n->nnodes; i++) {
+    const net_node *nd = &n->nodes[i];
+    (*off)[i] = pool->len;
+    if(csv) {
+      evpubp_escape_csv_field(pool, nd->iri, strlen(nd->iri));
+      evpubp_buf_addc(pool, ',');
+      if(nd->name)
+        evpubp_escape_csv_field(pool, nd->name, strlen(nd->name));
+    } else {
+      evpubp_buf_addc(pool, '"');
+      evpubp_escape_json_string(pool, nd->iri, strlen(nd->iri), 0);
+      evpubp_buf_addc(pool, '"');
+    }
+  }
+  (*off)[n->nnodes] = pool->len;
+  return pool->failed ? -1 : 0;
+}
+
+static void
+add_node_text(evpubp_buf *b, const evpubp_buf *pool, const size_t *off,
+              size_t i)
+{
+  evpubp_buf_add(b, pool->data + off[i], off[i + 1] - off[i]);
+}
+
+static void
+write_csv(const evpub_network *n, evpubp_buf *b, int nodes, FILE *out)
+{
+  evpubp_buf pool;
+  size_t *off;
   size_t i;
   if(nodes) {
     evpubp_buf_adds(b,
@@ -918,22 +1052,24 @@ write_csv(const evpub_network *n, evpubp_buf *b, int nodes)
     return;
   }
   evpubp_buf_adds(b, "source,source_name,target,target_name,weight\r\n");
+  if(node_texts(n, 1, &pool, &off)) {
+    b->failed = 1;
+    free(off);
+    evpubp_buf_free(&pool);
+    return;
+  }
   for(i = 0; i < n->nedges; i++) {
     const net_edge *e = &n->edges[i];
-    const net_node *x = &n->nodes[e->a], *y = &n->nodes[e->b];
     if(!e->keep)
       continue;
-    evpubp_escape_csv_field(b, x->iri, strlen(x->iri));
+    add_node_text(b, &pool, off, e->a);
     evpubp_buf_addc(b, ',');
-    if(x->name)
-      evpubp_escape_csv_field(b, x->name, strlen(x->name));
-    evpubp_buf_addc(b, ',');
-    evpubp_escape_csv_field(b, y->iri, strlen(y->iri));
-    evpubp_buf_addc(b, ',');
-    if(y->name)
-      evpubp_escape_csv_field(b, y->name, strlen(y->name));
+    add_node_text(b, &pool, off, e->b);
     evpubp_buf_printf(b, ",%lu\r\n", e->weight);
+    spill(b, out);
   }
+  free(off);
+  evpubp_buf_free(&pool);
 }
 
 static void
@@ -945,9 +1081,10 @@ json_str(evpubp_buf *b, const char *s)
 }
 
 static void
-write_json(const evpub_network *n, evpubp_buf *b)
+write_json(const evpub_network *n, evpubp_buf *b, FILE *out)
 {
-  size_t i, k = 0;
+  size_t i, k = 0, *off;
+  evpubp_buf pool;
   evpubp_buf_adds(b, "{\n  \"nodes\": [");
   for(i = 0; i < n->nkept; i++) {
     const net_node *nd = &n->nodes[n->order[i]];
@@ -967,16 +1104,25 @@ write_json(const evpub_network *n, evpubp_buf *b)
   }
   evpubp_buf_adds(b,
                   n->nkept ? "\n  ],\n  \"edges\": [" : "],\n  \"edges\": [");
+  if(node_texts(n, 0, &pool, &off)) {
+    b->failed = 1;
+    free(off);
+    evpubp_buf_free(&pool);
+    return;
+  }
   for(i = 0; i < n->nedges; i++) {
     const net_edge *e = &n->edges[i];
     if(!e->keep)
       continue;
     evpubp_buf_adds(b, k++ ? ",\n    {\"source\": " : "\n    {\"source\": ");
-    json_str(b, n->nodes[e->a].iri);
+    add_node_text(b, &pool, off, e->a);
     evpubp_buf_adds(b, ", \"target\": ");
-    json_str(b, n->nodes[e->b].iri);
+    add_node_text(b, &pool, off, e->b);
     evpubp_buf_printf(b, ", \"weight\": %lu}", e->weight);
+    spill(b, out);
   }
+  free(off);
+  evpubp_buf_free(&pool);
   evpubp_buf_adds(b, k ? "\n  ],\n" : "],\n");
   evpubp_buf_printf(b, "  \"components\": %lu\n}\n", n->ncomponents);
 }
@@ -990,7 +1136,7 @@ dot_str(evpubp_buf *b, const char *s)
 }
 
 static void
-write_dot(const evpub_network *n, evpubp_buf *b)
+write_dot(const evpub_network *n, evpubp_buf *b, FILE *out)
 {
   size_t i;
   evpubp_buf_adds(b,
@@ -1027,6 +1173,7 @@ write_dot(const evpub_network *n, evpubp_buf *b)
     if(e->weight > 1)
       evpubp_buf_printf(b, ", label=\"%lu\"", e->weight);
     evpubp_buf_adds(b, "];\n");
+    spill(b, out);
   }
   evpubp_buf_adds(b, "}\n");
 }
@@ -1040,7 +1187,7 @@ xml_attr(evpubp_buf *b, const char *s)
 }
 
 static void
-write_graphml(const evpub_network *n, evpubp_buf *b)
+write_graphml(const evpub_network *n, evpubp_buf *b, FILE *out)
 {
   size_t i;
   evpubp_buf_adds(
@@ -1097,6 +1244,7 @@ write_graphml(const evpub_network *n, evpubp_buf *b)
                       ">\n      <data key=\"weight\">%lu</data>\n"
                       "    </edge>\n",
                       e->weight);
+    spill(b, out);
   }
   evpubp_buf_adds(b, "  </graph>\n</graphml>\n");
 }
@@ -1194,15 +1342,17 @@ evpub_network_write(const evpub_network *n, const char *format, FILE *out)
     return EVPUB_E_USAGE;
   evpubp_buf_init(&b);
   if(!strcmp(format, "csv"))
-    write_csv(n, &b, 0);
+    write_csv(n, &b, 0, out);
   else if(!strcmp(format, "csv-nodes"))
-    write_csv(n, &b, 1);
+    write_csv(n, &b, 1, out);
   else if(!strcmp(format, "json"))
-    write_json(n, &b);
-  else if(!strcmp(format, "dot") || !strcmp(format, "svg"))
-    write_dot(n, &b);
+    write_json(n, &b, out);
+  else if(!strcmp(format, "dot"))
+    write_dot(n, &b, out);
+  else if(!strcmp(format, "svg"))
+    write_dot(n, &b, NULL); /* whole, for dot */
   else if(!strcmp(format, "graphml"))
-    write_graphml(n, &b);
+    write_graphml(n, &b, out);
   else if(!strcmp(format, "table"))
     write_table(n, &b);
   else {
