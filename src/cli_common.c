@@ -85,3 +85,25 @@ evpub_cli_read_secret(const char *path, const char *what)
   memset(buf, 0, sizeof(buf));
   return s;
 }
+
+char *
+evpub_cli_store_dir(int remote, const char *store, int *rc)
+{
+  char *dir;
+  *rc = 0;
+  if(remote && store) {
+    fputs("evpub: give --store or --endpoint, not both\n", stderr);
+    *rc = EXIT_USAGE;
+    return NULL;
+  }
+  if(remote)
+    return NULL;
+  dir = store ? strdup(store) : evpub_store_default_dir();
+  if(!dir) {
+    fputs("evpub: no store directory: give --store DIR or set "
+          "EVPUB_STORE (HOME is not set)\n",
+          stderr);
+    *rc = EXIT_USAGE;
+  }
+  return dir;
+}

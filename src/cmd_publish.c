@@ -243,21 +243,12 @@ cmd_publish(evpub_world *world, int argc, char **argv)
   }
   if(rc)
     goto done;
-  if(store && remote) {
-    fputs("evpub: give --store or --endpoint, not both\n", stderr);
-    rc = EXIT_USAGE;
-    goto done;
-  }
-  if(!remote) {
-    char *dir = store ? strdup(store) : evpub_store_default_dir();
-    if(!dir) {
-      fputs("evpub: no store directory: give --store DIR or set "
-            "EVPUB_STORE (HOME is not set)\n",
-            stderr);
-      rc = EXIT_USAGE;
+  {
+    char *dir = evpub_cli_store_dir(remote, store, &rc);
+    if(rc)
       goto done;
-    }
-    rc = set(pub, "store", dir);
+    if(dir)
+      rc = set(pub, "store", dir);
     free(dir);
     if(rc)
       goto done;

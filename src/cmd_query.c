@@ -64,18 +64,11 @@ evpub_cli_source_finish(evpub_source *src, int remote, int have_password,
 {
   const char *env;
   evpub_status st = EVPUB_OK;
-  if(remote && store) {
-    fputs("evpub: give --store or --endpoint, not both\n", stderr);
-    return EXIT_USAGE;
-  }
-  if(!remote) {
-    char *dir = store ? strdup(store) : evpub_store_default_dir();
-    if(!dir) {
-      fputs("evpub: no store directory: give --store DIR or set "
-            "EVPUB_STORE (HOME is not set)\n",
-            stderr);
-      return EXIT_USAGE;
-    }
+  int rc;
+  char *dir = evpub_cli_store_dir(remote, store, &rc);
+  if(rc)
+    return rc;
+  if(dir) {
     st = evpub_source_set(src, "store", dir);
     free(dir);
   }

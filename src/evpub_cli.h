@@ -87,6 +87,10 @@ int evpub_cli_source_option(evpub_source *src, int c, const char *arg,
  * environment.  0 or an exit code. */
 int evpub_cli_source_finish(evpub_source *src, int remote, int have_password,
                             int have_token, const char *store);
+/* The local store's directory (malloc'd): store, or the default; NULL
+ * with *rc 0 when remote, NULL with *rc an exit code on an error
+ * (printed: both given, or no default). */
+char *evpub_cli_store_dir(int remote, const char *store, int *rc);
 /* The first line of path, without its newline; malloc'd, or NULL
  * (printed).  what: "password" or "token". */
 char *evpub_cli_read_secret(const char *path, const char *what);

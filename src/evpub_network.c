@@ -1127,11 +1127,13 @@ write_json(const evpub_network *n, evpubp_buf *b, FILE *out)
   evpubp_buf_printf(b, "  \"components\": %lu\n}\n", n->ncomponents);
 }
 
+/* s between double quotes, escaped by esc */
 static void
-dot_str(evpubp_buf *b, const char *s)
+quoted(evpubp_buf *b, const char *s,
+       int (*esc)(evpubp_buf *, const char *, size_t))
 {
   evpubp_buf_addc(b, '"');
-  evpubp_escape_dot_string(b, s, strlen(s));
+  esc(b, s, strlen(s));
   evpubp_buf_addc(b, '"');
 }
 
@@ -1152,7 +1154,7 @@ write_dot(const evpub_network *n, evpubp_buf *b, FILE *out)
     const net_node *nd = &n->nodes[n->order[i]];
     char count[64];
     evpubp_buf_adds(b, "  ");
-    dot_str(b, nd->iri);
+    quoted(b, nd->iri, evpubp_escape_dot_string);
     evpubp_buf_adds(b, " [label=\"");
     evpubp_escape_dot_string(b, label_of(nd), strlen(label_of(nd)));
     snprintf(count, sizeof(count), "\\n%lu event%s\"];\n", nd->events,
@@ -1165,9 +1167,9 @@ write_dot(const evpub_network *n, evpubp_buf *b, FILE *out)
     if(!e->keep)
       continue;
     evpubp_buf_adds(b, "  ");
-    dot_str(b, n->nodes[e->a].iri);
+    quoted(b, n->nodes[e->a].iri, evpubp_escape_dot_string);
     evpubp_buf_adds(b, " -- ");
-    dot_str(b, n->nodes[e->b].iri);
+    quoted(b, n->nodes[e->b].iri, evpubp_escape_dot_string);
     evpubp_buf_printf(b, " [weight=%lu, penwidth=%.2f", e->weight,
                       pw > 8 ? 8.0 : pw);
     if(e->weight > 1)
@@ -1176,14 +1178,6 @@ write_dot(const evpub_network *n, evpubp_buf *b, FILE *out)
     spill(b, out);
   }
   evpubp_buf_adds(b, "}\n");
-}
-
-static void
-xml_attr(evpubp_buf *b, const char *s)
-{
-  evpubp_buf_addc(b, '"');
-  evpubp_escape_xml(b, s, strlen(s));
-  evpubp_buf_addc(b, '"');
 }
 
 static void
@@ -1215,7 +1209,7 @@ write_graphml(const evpub_network *n, evpubp_buf *b, FILE *out)
   for(i = 0; i < n->nkept; i++) {
     const net_node *nd = &n->nodes[n->order[i]];
     evpubp_buf_adds(b, "    <node id=");
-    xml_attr(b, nd->iri);
+    quoted(b, nd->iri, evpubp_escape_xml);
     evpubp_buf_adds(b, ">\n");
     if(nd->name) {
       evpubp_buf_adds(b, "      <data key=\"name\">");
@@ -1237,9 +1231,9 @@ write_graphml(const evpub_network *n, evpubp_buf *b, FILE *out)
     if(!e->keep)
       continue;
     evpubp_buf_adds(b, "    <edge source=");
-    xml_attr(b, n->nodes[e->a].iri);
+    quoted(b, n->nodes[e->a].iri, evpubp_escape_xml);
     evpubp_buf_adds(b, " target=");
-    xml_attr(b, n->nodes[e->b].iri);
+    quoted(b, n->nodes[e->b].iri, evpubp_escape_xml);
     evpubp_buf_printf(b,
                       ">\n      <data key=\"weight\">%lu</data>\n"
                       "    </edge>\n",

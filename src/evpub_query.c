@@ -629,59 +629,40 @@ put_nt_term(evpubp_buf *b, const evpubp_term *t)
   }
 }
 
+/* SPARQL 1.1 CSV (RFC 4180 fields, plain values, CRLF) or TSV (terms in
+ * N-Triples syntax, "?" before the names in the header, LF). */
 static void
-write_csv(const evpubp_result *r, evpubp_buf *b)
+write_separated(const evpubp_result *r, evpubp_buf *b, int tsv)
 {
   size_t i, j;
+  const char sep = tsv ? '\t' : ',', *eol = tsv ? "\n" : "\r\n";
   if(r->form == 'a') {
     evpubp_buf_adds(b, r->boolean ? "true\n" : "false\n");
     return;
   }
   for(j = 0; j < r->nvars; j++) {
     if(j)
-      evpubp_buf_addc(b, ',');
-    evpubp_escape_csv_field(b, r->vars[j], strlen(r->vars[j]));
+      evpubp_buf_addc(b, sep);
+    if(tsv) {
+      evpubp_buf_addc(b, '?');
+      evpubp_buf_adds(b, r->vars[j]);
+    } else {
+      evpubp_escape_csv_field(b, r->vars[j], strlen(r->vars[j]));
+    }
   }
-  evpubp_buf_adds(b, "\r\n");
+  evpubp_buf_adds(b, eol);
   for(i = 0; i < r->nrows; i++) {
     const evpubp_term *row = r->cells + i * r->nvars;
     for(j = 0; j < r->nvars; j++) {
       if(j)
-        evpubp_buf_addc(b, ',');
-      if(row[j].kind == 'b') {
-        evpubp_buf_adds(b, "_:");
-        evpubp_buf_add(b, row[j].value, row[j].len);
+        evpubp_buf_addc(b, sep);
+      if(tsv || row[j].kind == 'b') {
+        put_nt_term(b, &row[j]);
       } else if(row[j].kind) {
         evpubp_escape_csv_field(b, row[j].value, row[j].len);
       }
     }
-    evpubp_buf_adds(b, "\r\n");
-  }
-}
-
-static void
-write_tsv(const evpubp_result *r, evpubp_buf *b)
-{
-  size_t i, j;
-  if(r->form == 'a') {
-    evpubp_buf_adds(b, r->boolean ? "true\n" : "false\n");
-    return;
-  }
-  for(j = 0; j < r->nvars; j++) {
-    if(j)
-      evpubp_buf_addc(b, '\t');
-    evpubp_buf_addc(b, '?');
-    evpubp_buf_adds(b, r->vars[j]);
-  }
-  evpubp_buf_addc(b, '\n');
-  for(i = 0; i < r->nrows; i++) {
-    const evpubp_term *row = r->cells + i * r->nvars;
-    for(j = 0; j < r->nvars; j++) {
-      if(j)
-        evpubp_buf_addc(b, '\t');
-      put_nt_term(b, &row[j]);
-    }
-    evpubp_buf_addc(b, '\n');
+    evpubp_buf_adds(b, eol);
   }
 }
 
@@ -835,10 +816,8 @@ evpubp_result_write(const evpubp_result *r, const char *format, FILE *out)
   evpubp_buf b;
   evpub_status st = EVPUB_OK;
   evpubp_buf_init(&b);
-  if(!strcmp(format, "csv"))
-    write_csv(r, &b);
-  else if(!strcmp(format, "tsv"))
-    write_tsv(r, &b);
+  if(!strcmp(format, "csv") || !strcmp(format, "tsv"))
+    write_separated(r, &b, format[0] == 't');
   else if(!strcmp(format, "json"))
     write_json(r, &b);
   else
