@@ -53,6 +53,9 @@ static const char publish_usage[] =
   "      --retry-wait S   first backoff delay in seconds (default 0.5)\n"
   "      --timeout S      seconds a request may take (default 300)\n"
   "      --connect-timeout S  seconds to connect (default 10)\n"
+  "      --gsp-chunk-triples N  gsp: a graph of more triples goes as a\n"
+  "                       PUT of the first N and POSTs of N more each\n"
+  "                       (default 200000; 0: one PUT whatever its size)\n"
   "      --batch-triples N  update: triples per request (default 4000\n"
   "                       for virtuoso, else 1000)\n"
   "      --journal FILE   record stored graphs in FILE (default under\n"
@@ -124,7 +127,8 @@ cmd_publish(evpub_world *world, int argc, char **argv)
     O_RESUME,
     O_PROGRESS,
     O_PASSWORD,
-    O_STORE
+    O_STORE,
+    O_CHUNK
   };
   static const struct option opts[] = {
     { "store", required_argument, NULL, O_STORE },
@@ -148,6 +152,7 @@ cmd_publish(evpub_world *world, int argc, char **argv)
     { "timeout", required_argument, NULL, O_TIMEOUT },
     { "connect-timeout", required_argument, NULL, O_CTIMEOUT },
     { "batch-triples", required_argument, NULL, O_BATCH },
+    { "gsp-chunk-triples", required_argument, NULL, O_CHUNK },
     { "journal", required_argument, NULL, O_JOURNAL },
     { "resume", no_argument, NULL, O_RESUME },
     { "dry-run", no_argument, NULL, 'n' },
@@ -222,6 +227,7 @@ cmd_publish(evpub_world *world, int argc, char **argv)
     case O_TIMEOUT: rc = set(pub, "timeout", optarg); break;
     case O_CTIMEOUT: rc = set(pub, "connect-timeout", optarg); break;
     case O_BATCH: rc = set(pub, "batch-triples", optarg); break;
+    case O_CHUNK: rc = set(pub, "gsp-chunk-triples", optarg); break;
     case O_JOURNAL: rc = set(pub, "journal", optarg); break;
     case O_RESUME: rc = set(pub, "resume", "1"); break;
     case 'n':

@@ -201,6 +201,9 @@ void evpub_free_publisher(evpub_publisher *pub);
  *   retry-wait SECONDS  first backoff delay (default 0.5; doubles, with
  *                       jitter, capped at 30)
  *   batch-triples N     update: triples per request (default by server)
+ *   gsp-chunk-triples N gsp: a graph of more triples is sent as a PUT of
+ *                       its first N and POSTs of N more each (default
+ *                       200000; 0: one PUT)
  *   journal FILE        where published graphs are recorded
  *   resume 0|1          skip graphs the journal has with the same content
  *   dry-run 0|1         print the requests instead of sending them

@@ -152,6 +152,32 @@ const char *evpubp_store_lexical(evpubp_store *s, const char *dt,
 /* Reading: facts.tsv of the generation (malloc'd), NULL when empty. */
 char *evpubp_store_facts_path(const evpubp_store *s);
 
+/* ---- JSON (evpub_json.c) --------------------------------------------- */
+enum {
+  EVPUBP_J_NULL = 0,
+  EVPUBP_J_TRUE,
+  EVPUBP_J_FALSE,
+  EVPUBP_J_NUMBER, /* str: its text */
+  EVPUBP_J_STRING, /* str[len]: unescaped UTF-8 */
+  EVPUBP_J_ARRAY,  /* child, then next */
+  EVPUBP_J_OBJECT  /* child (with key), then next */
+};
+
+typedef struct evpubp_json evpubp_json;
+struct evpubp_json {
+  int type;
+  const char *key; /* in an object */
+  char *str;
+  size_t len;
+  evpubp_json *child, *next;
+};
+
+/* Parse text[len] into a tree in arena; NULL with *error on bad JSON. */
+evpubp_json *evpubp_json_parse(const char *text, size_t len,
+                               evpubp_arena *arena, const char **error);
+/* The member key of an object, or NULL. */
+const evpubp_json *evpubp_json_get(const evpubp_json *obj, const char *key);
+
 /* ---- query results (evpub_query.c) ------------------------------- */
 typedef struct {
   char kind; /* 0 unbound, 'u' IRI, 'b' blank node, 'l' literal */

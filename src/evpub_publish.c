@@ -105,7 +105,8 @@ typedef struct {
 typedef struct req req;
 struct req {
   req *next;
-  int put;
+  int put; /* HTTP PUT, else POST */
+  int gsp; /* a Graph Store Protocol body (N-Triples) */
   char *url;
   evpubp_buf head, data; /* owned body text */
   const char *tail;      /* static */
@@ -135,7 +136,7 @@ struct evpub_publisher_s {
   char *journal_path, *store_dir;
   int method, resume, dry_run, progress;
   evpubp_store *store; /* publishing into the local store */
-  long jobs, retries, batch_triples;
+  long jobs, retries, batch_triples, gsp_chunk;
   double timeout, connect_timeout, retry_wait;
   /* a run */
   const char *gsp, *update; /* resolved URLs (into the strings below) */
@@ -204,6 +205,7 @@ evpub_new_publisher(evpub_world *world)
   p->timeout = 300;
   p->connect_timeout = 10;
   p->retry_wait = 0.5;
+  p->gsp_chunk = 200000;
   evpubp_map_init(&p->journal);
   evpubp_map_init(&p->entity_map);
   evpubp_buf_init(&p->values);
@@ -418,6 +420,16 @@ evpub_publisher_set(evpub_publisher *p, const char *name, const char *v)
       return EVPUB_E_USAGE;
     }
     rc = set_string(&p->store_dir, v);
+  } else if(!strcmp(name, "gsp-chunk-triples")) {
+    long n;
+    if(parse_long(v, 0, 100000000, &n)) {
+      evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
+                 "--gsp-chunk-triples needs a number from 0 to 100000000, "
+                 "not '%s'",
+                 v);
+      return EVPUB_E_USAGE;
+    }
+    p->gsp_chunk = n;
   } else if(!strcmp(name, "jobs") || !strcmp(name, "retries") ||
             !strcmp(name, "batch-triples")) {
     long n;
@@ -751,6 +763,25 @@ close_group(graph *g)
   }
 }
 
+/* A request may start here: a cut of the graph's text. */
+static void
+add_cut(graph *g)
+{
+  if(g->ncuts == g->capcuts) {
+    size_t cap = g->capcuts ? g->capcuts * 2 : 16;
+    uint64_t *nc = realloc(g->cuts, cap * sizeof(*nc));
+    if(!nc) {
+      g->failed = 1;
+      return;
+    }
+    g->cuts = nc;
+    g->capcuts = cap;
+  }
+  g->cuts[g->ncuts++] = g->size;
+  g->part_start = g->size;
+  g->part_triples = g->part_groups = 0;
+}
+
 static void
 graph_add(evpub_publisher *p, graph *g, const evpubp_stmt *st,
           evpubp_buf *scratch)
@@ -759,6 +790,11 @@ graph_add(evpub_publisher *p, graph *g, const evpubp_stmt *st,
   if(p->store) {
     evpubp_store_record(scratch, st);
   } else if(p->method == M_GSP) {
+    /* a big graph goes as a PUT of its first part and POSTs of the
+     * others: Virtuoso can hang for good on one PUT of a million
+     * triples (doc/publishing.md) */
+    if(p->gsp_chunk && g->part_triples >= (unsigned long)p->gsp_chunk)
+      add_cut(g);
     evpubp_nt_statement(scratch, st);
   } else if(g->subject && !strcmp(g->subject, st->s)) {
     evpubp_buf_add(scratch, " ;\n  ", 5);
@@ -770,21 +806,8 @@ graph_add(evpub_publisher *p, graph *g, const evpubp_stmt *st,
     /* a new group: a new request may start here */
     if(g->part_triples >= (unsigned long)p->batch_triples ||
        g->part_groups >= MAX_GROUPS ||
-       g->size - g->part_start >= MAX_PART_BYTES) {
-      if(g->ncuts == g->capcuts) {
-        size_t cap = g->capcuts ? g->capcuts * 2 : 16;
-        uint64_t *nc = realloc(g->cuts, cap * sizeof(*nc));
-        if(!nc) {
-          g->failed = 1;
-          return;
-        }
-        g->cuts = nc;
-        g->capcuts = cap;
-      }
-      g->cuts[g->ncuts++] = g->size;
-      g->part_start = g->size;
-      g->part_triples = g->part_groups = 0;
-    }
+       g->size - g->part_start >= MAX_PART_BYTES)
+      add_cut(g);
     g->subject = xstrdup(st->s);
     if(!g->subject)
       g->failed = 1;
@@ -942,7 +965,7 @@ setup_easy(evpub_publisher *p, req *r)
   curl_slist_free_all(r->hdrs);
   r->hdrs = NULL;
   r->hdrs = curl_slist_append(r->hdrs,
-                              r->put ? "Content-Type: "
+                              r->gsp ? "Content-Type: "
                                        "application/n-triples"
                                      : "Content-Type: "
                                        "application/"
@@ -971,6 +994,37 @@ setup_easy(evpub_publisher *p, req *r)
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->total);
   }
   return 0;
+}
+
+/* Part r->part of a big graph by the Graph Store Protocol: the first
+ * replaces the graph (PUT), the others add to it (POST: adding triples
+ * twice changes nothing, so a retried part is harmless). */
+static void
+set_gsp_part(req *r)
+{
+  graph *g = r->big;
+  segment s;
+  memset(&s, 0, sizeof(s));
+  s.data = g->text.data;
+  s.fp = g->fp;
+  s.off = r->part ? g->cuts[r->part - 1] : 0;
+  s.len = (r->part < g->ncuts ? g->cuts[r->part] : g->size) - s.off;
+  r->put = r->part == 0;
+  set_segments(r, &s, 1);
+}
+
+static int set_part(evpub_publisher *p, req *r);
+
+/* The next part of a graph sent in parts. */
+static int
+next_part(evpub_publisher *p, req *r)
+{
+  r->part++;
+  if(r->gsp) {
+    set_gsp_part(r);
+    return 0;
+  }
+  return set_part(p, r);
 }
 
 /* Build the body of part r->part of a big graph sent through staging. */
@@ -1150,9 +1204,8 @@ finished(evpub_publisher *p, req *r, CURLcode res)
   }
   if(res == CURLE_OK && status >= 200 && status < 300) {
     if(r->big && r->part + 1 < r->nparts) {
-      r->part++;
       r->attempts = 0;
-      if(set_part(p, r)) {
+      if(next_part(p, r)) {
         req_failed(p, r, "out of memory");
         return;
       }
@@ -1212,7 +1265,7 @@ dry_run(evpub_publisher *p, req *r)
   for(;;) {
     fprintf(p->out, "%s %s\nContent-Type: %s\nContent-Length: %llu\n",
             r->put ? "PUT" : "POST", r->url,
-            r->put ? "application/n-triples" : "application/sparql-update",
+            r->gsp ? "application/n-triples" : "application/sparql-update",
             (unsigned long long)r->total);
     if(p->token)
       fputs("Authorization: Bearer (token not shown)\n", p->out);
@@ -1229,8 +1282,7 @@ dry_run(evpub_publisher *p, req *r)
     p->stats.bytes += r->total;
     if(!(r->big && r->part + 1 < r->nparts))
       break;
-    r->part++;
-    if(set_part(p, r))
+    if(next_part(p, r))
       break;
   }
   req_succeeded(p, r);
@@ -1437,6 +1489,14 @@ send_graph(evpub_publisher *p, graph *g)
       evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0, "out of memory");
       p->stats.failed++;
       free_graph(g);
+      return;
+    }
+    r->gsp = 1;
+    if(g->ncuts) { /* in parts; the graph goes with the request */
+      r->big = g;
+      r->nparts = g->ncuts + 1;
+      set_gsp_part(r);
+      submit(p, r);
       return;
     }
     memset(&s, 0, sizeof(s));

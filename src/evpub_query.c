@@ -449,76 +449,78 @@ source_http(const evpub_source *s, evpubp_http *h)
   h->connect_timeout = 10;
 }
 
-static int
-literal_term(evpubp_result *r, evpubp_term *t, rasqal_literal *l)
+/* A string member of a JSON object, or NULL. */
+static const evpubp_json *
+jstr(const evpubp_json *obj, const char *key)
 {
-  if(!l)
-    return 0;
-  if(l->type == RASQAL_LITERAL_URI) {
-    const char *u = (const char *)raptor_uri_as_string(l->value.uri);
-    return set_term(r, t, 'u', u, strlen(u), NULL, NULL);
-  }
-  if(l->type == RASQAL_LITERAL_BLANK)
-    return set_term(r, t, 'b', (const char *)l->string, l->string_len, NULL,
-                    NULL);
-  return set_term(r, t, 'l', l->string ? (const char *)l->string : "",
-                  l->string ? l->string_len : 0, l->language,
-                  l->datatype ? (const char *)raptor_uri_as_string(l->datatype)
-                              : NULL);
+  const evpubp_json *v = evpubp_json_get(obj, key);
+  return v && v->type == EVPUBP_J_STRING ? v : NULL;
 }
 
-/* SPARQL XML results (any server speaks them) into res, by rasqal. */
+/* SPARQL 1.1 query results JSON (and Virtuoso's SPARQL 1.0 style
+ * "typed-literal") into res. */
 static evpub_status
-read_xml_results(evpub_source *s, const evpubp_buf *body, evpubp_result *res)
+read_json_results(evpub_source *s, const evpubp_buf *body, char form,
+                  evpubp_result *res)
 {
-  librdf_world *rdf = evpubp_rdf_world(s->w);
-  rasqal_world *rw = rdf ? librdf_world_get_rasqal(rdf) : NULL;
-  rasqal_query_results *qr;
-  rasqal_query_results_formatter *f;
-  raptor_iostream *in;
-  raptor_uri *base;
+  evpubp_arena a;
+  const char *err = NULL;
+  const evpubp_json *doc, *v, *row, *var;
   evpub_status st = EVPUB_OK;
-  int i, n;
-  if(!rw)
-    return EVPUB_E_INTERNAL;
-  qr = rasqal_new_query_results2(rw, NULL, RASQAL_QUERY_RESULTS_BINDINGS);
-  f = rasqal_new_query_results_formatter(rw, "xml", NULL, NULL);
-  in = raptor_new_iostream_from_string(s->w->raptor, body->data, body->len);
-  base = raptor_new_uri(s->w->raptor, (const unsigned char *)s->url);
-  if(!qr || !f || !in || !base ||
-     rasqal_query_results_formatter_read(rw, in, f, qr, base)) {
+  evpubp_arena_init(&a);
+  doc = evpubp_json_parse(body->data ? body->data : "", body->len, &a, &err);
+  if(!doc || doc->type != EVPUBP_J_OBJECT) {
     evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
-               "%s: the answer is not SPARQL XML results", s->url);
-    st = EVPUB_E_IO;
+               "%s: the answer is not SPARQL results JSON (%s)", s->url,
+               err ? err : "not an object");
+    evpubp_arena_free(&a);
+    return EVPUB_E_IO;
   }
-  if(!st) {
-    n = rasqal_query_results_get_bindings_count(qr);
-    res->form = 's';
-    for(i = 0; i < n && !st; i++)
-      if(add_var(res,
-                 (const char *)rasqal_query_results_get_binding_name(qr, i)))
+  if(form == 'a') {
+    v = evpubp_json_get(doc, "boolean");
+    res->form = 'a';
+    if(v && (v->type == EVPUBP_J_TRUE || v->type == EVPUBP_J_FALSE)) {
+      res->boolean = v->type == EVPUBP_J_TRUE;
+    } else {
+      evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
+                 "%s: the answer to ASK has no boolean", s->url);
+      st = EVPUB_E_IO;
+    }
+    evpubp_arena_free(&a);
+    return st;
+  }
+  res->form = 's';
+  v = evpubp_json_get(evpubp_json_get(doc, "head"), "vars");
+  for(var = v && v->type == EVPUBP_J_ARRAY ? v->child : NULL; var && !st;
+      var = var->next)
+    if(var->type == EVPUBP_J_STRING && add_var(res, var->str))
+      st = EVPUB_E_NOMEM;
+  v = evpubp_json_get(evpubp_json_get(doc, "results"), "bindings");
+  for(row = v && v->type == EVPUBP_J_ARRAY ? v->child : NULL; row && !st;
+      row = row->next) {
+    evpubp_term *cells = add_row(res);
+    size_t i;
+    if(!cells) {
+      st = EVPUB_E_NOMEM;
+      break;
+    }
+    for(i = 0; i < res->nvars && !st; i++) {
+      const evpubp_json *b = evpubp_json_get(row, res->vars[i]);
+      const evpubp_json *type = jstr(b, "type"), *value = jstr(b, "value");
+      const evpubp_json *lang = jstr(b, "xml:lang"), *dt = jstr(b, "datatype");
+      char kind;
+      if(!type || !value)
+        continue; /* unbound */
+      kind = !strcmp(type->str, "uri") ? 'u'
+        : !strcmp(type->str, "bnode")  ? 'b'
+                                       : 'l';
+      if(set_term(res, &cells[i], kind, value->str, value->len,
+                  kind == 'l' && lang ? lang->str : NULL,
+                  kind == 'l' && dt ? dt->str : NULL))
         st = EVPUB_E_NOMEM;
-    while(!st && !rasqal_query_results_finished(qr)) {
-      evpubp_term *row = add_row(res);
-      if(!row) {
-        st = EVPUB_E_NOMEM;
-        break;
-      }
-      for(i = 0; i < n; i++)
-        if(literal_term(res, &row[i],
-                        rasqal_query_results_get_binding_value(qr, i)))
-          st = EVPUB_E_NOMEM;
-      rasqal_query_results_next(qr);
     }
   }
-  if(base)
-    raptor_free_uri(base);
-  if(in)
-    raptor_free_iostream(in);
-  if(f)
-    rasqal_free_query_results_formatter(f);
-  if(qr)
-    rasqal_free_query_results(qr);
+  evpubp_arena_free(&a);
   return st;
 }
 
@@ -545,7 +547,7 @@ remote_query(evpub_source *s, const char *query, char form, evpubp_result *res,
   evpub_status st = resolve(s);
   const char *accept = form == 'c' || form == 'd'
     ? "application/n-triples"
-    : "application/sparql-results+xml";
+    : "application/sparql-results+json";
   if(st)
     return st;
   source_http(s, &h);
@@ -580,25 +582,8 @@ remote_query(evpub_source *s, const char *query, char form, evpubp_result *res,
       raptor_free_uri(base);
     if(p)
       raptor_free_parser(p);
-  } else if(st == EVPUB_OK && form == 'a') {
-    const char *b = body.data ? strstr(body.data, "<boolean>") : NULL;
-    res->form = 'a';
-    if(b) {
-      b += 9;
-      while(*b == ' ' || *b == '\n' || *b == '\r' || *b == '\t')
-        b++;
-    }
-    if(b && !strncmp(b, "true", 4)) {
-      res->boolean = 1;
-    } else if(b && !strncmp(b, "false", 5)) {
-      res->boolean = 0;
-    } else {
-      evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
-                 "%s: the answer to ASK has no boolean", s->url);
-      st = EVPUB_E_IO;
-    }
   } else if(st == EVPUB_OK) {
-    st = read_xml_results(s, &body, res);
+    st = read_json_results(s, &body, form, res);
   }
   evpubp_buf_free(&body);
   return st;

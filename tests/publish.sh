@@ -101,6 +101,16 @@ for m in gsp update; do
   same "example, --graph ($m): one graph with every triple" \
     "$TMP/one.nq" https://one.example.org/graph
 done
+# a big graph goes in parts (PUT, then POSTs): 139 triples in parts of
+# 40, over a graph holding other triples (the example with another date)
+sed 's/startDate: 2022-11-02/startDate: 2022-11-30/' "$EXAMPLE" >"$TMP/moved.yaml"
+publish "moved example, --graph in parts of 40" 0 $AUTH \
+  --gsp-chunk-triples 40 --graph https://one.example.org/graph "$TMP/moved.yaml"
+publish "example, --graph in parts of 40 over it" 0 $AUTH \
+  --gsp-chunk-triples 40 --graph https://one.example.org/graph "$EXAMPLE"
+check "... in four requests" grep -q "139 triples in 4 requests" "$TMP/err"
+same "example, --graph in parts: exactly its triples (the PUT replaced the old graph)" \
+  "$TMP/one.nq" https://one.example.org/graph
 
 # ---- 2. an edited event replaces its old triples --------------------------
 # drop the organizer sipa from the forum's organizer list and move the date
