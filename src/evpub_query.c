@@ -186,8 +186,9 @@ evpubp_source_open_store(evpub_source *s, evpubp_store **store)
 }
 
 /* ---- the query form ---- */
-char
-evpub_query_form(const char *q)
+/* The form of the query and where its keyword starts (*at). */
+static char
+query_keyword(const char *q, const char **at)
 {
   static const struct {
     const char *kw;
@@ -219,10 +220,19 @@ evpub_query_form(const char *q)
     if(!strncasecmp(q, forms[i].kw, n) &&
        (q[n] == ' ' || q[n] == '\t' || q[n] == '\n' || q[n] == '\r' ||
         q[n] == '*' || q[n] == '?' || q[n] == '$' || q[n] == '{' ||
-        q[n] == '(' || q[n] == '<' || !q[n]))
+        q[n] == '(' || q[n] == '<' || !q[n])) {
+      *at = q;
       return forms[i].form;
+    }
   }
   return 0;
+}
+
+char
+evpub_query_form(const char *q)
+{
+  const char *at;
+  return query_keyword(q, &at);
 }
 
 /* ---- the result model ---- */
@@ -339,6 +349,191 @@ node_term(evpubp_result *r, evpubp_term *t, librdf_node *n,
   }
 }
 
+/* DESCRIBE over the local store (rasqal parses it, but answers nothing).
+ * Each resource gives every triple it is the subject of, and so do the
+ * nodes it owns, the IRIs "R#..." it leads to (its address, its role
+ * nodes): evpub mints such fragment IRIs where others would make blank
+ * nodes, so this is its Concise Bounded Description.  The resources are
+ * the IRIs named, and the values of the variables named (or of all, for
+ * DESCRIBE *) in the answers to the same pattern as a SELECT DISTINCT. */
+static evpub_status
+local_describe(evpub_source *s, const char *query, librdf_model *model,
+               raptor_serializer *ser)
+{
+  librdf_world *rdf = evpubp_rdf_world(s->w);
+  rasqal_world *rw = librdf_world_get_rasqal(rdf);
+  rasqal_query *rq = rasqal_new_query(rw, "sparql", NULL);
+  raptor_sequence *seq;
+  evpubp_map seen;
+  evpubp_buf sel;
+  const char **todo = NULL;
+  size_t ntodo = 0, cap = 0, i, nvars = 0;
+  int wildcard, k;
+  evpub_status st = EVPUB_OK;
+  const char *kw = NULL, *rest;
+
+  evpubp_map_init(&seen);
+  evpubp_buf_init(&sel);
+  if(!rq || rasqal_query_prepare(rq, (const unsigned char *)query, NULL)) {
+    evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
+               "the query is not SPARQL that rasqal (the local store's "
+               "engine) reads");
+    st = EVPUB_E_DATA;
+    goto done;
+  }
+  seq = rasqal_query_get_describe_sequence(rq);
+  wildcard = rasqal_query_get_wildcard(rq);
+  query_keyword(query, &kw);
+  /* the pattern, as a SELECT DISTINCT of the variables */
+  evpubp_buf_add(&sel, query, (size_t)(kw - query));
+  evpubp_buf_adds(&sel, "SELECT DISTINCT");
+  if(wildcard)
+    evpubp_buf_adds(&sel, " *");
+  for(k = 0; seq && k < raptor_sequence_size(seq); k++) {
+    rasqal_literal *l = raptor_sequence_get_at(seq, k);
+    evpubp_map_entry *e;
+    const char *iri;
+    if(l->type == RASQAL_LITERAL_VARIABLE) {
+      evpubp_buf_printf(&sel, " ?%s", l->value.variable->name);
+      nvars++;
+      continue;
+    }
+    if(l->type != RASQAL_LITERAL_URI)
+      continue;
+    iri = (const char *)raptor_uri_as_string(l->value.uri);
+    e = evpubp_map_put(&seen, iri, strlen(iri));
+    if(!e) {
+      st = EVPUB_E_NOMEM;
+      goto done;
+    }
+    if(!e->value) {
+      e->value = e; /* seen */
+      if(ntodo == cap) {
+        size_t nc = cap ? cap * 2 : 16;
+        const char **nt = realloc(todo, nc * sizeof(*nt));
+        if(!nt) {
+          st = EVPUB_E_NOMEM;
+          goto done;
+        }
+        todo = nt;
+        cap = nc;
+      }
+      todo[ntodo++] = e->key;
+    }
+  }
+  if(wildcard || nvars) {
+    librdf_query *q;
+    librdf_query_results *qr;
+    /* the pattern starts at WHERE or at its brace */
+    rest = kw + strlen("DESCRIBE");
+    while(*rest && *rest != '{' && strncasecmp(rest, "WHERE", 5))
+      rest += *rest == '<'
+        ? strcspn(rest, ">") + (rest[strcspn(rest, ">")] ? 1 : 0)
+        : 1;
+    evpubp_buf_addc(&sel, ' ');
+    evpubp_buf_adds(&sel, rest);
+    q = sel.failed ? NULL
+                   : librdf_new_query(rdf, "sparql", NULL,
+                                      (const unsigned char *)sel.data, NULL);
+    qr = q ? librdf_model_query_execute(model, q) : NULL;
+    if(!qr) {
+      evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
+                 "cannot find what the DESCRIBE names");
+      st = EVPUB_E_DATA;
+    }
+    while(qr && !st && !librdf_query_results_finished(qr)) {
+      int n = librdf_query_results_get_bindings_count(qr), b;
+      for(b = 0; b < n && !st; b++) {
+        librdf_node *v = librdf_query_results_get_binding_value(qr, b);
+        if(v && librdf_node_is_resource(v)) {
+          const char *iri =
+            (const char *)librdf_uri_as_string(librdf_node_get_uri(v));
+          evpubp_map_entry *e = evpubp_map_put(&seen, iri, strlen(iri));
+          if(!e)
+            st = EVPUB_E_NOMEM;
+          else if(!e->value) {
+            e->value = e;
+            if(ntodo == cap) {
+              size_t nc = cap ? cap * 2 : 16;
+              const char **nt = realloc(todo, nc * sizeof(*nt));
+              if(!nt)
+                st = EVPUB_E_NOMEM;
+              else {
+                todo = nt;
+                cap = nc;
+              }
+            }
+            if(!st)
+              todo[ntodo++] = e->key;
+          }
+        }
+        if(v)
+          librdf_free_node(v);
+      }
+      librdf_query_results_next(qr);
+    }
+    if(qr)
+      librdf_free_query_results(qr);
+    if(q)
+      librdf_free_query(q);
+  }
+  /* each resource, and the nodes it owns */
+  for(i = 0; i < ntodo && !st; i++) {
+    const char *r = todo[i];
+    size_t rlen = strlen(r);
+    librdf_node *subj =
+      librdf_new_node_from_uri_string(rdf, (const unsigned char *)r);
+    librdf_statement *pat =
+      subj ? librdf_new_statement_from_nodes(rdf, subj, NULL, NULL) : NULL;
+    librdf_stream *str = pat ? librdf_model_find_statements(model, pat) : NULL;
+    if(!str)
+      st = EVPUB_E_NOMEM;
+    while(str && !st && !librdf_stream_end(str)) {
+      librdf_statement *t = librdf_stream_get_object(str);
+      if(raptor_serializer_serialize_statement(ser, t))
+        st = EVPUB_E_IO;
+      if(t->object->type == RAPTOR_TERM_TYPE_URI) {
+        const char *o =
+          (const char *)raptor_uri_as_string(t->object->value.uri);
+        if(!strncmp(o, r, rlen) && o[rlen] == '#') {
+          evpubp_map_entry *e = evpubp_map_put(&seen, o, strlen(o));
+          if(!e)
+            st = EVPUB_E_NOMEM;
+          else if(!e->value) {
+            e->value = e;
+            if(ntodo == cap) {
+              size_t nc = cap ? cap * 2 : 16;
+              const char **nt = realloc(todo, nc * sizeof(*nt));
+              if(!nt)
+                st = EVPUB_E_NOMEM;
+              else {
+                todo = nt;
+                cap = nc;
+              }
+            }
+            if(!st)
+              todo[ntodo++] = e->key;
+          }
+        }
+      }
+      librdf_stream_next(str);
+    }
+    if(str)
+      librdf_free_stream(str);
+    if(pat)
+      librdf_free_statement(pat); /* frees subj */
+    else if(subj)
+      librdf_free_node(subj);
+  }
+done:
+  if(rq)
+    rasqal_free_query(rq);
+  free(todo);
+  evpubp_map_free(&seen);
+  evpubp_buf_free(&sel);
+  return st;
+}
+
 static evpub_status
 local_query(evpub_source *s, const char *query, evpubp_result *res,
             raptor_serializer *ser)
@@ -353,6 +548,10 @@ local_query(evpub_source *s, const char *query, evpubp_result *res,
     return st;
   if(!rdf || !(model = evpubp_store_model(store)))
     return EVPUB_E_INTERNAL;
+  if(evpub_query_form(query) == 'd') {
+    res->form = 'c';
+    return local_describe(s, query, model, ser);
+  }
   q =
     librdf_new_query(rdf, "sparql", NULL, (const unsigned char *)query, NULL);
   if(!q) {

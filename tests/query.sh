@@ -96,6 +96,18 @@ if [ -n "$RAPPER" ]; then
   check "CONSTRUCT -f ntriples: rapper reads the Turtle's triples" \
     cmp -s "$TMP/c1.nt" "$TMP/c2.nt"
 fi
+# DESCRIBE: the resource's triples and those of the nodes it owns
+evpub query --store "$S" -f ntriples \
+  'DESCRIBE <https://events.example.org/organizations/sjtu>' | sort -u >"$TMP/d.nt"
+grep -E '^<https://events.example.org/organizations/sjtu(#address)?> ' \
+  "$TMP/global-cities-forum-2022.nq" | sed 's/ <[^<>]*> \.$/ ./' | sort -u \
+  >"$TMP/d-want.nt"
+check "DESCRIBE <iri>: the organization and its address, every triple" \
+  test -s "$TMP/d.nt" -a "$(cmp -s "$TMP/d.nt" "$TMP/d-want.nt" && echo same)" = same
+evpub query --store "$S" -f ntriples 'PREFIX schema: <http://schema.org/>
+DESCRIBE ?o WHERE { ?o schema:name "Shanghai Jiao Tong University"@en }' |
+  sort -u >"$TMP/d2.nt"
+check "DESCRIBE ?var WHERE: the same" cmp -s "$TMP/d2.nt" "$TMP/d-want.nt"
 check "a query on the command line" \
   test "$(evpub query --store "$S" -f csv 'SELECT (COUNT(*) AS ?n) WHERE { ?e a <http://schema.org/Hotel> }' | sed -n 2p | tr -d '\r')" -ge 1
 echo 'SELECT ?x WHERE { ?x ?y }' >"$TMP/bad.rq"
