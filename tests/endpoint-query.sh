@@ -25,7 +25,7 @@ export EVPUB_PASSWORD=dba
 REMOTE="--endpoint $VIRT_URL --server virtuoso"
 S="$TMP/store"
 
-if [ -n "${EVPUB_INSTRUMENTED:-}" ]; then N=150; else N=600; fi
+if [ -n "${EVPUB_INSTRUMENTED:-}" ]; then N=60; else N=600; fi
 "$PY" "$GEN" "$N" --seed 3 2>/dev/null >"$TMP/gen.yaml"
 for f in "$EXAMPLE" "$TMP/gen.yaml"; do
   evpub publish -q --store "$S" "$f"

@@ -13,7 +13,7 @@ DUMPQ='SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }'
 unset EVPUB_STORE
 export XDG_DATA_HOME="$TMP/xdg"
 
-if [ -n "${EVPUB_INSTRUMENTED:-}" ]; then N=300 KN=150; else N=2000 KN=600; fi
+if [ -n "${EVPUB_INSTRUMENTED:-}" ]; then N=120 KN=80; else N=2000 KN=600; fi
 
 # quads INPUT OUT.nq: what a publish of INPUT stores
 quads() {
