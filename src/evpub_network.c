@@ -60,6 +60,23 @@ struct evpub_network_s {
   int computed;
 };
 
+/* Room for one more element in *arr (n used, *cap allocated, elements of
+ * size bytes), doubling from first; -1 when out of memory. */
+static int
+grow(void *arr, size_t n, size_t *cap, size_t size, size_t first)
+{
+  void **a = arr;
+  if(n == *cap) {
+    size_t nc = *cap ? *cap * 2 : first;
+    void *na = realloc(*a, nc * size);
+    if(!na)
+      return -1;
+    *a = na;
+    *cap = nc;
+  }
+  return 0;
+}
+
 evpub_network *
 evpub_new_network(evpub_world *world)
 {
@@ -172,14 +189,8 @@ node_of(evpub_network *n, const char *iri, size_t len)
     return (size_t)-1;
   if(e->value)
     return (size_t)(uintptr_t)e->value - 1;
-  if(n->nnodes == n->capnodes) {
-    size_t cap = n->capnodes ? n->capnodes * 2 : 256;
-    net_node *nn = realloc(n->nodes, cap * sizeof(*nn));
-    if(!nn)
-      return (size_t)-1;
-    n->nodes = nn;
-    n->capnodes = cap;
-  }
+  if(grow(&n->nodes, n->nnodes, &n->capnodes, sizeof(*n->nodes), 256))
+    return (size_t)-1;
   nd = &n->nodes[n->nnodes];
   memset(nd, 0, sizeof(*nd));
   nd->iri = e->key;
@@ -191,14 +202,8 @@ static int
 add_edge(evpub_network *n, size_t a, size_t b, unsigned long weight)
 {
   /* oriented (smaller IRI first) in finish(), by the nodes' IRI order */
-  if(n->nedges == n->capedges) {
-    size_t cap = n->capedges ? n->capedges * 2 : 256;
-    net_edge *ne = realloc(n->edges, cap * sizeof(*ne));
-    if(!ne)
-      return -1;
-    n->edges = ne;
-    n->capedges = cap;
-  }
+  if(grow(&n->edges, n->nedges, &n->capedges, sizeof(*n->edges), 256))
+    return -1;
   n->edges[n->nedges].a = a;
   n->edges[n->nedges].b = b;
   n->edges[n->nedges].weight = weight;
@@ -233,14 +238,8 @@ intern(interner *in, const char *s, size_t len)
   if(!e)
     return (size_t)-1;
   if(!e->value) {
-    if(in->n == in->cap) {
-      size_t cap = in->cap ? in->cap * 2 : 1024;
-      const char **ns = realloc(in->str, cap * sizeof(*ns));
-      if(!ns)
-        return (size_t)-1;
-      in->str = ns;
-      in->cap = cap;
-    }
+    if(grow(&in->str, in->n, &in->cap, sizeof(*in->str), 1024))
+      return (size_t)-1;
     in->str[in->n] = e->key;
     e->value = (void *)(uintptr_t)(++in->n);
   }
@@ -259,14 +258,8 @@ typedef struct {
 static int
 pairs_add(pairs *p, size_t s, size_t o)
 {
-  if(p->n == p->cap) {
-    size_t cap = p->cap ? p->cap * 2 : 1024;
-    pair *nv = realloc(p->v, cap * sizeof(*nv));
-    if(!nv)
-      return -1;
-    p->v = nv;
-    p->cap = cap;
-  }
+  if(grow(&p->v, p->n, &p->cap, sizeof(*p->v), 1024))
+    return -1;
   p->v[p->n].s = s;
   p->v[p->n].o = o;
   p->n++;
@@ -460,15 +453,9 @@ compute_local(evpub_network *n, evpub_source *src)
       if(!n->role) {
         if(o_role)
           continue;
-        if(norgs == caporgs) {
-          size_t c2 = caporgs ? caporgs * 2 : 16;
-          size_t *no = realloc(orgs, c2 * sizeof(*no));
-          if(!no) {
-            st = EVPUB_E_NOMEM;
-            goto done;
-          }
-          orgs = no;
-          caporgs = c2;
+        if(grow(&orgs, norgs, &caporgs, sizeof(*orgs), 16)) {
+          st = EVPUB_E_NOMEM;
+          goto done;
         }
         orgs[norgs++] = o;
       } else if(o_role && (flags[o] & F_ROLE)) {
@@ -482,15 +469,9 @@ compute_local(evpub_network *n, evpub_source *src)
             hi = mid;
         }
         for(; lo < links.n && links.v[lo].s == o; lo++) {
-          if(norgs == caporgs) {
-            size_t c2 = caporgs ? caporgs * 2 : 16;
-            size_t *no = realloc(orgs, c2 * sizeof(*no));
-            if(!no) {
-              st = EVPUB_E_NOMEM;
-              goto done;
-            }
-            orgs = no;
-            caporgs = c2;
+          if(grow(&orgs, norgs, &caporgs, sizeof(*orgs), 16)) {
+            st = EVPUB_E_NOMEM;
+            goto done;
           }
           orgs[norgs++] = links.v[lo].o;
         }

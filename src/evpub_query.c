@@ -356,6 +356,34 @@ node_term(evpubp_result *r, evpubp_term *t, librdf_node *n,
  * nodes, so this is its Concise Bounded Description.  The resources are
  * the IRIs named, and the values of the variables named (or of all, for
  * DESCRIBE *) in the answers to the same pattern as a SELECT DISTINCT. */
+/* The resources DESCRIBE walks: each IRI once, in the order met. */
+typedef struct {
+  evpubp_map seen;
+  const char **todo;
+  size_t n, cap;
+} describe_queue;
+
+static evpub_status
+queue_resource(describe_queue *q, const char *iri)
+{
+  evpubp_map_entry *e = evpubp_map_put(&q->seen, iri, strlen(iri));
+  if(!e)
+    return EVPUB_E_NOMEM;
+  if(e->value)
+    return EVPUB_OK;
+  e->value = e;
+  if(q->n == q->cap) {
+    size_t nc = q->cap ? q->cap * 2 : 16;
+    const char **nt = realloc(q->todo, nc * sizeof(*nt));
+    if(!nt)
+      return EVPUB_E_NOMEM;
+    q->todo = nt;
+    q->cap = nc;
+  }
+  q->todo[q->n++] = e->key;
+  return EVPUB_OK;
+}
+
 static evpub_status
 local_describe(evpub_source *s, const char *query, librdf_model *model,
                raptor_serializer *ser)
@@ -364,15 +392,15 @@ local_describe(evpub_source *s, const char *query, librdf_model *model,
   rasqal_world *rw = librdf_world_get_rasqal(rdf);
   rasqal_query *rq = rasqal_new_query(rw, "sparql", NULL);
   raptor_sequence *seq;
-  evpubp_map seen;
+  describe_queue dq;
   evpubp_buf sel;
-  const char **todo = NULL;
-  size_t ntodo = 0, cap = 0, i, nvars = 0;
+  size_t i, nvars = 0;
   int wildcard, k;
   evpub_status st = EVPUB_OK;
   const char *kw = NULL, *rest;
 
-  evpubp_map_init(&seen);
+  memset(&dq, 0, sizeof(dq));
+  evpubp_map_init(&dq.seen);
   evpubp_buf_init(&sel);
   if(!rq || rasqal_query_prepare(rq, (const unsigned char *)query, NULL)) {
     evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
@@ -391,8 +419,6 @@ local_describe(evpub_source *s, const char *query, librdf_model *model,
     evpubp_buf_adds(&sel, " *");
   for(k = 0; seq && k < raptor_sequence_size(seq); k++) {
     rasqal_literal *l = raptor_sequence_get_at(seq, k);
-    evpubp_map_entry *e;
-    const char *iri;
     if(l->type == RASQAL_LITERAL_VARIABLE) {
       evpubp_buf_printf(&sel, " ?%s", l->value.variable->name);
       nvars++;
@@ -400,26 +426,9 @@ local_describe(evpub_source *s, const char *query, librdf_model *model,
     }
     if(l->type != RASQAL_LITERAL_URI)
       continue;
-    iri = (const char *)raptor_uri_as_string(l->value.uri);
-    e = evpubp_map_put(&seen, iri, strlen(iri));
-    if(!e) {
-      st = EVPUB_E_NOMEM;
+    st = queue_resource(&dq, (const char *)raptor_uri_as_string(l->value.uri));
+    if(st)
       goto done;
-    }
-    if(!e->value) {
-      e->value = e; /* seen */
-      if(ntodo == cap) {
-        size_t nc = cap ? cap * 2 : 16;
-        const char **nt = realloc(todo, nc * sizeof(*nt));
-        if(!nt) {
-          st = EVPUB_E_NOMEM;
-          goto done;
-        }
-        todo = nt;
-        cap = nc;
-      }
-      todo[ntodo++] = e->key;
-    }
   }
   if(wildcard || nvars) {
     librdf_query *q;
@@ -445,28 +454,9 @@ local_describe(evpub_source *s, const char *query, librdf_model *model,
       int n = librdf_query_results_get_bindings_count(qr), b;
       for(b = 0; b < n && !st; b++) {
         librdf_node *v = librdf_query_results_get_binding_value(qr, b);
-        if(v && librdf_node_is_resource(v)) {
-          const char *iri =
-            (const char *)librdf_uri_as_string(librdf_node_get_uri(v));
-          evpubp_map_entry *e = evpubp_map_put(&seen, iri, strlen(iri));
-          if(!e)
-            st = EVPUB_E_NOMEM;
-          else if(!e->value) {
-            e->value = e;
-            if(ntodo == cap) {
-              size_t nc = cap ? cap * 2 : 16;
-              const char **nt = realloc(todo, nc * sizeof(*nt));
-              if(!nt)
-                st = EVPUB_E_NOMEM;
-              else {
-                todo = nt;
-                cap = nc;
-              }
-            }
-            if(!st)
-              todo[ntodo++] = e->key;
-          }
-        }
+        if(v && librdf_node_is_resource(v))
+          st = queue_resource(
+            &dq, (const char *)librdf_uri_as_string(librdf_node_get_uri(v)));
         if(v)
           librdf_free_node(v);
       }
@@ -478,8 +468,8 @@ local_describe(evpub_source *s, const char *query, librdf_model *model,
       librdf_free_query(q);
   }
   /* each resource, and the nodes it owns */
-  for(i = 0; i < ntodo && !st; i++) {
-    const char *r = todo[i];
+  for(i = 0; i < dq.n && !st; i++) {
+    const char *r = dq.todo[i];
     size_t rlen = strlen(r);
     librdf_node *subj =
       librdf_new_node_from_uri_string(rdf, (const unsigned char *)r);
@@ -495,26 +485,8 @@ local_describe(evpub_source *s, const char *query, librdf_model *model,
       if(t->object->type == RAPTOR_TERM_TYPE_URI) {
         const char *o =
           (const char *)raptor_uri_as_string(t->object->value.uri);
-        if(!strncmp(o, r, rlen) && o[rlen] == '#') {
-          evpubp_map_entry *e = evpubp_map_put(&seen, o, strlen(o));
-          if(!e)
-            st = EVPUB_E_NOMEM;
-          else if(!e->value) {
-            e->value = e;
-            if(ntodo == cap) {
-              size_t nc = cap ? cap * 2 : 16;
-              const char **nt = realloc(todo, nc * sizeof(*nt));
-              if(!nt)
-                st = EVPUB_E_NOMEM;
-              else {
-                todo = nt;
-                cap = nc;
-              }
-            }
-            if(!st)
-              todo[ntodo++] = e->key;
-          }
-        }
+        if(!strncmp(o, r, rlen) && o[rlen] == '#')
+          st = queue_resource(&dq, o);
       }
       librdf_stream_next(str);
     }
@@ -528,8 +500,8 @@ local_describe(evpub_source *s, const char *query, librdf_model *model,
 done:
   if(rq)
     rasqal_free_query(rq);
-  free(todo);
-  evpubp_map_free(&seen);
+  free(dq.todo);
+  evpubp_map_free(&dq.seen);
   evpubp_buf_free(&sel);
   return st;
 }
