@@ -113,8 +113,16 @@ struct req {
   segment segs[3];
   int nsegs;
   uint64_t total, pos;
-  graph *big; /* update: a graph sent in parts through staging */
+  graph *big; /* a graph sent in parts (staging, or GSP PUT + POSTs) */
   size_t part, nparts;
+  /* GSP parts after the first go as requests of their own, side by side
+   * (--jobs): each points to the request of part 0, which holds the graph
+   * and completes when the last of them has */
+  req *owner;
+  size_t parts_left, parts_made;
+  int parts_failed;
+  int put_done, put_failed; /* part 0 (the PUT) has ended */
+  int open;                 /* streamed: its graph is still being written */
   char *staging;
   done_graph *graphs;
   size_t ngraphs;
@@ -158,6 +166,8 @@ struct evpub_publisher_s {
   evpub_publish_stats stats;
   /* the graphs being built */
   graph *single;         /* the one graph of "graph" */
+  int stream;            /* send the one graph's parts while writing it */
+  req *streaming;        /* the request of that graph, once started */
   evpubp_map entity_map; /* iri -> graph */
   graph **entities;
   size_t nentities, capentities;
@@ -838,7 +848,8 @@ free_req(req *r)
   evpubp_buf_free(&r->head);
   evpubp_buf_free(&r->data);
   evpubp_buf_free(&r->resp);
-  free_graph(r->big);
+  if(!r->owner) /* a part shares its owner's graph */
+    free_graph(r->big);
   free(r->staging);
   for(i = 0; i < r->ngraphs; i++)
     free(r->graphs[i].iri);
@@ -916,9 +927,19 @@ body_read(char *dst, size_t size, size_t nmemb, void *user)
     if(n > want - done)
       n = want - done;
     if(s->fp) {
-      if(fseeko(s->fp, (off_t)(s->off + from), SEEK_SET) ||
-         fread(dst + done, 1, (size_t)n, s->fp) != n)
-        return CURL_READFUNC_ABORT;
+      /* pread: the file may still be written through its FILE (a graph
+       * streamed while it is converted), whose position stays put */
+      uint64_t got = 0;
+      while(got < n) {
+        ssize_t k = pread(fileno(s->fp), dst + done + got, (size_t)(n - got),
+                          (off_t)(s->off + from + got));
+        if(k <= 0) {
+          if(k < 0 && errno == EINTR)
+            continue;
+          return CURL_READFUNC_ABORT;
+        }
+        got += (uint64_t)k;
+      }
     } else {
       memcpy(dst + done, s->data + s->off + from, (size_t)n);
     }
@@ -1142,10 +1163,58 @@ first_line(const evpubp_buf *b, char *out, size_t n)
     memcpy(out + 197, "...", 4);
 }
 
+static void req_failed(evpub_publisher *p, req *r, const char *why);
+static void req_succeeded(evpub_publisher *p, req *r);
+
+/* A part sent on its own has ended: its graph ends with the last one. */
+static void owner_done(evpub_publisher *p, req *o);
+
+static void
+part_ended(evpub_publisher *p, req *r, int ok)
+{
+  req *o = r->owner;
+  if(!ok)
+    o->parts_failed++;
+  free_req(r);
+  if(--o->parts_left || o->open)
+    return;
+  owner_done(p, o);
+}
+
+/* Every part of a graph sent in parts has ended. */
+static void
+owner_done(evpub_publisher *p, req *o)
+{
+  char why[128];
+  if(!o->parts_failed) {
+    req_succeeded(p, o);
+    return;
+  }
+  snprintf(why, sizeof(why), "%d of its %zu parts not stored (see above)",
+           o->parts_failed, o->nparts);
+  req_failed(p, o, why);
+}
+
 static void
 req_failed(evpub_publisher *p, req *r, const char *why)
 {
   size_t i;
+  if(r->owner) {
+    if(!p->fatal && why)
+      evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
+                 "graph <%s>, part %zu: %s", r->big->iri, r->part + 1, why);
+    part_ended(p, r, 0);
+    return;
+  }
+  if(r->open) {
+    /* the PUT of a graph still being written: it waits for its end */
+    if(!p->fatal && why)
+      evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
+                 "graph <%s>, part 1: %s", r->big->iri, why);
+    r->put_failed = 1;
+    r->parts_failed++;
+    return;
+  }
   if(p->fatal) {
     /* one message said why (see finished()); the count is in the report */
     p->stats.failed += r->ngraphs;
@@ -1163,11 +1232,47 @@ static void
 req_succeeded(evpub_publisher *p, req *r)
 {
   size_t i;
+  if(r->owner) {
+    part_ended(p, r, 1);
+    return;
+  }
   for(i = 0; i < r->ngraphs; i++)
     journal_add(p, &r->graphs[i]);
   p->stats.published += r->ngraphs;
   p->stats.triples += r->triples;
   free_req(r);
+}
+
+/* Once the PUT of a graph's first part has replaced the graph: queue its
+ * parts up to `upto` (not included) as requests of their own, which run
+ * side by side (--jobs).  A POST of triples is idempotent, so their order
+ * and a retry of one do not matter.  r waits for them. */
+static void
+queue_parts(evpub_publisher *p, req *r, size_t upto)
+{
+  if(!r->parts_made)
+    r->parts_made = 1;
+  if(r->parts_made < upto && r->big->fp && fflush(r->big->fp)) {
+    /* a graph still being written: what the parts read must be in the
+     * file */
+    r->big->failed = 1;
+    return;
+  }
+  for(; r->parts_made < upto; r->parts_made++) {
+    req *q = new_req(0, r->url);
+    if(!q) {
+      r->parts_failed++;
+      continue;
+    }
+    q->gsp = 1;
+    q->big = r->big;
+    q->owner = r;
+    q->part = r->parts_made;
+    q->nparts = r->nparts;
+    set_gsp_part(q);
+    enqueue(p, q, 0);
+    r->parts_left++;
+  }
 }
 
 static int
@@ -1203,7 +1308,15 @@ finished(evpub_publisher *p, req *r, CURLcode res)
     r->pooled = p->idle[p->nidle - 1];
   }
   if(res == CURLE_OK && status >= 200 && status < 300) {
-    if(r->big && r->part + 1 < r->nparts) {
+    if(r->gsp && r->big && !r->owner && (r->open || r->nparts > 1)) {
+      /* the PUT has replaced the graph: the other parts add to it */
+      r->put_done = 1;
+      queue_parts(p, r, r->open ? r->big->ncuts : r->nparts);
+      if(!r->open && !r->parts_left)
+        owner_done(p, r);
+      return;
+    }
+    if(r->big && !r->owner && r->part + 1 < r->nparts) {
       r->attempts = 0;
       if(next_part(p, r)) {
         req_failed(p, r, "out of memory");
@@ -1301,9 +1414,11 @@ start_one(evpub_publisher *p, req *r)
   return 0;
 }
 
-/* Run the engine until at most `limit` requests wait (0: all done). */
+/* Run the engine until at most `limit` requests wait (0: all done);
+ * with `once`, only start what may start and move the transfers on,
+ * without waiting. */
 static void
-pump(evpub_publisher *p, size_t limit)
+pump_run(evpub_publisher *p, size_t limit, int once)
 {
   for(;;) {
     int still, left;
@@ -1336,7 +1451,7 @@ pump(evpub_publisher *p, size_t limit)
       p->pending = p->pending_tail = NULL;
       p->npending = 0;
     }
-    if(p->npending + p->nrunning <= limit)
+    if(!once && p->npending + p->nrunning <= limit)
       return;
     curl_multi_perform(p->multi, &still);
     while((msg = curl_multi_info_read(p->multi, &left)) != NULL) {
@@ -1348,7 +1463,7 @@ pump(evpub_publisher *p, size_t limit)
       }
     }
     progress(p, 0);
-    if(p->npending + p->nrunning <= limit)
+    if(once || p->npending + p->nrunning <= limit)
       return;
     {
       int ms = 100;
@@ -1359,6 +1474,12 @@ pump(evpub_publisher *p, size_t limit)
       curl_multi_poll(p->multi, NULL, 0, ms, NULL);
     }
   }
+}
+
+static void
+pump(evpub_publisher *p, size_t limit)
+{
+  pump_run(p, limit, 0);
 }
 
 /* Hand a request over: printed (dry run) or queued and the engine run
@@ -1451,6 +1572,79 @@ store_graph(evpub_publisher *p, graph *g, const char *hash)
   free_graph(g);
 }
 
+/* ---- one graph sent while it is written (--graph, GSP) ----
+ * Without a journal entry to compare with, the one graph of --graph need
+ * not be complete before it is sent: its first part goes (PUT) as soon
+ * as it is written, and each further part (POST) as soon as it is written
+ * and the PUT has succeeded.  The conversion and the server's work
+ * overlap. */
+
+/* More of the one graph is written: send what can go. */
+static void
+stream_more(evpub_publisher *p)
+{
+  graph *g = p->single;
+  req *r = p->streaming;
+  if(!p->stream || !g || !g->ncuts || g->failed)
+    return;
+  if(!r) {
+    /* what the request reads must be in the file */
+    if(fflush(g->fp)) {
+      g->failed = 1;
+      return;
+    }
+    static const char nohash[33] = "";
+    char *url = gsp_url_for(p, g->iri);
+    r = url ? new_req(1, url) : NULL;
+    free(url);
+    if(!r || req_add_graph(r, g, nohash)) {
+      free_req(r);
+      p->stream = 0; /* sent when complete, then */
+      return;
+    }
+    r->gsp = 1;
+    r->big = g;
+    r->open = 1;
+    set_gsp_part(r);
+    p->streaming = r;
+    enqueue(p, r, 0);
+  } else if(r->put_done) {
+    queue_parts(p, r, g->ncuts);
+  }
+  pump_run(p, 0, 1);
+}
+
+/* The streamed graph is complete (ok), or will not be (!ok): its last
+ * parts go, and its request ends with them.  The request takes g. */
+static void
+stream_end(evpub_publisher *p, int ok)
+{
+  req *r = p->streaming;
+  graph *g = r->big;
+  p->streaming = NULL;
+  if(p->single == g)
+    p->single = NULL;
+  r->open = 0;
+  r->nparts = g->ncuts + 1;
+  if(ok && (g->failed || fflush(g->fp))) {
+    evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
+               "graph <%s>: cannot hold its text: %s", g->iri,
+               strerror(errno));
+    ok = 0;
+  }
+  if(ok) {
+    chash_hex(&g->h, r->graphs[0].hash);
+    r->triples = g->triples;
+    if(r->put_done)
+      queue_parts(p, r, r->nparts);
+  } else {
+    r->parts_failed++;
+    r->parts_made = r->nparts; /* nothing more goes */
+  }
+  if((r->put_done || r->put_failed) && !r->parts_left)
+    owner_done(p, r);
+}
+
 /* A graph is complete: skip it, or turn it into (part of) a request.
  * Takes g. */
 static void
@@ -1458,6 +1652,10 @@ send_graph(evpub_publisher *p, graph *g)
 {
   char hash[33];
   req *r = NULL;
+  if(p->streaming && p->streaming->big == g) {
+    stream_end(p, 1);
+    return;
+  }
   if(p->method == M_UPDATE)
     close_group(g);
   if(g->failed || (g->fp && fflush(g->fp))) {
@@ -1610,6 +1808,7 @@ ps_start(evpubp_sink *s)
   pub_sink *ps = s->priv;
   evpub_publisher *p = ps->p;
   p->event_items = s->event_items;
+  p->stream = 0;
   if(p->graph_iri) {
     p->single = new_graph(p->graph_iri, strlen(p->graph_iri), 1);
     if(!p->single) {
@@ -1618,6 +1817,12 @@ ps_start(evpubp_sink *s)
       s->failed_status = EVPUB_E_IO;
       return -1;
     }
+    /* with --resume, a journal entry for the graph needs its whole text
+     * (its hash) before anything is sent */
+    p->stream = p->method == M_GSP && p->gsp_chunk && !p->dry_run &&
+      !p->store &&
+      !(p->resume &&
+        evpubp_map_find(&p->journal, p->graph_iri, strlen(p->graph_iri)));
   }
   return 0;
 }
@@ -1645,6 +1850,8 @@ ps_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n, int coll)
   }
   if(coll == EVPUBP_C_EVENTS)
     p->events_done++;
+  if(p->stream)
+    stream_more(p);
   if(ps->event) {
     graph *g = ps->event;
     ps->event = NULL;
@@ -1763,7 +1970,9 @@ evpub_publisher_run(evpub_publisher *p, evpub_converter *conv, FILE *out)
   sink.priv = ps;
   sink.graph = p->graph_iri;
   st = evpubp_converter_run_sink(conv, &sink);
-  if(st != EVPUB_OK && st != EVPUB_E_DATA && p->multi)
+  if(p->streaming) /* the conversion stopped half-way */
+    stream_end(p, 0);
+  if(st != EVPUB_OK && (st != EVPUB_E_DATA || p->stream) && p->multi)
     pump(p, 0); /* let what was sent finish */
   if(st == EVPUB_OK && p->store && !p->dry_run &&
      evpubp_store_commit(p->store))

@@ -111,6 +111,15 @@ publish "example, --graph in parts of 40 over it" 0 $AUTH \
 check "... in four requests" grep -q "139 triples in 4 requests" "$TMP/err"
 same "example, --graph in parts: exactly its triples (the PUT replaced the old graph)" \
   "$TMP/one.nq" https://one.example.org/graph
+publish "moved example, --graph in parts of 20, 3 at a time" 0 $AUTH \
+  --jobs 3 --gsp-chunk-triples 20 --graph https://one.example.org/graph \
+  "$TMP/moved.yaml"
+publish "example, --graph in parts of 20, 3 at a time, over it" 0 $AUTH \
+  --jobs 3 --gsp-chunk-triples 20 --graph https://one.example.org/graph \
+  "$EXAMPLE"
+check "... in seven requests" grep -q "139 triples in 7 requests" "$TMP/err"
+same "example, --graph in parts side by side: exactly its triples" \
+  "$TMP/one.nq" https://one.example.org/graph
 
 # ---- 2. an edited event replaces its old triples --------------------------
 # drop the organizer sipa from the forum's organizer list and move the date
@@ -201,6 +210,43 @@ for m in gsp update; do
   same "faulty proxy ($m): exactly the expected quads" \
     "$TMP/faulty-$m.nq" https://faulty-$m.example.org/
 done
+
+# One big graph (--graph) goes in parts of 500 triples while it is being
+# converted, the POSTs two at a time, through faults: exactly its triples.
+events 300 5 stream
+ONE=https://stream.example.org/graph
+sed "s#<[^<>]*> \.\$#<$ONE> .#" "$TMP/stream.nq" | sort -u >"$TMP/stream1.nq"
+STREAM="--jobs 2 --gsp-chunk-triples 500 --graph $ONE"
+start_proxy "503@1:1,drop@4,500@7,after@9,500%11"
+publish "--graph in parts, 2 at a time, through a faulty proxy" 0 \
+  --endpoint "$PROXY_URL" --server virtuoso --user dba $FAST $STREAM \
+  "$TMP/stream.yaml"
+check "--graph in parts through faults: evpub retried" \
+  grep -q "failed; [0-9]* triples in [0-9]* requests ([1-9][0-9]* retries)" "$TMP/err"
+stop_proxy
+same "--graph in parts through faults: exactly the graph's triples" \
+  "$TMP/stream1.nq" "$ONE"
+# a part that fails for good: the graph is reported failed, with the part
+# named, and --resume sends it again (then, unchanged, no more)
+sed 's/startDate: 20/startDate: 19/' "$TMP/stream.yaml" >"$TMP/stream2.yaml"
+start_proxy "500@5,500@6"
+publish "--graph in parts, a part fails with no retries left: exit 3" 3 \
+  --endpoint "$PROXY_URL" --server virtuoso --user dba --retries 0 $STREAM \
+  --journal "$TMP/sjournal" "$TMP/stream2.yaml"
+stop_proxy
+check "... the failed part is named with its reason" \
+  grep -q "^evpub: graph <$ONE>, part [0-9]*: HTTP 500 from " "$TMP/err"
+check "... the report counts the graph failed" \
+  grep -q "0 graphs published, 0 unchanged, 1 failed" "$TMP/err"
+publish "--resume sends the graph again" 0 $AUTH $STREAM \
+  --journal "$TMP/sjournal" --resume "$TMP/stream2.yaml"
+quads "$TMP/stream2.yaml" "$TMP/stream2.nq"
+sed "s#<[^<>]*> \.\$#<$ONE> .#" "$TMP/stream2.nq" | sort -u >"$TMP/stream3.nq"
+same "after --resume: exactly the edited graph's triples" "$TMP/stream3.nq" "$ONE"
+publish "--resume once more: the graph is unchanged" 0 $AUTH $STREAM \
+  --journal "$TMP/sjournal" --resume "$TMP/stream2.yaml"
+check "... nothing sent" \
+  grep -q "0 graphs published, 1 unchanged, 0 failed; 0 triples in 0 requests" "$TMP/err"
 
 # More faults than retries: the failures are reported exactly, and
 # --resume completes the publish.
