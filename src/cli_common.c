@@ -17,14 +17,28 @@ evpub_cli_common_option(evpub_converter *conv, int c, const char *arg,
     }
     return 0;
   case 'F':
-    if(strcmp(arg, "yaml") && strcmp(arg, "json")) {
+    if(strcmp(arg, "yaml") && strcmp(arg, "json") && strcmp(arg, "csv") &&
+       strcmp(arg, "ics")) {
       fprintf(stderr,
-              "evpub: unknown reader '%s' for --from (use yaml or json)\n",
+              "evpub: unknown reader '%s' for --from (use yaml, json, csv "
+              "or ics)\n",
               arg);
       return EXIT_USAGE;
     }
     *from = arg;
     return 0;
+  case 'E': {
+    char *end;
+    unsigned long n = strtoul(arg, &end, 10);
+    if(*end || end == arg || arg[0] == '-' || n > 100000) {
+      fprintf(stderr,
+              "evpub: --expand needs a number from 0 to 100000, not '%s'\n",
+              arg);
+      return EXIT_USAGE;
+    }
+    evpub_converter_set_expand(conv, n);
+    return 0;
+  }
   case 'm': {
     char *end;
     unsigned long n = strtoul(arg, &end, 10);

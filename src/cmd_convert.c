@@ -23,7 +23,10 @@ static const char convert_usage[] =
   "                       FILE as it was); default standard output\n"
   "      --base IRI       base IRI for minted IRIs, instead of the\n"
   "                       documents' own 'base:'\n"
-  "      --from READER    reader for standard input: yaml or json\n"
+  "      --from READER    reader: yaml, json, csv or ics (default: by\n"
+  "                       the file's extension; yaml for standard input)\n"
+  "      --expand N       ics: also list the first N occurrences of a\n"
+  "                       recurring event as subEvents (default 0)\n"
   "      --validate[=PROFILE]  check first (schema, the default, or\n"
   "                       google) and write nothing when there is an error\n"
   "      --max-errors N   stop after N errors (default 50, 0: no limit)\n"
@@ -43,6 +46,7 @@ cmd_convert(evpub_world *world, int argc, char **argv)
     { "output", required_argument, NULL, 'o' },
     { "base", required_argument, NULL, 'b' },
     { "from", required_argument, NULL, 'F' },
+    { "expand", required_argument, NULL, 'E' },
     { "max-errors", required_argument, NULL, 'm' },
     { "jsonld-style", required_argument, NULL, 'J' },
     { "validate", optional_argument, NULL, 'C' },

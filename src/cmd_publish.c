@@ -69,7 +69,10 @@ static const char publish_usage[] =
   "      --progress       a progress line even when stderr is not a\n"
   "                       terminal\n"
   "      --base IRI       base IRI for minted IRIs\n"
-  "      --from READER    reader for standard input: yaml or json\n"
+  "      --from READER    reader: yaml, json, csv or ics (default: by\n"
+  "                       the file's extension; yaml for standard input)\n"
+  "      --expand N       ics: also list the first N occurrences of a\n"
+  "                       recurring event as subEvents (default 0)\n"
   "      --max-errors N   stop after N input errors (default 50)\n"
   "  -v, --verbose        also print retries and a summary\n"
   "  -h, --help           show this help and exit\n"
@@ -161,6 +164,7 @@ cmd_publish(evpub_world *world, int argc, char **argv)
     { "progress", no_argument, NULL, O_PROGRESS },
     { "base", required_argument, NULL, 'b' },
     { "from", required_argument, NULL, 'F' },
+    { "expand", required_argument, NULL, 'E' },
     { "max-errors", required_argument, NULL, 'm' },
     { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },

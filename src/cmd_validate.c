@@ -21,7 +21,10 @@ static const char validate_usage[] =
   "                       endDate, eventStatus, image, offers, organizer,\n"
   "                       performer; UTC offsets; no online-only events)\n"
   "      --base IRI       base IRI, as for convert\n"
-  "      --from READER    reader for standard input: yaml or json\n"
+  "      --from READER    reader: yaml, json, csv or ics (default: by\n"
+  "                       the file's extension; yaml for standard input)\n"
+  "      --expand N       ics: also list the first N occurrences of a\n"
+  "                       recurring event as subEvents (default 0)\n"
   "      --max-errors N   stop after N errors (default 50, 0: no limit)\n"
   "  -h, --help           show this help and exit\n"
   "\n"
@@ -35,6 +38,7 @@ cmd_validate(evpub_world *world, int argc, char **argv)
     { "profile", required_argument, NULL, 'p' },
     { "base", required_argument, NULL, 'b' },
     { "from", required_argument, NULL, 'F' },
+    { "expand", required_argument, NULL, 'E' },
     { "max-errors", required_argument, NULL, 'm' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }

@@ -135,8 +135,13 @@ unsigned long evpub_converter_warnings(const evpub_converter *conv);
 void evpub_converter_set_max_errors(evpub_converter *conv,
                                     unsigned long max_errors);
 
+/* iCalendar input: list the first n occurrences of a recurring event as
+ * subEvents, besides its eventSchedule (default 0: none). */
+void evpub_converter_set_expand(evpub_converter *conv, unsigned long n);
+
 /* Add an input file.  path "-" is standard input.  from is the reader
- * ("yaml" or "json"; NULL: by the file's extension, YAML when unknown).
+ * ("yaml", "json", "csv" or "ics"; NULL: by the file's extension, YAML
+ * when unknown).
  * Copies both strings; the file is opened by evpub_converter_run(). */
 evpub_status evpub_converter_add_input(evpub_converter *conv, const char *path,
                                        const char *from);

@@ -95,7 +95,8 @@ char *evpub_cli_store_dir(int remote, const char *store, int *rc);
  * (printed).  what: "password" or "token". */
 char *evpub_cli_read_secret(const char *path, const char *what);
 int evpub_cli_exit_code(evpub_status st);
-/* --base (b), --from (F), --max-errors (m): 0 done, -1 not one of them,
+/* --base (b), --from (F), --max-errors (m), --expand (E): 0 done, -1 not
+ * one of them,
  * else an exit code (the message is printed). */
 int evpub_cli_common_option(evpub_converter *conv, int c, const char *arg,
                             const char **from);

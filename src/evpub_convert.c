@@ -17,6 +17,7 @@ struct evpub_converter_s {
   char *format;
   char *base;
   unsigned long max_errors;
+  unsigned long expand; /* iCalendar: occurrences listed as subEvents */
   input *inputs;
   size_t ninputs;
   unsigned long triples;
@@ -122,6 +123,12 @@ evpub_converter_set_max_errors(evpub_converter *conv, unsigned long max_errors)
   conv->max_errors = max_errors;
 }
 
+void
+evpub_converter_set_expand(evpub_converter *conv, unsigned long n)
+{
+  conv->expand = n;
+}
+
 static const char *
 reader_for(const input *in)
 {
@@ -147,7 +154,8 @@ evpub_converter_add_input(evpub_converter *conv, const char *path,
   input *ni;
   if(!path)
     return EVPUB_E_USAGE;
-  if(from && strcmp(from, "yaml") && strcmp(from, "json"))
+  if(from && strcmp(from, "yaml") && strcmp(from, "json") &&
+     strcmp(from, "csv") && strcmp(from, "ics"))
     return EVPUB_E_USAGE;
   ni = realloc(conv->inputs, (conv->ninputs + 1) * sizeof(*ni));
   if(!ni)
@@ -238,15 +246,8 @@ read_inputs(evpub_converter *conv, evpubp_mapper *m, evpubp_spool *sp)
     int is_stdin = !strcmp(in->path, "-");
     const char *name = is_stdin ? "<stdin>" : in->path;
     const char *rd = reader_for(in);
+    evpubp_reader_opts ro;
     FILE *fp;
-    if(strcmp(rd, "yaml") && strcmp(rd, "json")) {
-      evpubp_log(conv->world, EVPUB_LOG_ERROR, name, 0, 0,
-                 "no reader for '%s' input in this version "
-                 "(use .yaml, .yml or .json)",
-                 rd);
-      st = EVPUB_E_USAGE;
-      continue;
-    }
     fp = is_stdin ? stdin : fopen(in->path, "rb");
     if(!fp) {
       evpubp_log(conv->world, EVPUB_LOG_ERROR, name, 0, 0, "cannot read: %s",
@@ -255,8 +256,15 @@ read_inputs(evpub_converter *conv, evpubp_mapper *m, evpubp_spool *sp)
       continue;
     }
     evpubp_mapper_set_file(m, name);
+    ro.world = conv->world;
+    ro.file = name;
+    ro.expand = conv->expand;
     if(evpubp_spool_file(sp, name))
       t.spool_failed = 1;
+    else if(!strcmp(rd, "csv"))
+      evpubp_csv_read(fp, &arena, &tee_callbacks, &t, &docno, &ro);
+    else if(!strcmp(rd, "ics"))
+      evpubp_ics_read(fp, &arena, &tee_callbacks, &t, &docno, &ro);
     else
       evpubp_yaml_read(fp, &arena, &tee_callbacks, &t, &docno);
     if(!is_stdin)

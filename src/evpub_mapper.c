@@ -95,6 +95,9 @@ struct evpubp_mapper {
   const char *base_override;
   unsigned long max_errors;
   unsigned long errors;
+  /* errors said, by "file:line:col:text": a CSV header cell's error
+   * would otherwise come again for every row */
+  evpubp_map said;
   int pass;
   int stopped; /* too many errors */
   int warned_base;
@@ -246,6 +249,29 @@ static void err(evpubp_mapper *m, const evpubp_node *at, const char *fmt, ...)
 #endif
   ;
 
+/* Was this error said before at the same place?  (Then it is not said,
+ * nor counted, again.)  Remembers it otherwise. */
+static int
+already_said(evpubp_mapper *m, const char *file, unsigned long line,
+             unsigned long col, const char *text)
+{
+  char key[1024];
+  int n = snprintf(key, sizeof(key), "%s:%lu:%lu:%s", file ? file : "", line,
+                   col, text);
+  evpubp_map_entry *e;
+  if(n < 0)
+    return 0;
+  if((size_t)n >= sizeof(key))
+    n = (int)sizeof(key) - 1;
+  e = evpubp_map_put(&m->said, key, (size_t)n);
+  if(!e)
+    return 0;
+  if(e->value)
+    return 1;
+  e->value = m; /* any non-NULL mark */
+  return 0;
+}
+
 static void
 err(evpubp_mapper *m, const evpubp_node *at, const char *fmt, ...)
 {
@@ -256,6 +282,8 @@ err(evpubp_mapper *m, const evpubp_node *at, const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(text, sizeof(text), fmt, ap);
   va_end(ap);
+  if(at && already_said(m, m->file, at->line, at->col, text))
+    return;
   m->errors++;
   evpubp_log(m->world, EVPUB_LOG_ERROR, m->file, at ? at->line : 0,
              at ? at->col : 0, "%s", text);
@@ -2446,6 +2474,7 @@ evpubp_new_mapper(evpub_world *w, const char *base_override,
   evpubp_arena_init(&m->out);
   evpubp_buf_init(&m->tmp);
   evpubp_map_init(&m->enum_cache);
+  evpubp_map_init(&m->said);
   evpubp_map_init(&m->prop_cache);
   evpubp_map_init(&m->type_cache);
   m->ancestors = calloc(evpubp_vocab_ntypes, sizeof(uint64_t *));
@@ -2606,6 +2635,7 @@ evpubp_free_mapper(evpubp_mapper *m)
   free(m->type_iris);
   free(m->member_iris);
   evpubp_map_free(&m->enum_cache);
+  evpubp_map_free(&m->said);
   evpubp_map_free(&m->prop_cache);
   evpubp_map_free(&m->type_cache);
   for(i = 0; m->ancestors && i < evpubp_vocab_ntypes; i++)

@@ -267,6 +267,26 @@ typedef struct {
 int evpubp_yaml_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
                      void *user, unsigned long *docno);
 
+/* What the CSV and iCalendar readers get besides the callbacks. */
+typedef struct {
+  evpub_world *world;   /* for notes: what was skipped, and why */
+  const char *file;     /* the input's name, for those notes */
+  unsigned long expand; /* iCalendar: occurrences listed as subEvents */
+} evpubp_reader_opts;
+
+/* Read a CSV file (spec section 6): one document, one event item per row.
+ * Returns as evpubp_yaml_read(). (evpub_csv.c) */
+int evpubp_csv_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
+                    void *user, unsigned long *docno,
+                    const evpubp_reader_opts *opts);
+
+/* Read an iCalendar file (spec section 7): one document, one event item
+ * per VEVENT (overrides folded into their series).  Returns as
+ * evpubp_yaml_read(). (evpub_ics.c) */
+int evpubp_ics_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
+                    void *user, unsigned long *docno,
+                    const evpubp_reader_opts *opts);
+
 /* ---- spool of the first reading (evpub_spool.c) --------------------- */
 typedef struct evpubp_spool evpubp_spool;
 evpubp_spool *evpubp_new_spool(void);
