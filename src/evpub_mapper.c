@@ -155,7 +155,10 @@ struct evpubp_mapper {
   int shared_depth;          /* > 0 while mapping a shared mention */
   int profile;               /* validation: EVPUBP_PROFILE_* */
   unsigned long warnings;
-  evpubp_map written; /* hashes of shared statements written */
+  evpubp_map written;    /* hashes of shared statements written */
+  struct stmt_key *keys; /* flush(): the batch's statements, sorted */
+  unsigned char *repeat; /* flush(): by statement, 1 to drop */
+  size_t capkeys;
   evpubp_buf tmp;
 
   int t_event, t_org, t_person, t_place, t_work, t_thing;
@@ -592,6 +595,12 @@ intern_file(evpubp_mapper *m, const char *name)
   return e->key;
 }
 
+/* A statement's 128-bit hash (shared statements written, repeats). */
+struct stmt_key {
+  uint64_t h[2];
+  size_t i; /* its index in the batch */
+};
+
 /* ---- Bloom filters for events ----------------------------------------- */
 #define BLOOM_BITS ((uint64_t)1 << 26) /* 8 MiB each */
 #define BLOOM_K 7
@@ -723,6 +732,17 @@ emit_type(evpubp_mapper *m, const char *s, int type)
   return emit(m, s, EVPUBP_RDF_TYPE, EVPUBP_O_IRI, o, strlen(o), NULL, NULL);
 }
 
+static void
+stmt_hash(const evpubp_stmt *st, uint64_t h[2])
+{
+  h[0] = evpubp_hash(st->s, strlen(st->s)) ^
+    mix64(evpubp_hash(st->p, strlen(st->p)));
+  h[1] = evpubp_hash(st->o, st->olen) ^
+    mix64((st->lang ? evpubp_hash(st->lang, strlen(st->lang)) : 1) +
+          (st->dt ? evpubp_hash(st->dt, strlen(st->dt)) : 2) +
+          (uint64_t)st->okind);
+}
+
 /* A place named in a thousand events is described once: statements about
  * entities mentioned (not declared) in an item are written the first time
  * only.  Their hashes are kept, so memory grows with the shared entities,
@@ -736,12 +756,7 @@ drop_written(evpubp_mapper *m)
     if(st->shared) {
       uint64_t h[2];
       evpubp_map_entry *e;
-      h[0] = evpubp_hash(st->s, strlen(st->s)) ^
-        mix64(evpubp_hash(st->p, strlen(st->p)));
-      h[1] = evpubp_hash(st->o, st->olen) ^
-        mix64((st->lang ? evpubp_hash(st->lang, strlen(st->lang)) : 1) +
-              (st->dt ? evpubp_hash(st->dt, strlen(st->dt)) : 2) +
-              (uint64_t)st->okind);
+      stmt_hash(st, h);
       e = evpubp_map_put(&m->written, (const char *)h, sizeof(h));
       if(!e)
         return -1;
@@ -756,10 +771,82 @@ drop_written(evpubp_mapper *m)
 }
 
 static int
+key_cmp(const void *a, const void *b)
+{
+  const struct stmt_key *x = a, *y = b;
+  if(x->h[0] != y->h[0])
+    return x->h[0] < y->h[0] ? -1 : 1;
+  if(x->h[1] != y->h[1])
+    return x->h[1] < y->h[1] ? -1 : 1;
+  return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int
+same_str(const char *a, const char *b)
+{
+  return a == b || (a && b && !strcmp(a, b));
+}
+
+static int
+stmt_equal(const evpubp_stmt *a, const evpubp_stmt *b)
+{
+  return a->okind == b->okind && a->olen == b->olen && !strcmp(a->s, b->s) &&
+    !strcmp(a->p, b->p) && !memcmp(a->o, b->o, a->olen) &&
+    same_str(a->lang, b->lang) && same_str(a->dt, b->dt);
+}
+
+/* Drop the statements of the batch that are there already: a value
+ * given twice ("attendee: [Alan, Alan]", "CATEGORIES:a,a") is one
+ * triple, and some serializers (raptor's json) refuse a repeat.  The
+ * first of equal statements stays, in place. */
+static int
+drop_repeats(evpubp_mapper *m)
+{
+  size_t i, o = 0, n = m->nstmts;
+  if(n < 2)
+    return 0;
+  if(n > m->capkeys) {
+    struct stmt_key *nk = realloc(m->keys, n * sizeof(*nk));
+    unsigned char *nr;
+    if(!nk)
+      return -1;
+    m->keys = nk;
+    nr = realloc(m->repeat, n);
+    if(!nr)
+      return -1;
+    m->repeat = nr;
+    m->capkeys = n;
+  }
+  for(i = 0; i < n; i++) {
+    stmt_hash(&m->stmts[i], m->keys[i].h);
+    m->keys[i].i = i;
+    m->repeat[i] = 0;
+  }
+  qsort(m->keys, n, sizeof(*m->keys), key_cmp);
+  for(i = 1; i < n; i++) {
+    size_t j;
+    /* compare with the earlier kept ones of the same hash */
+    for(j = i; j-- > 0 && m->keys[j].h[0] == m->keys[i].h[0] &&
+        m->keys[j].h[1] == m->keys[i].h[1];) {
+      if(!m->repeat[m->keys[j].i] &&
+         stmt_equal(&m->stmts[m->keys[j].i], &m->stmts[m->keys[i].i])) {
+        m->repeat[m->keys[i].i] = 1;
+        break;
+      }
+    }
+  }
+  for(i = 0; i < n; i++)
+    if(!m->repeat[i])
+      m->stmts[o++] = m->stmts[i];
+  m->nstmts = o;
+  return 0;
+}
+
+static int
 flush(evpubp_mapper *m)
 {
   int rc = 0;
-  if(m->pass == 2 && m->nstmts && drop_written(m))
+  if(m->pass == 2 && m->nstmts && (drop_written(m) || drop_repeats(m)))
     return -1;
   if(m->pass == 2 && m->nstmts) {
     rc = m->sink->factory->batch(m->sink, m->stmts, m->nstmts, m->cur_coll);
@@ -2642,6 +2729,8 @@ evpubp_free_mapper(evpubp_mapper *m)
     free(m->ancestors[i]);
   free(m->ancestors);
   evpubp_map_free(&m->written);
+  free(m->keys);
+  free(m->repeat);
   evpubp_map_free(&m->event_refs);
   evpubp_map_free(&m->suspects);
   free(m->bloom_iri);

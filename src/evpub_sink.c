@@ -505,11 +505,19 @@ raptor_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n, int coll)
       if(dt)
         raptor_free_uri(dt);
     }
-    rc = !rs.subject || !rs.predicate || !rs.object ||
-      raptor_serializer_serialize_statement(ser, &rs);
+    if(!rs.subject || !rs.predicate || !rs.object) {
+      raptor_statement_clear(&rs);
+      return -1; /* out of memory */
+    }
+    rc = raptor_serializer_serialize_statement(ser, &rs);
     raptor_statement_clear(&rs);
-    if(rc)
-      return -1;
+    if(rc) {
+      /* a refusal of the serializer's, not an I/O error */
+      evpubp_log(s->world, EVPUB_LOG_ERROR, NULL, 0, 0,
+                 "raptor's %s serializer refused a statement about <%s>",
+                 s->raptor_name, st[i].s);
+      return 1;
+    }
   }
   return 0;
 }

@@ -105,11 +105,14 @@ instant(const evpubp_node *v, long long *out, int *kind, int *has_tz,
     i = 1;
   }
   ys = i;
-  while(i < n && s[i] >= '0' && s[i] <= '9')
+  while(i < n && s[i] >= '0' && s[i] <= '9') {
+    if(i - ys >= 9)
+      return 0; /* a year past 999,999,999 is not compared (the seconds
+                 * of up to 9 digits stay far below 2^63) */
     y = y * 10 + (s[i++] - '0');
+  }
   if(neg)
     y = -y;
-  (void)ys;
   secs = days_from_civil(y, num2(s + i + 1), num2(s + i + 4)) * 86400;
   i += 6;
   if(*kind == 2) {

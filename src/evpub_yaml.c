@@ -273,6 +273,20 @@ is_header_key(const char *key)
     !strcmp(key, "prefixes");
 }
 
+/* A bit for each header key (above the collections' bits), 0 for any
+ * other key. */
+static unsigned
+header_bit(const char *key)
+{
+  if(!strcmp(key, "base"))
+    return 1u << EVPUBP_C_COUNT;
+  if(!strcmp(key, "lang"))
+    return 1u << (EVPUBP_C_COUNT + 1);
+  if(!strcmp(key, "prefixes"))
+    return 1u << (EVPUBP_C_COUNT + 2);
+  return 0;
+}
+
 /* A document of top-level keys is one event when it has a name, id or
  * iri, or when all its keys are properties of Event. */
 static int
@@ -330,6 +344,7 @@ read_document(reader *r)
   evpubp_node **pending = NULL;
   size_t npending = 0, cap = 0, i;
   int saw_collection = 0, rc = 0;
+  unsigned seen = 0; /* collections and header keys met (bits) */
 
   if(next_event(r, &ev))
     return -1;
@@ -358,6 +373,18 @@ read_document(reader *r)
       if(!key)
         goto fail;
       coll = collection_of(key->str, key->len);
+      {
+        /* a collection or header key twice: the other keys are checked
+         * with the single event's mapping */
+        unsigned bit = coll >= 0 ? 1u << coll : header_bit(key->str);
+        if(bit & seen) {
+          yaml_mark_t m;
+          m.line = key->line - 1;
+          m.column = key->col - 1;
+          report(r, &m, "duplicate key '%s'", key->str);
+        }
+        seen |= bit;
+      }
       if(coll >= 0) {
         saw_collection = 1;
         if(next_event(r, &vev))
