@@ -155,10 +155,9 @@ struct evpubp_mapper {
   int shared_depth;          /* > 0 while mapping a shared mention */
   int profile;               /* validation: EVPUBP_PROFILE_* */
   unsigned long warnings;
-  evpubp_map written;    /* hashes of shared statements written */
-  struct stmt_key *keys; /* flush(): the batch's statements, sorted */
-  unsigned char *repeat; /* flush(): by statement, 1 to drop */
-  size_t capkeys;
+  evpubp_map written; /* hashes of shared statements written */
+  size_t *slots;      /* flush(): a table of the batch's statements */
+  size_t capslots;
   evpubp_buf tmp;
 
   int t_event, t_org, t_person, t_place, t_work, t_thing;
@@ -595,12 +594,6 @@ intern_file(evpubp_mapper *m, const char *name)
   return e->key;
 }
 
-/* A statement's 128-bit hash (shared statements written, repeats). */
-struct stmt_key {
-  uint64_t h[2];
-  size_t i; /* its index in the batch */
-};
-
 /* ---- Bloom filters for events ----------------------------------------- */
 #define BLOOM_BITS ((uint64_t)1 << 26) /* 8 MiB each */
 #define BLOOM_K 7
@@ -771,17 +764,6 @@ drop_written(evpubp_mapper *m)
 }
 
 static int
-key_cmp(const void *a, const void *b)
-{
-  const struct stmt_key *x = a, *y = b;
-  if(x->h[0] != y->h[0])
-    return x->h[0] < y->h[0] ? -1 : 1;
-  if(x->h[1] != y->h[1])
-    return x->h[1] < y->h[1] ? -1 : 1;
-  return x->i < y->i ? -1 : x->i > y->i;
-}
-
-static int
 same_str(const char *a, const char *b)
 {
   return a == b || (a && b && !strcmp(a, b));
@@ -795,49 +777,73 @@ stmt_equal(const evpubp_stmt *a, const evpubp_stmt *b)
     same_str(a->lang, b->lang) && same_str(a->dt, b->dt);
 }
 
+/* Up to 8 bytes of s[0..n) from its end (end) or start, as a number. */
+static uint64_t
+bytes8(const char *s, size_t n, int end)
+{
+  uint64_t v = 0;
+  size_t k = n < 8 ? n : 8;
+  memcpy(&v, end ? s + n - k : s, k);
+  return v ^ n;
+}
+
+/* A cheap hash of a statement: lengths and the ends of its strings (the
+ * parts that differ between the statements of one item), so that equal
+ * statements hash alike; equality is checked in full. */
+static uint64_t
+repeat_hash(const evpubp_stmt *st)
+{
+  size_t ls = strlen(st->s), lp = strlen(st->p);
+  uint64_t h = mix64(bytes8(st->s, ls, 1) ^ ((uint64_t)st->okind << 62));
+  h = mix64(h ^ bytes8(st->p, lp, 1));
+  h = mix64(h ^ bytes8(st->o, st->olen, 1));
+  h = mix64(h ^ bytes8(st->o, st->olen, 0));
+  if(st->lang)
+    h = mix64(h ^ bytes8(st->lang, strlen(st->lang), 1));
+  if(st->dt)
+    h = mix64(h ^ bytes8(st->dt, strlen(st->dt), 1));
+  return h;
+}
+
 /* Drop the statements of the batch that are there already: a value
  * given twice ("attendee: [Alan, Alan]", "CATEGORIES:a,a") is one
  * triple, and some serializers (raptor's json) refuse a repeat.  The
- * first of equal statements stays, in place. */
+ * first of equal statements stays, in place.  An open-addressing table
+ * of the batch's statements, cleared for each batch. */
 static int
 drop_repeats(evpubp_mapper *m)
 {
-  size_t i, o = 0, n = m->nstmts;
+  size_t i, o = 0, n = m->nstmts, cap = 16, mask;
   if(n < 2)
     return 0;
-  if(n > m->capkeys) {
-    struct stmt_key *nk = realloc(m->keys, n * sizeof(*nk));
-    unsigned char *nr;
-    if(!nk)
+  while(cap < 2 * n)
+    cap *= 2;
+  if(cap > m->capslots) {
+    size_t *ns = realloc(m->slots, cap * sizeof(*ns));
+    if(!ns)
       return -1;
-    m->keys = nk;
-    nr = realloc(m->repeat, n);
-    if(!nr)
-      return -1;
-    m->repeat = nr;
-    m->capkeys = n;
+    m->slots = ns;
+    m->capslots = cap;
   }
+  memset(m->slots, 0, cap * sizeof(*m->slots));
+  mask = cap - 1;
   for(i = 0; i < n; i++) {
-    stmt_hash(&m->stmts[i], m->keys[i].h);
-    m->keys[i].i = i;
-    m->repeat[i] = 0;
-  }
-  qsort(m->keys, n, sizeof(*m->keys), key_cmp);
-  for(i = 1; i < n; i++) {
-    size_t j;
-    /* compare with the earlier kept ones of the same hash */
-    for(j = i; j-- > 0 && m->keys[j].h[0] == m->keys[i].h[0] &&
-        m->keys[j].h[1] == m->keys[i].h[1];) {
-      if(!m->repeat[m->keys[j].i] &&
-         stmt_equal(&m->stmts[m->keys[j].i], &m->stmts[m->keys[i].i])) {
-        m->repeat[m->keys[i].i] = 1;
+    const evpubp_stmt *st = &m->stmts[i];
+    size_t at = (size_t)repeat_hash(st) & mask;
+    int repeat = 0;
+    /* slots hold 1 + the index, in the compacted array, of a kept one */
+    while(m->slots[at]) {
+      if(stmt_equal(&m->stmts[m->slots[at] - 1], st)) {
+        repeat = 1;
         break;
       }
+      at = (at + 1) & mask;
     }
+    if(repeat)
+      continue;
+    m->stmts[o] = *st;
+    m->slots[at] = ++o;
   }
-  for(i = 0; i < n; i++)
-    if(!m->repeat[i])
-      m->stmts[o++] = m->stmts[i];
   m->nstmts = o;
   return 0;
 }
@@ -2729,8 +2735,7 @@ evpubp_free_mapper(evpubp_mapper *m)
     free(m->ancestors[i]);
   free(m->ancestors);
   evpubp_map_free(&m->written);
-  free(m->keys);
-  free(m->repeat);
+  free(m->slots);
   evpubp_map_free(&m->event_refs);
   evpubp_map_free(&m->suspects);
   free(m->bloom_iri);
