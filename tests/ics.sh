@@ -156,13 +156,17 @@ for ics in "$CASES"/*.ics; do
   fi
   expanded=0
   grep -q -- '--expand' "$CASES/$name.args" 2>/dev/null && expanded=1
-  run "$name" turtle
-  if [ "$rc" = 0 ] && witness "$name" "$out" "$expanded" > "$TMP/$name.w"
-  then
-    ok "$name: rdflib: every VEVENT an Event, names and dates valid"
-  else
-    fail "$name: rdflib witness"
-    show witness "$TMP/$name.w"
+  # the witness checks what is written, the same in every build: the
+  # sanitizer and valgrind builds leave it to the normal one
+  if [ -z "${EVPUB_INSTRUMENTED:-}" ]; then
+    run "$name" turtle
+    if [ "$rc" = 0 ] && witness "$name" "$out" "$expanded" > "$TMP/$name.w"
+    then
+      ok "$name: rdflib: every VEVENT an Event, names and dates valid"
+    else
+      fail "$name: rdflib witness"
+      show witness "$TMP/$name.w"
+    fi
   fi
   if [ -f "$CASES/$name.notes" ]; then
     run "$name" ntriples -v
