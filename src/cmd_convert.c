@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evpub_cli.h"
+#include "cli.h"
 
 static const char convert_usage[] =
   "Usage: evpub convert [OPTIONS] INPUT...\n"

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "evpub_cli.h"
+#include "cli.h"
 
 static const char network_usage[] =
   "Usage: evpub network [--store DIR | --endpoint URL] [-f FORMAT]\n"

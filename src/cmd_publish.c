@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "evpub_cli.h"
+#include "cli.h"
 
 static const char publish_usage[] =
   "Usage: evpub publish [--store DIR | --endpoint URL] [OPTIONS] INPUT...\n"

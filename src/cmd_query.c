@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "evpub_cli.h"
+#include "cli.h"
 
 static const char query_usage[] =
   "Usage: evpub query [--store DIR | --endpoint URL] [-f FORMAT]\n"

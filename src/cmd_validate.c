@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evpub_cli.h"
+#include "cli.h"
 
 static const char validate_usage[] =
   "Usage: evpub validate [OPTIONS] INPUT...\n"

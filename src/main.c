@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "evpub_cli.h"
+#include "cli.h"
 
 int evpub_cli_verbose = 0;
 int evpub_cli_findings = 0;

@@ -13,9 +13,17 @@ printf 'events:\n  - {name: X, startdate: 2022-01-01}\n' >"$TMP/bad.yaml"
 $EVPUB_VALGRIND "$PROG" "$TMP/bad.yaml" >/dev/null 2>"$TMP/err"
 check "list_events returns EVPUB_E_DATA (1) on bad input" test $? -eq 1
 check "errors reach the log handler with a position" grep -q "bad.yaml:2:15: unknown property 'startdate'" "$TMP/err"
-# the command uses only the public header
+# the command uses only the public header and links only the public library
 check "the CLI includes only evpub.h and its own header" \
-  test -z "$(grep -h '#include "' "$top_srcdir"/src/main.c "$top_srcdir"/src/cli_common.c "$top_srcdir"/src/cmd_*.c | grep -v -e '"evpub.h"' -e '"evpub_cli.h"')"
-check "evpub_cli.h includes only evpub.h" \
-  test -z "$(grep '#include "' "$top_srcdir/src/evpub_cli.h" | grep -v '"evpub.h"')"
+  test -z "$(grep -h '#include "' "$top_srcdir"/src/*.c "$top_srcdir"/src/*.h | grep -v -e '"evpub.h"' -e '"cli.h"')"
+check "cli.h includes only evpub.h" \
+  test -z "$(grep '#include "' "$top_srcdir/src/cli.h" | grep -v '"evpub.h"')"
+if command -v nm >/dev/null 2>&1; then
+  # every function the command calls from the library is a public one
+  undef=$(nm -u "$top_builddir/src/evpub" 2>/dev/null | awk '{print $2}' | grep '^evpub')
+  check "the command calls only public functions (evpub_*)" \
+    test -z "$(printf '%s\n' "$undef" | grep '^evpubp_')"
+  check "the command takes the library's functions from libevpub" \
+    test -n "$undef"
+fi
 finish

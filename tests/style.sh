@@ -3,7 +3,7 @@
 # and none of curl's banned functions.
 . "$(dirname "$0")/lib.sh"
 cd "$top_srcdir" || exit 1
-files=$(ls src/*.c src/*.h tests/unit/*.c tests/unit/*.h examples/*.c | grep -v evpub_vocab_data.c)
+files=$(ls include/*.h lib/*.c lib/*.h lib/*/*.c lib/*/*.h src/*.c src/*.h tests/unit/*.c tests/unit/*.h examples/*.c | grep -v vocab_data.c)
 if command -v clang-format >/dev/null 2>&1; then
   bad=""
   for f in $files; do

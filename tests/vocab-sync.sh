@@ -2,7 +2,7 @@
 # vocab-sync.sh - check that the committed schema.org term table is what
 # vocab/gen-vocab.py derives from the shared schema.org release.
 #
-# Regenerates src/evpub_vocab_data.c and vocab/{types,properties,members}.tsv
+# Regenerates lib/map/vocab_data.c and vocab/{types,properties,members}.tsv
 # into a temporary directory and compares them with the committed files.
 # Skips (exit 77) when the schema.org files (../shared/schemaorg next to the
 # source tree, or $SCHEMAORG_DIR) or /usr/bin/python3 with rdflib are absent.
@@ -52,7 +52,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$python" "$gen" --outdir "$tmp" "$shared"
 
 status=0
-for f in src/evpub_vocab_data.c src/evpub_context_data.c vocab/types.tsv \
+for f in lib/map/vocab_data.c lib/write/context_data.c vocab/types.tsv \
          vocab/properties.tsv vocab/members.tsv; do
   if [ ! -f "$root/$f" ]; then
     echo "vocab-sync: FAIL: $f is missing from the source tree" >&2

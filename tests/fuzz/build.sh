@@ -1,7 +1,7 @@
 #!/bin/sh
 # build.sh SRCDIR OUTDIR - build evpub's libFuzzer harnesses (doc/fuzzing.md)
 #
-# Compiles every .c file of src_libevpubcore_la_SOURCES (read from
+# Compiles every .c file of lib_libevpubcore_la_SOURCES (read from
 # SRCDIR/Makefile.am, so new sources are picked up) and each harness
 # tests/fuzz/fuzz_*.c with clang -fsanitize=fuzzer,address,undefined, into
 # OUTDIR/fuzz_yaml, OUTDIR/fuzz_csv, OUTDIR/fuzz_ics (objects in
@@ -10,7 +10,7 @@
 # OUTDIR.
 #
 # A harness whose reader is still a placeholder (first line of
-# src/evpub_<name>.c says PLACEHOLDER) is not built.
+# lib/read/<name>.c says PLACEHOLDER) is not built.
 #
 # Environment: CC_FUZZ (default clang), FUZZ_CFLAGS (added to the compile
 # flags), EVPUB_BUILDDIR (where configure wrote config.h; default: the
@@ -61,13 +61,13 @@ if ! pkg_cflags=$(pkg-config --cflags $pkgs) ||
   exit 1
 fi
 
-# The .c files of src_libevpubcore_la_SOURCES, continuation lines joined.
-sources=$(sed -e ':a' -e '/\\$/{N;s/\\\n/ /;ba' -e '}' \
-  "$srcdir/Makefile.am" |
-  sed -n 's/^src_libevpubcore_la_SOURCES[ \t]*=//p' |
+# The .c files of the library: lib_libevpubcore_la_SOURCES as make sees
+# it (it is made of one variable per stage in SRCDIR/Makefile.am).
+sources=$(printf 'include %s/Makefile.am\nprint:\n\t@echo $(lib_libevpubcore_la_SOURCES)\n' \
+  "$srcdir" | make -s -f - print 2>/dev/null |
   tr ' \t' '\n\n' | grep '\.c$' || true)
 if [ -z "$sources" ]; then
-  echo "fuzz: no src_libevpubcore_la_SOURCES in $srcdir/Makefile.am" >&2
+  echo "fuzz: no lib_libevpubcore_la_SOURCES in $srcdir/Makefile.am" >&2
   exit 1
 fi
 
@@ -87,25 +87,26 @@ if [ -z "$confdir" ]; then
   echo "fuzz: no config.h found; using $confdir/config.h" >&2
 fi
 
-cppflags="-D_POSIX_C_SOURCE=200809L -I$srcdir/src -I$confdir $pkg_cflags"
+cppflags="-D_POSIX_C_SOURCE=200809L -I$srcdir/include -I$srcdir/lib -I$confdir $pkg_cflags"
 cflags="$base_cflags ${FUZZ_CFLAGS:-}"
 objdir=$outdir/obj
 mkdir -p "$objdir"
 
 # Recompile everything when the flags change; otherwise only the objects
-# older than their source or than any header of src/.
+# older than their source or than any header of include/ and lib/.
 stamp="$cc $cppflags $cflags $san"
 if [ ! -f "$objdir/flags" ] || [ "$(cat "$objdir/flags")" != "$stamp" ]; then
   rm -f "$objdir"/*.o
   printf '%s\n' "$stamp" >"$objdir/flags"
 fi
-newest_h=$(ls -t "$srcdir"/src/*.h "$confdir/config.h" | head -1)
+newest_h=$(ls -t "$srcdir"/include/*.h "$srcdir"/lib/*.h "$srcdir"/lib/*/*.h \
+  "$confdir/config.h" | head -1)
 
 list=$objdir/list
 : >"$list"
 objs=
 for s in $sources; do
-  o=$objdir/$(basename "$s" .c).o
+  o=$objdir/$(printf '%s' "${s%.c}" | tr / _).o
   printf '%s %s\n' "$srcdir/$s" "$o" >>"$list"
   objs="$objs $o"
 done
@@ -140,9 +141,9 @@ done
 
 built=
 for h in yaml csv ics; do
-  if [ "$h" != yaml ] && [ -f "$srcdir/src/evpub_$h.c" ] &&
-    head -1 "$srcdir/src/evpub_$h.c" | grep -q PLACEHOLDER; then
-    echo "fuzz: fuzz_$h not built: src/evpub_$h.c is a placeholder" >&2
+  if [ "$h" != yaml ] && [ -f "$srcdir/lib/read/$h.c" ] &&
+    head -1 "$srcdir/lib/read/$h.c" | grep -q PLACEHOLDER; then
+    echo "fuzz: fuzz_$h not built: lib/read/$h.c is a placeholder" >&2
     rm -f "$outdir/fuzz_$h"
     continue
   fi

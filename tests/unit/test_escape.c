@@ -1,7 +1,7 @@
 /* Unit tests of the Turtle / N-Triples escaping (evpub_escape.c). */
 #include <stdlib.h>
 
-#include "evpub_private.h"
+#include "core/core.h"
 #include "unit.h"
 
 static char *

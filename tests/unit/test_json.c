@@ -2,7 +2,7 @@
  * JSON from servers. */
 #include <stdlib.h>
 
-#include "evpub_private.h"
+#include "remote/remote.h"
 #include "unit.h"
 
 static evpubp_arena arena;

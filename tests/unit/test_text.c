@@ -1,7 +1,7 @@
 /* Unit tests of slugs, folding, IRI and language tag checks. */
 #include <stdlib.h>
 
-#include "evpub_private.h"
+#include "core/core.h"
 #include "unit.h"
 
 static char *

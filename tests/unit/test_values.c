@@ -1,5 +1,5 @@
 /* Unit tests of the datatype checks (evpub_values.c). */
-#include "evpub_private.h"
+#include "core/core.h"
 #include "unit.h"
 
 #define YES(fn, s) CHECK(fn(s, strlen(s)))

@@ -1,5 +1,6 @@
 /* Unit tests of the term table and its lookups. */
-#include "evpub_private.h"
+#include "map/vocab.h"
+#include "core/core.h"
 #include "unit.h"
 
 static int

@@ -1,0 +1,167 @@
+/* core/core.h - what every stage of the library shares: the world,
+ * logging, buffers, arenas, hash maps, text and value checks, escaping.
+ *
+ * Cross-file internal names start with evpubp_ so that the export filter
+ * (-export-symbols-regex '^evpub_') never exports them.
+ */
+#ifndef EVPUB_CORE_H
+#define EVPUB_CORE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <raptor2.h>
+
+#include "evpub.h"
+
+#define EVPUBP_SCHEMA_NS "http://schema.org/"
+#define EVPUBP_XSD_NS "http://www.w3.org/2001/XMLSchema#"
+#define EVPUBP_RDF_TYPE "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+#define EVPUBP_DEFAULT_BASE "https://evpub.invalid/"
+
+/* ---- growable byte buffer ------------------------------------------ */
+typedef struct {
+  char *data; /* always NUL-terminated when len > 0 or after init */
+  size_t len;
+  size_t cap;
+  int failed; /* set once an allocation failed; further appends no-op */
+} evpubp_buf;
+
+void evpubp_buf_init(evpubp_buf *b);
+void evpubp_buf_free(evpubp_buf *b);
+void evpubp_buf_reset(evpubp_buf *b);
+int evpubp_buf_reserve(evpubp_buf *b, size_t extra);
+int evpubp_buf_add(evpubp_buf *b, const char *s, size_t n);
+int evpubp_buf_adds(evpubp_buf *b, const char *s);
+static inline int
+evpubp_buf_addc(evpubp_buf *b, char c)
+{
+  if(b->len + 2 > b->cap && evpubp_buf_reserve(b, 1))
+    return -1;
+  b->data[b->len++] = c;
+  b->data[b->len] = '\0';
+  return 0;
+}
+int evpubp_buf_printf(evpubp_buf *b, const char *fmt, ...)
+#ifdef __GNUC__
+  __attribute__((format(printf, 2, 3)))
+#endif
+  ;
+
+/* ---- arena: many small allocations freed at once ------------------- */
+typedef struct evpubp_arena_block evpubp_arena_block;
+typedef struct {
+  evpubp_arena_block *head;
+  size_t used;  /* bytes used in head */
+  size_t total; /* bytes handed out, for statistics */
+} evpubp_arena;
+
+void evpubp_arena_init(evpubp_arena *a);
+void *evpubp_arena_alloc(evpubp_arena *a, size_t n);
+char *evpubp_arena_strndup(evpubp_arena *a, const char *s, size_t n);
+/* Keep the first block, drop the rest: ready for the next item. */
+void evpubp_arena_reset(evpubp_arena *a);
+void evpubp_arena_free(evpubp_arena *a);
+
+/* ---- string hash map (keys copied, values borrowed) ---------------- */
+typedef struct evpubp_map_entry {
+  char *key;
+  size_t klen;
+  uint64_t hash;
+  void *value;
+} evpubp_map_entry;
+
+typedef struct {
+  evpubp_map_entry *slots;
+  size_t cap; /* power of two */
+  size_t count;
+} evpubp_map;
+
+uint64_t evpubp_hash(const char *s, size_t n);
+void evpubp_map_init(evpubp_map *m);
+void evpubp_map_free(evpubp_map *m);
+/* Returns the slot of key, NULL if absent. */
+evpubp_map_entry *evpubp_map_find(const evpubp_map *m, const char *key,
+                                  size_t klen);
+/* Returns the slot (new or existing; new ones have value NULL), or NULL
+ * when out of memory. */
+evpubp_map_entry *evpubp_map_put(evpubp_map *m, const char *key, size_t klen);
+
+/* ---- world ---------------------------------------------------------- */
+struct evpub_world_s {
+  raptor_world *raptor;
+  struct librdf_world_s *rdf; /* made on first use: evpubp_rdf_world() */
+  evpub_log_handler log;
+  void *log_user;
+};
+
+/* The librdf world, sharing the raptor world (so that raptor statements
+ * are librdf statements); made on first use.  NULL when out of memory. */
+struct librdf_world_s *evpubp_rdf_world(evpub_world *w);
+
+void evpubp_log(evpub_world *w, evpub_log_level level, const char *file,
+                unsigned long line, unsigned long col, const char *fmt, ...)
+#ifdef __GNUC__
+  __attribute__((format(printf, 6, 7)))
+#endif
+  ;
+
+/* ---- text helpers (evpub_text.c) --------------------------------------- */
+/* Append the slug of s (spec section 3) to out. */
+int evpubp_slug(evpubp_buf *out, const char *s, size_t n);
+/* Append s with case folded and white space runs collapsed and trimmed. */
+int evpubp_fold(evpubp_buf *out, const char *s, size_t n);
+/* Append s percent-encoding what may not stand in an IRI path segment. */
+int evpubp_iri_segment(evpubp_buf *out, const char *s, size_t n);
+/* 1 if s is valid UTF-8 */
+int evpubp_utf8_valid(const char *s, size_t n);
+/* 1 if s is an absolute IRI we accept (scheme ':' ..., no space,
+ * no control characters, none of <>"{}|\^`). */
+int evpubp_iri_absolute(const char *s, size_t n);
+/* 1 if s looks like a BCP 47 language tag */
+int evpubp_lang_tag(const char *s, size_t n);
+/* Levenshtein distance, ASCII case-insensitive */
+size_t evpubp_edit_distance(const char *a, const char *b);
+
+/* ---- values (evpub_values.c): 1 if valid ------------------------------ */
+int evpubp_is_date(const char *s, size_t n);
+int evpubp_is_datetime(const char *s, size_t n);
+int evpubp_is_time(const char *s, size_t n);
+int evpubp_is_duration(const char *s, size_t n);
+/* Returns 1 integer, 2 decimal, 3 double, 0 not a number */
+int evpubp_number_kind(const char *s, size_t n);
+
+/* ---- escaping (evpub_escape.c): one function per syntax -------------- */
+/* Body of a Turtle / N-Triples STRING_LITERAL_QUOTE, without the quotes.
+ * Escapes " \ and every control character and U+2028/U+2029; keeps other
+ * UTF-8 as it is.  The two syntaxes share this escaping. */
+int evpubp_escape_nt_string(evpubp_buf *out, const char *s, size_t n);
+/* Body of an IRIREF, without the angle brackets: characters not allowed
+ * in an IRIREF become \uXXXX. */
+int evpubp_escape_iri(evpubp_buf *out, const char *s, size_t n);
+
+/* Body of a JSON string, without the quotes; html also escapes < > &
+ * so that the text is safe inside an HTML <script> element. */
+int evpubp_escape_json_string(evpubp_buf *out, const char *s, size_t n,
+                              int html);
+
+/* Body of a SPARQL string literal, without the quotes: as N-Triples, and
+ * a u or U after a backslash is written as an escape, so that servers
+ * that expand \u escapes before parsing read the same string. */
+int evpubp_escape_sparql_string(evpubp_buf *out, const char *s, size_t n);
+/* A URL query component (RFC 3986): every byte but the unreserved
+ * ALPHA DIGIT - . _ ~ becomes %XX. */
+int evpubp_escape_url_component(evpubp_buf *out, const char *s, size_t n);
+/* A field of SPARQL 1.1 CSV results (RFC 4180), quoted when needed. */
+int evpubp_escape_csv_field(evpubp_buf *out, const char *s, size_t n);
+/* A field of a tab-separated line: \\ \t \n \r escaped; the unescape
+ * works in place and returns the new length. */
+int evpubp_escape_tsv_field(evpubp_buf *out, const char *s, size_t n);
+size_t evpubp_unescape_tsv_field(char *f);
+/* Body of a Graphviz DOT quoted string. */
+int evpubp_escape_dot_string(evpubp_buf *out, const char *s, size_t n);
+/* XML 1.0 text or attribute value (GraphML). */
+int evpubp_escape_xml(evpubp_buf *out, const char *s, size_t n);
+#endif /* EVPUB_CORE_H */

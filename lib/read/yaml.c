@@ -1,0 +1,534 @@
+/* evpub_yaml.c - the YAML/JSON reader: libyaml events to description trees
+ *
+ * The reader streams: the items of a document's collections (events,
+ * organizations, people, places, works, or the items of a top-level list)
+ * are built and handed over one at a time, and their memory is reused for
+ * the next, so a file of a million events is read in constant memory.
+ */
+#include <string.h>
+
+#include <yaml.h>
+
+#include "read/read.h"
+#include "map/vocab.h"
+
+#define MAX_DEPTH 256
+
+typedef struct {
+  yaml_parser_t parser;
+  evpubp_arena *arena;    /* items */
+  evpubp_arena doc_arena; /* top-level keys of the current document */
+  const evpubp_reader_cb *cb;
+  void *user;
+  int failed;          /* a syntax or shape error stopped us */
+  evpubp_node **stack; /* children of the nodes being built */
+  size_t sp, stack_cap;
+} reader;
+
+static void report(reader *r, const yaml_mark_t *m, const char *fmt, ...)
+#ifdef __GNUC__
+  __attribute__((format(printf, 3, 4)))
+#endif
+  ;
+
+static void
+report(reader *r, const yaml_mark_t *m, const char *fmt, ...)
+{
+  char text[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof(text), fmt, ap);
+  va_end(ap);
+  r->cb->error(r->user, m->line + 1, m->column + 1, text);
+}
+
+static int
+next_event(reader *r, yaml_event_t *ev)
+{
+  if(!yaml_parser_parse(&r->parser, ev)) {
+    yaml_mark_t m = r->parser.problem_mark;
+    const char *problem = r->parser.problem ? r->parser.problem : "invalid";
+    const char *context = r->parser.context ? r->parser.context : "";
+    char text[512];
+    if(r->parser.error == YAML_MEMORY_ERROR) {
+      snprintf(text, sizeof(text), "out of memory while reading");
+    } else if(r->parser.error == YAML_READER_ERROR) {
+      snprintf(text, sizeof(text), "%s (the input must be UTF-8 text)",
+               problem);
+      m.line = 0;
+      m.column = 0;
+      m.index = r->parser.problem_offset;
+    } else if(!strcmp(problem,
+                      "found character that cannot start any "
+                      "token") &&
+              r->parser.buffer.pointer < r->parser.buffer.last &&
+              *r->parser.buffer.pointer == '\t') {
+      snprintf(text, sizeof(text),
+               "syntax error: tab character in "
+               "indentation (YAML indents with spaces only)");
+    } else {
+      if(!strcmp(problem, "found unexpected end of stream") &&
+         r->parser.context)
+        m = r->parser.context_mark; /* where the unclosed thing began */
+      snprintf(text, sizeof(text), "syntax error: %s%s%s", problem,
+               *context ? " " : "", context);
+    }
+    r->cb->error(r->user, m.line + 1, m.column + 1, text);
+    r->failed = 1;
+    return -1;
+  }
+  return 0;
+}
+
+static int
+is_null_scalar(const yaml_event_t *ev)
+{
+  const char *v = (const char *)ev->data.scalar.value;
+  size_t n = ev->data.scalar.length;
+  if(ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || ev->data.scalar.tag)
+    return 0;
+  return n == 0 || (n == 1 && v[0] == '~') ||
+    (n == 4 &&
+     (!memcmp(v, "null", 4) || !memcmp(v, "Null", 4) ||
+      !memcmp(v, "NULL", 4)));
+}
+
+/* Check the keys of a mapping node for duplicates. */
+static void
+check_duplicate_keys(reader *r, evpubp_node *map)
+{
+  size_t i, j, n = map->n;
+  evpubp_map seen;
+  if(n <= 32) {
+    for(i = 1; i < n; i++) {
+      const evpubp_node *k = map->items[2 * i];
+      for(j = 0; j < i; j++) {
+        const evpubp_node *o = map->items[2 * j];
+        if(k->len == o->len && !memcmp(k->str, o->str, k->len)) {
+          yaml_mark_t m;
+          m.line = k->line - 1;
+          m.column = k->col - 1;
+          report(r, &m, "duplicate key '%s'", k->str);
+          break;
+        }
+      }
+    }
+    return;
+  }
+  evpubp_map_init(&seen);
+  for(i = 0; i < n; i++) {
+    const evpubp_node *k = map->items[2 * i];
+    evpubp_map_entry *e = evpubp_map_put(&seen, k->str, k->len);
+    if(!e)
+      break;
+    if(e->value) {
+      yaml_mark_t m;
+      m.line = k->line - 1;
+      m.column = k->col - 1;
+      report(r, &m, "duplicate key '%s'", k->str);
+    }
+    e->value = (void *)k;
+  }
+  evpubp_map_free(&seen);
+}
+
+/* Build the node that starts with *ev (consumed).  Returns NULL on error
+ * (reported) with r->failed set. */
+static evpubp_node *
+build(reader *r, evpubp_arena *a, yaml_event_t *ev, int depth)
+{
+  evpubp_node *node = evpubp_arena_alloc(a, sizeof(*node));
+  size_t n = 0, base = r->sp;
+  yaml_event_type_t end;
+  int is_map;
+
+  if(!node) {
+    yaml_event_delete(ev);
+    r->failed = 1;
+    r->cb->error(r->user, 0, 0, "out of memory");
+    return NULL;
+  }
+  memset(node, 0, sizeof(*node));
+  node->line = ev->start_mark.line + 1;
+  node->col = ev->start_mark.column + 1;
+
+  switch(ev->type) {
+  case YAML_SCALAR_EVENT:
+    if(is_null_scalar(ev)) {
+      node->kind = EVPUBP_N_NULL;
+      node->str = "";
+    } else {
+      node->kind = EVPUBP_N_SCALAR;
+      node->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+      node->len = ev->data.scalar.length;
+      node->str = evpubp_arena_strndup(a, (const char *)ev->data.scalar.value,
+                                       node->len);
+      if(!node->str) {
+        yaml_event_delete(ev);
+        r->failed = 1;
+        return NULL;
+      }
+    }
+    yaml_event_delete(ev);
+    return node;
+  case YAML_ALIAS_EVENT:
+    report(r, &ev->start_mark,
+           "aliases ('*%s') are not supported; write the value out",
+           (const char *)ev->data.alias.anchor);
+    yaml_event_delete(ev);
+    r->failed = 1;
+    return NULL;
+  case YAML_SEQUENCE_START_EVENT:
+  case YAML_MAPPING_START_EVENT: break;
+  default:
+    report(r, &ev->start_mark, "unexpected YAML event");
+    yaml_event_delete(ev);
+    r->failed = 1;
+    return NULL;
+  }
+
+  is_map = ev->type == YAML_MAPPING_START_EVENT;
+  end = is_map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
+  node->kind = is_map ? EVPUBP_N_MAP : EVPUBP_N_SEQ;
+  yaml_event_delete(ev);
+  if(depth >= MAX_DEPTH) {
+    yaml_mark_t m;
+    m.line = node->line - 1;
+    m.column = node->col - 1;
+    report(r, &m, "nesting deeper than 256 levels");
+    r->failed = 1;
+    return NULL;
+  }
+  for(;;) {
+    yaml_event_t child;
+    evpubp_node *c;
+    if(next_event(r, &child))
+      goto fail;
+    if(child.type == end) {
+      yaml_event_delete(&child);
+      break;
+    }
+    if(is_map && !(n % 2) && child.type != YAML_SCALAR_EVENT) {
+      report(r, &child.start_mark, "keys must be plain strings");
+      yaml_event_delete(&child);
+      r->failed = 1;
+      goto fail;
+    }
+    c = build(r, a, &child, depth + 1);
+    if(!c)
+      goto fail;
+    if(is_map && !(n % 2) && c->kind == EVPUBP_N_NULL) {
+      c->kind = EVPUBP_N_SCALAR; /* a key "null" or "~" is a name */
+    }
+    if(r->sp == r->stack_cap) {
+      evpubp_node **ns;
+      size_t cap = r->stack_cap ? r->stack_cap * 2 : 256;
+      ns = realloc(r->stack, cap * sizeof(*ns));
+      if(!ns) {
+        r->failed = 1;
+        goto fail;
+      }
+      r->stack = ns;
+      r->stack_cap = cap;
+    }
+    r->stack[r->sp++] = c;
+    n++;
+  }
+  node->n = is_map ? n / 2 : n;
+  if(n) {
+    node->items = evpubp_arena_alloc(a, n * sizeof(*node->items));
+    if(!node->items) {
+      r->failed = 1;
+      goto fail;
+    }
+    memcpy(node->items, r->stack + base, n * sizeof(*node->items));
+  }
+  r->sp = base;
+  if(is_map)
+    check_duplicate_keys(r, node);
+  return node;
+fail:
+  r->sp = base;
+  return NULL;
+}
+
+static int
+collection_of(const char *key, size_t len)
+{
+  int i;
+  for(i = 0; i < EVPUBP_C_COUNT; i++)
+    if(strlen(evpubp_collection_names[i]) == len &&
+       !memcmp(evpubp_collection_names[i], key, len))
+      return i;
+  return -1;
+}
+
+static int
+is_header_key(const char *key)
+{
+  return !strcmp(key, "base") || !strcmp(key, "lang") ||
+    !strcmp(key, "prefixes");
+}
+
+/* A bit for each header key (above the collections' bits), 0 for any
+ * other key. */
+static unsigned
+header_bit(const char *key)
+{
+  if(!strcmp(key, "base"))
+    return 1u << EVPUBP_C_COUNT;
+  if(!strcmp(key, "lang"))
+    return 1u << (EVPUBP_C_COUNT + 1);
+  if(!strcmp(key, "prefixes"))
+    return 1u << (EVPUBP_C_COUNT + 2);
+  return 0;
+}
+
+/* A document of top-level keys is one event when it has a name, id or
+ * iri, or when all its keys are properties of Event. */
+static int
+single_event_like(evpubp_node **pending, size_t n)
+{
+  size_t i;
+  int event = evpubp_vocab_type("Event");
+  for(i = 0; i < n; i += 2) {
+    const char *k = pending[i]->str;
+    if(!strcmp(k, "name") || !strcmp(k, "id") || !strcmp(k, "iri"))
+      return 1;
+  }
+  for(i = 0; i < n; i += 2) {
+    int p = evpubp_vocab_prop(pending[i]->str);
+    if(strcmp(pending[i]->str, "type") &&
+       (p < 0 || !evpubp_vocab_prop_allowed(p, event)) &&
+       !strchr(pending[i]->str, ':'))
+      return 0;
+  }
+  return 1;
+}
+
+/* Hand over the items of a sequence one by one (its start is consumed). */
+static int
+stream_items(reader *r, evpubp_collection c)
+{
+  for(;;) {
+    yaml_event_t ev;
+    evpubp_node *node;
+    int rc;
+    if(next_event(r, &ev))
+      return -1;
+    if(ev.type == YAML_SEQUENCE_END_EVENT) {
+      yaml_event_delete(&ev);
+      return 0;
+    }
+    node = build(r, r->arena, &ev, 1);
+    if(!node)
+      return -1;
+    if(node->kind == EVPUBP_N_NULL) {
+      evpubp_arena_reset(r->arena);
+      continue;
+    }
+    rc = r->cb->item(r->user, c, node);
+    evpubp_arena_reset(r->arena);
+    if(rc)
+      return rc;
+  }
+}
+
+static int
+read_document(reader *r)
+{
+  yaml_event_t ev;
+  evpubp_node **pending = NULL;
+  size_t npending = 0, cap = 0, i;
+  int saw_collection = 0, rc = 0;
+  unsigned seen = 0; /* collections and header keys met (bits) */
+
+  if(next_event(r, &ev))
+    return -1;
+  if(ev.type == YAML_SEQUENCE_START_EVENT) {
+    yaml_event_delete(&ev);
+    rc = stream_items(r, EVPUBP_C_EVENTS);
+  } else if(ev.type == YAML_MAPPING_START_EVENT) {
+    yaml_event_delete(&ev);
+    for(;;) {
+      yaml_event_t kev, vev;
+      evpubp_node *key, *val;
+      int coll;
+      if(next_event(r, &kev))
+        goto fail;
+      if(kev.type == YAML_MAPPING_END_EVENT) {
+        yaml_event_delete(&kev);
+        break;
+      }
+      if(kev.type != YAML_SCALAR_EVENT) {
+        report(r, &kev.start_mark, "keys must be plain strings");
+        yaml_event_delete(&kev);
+        r->failed = 1;
+        goto fail;
+      }
+      key = build(r, &r->doc_arena, &kev, 1);
+      if(!key)
+        goto fail;
+      coll = collection_of(key->str, key->len);
+      {
+        /* a collection or header key twice: the other keys are checked
+         * with the single event's mapping */
+        unsigned bit = coll >= 0 ? 1u << coll : header_bit(key->str);
+        if(bit & seen) {
+          yaml_mark_t m;
+          m.line = key->line - 1;
+          m.column = key->col - 1;
+          report(r, &m, "duplicate key '%s'", key->str);
+        }
+        seen |= bit;
+      }
+      if(coll >= 0) {
+        saw_collection = 1;
+        if(next_event(r, &vev))
+          goto fail;
+        if(vev.type == YAML_SEQUENCE_START_EVENT) {
+          yaml_event_delete(&vev);
+          rc = stream_items(r, (evpubp_collection)coll);
+          if(rc)
+            goto fail;
+          continue;
+        }
+        val = build(r, r->arena, &vev, 1);
+        if(!val)
+          goto fail;
+        if(val->kind == EVPUBP_N_MAP) {
+          rc = r->cb->item(r->user, (evpubp_collection)coll, val);
+        } else if(val->kind != EVPUBP_N_NULL) {
+          yaml_mark_t m;
+          m.line = val->line - 1;
+          m.column = val->col - 1;
+          report(r, &m, "'%s' must be a list of mappings", key->str);
+        }
+        evpubp_arena_reset(r->arena);
+        if(rc)
+          goto fail;
+        continue;
+      }
+      if(next_event(r, &vev))
+        goto fail;
+      val = build(r, &r->doc_arena, &vev, 1);
+      if(!val)
+        goto fail;
+      if(is_header_key(key->str)) {
+        rc = r->cb->header(r->user, key, val);
+        if(rc)
+          goto fail;
+        continue;
+      }
+      if(npending + 2 > cap) {
+        evpubp_node **np;
+        cap = cap ? cap * 2 : 32;
+        np = realloc(pending, cap * sizeof(*np));
+        if(!np) {
+          r->failed = 1;
+          goto fail;
+        }
+        pending = np;
+      }
+      pending[npending++] = key;
+      pending[npending++] = val;
+    }
+    if(npending && !saw_collection && !single_event_like(pending, npending))
+      saw_collection = 1; /* report the keys, not a nameless event */
+    if(npending) {
+      if(saw_collection) {
+        for(i = 0; i < npending; i += 2) {
+          yaml_mark_t m;
+          m.line = pending[i]->line - 1;
+          m.column = pending[i]->col - 1;
+          report(r, &m,
+                 "unknown top-level key '%s' (expected base, lang, "
+                 "prefixes, events, organizations, people, places or works)",
+                 pending[i]->str);
+        }
+      } else {
+        /* a single event: the document itself */
+        evpubp_node *doc = evpubp_arena_alloc(&r->doc_arena, sizeof(*doc));
+        if(!doc) {
+          r->failed = 1;
+          goto fail;
+        }
+        memset(doc, 0, sizeof(*doc));
+        doc->kind = EVPUBP_N_MAP;
+        doc->line = pending[0]->line;
+        doc->col = pending[0]->col;
+        doc->items = pending;
+        doc->n = npending / 2;
+        check_duplicate_keys(r, doc);
+        rc = r->cb->item(r->user, EVPUBP_C_EVENTS, doc);
+        if(rc)
+          goto fail;
+      }
+    }
+  } else if(ev.type == YAML_SCALAR_EVENT && is_null_scalar(&ev)) {
+    yaml_event_delete(&ev); /* an empty document */
+  } else {
+    report(r, &ev.start_mark,
+           "expected an event, a list of events or a "
+           "mapping with 'events'");
+    yaml_event_delete(&ev);
+    r->failed = 1;
+    goto fail;
+  }
+  free(pending);
+  evpubp_arena_reset(&r->doc_arena);
+  if(rc)
+    return rc;
+  if(next_event(r, &ev))
+    return -1;
+  yaml_event_delete(&ev); /* DOCUMENT-END */
+  return 0;
+fail:
+  free(pending);
+  evpubp_arena_reset(&r->doc_arena);
+  return rc ? rc : -1;
+}
+
+int
+evpubp_yaml_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
+                 void *user, unsigned long *docno)
+{
+  reader r;
+  yaml_event_t ev;
+  int rc = 0;
+  memset(&r, 0, sizeof(r));
+  if(!yaml_parser_initialize(&r.parser))
+    return -1;
+  yaml_parser_set_input_file(&r.parser, fp);
+  r.arena = arena;
+  evpubp_arena_init(&r.doc_arena);
+  r.cb = cb;
+  r.user = user;
+  if(next_event(&r, &ev))
+    goto done;
+  yaml_event_delete(&ev); /* STREAM-START */
+  for(;;) {
+    if(next_event(&r, &ev)) {
+      rc = -1;
+      break;
+    }
+    if(ev.type == YAML_STREAM_END_EVENT) {
+      yaml_event_delete(&ev);
+      break;
+    }
+    yaml_event_delete(&ev); /* DOCUMENT-START */
+    rc = cb->doc_begin(user, (*docno)++);
+    if(rc)
+      break;
+    rc = read_document(&r);
+    if(rc)
+      break;
+  }
+done:
+  if(r.failed && !rc)
+    rc = -1;
+  evpubp_arena_free(&r.doc_arena);
+  free(r.stack);
+  yaml_parser_delete(&r.parser);
+  return rc;
+}

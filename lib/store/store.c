@@ -1,0 +1,1173 @@
+/* evpub_store.c - the local store: Redland hashes (Berkeley DB) in
+ * generations, so that a publish killed at any moment leaves a store
+ * that opens and holds only whole graphs (doc/store.md)
+ *
+ *   DIR/FORMAT       "evpub store 1"
+ *   DIR/CURRENT      the name of the current generation ("g000042")
+ *   DIR/write.lock   flock: one writer at a time
+ *   DIR/read.lock    flock: readers hold it shared; a writer removes old
+ *                    generations only when it can hold it alone
+ *   DIR/gNNNNNN/     db-*.db   Redland "hashes" storage, one context
+ *                              per named graph, predicate index on
+ *                    graphs.tsv  HASH TAB TRIPLES TAB IRI: what is there
+ *                    facts.tsv   the organizer, roleName, startDate and
+ *                                name triples again, one per line, for
+ *                                `evpub network` (see evpubp_facts_*)
+ *
+ * A generation is never changed once CURRENT names it.  A publish copies
+ * the current generation's files into a new one, changes the copy, syncs
+ * it, and then renames a new CURRENT into place: the one atomic step.
+ * Berkeley DB files without a transaction environment can be left
+ * inconsistent by a process that dies while writing them, which is why
+ * the files readers see are never written to.
+ */
+#define _GNU_SOURCE /* copy_file_range, flock */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <redland.h>
+
+#include "store/store.h"
+
+#define FORMAT_LINE "evpub store 1\n"
+#define STORAGE_NAME "db"
+
+typedef struct {
+  char hash[33];
+  unsigned long triples;
+  int changed;
+} ginfo;
+
+struct evpubp_store {
+  evpub_world *w;
+  librdf_world *rdf;
+  char *dir;
+  int wlock, rlock;
+  char cur[32]; /* current generation, "" when none */
+  unsigned long next_gen;
+  evpubp_map graphs; /* iri -> ginfo */
+  unsigned long ngraphs;
+  /* reading */
+  evpubp_map lexical; /* see load_lexical() */
+  evpubp_arena arena;
+  int lexical_loaded;
+  librdf_storage *rstorage;
+  librdf_model *rmodel;
+  /* writing */
+  char *work;
+  librdf_storage *storage;
+  librdf_model *model;
+  FILE *side_new[2]; /* the new lines of facts.tsv and lexical.tsv */
+  librdf_node *ctx;
+  const char *ctx_iri;
+  evpubp_buf line;
+  unsigned long changed, nul_literals;
+  int failed;
+};
+
+static char *
+path_join(const char *a, const char *b)
+{
+  size_t n = strlen(a) + strlen(b) + 2;
+  char *s = malloc(n);
+  if(s)
+    snprintf(s, n, "%s/%s", a, b);
+  return s;
+}
+
+static int
+is_gen_name(const char *s)
+{
+  size_t i;
+  if(s[0] != 'g' || strlen(s) < 7 || strlen(s) > 20)
+    return 0;
+  for(i = 1; s[i]; i++)
+    if(s[i] < '0' || s[i] > '9')
+      return 0;
+  return 1;
+}
+
+static int
+mkdirs(const char *path)
+{
+  char *p = strdup(path), *q;
+  int rc = 0;
+  if(!p)
+    return -1;
+  for(q = p + 1; *q; q++) {
+    if(*q == '/') {
+      *q = '\0';
+      if(mkdir(p, 0777) && errno != EEXIST)
+        rc = -1;
+      *q = '/';
+    }
+  }
+  if(!rc && mkdir(p, 0777) && errno != EEXIST)
+    rc = -1;
+  free(p);
+  return rc;
+}
+
+/* Remove a generation directory (flat: files only). */
+static void
+remove_gen(const char *path)
+{
+  DIR *d = opendir(path);
+  struct dirent *e;
+  if(d) {
+    while((e = readdir(d))) {
+      char *f;
+      if(!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+        continue;
+      f = path_join(path, e->d_name);
+      if(f)
+        unlink(f);
+      free(f);
+    }
+    closedir(d);
+  }
+  rmdir(path);
+}
+
+static int
+fsync_path(const char *path, int dir)
+{
+  int fd = open(path, dir ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+  int rc;
+  if(fd < 0)
+    return -1;
+  rc = fsync(fd);
+  close(fd);
+  return rc;
+}
+
+static int
+lock_file(evpubp_store *s, const char *name, int how)
+{
+  char *p = path_join(s->dir, name);
+  int fd;
+  if(!p)
+    return -1;
+  fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  free(p);
+  if(fd < 0)
+    return -1;
+  if(flock(fd, how)) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -2;
+  }
+  return fd;
+}
+
+/* The FORMAT file: there and right, or (create) a new or empty directory
+ * that becomes a store.  Never takes over a directory of other files. */
+static evpub_status
+check_format(evpubp_store *s, int create)
+{
+  char *p = path_join(s->dir, "FORMAT");
+  char buf[64] = "";
+  FILE *fp;
+  evpub_status st = EVPUB_OK;
+  if(!p)
+    return EVPUB_E_NOMEM;
+  fp = fopen(p, "r");
+  if(fp) {
+    if(!fgets(buf, sizeof(buf), fp) || strcmp(buf, FORMAT_LINE)) {
+      evpubp_log(s->w, EVPUB_LOG_ERROR, p, 0, 0,
+                 "not a store of this version of evpub (it says '%.*s')",
+                 (int)strcspn(buf, "\n"), buf);
+      st = EVPUB_E_IO;
+    }
+    fclose(fp);
+  } else if(!create) {
+    evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
+               "no evpub store at '%s' (publish into it first, or give "
+               "--store DIR or --endpoint URL)",
+               s->dir);
+    st = EVPUB_E_IO;
+  } else {
+    DIR *d = opendir(s->dir);
+    struct dirent *e;
+    int other = 0;
+    if(d) {
+      while((e = readdir(d)))
+        if(strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+          other = 1;
+      closedir(d);
+    }
+    if(other) {
+      evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
+                 "'%s' is a directory of other files, not an evpub store: "
+                 "give an empty or new directory",
+                 s->dir);
+      st = EVPUB_E_IO;
+    } else if(!(fp = fopen(p, "w")) || fputs(FORMAT_LINE, fp) == EOF ||
+              fclose(fp)) {
+      evpubp_log(s->w, EVPUB_LOG_ERROR, p, 0, 0, "cannot write: %s",
+                 strerror(errno));
+      st = EVPUB_E_IO;
+    }
+  }
+  free(p);
+  return st;
+}
+
+static void
+read_current(evpubp_store *s)
+{
+  char *p = path_join(s->dir, "CURRENT");
+  FILE *fp = p ? fopen(p, "r") : NULL;
+  char buf[64];
+  s->cur[0] = '\0';
+  if(fp) {
+    if(fgets(buf, sizeof(buf), fp)) {
+      buf[strcspn(buf, "\n")] = '\0';
+      if(is_gen_name(buf) && strlen(buf) < sizeof(s->cur))
+        memcpy(s->cur, buf, strlen(buf) + 1);
+    }
+    fclose(fp);
+  }
+  free(p);
+}
+
+/* graphs.tsv of the current generation into s->graphs. */
+static evpub_status
+read_manifest(evpubp_store *s)
+{
+  char *gen, *p;
+  FILE *fp;
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  unsigned long lineno = 0;
+  evpub_status st = EVPUB_OK;
+  if(!s->cur[0])
+    return EVPUB_OK;
+  gen = path_join(s->dir, s->cur);
+  p = gen ? path_join(gen, "graphs.tsv") : NULL;
+  free(gen);
+  if(!p)
+    return EVPUB_E_NOMEM;
+  fp = fopen(p, "r");
+  if(!fp) {
+    evpubp_log(s->w, EVPUB_LOG_ERROR, p, 0, 0, "cannot read: %s",
+               strerror(errno));
+    free(p);
+    return EVPUB_E_IO;
+  }
+  while(st == EVPUB_OK && (n = getline(&line, &cap, fp)) > 0) {
+    char *t1, *t2, *end;
+    evpubp_map_entry *e;
+    ginfo *g;
+    lineno++;
+    if(line[n - 1] == '\n')
+      line[--n] = '\0';
+    t1 = strchr(line, '\t');
+    t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+    if(!t2 || t1 - line != 32) {
+      evpubp_log(s->w, EVPUB_LOG_ERROR, p, lineno, 1, "damaged line");
+      st = EVPUB_E_IO;
+      break;
+    }
+    e = evpubp_map_put(&s->graphs, t2 + 1, (size_t)(line + n - (t2 + 1)));
+    g = e ? (e->value ? e->value : calloc(1, sizeof(*g))) : NULL;
+    if(!g) {
+      st = EVPUB_E_NOMEM;
+      break;
+    }
+    if(!e->value)
+      s->ngraphs++;
+    e->value = g;
+    memcpy(g->hash, line, 32);
+    g->hash[32] = '\0';
+    g->triples = strtoul(t1 + 1, &end, 10);
+  }
+  free(line);
+  fclose(fp);
+  free(p);
+  return st;
+}
+
+static evpubp_store *
+new_store(evpub_world *w, const char *dir)
+{
+  evpubp_store *s = calloc(1, sizeof(*s));
+  if(!s)
+    return NULL;
+  s->w = w;
+  s->wlock = s->rlock = -1;
+  evpubp_map_init(&s->graphs);
+  evpubp_map_init(&s->lexical);
+  evpubp_arena_init(&s->arena);
+  evpubp_buf_init(&s->line);
+  s->dir = strdup(dir);
+  s->rdf = evpubp_rdf_world(w);
+  if(!s->dir || !s->rdf) {
+    free(s->dir);
+    free(s);
+    return NULL;
+  }
+  return s;
+}
+
+/* Remove every generation but the current one, if no reader is in the
+ * store (they hold read.lock shared); called with the write lock. */
+static void
+collect_garbage(evpubp_store *s)
+{
+  int fd = lock_file(s, "read.lock", LOCK_EX | LOCK_NB);
+  DIR *d;
+  struct dirent *e;
+  unsigned long max = 0;
+  if(fd < 0 && fd != -2)
+    return;
+  d = opendir(s->dir);
+  if(d) {
+    while((e = readdir(d))) {
+      if(!is_gen_name(e->d_name))
+        continue;
+      if(strtoul(e->d_name + 1, NULL, 10) > max)
+        max = strtoul(e->d_name + 1, NULL, 10);
+      if(fd >= 0 && strcmp(e->d_name, s->cur)) {
+        char *p = path_join(s->dir, e->d_name);
+        if(p)
+          remove_gen(p);
+        free(p);
+      }
+    }
+    closedir(d);
+  }
+  if(max + 1 > s->next_gen)
+    s->next_gen = max + 1;
+  if(fd >= 0)
+    close(fd);
+}
+
+evpub_status
+evpubp_store_open(evpub_world *w, const char *dir, int write,
+                  evpubp_store **out)
+{
+  evpubp_store *s = new_store(w, dir);
+  evpub_status st;
+  *out = NULL;
+  if(!s)
+    return EVPUB_E_NOMEM;
+  if(write && mkdirs(dir)) {
+    evpubp_log(w, EVPUB_LOG_ERROR, NULL, 0, 0,
+               "cannot create the store directory '%s': %s", dir,
+               strerror(errno));
+    evpubp_store_close(s);
+    return EVPUB_E_IO;
+  }
+  st = check_format(s, write);
+  if(st == EVPUB_OK && write) {
+    s->wlock = lock_file(s, "write.lock", LOCK_EX | LOCK_NB);
+    if(s->wlock < 0) {
+      evpubp_log(w, EVPUB_LOG_ERROR, NULL, 0, 0,
+                 s->wlock == -2 ? "the store '%s' is being written by "
+                                  "another evpub process: try again when "
+                                  "it is done"
+                                : "cannot lock the store '%s'",
+                 dir);
+      st = EVPUB_E_IO;
+    }
+  } else if(st == EVPUB_OK) {
+    s->rlock = lock_file(s, "read.lock", LOCK_SH);
+    if(s->rlock < 0) {
+      evpubp_log(w, EVPUB_LOG_ERROR, NULL, 0, 0,
+                 "cannot lock the store '%s': %s", dir, strerror(errno));
+      st = EVPUB_E_IO;
+    }
+  }
+  if(st == EVPUB_OK) {
+    read_current(s);
+    st = read_manifest(s);
+  }
+  if(st == EVPUB_OK && write)
+    collect_garbage(s); /* what a killed publish left */
+  if(st != EVPUB_OK) {
+    evpubp_store_close(s);
+    return st;
+  }
+  *out = s;
+  return EVPUB_OK;
+}
+
+unsigned long
+evpubp_store_graphs(const evpubp_store *s)
+{
+  return s->ngraphs;
+}
+
+int
+evpubp_store_has(const evpubp_store *s, const char *iri, const char *hash)
+{
+  evpubp_map_entry *e = evpubp_map_find(&s->graphs, iri, strlen(iri));
+  return e && e->value && !strcmp(((ginfo *)e->value)->hash, hash);
+}
+
+/* ---- writing ---- */
+static int
+copy_file(const char *from, const char *to)
+{
+  int in = open(from, O_RDONLY | O_CLOEXEC), outfd;
+  struct stat sb;
+  off_t left;
+  int rc = 0;
+  if(in < 0)
+    return -1;
+  outfd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if(outfd < 0 || fstat(in, &sb)) {
+    close(in);
+    if(outfd >= 0)
+      close(outfd);
+    return -1;
+  }
+  left = sb.st_size;
+  while(left > 0) {
+    ssize_t n = copy_file_range(in, NULL, outfd, NULL, (size_t)left, 0);
+    if(n <= 0) {
+      /* not supported here (or an old kernel): plain reads and writes */
+      char buf[1 << 16];
+      ssize_t r = read(in, buf, sizeof(buf)), off = 0;
+      if(r <= 0) {
+        rc = -1;
+        break;
+      }
+      while(off < r) {
+        ssize_t wr = write(outfd, buf + off, (size_t)(r - off));
+        if(wr <= 0) {
+          rc = -1;
+          break;
+        }
+        off += wr;
+      }
+      if(rc)
+        break;
+      n = r;
+    }
+    left -= n;
+  }
+  if(close(outfd))
+    rc = -1;
+  close(in);
+  return rc;
+}
+
+static const char *const fact_preds[4] = { EVPUBP_SCHEMA_NS "organizer",
+                                           EVPUBP_SCHEMA_NS "roleName",
+                                           EVPUBP_SCHEMA_NS "startDate",
+                                           EVPUBP_SCHEMA_NS "name" };
+static const char fact_codes[4] = { 'o', 'r', 'd', 'n' };
+static const char *const side_names[2] = { "facts", "lexical" };
+
+/* rasqal, the query engine, reads typed literals into values and writes
+ * them back in its own form: "1"^^xsd:boolean as "true", ".500" seconds
+ * as ".5", and (0.9.33) a time-zone offset with minutes, +05:30, cut to
+ * "+05:3\"".  Where its form differs from what was stored, lexical.tsv
+ * keeps GRAPH, DATATYPE, rasqal's form and the stored one, so that query
+ * answers give back what was published (evpubp_store_lexical()). */
+static void
+record_lexical(evpubp_store *s, const raptor_term_literal_value *lit)
+{
+  rasqal_world *rw = librdf_world_get_rasqal(s->rdf);
+  unsigned char *copy = malloc(lit->string_len + 1);
+  raptor_uri *dt = raptor_uri_copy(lit->datatype);
+  rasqal_literal *l;
+  const char *dts;
+  if(!copy || !dt || !rw) {
+    free(copy);
+    if(dt)
+      raptor_free_uri(dt);
+    s->failed = 1;
+    return;
+  }
+  memcpy(copy, lit->string, lit->string_len);
+  copy[lit->string_len] = '\0';
+  /* takes copy and dt */
+  l = rasqal_new_string_literal(rw, copy, NULL, dt, NULL);
+  if(!l)
+    return;
+  if(l->string_len != lit->string_len ||
+     memcmp(l->string, lit->string, lit->string_len)) {
+    dts = (const char *)raptor_uri_as_string(lit->datatype);
+    evpubp_buf_reset(&s->line);
+    evpubp_escape_tsv_field(&s->line, s->ctx_iri, strlen(s->ctx_iri));
+    evpubp_buf_addc(&s->line, '\t');
+    evpubp_escape_tsv_field(&s->line, dts, strlen(dts));
+    evpubp_buf_addc(&s->line, '\t');
+    evpubp_escape_tsv_field(&s->line, (const char *)l->string, l->string_len);
+    evpubp_buf_addc(&s->line, '\t');
+    evpubp_escape_tsv_field(&s->line, (const char *)lit->string,
+                            lit->string_len);
+    evpubp_buf_addc(&s->line, '\n');
+    if(s->line.failed ||
+       fwrite(s->line.data, 1, s->line.len, s->side_new[1]) != s->line.len)
+      s->failed = 1;
+  }
+  rasqal_free_literal(l);
+}
+
+static void
+put_statement(evpubp_store *s, raptor_statement *st)
+{
+  const char *p;
+  int k;
+  if(s->failed)
+    return;
+  if(librdf_model_context_add_statement(s->model, s->ctx, st)) {
+    s->failed = 1;
+    return;
+  }
+  if(st->object->type == RAPTOR_TERM_TYPE_LITERAL &&
+     st->object->value.literal.datatype)
+    record_lexical(s, &st->object->value.literal);
+  if(st->object->type == RAPTOR_TERM_TYPE_LITERAL &&
+     memchr(st->object->value.literal.string, 0,
+            st->object->value.literal.string_len))
+    s->nul_literals++;
+  if(st->predicate->type != RAPTOR_TERM_TYPE_URI ||
+     st->subject->type != RAPTOR_TERM_TYPE_URI)
+    return;
+  p = (const char *)raptor_uri_as_string(st->predicate->value.uri);
+  for(k = 0; k < 4; k++)
+    if(!strcmp(p, fact_preds[k]))
+      break;
+  if(k == 4)
+    return;
+  evpubp_buf_reset(&s->line);
+  evpubp_escape_tsv_field(&s->line, s->ctx_iri, strlen(s->ctx_iri));
+  evpubp_buf_addc(&s->line, '\t');
+  evpubp_buf_addc(&s->line, fact_codes[k]);
+  evpubp_buf_addc(&s->line, '\t');
+  p = (const char *)raptor_uri_as_string(st->subject->value.uri);
+  evpubp_escape_tsv_field(&s->line, p, strlen(p));
+  evpubp_buf_addc(&s->line, '\t');
+  if(k == 0 && st->object->type == RAPTOR_TERM_TYPE_URI) {
+    p = (const char *)raptor_uri_as_string(st->object->value.uri);
+    evpubp_escape_tsv_field(&s->line, p, strlen(p));
+  } else if(k > 0 && st->object->type == RAPTOR_TERM_TYPE_LITERAL) {
+    evpubp_escape_tsv_field(&s->line,
+                            (const char *)st->object->value.literal.string,
+                            st->object->value.literal.string_len);
+  } else {
+    return;
+  }
+  evpubp_buf_addc(&s->line, '\n');
+  if(s->line.failed ||
+     fwrite(s->line.data, 1, s->line.len, s->side_new[0]) != s->line.len)
+    s->failed = 1;
+}
+
+/* The first change: make the work generation from the current one. */
+static evpub_status
+begin_work(evpubp_store *s)
+{
+  char name[32], opts[512];
+  char *cur = NULL;
+  int copied = 0, k;
+  DIR *d;
+  struct dirent *e;
+  snprintf(name, sizeof(name), "g%06lu", s->next_gen);
+  s->work = path_join(s->dir, name);
+  if(!s->work)
+    return EVPUB_E_NOMEM;
+  remove_gen(s->work);
+  if(mkdir(s->work, 0777)) {
+    evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0, "cannot create '%s': %s",
+               s->work, strerror(errno));
+    return EVPUB_E_IO;
+  }
+  if(s->cur[0] && (cur = path_join(s->dir, s->cur)) && (d = opendir(cur))) {
+    while((e = readdir(d))) {
+      char *from, *to;
+      int rc;
+      if(strncmp(e->d_name, STORAGE_NAME "-", sizeof(STORAGE_NAME)))
+        continue;
+      from = path_join(cur, e->d_name);
+      to = path_join(s->work, e->d_name);
+      rc = from && to ? copy_file(from, to) : -1;
+      free(from);
+      free(to);
+      if(rc) {
+        evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
+                   "cannot copy the store's files into '%s': %s", s->work,
+                   strerror(errno));
+        closedir(d);
+        free(cur);
+        return EVPUB_E_IO;
+      }
+      copied = 1;
+    }
+    closedir(d);
+  }
+  free(cur);
+  snprintf(opts, sizeof(opts),
+           "hash-type='bdb',dir='%s',contexts='yes',"
+           "index-predicates='yes',new='%s',write='yes'",
+           s->work, copied ? "no" : "yes");
+  s->storage = librdf_new_storage(s->rdf, "hashes", STORAGE_NAME, opts);
+  s->model = s->storage ? librdf_new_model(s->rdf, s->storage, NULL) : NULL;
+  if(!s->model) {
+    evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
+               "cannot open the Redland store in '%s'", s->work);
+    return EVPUB_E_INTERNAL;
+  }
+  for(k = 0; k < 2; k++) {
+    char *fp;
+    snprintf(name, sizeof(name), "%s.new", side_names[k]);
+    fp = path_join(s->work, name);
+    s->side_new[k] = fp ? fopen(fp, "w+") : NULL;
+    free(fp);
+    if(!s->side_new[k])
+      return EVPUB_E_IO;
+  }
+  return EVPUB_OK;
+}
+
+/* ---- statement records ----
+ * What the publisher hands over for a graph: per statement a kind byte
+ * ('u' IRI object, 'l' literal) and five length-prefixed fields: subject,
+ * predicate, object, language, datatype.  Unlike N-Triples through
+ * raptor's parser, this keeps every byte of a literal, U+0000 included. */
+void
+evpubp_store_record(evpubp_buf *b, const evpubp_stmt *st)
+{
+  const char *f[5];
+  size_t n[5], i;
+  f[0] = st->s;
+  f[1] = st->p;
+  f[2] = st->o;
+  f[3] = st->lang ? st->lang : "";
+  f[4] = st->dt ? st->dt : "";
+  n[0] = strlen(f[0]);
+  n[1] = strlen(f[1]);
+  n[2] = st->okind == EVPUBP_O_LITERAL ? st->olen : strlen(f[2]);
+  n[3] = strlen(f[3]);
+  n[4] = strlen(f[4]);
+  evpubp_buf_addc(b, st->okind == EVPUBP_O_LITERAL ? 'l' : 'u');
+  for(i = 0; i < 5; i++) {
+    unsigned char len[4];
+    len[0] = (unsigned char)(n[i] & 255);
+    len[1] = (unsigned char)((n[i] >> 8) & 255);
+    len[2] = (unsigned char)((n[i] >> 16) & 255);
+    len[3] = (unsigned char)((n[i] >> 24) & 255);
+    evpubp_buf_add(b, (const char *)len, 4);
+    evpubp_buf_add(b, f[i], n[i]);
+  }
+}
+
+/* Reads records from memory or from a file. */
+typedef struct {
+  const unsigned char *p, *end;
+  FILE *fp;
+  evpubp_buf field[5];
+} rec_reader;
+
+static int
+rec_bytes(rec_reader *r, unsigned char *dst, size_t n)
+{
+  if(r->fp)
+    return fread(dst, 1, n, r->fp) == n ? 0 : -1;
+  if((size_t)(r->end - r->p) < n)
+    return -1;
+  memcpy(dst, r->p, n);
+  r->p += n;
+  return 0;
+}
+
+/* The next record's kind into *kind, its fields into r->field; 1 at the
+ * end, -1 on a damaged record. */
+static int
+rec_next(rec_reader *r, char *kind)
+{
+  unsigned char k, len[4];
+  size_t i;
+  if(r->fp ? fread(&k, 1, 1, r->fp) != 1 : r->p == r->end)
+    return 1;
+  if(!r->fp)
+    k = *r->p++;
+  *kind = (char)k;
+  for(i = 0; i < 5; i++) {
+    size_t n;
+    evpubp_buf *f = &r->field[i];
+    if(rec_bytes(r, len, 4))
+      return -1;
+    n = (size_t)len[0] | (size_t)len[1] << 8 | (size_t)len[2] << 16 |
+      (size_t)len[3] << 24;
+    evpubp_buf_reset(f);
+    if(evpubp_buf_reserve(f, n + 1) ||
+       rec_bytes(r, (unsigned char *)f->data, n))
+      return -1;
+    f->len = n;
+    f->data[n] = '\0';
+  }
+  return 0;
+}
+
+static int
+put_records(evpubp_store *s, const char *text, size_t len, FILE *fp)
+{
+  rec_reader r;
+  raptor_world *rw = s->w->raptor;
+  char kind;
+  int rc, i;
+  memset(&r, 0, sizeof(r));
+  for(i = 0; i < 5; i++)
+    evpubp_buf_init(&r.field[i]);
+  r.p = (const unsigned char *)text;
+  r.end = r.p + len;
+  r.fp = fp;
+  if(fp)
+    rewind(fp);
+  while(!s->failed && !(rc = rec_next(&r, &kind))) {
+    raptor_statement st;
+    raptor_uri *dt = NULL;
+    memset(&st, 0, sizeof(st));
+    st.world = rw;
+    st.subject = raptor_new_term_from_counted_uri_string(
+      rw, (const unsigned char *)r.field[0].data, r.field[0].len);
+    st.predicate = raptor_new_term_from_counted_uri_string(
+      rw, (const unsigned char *)r.field[1].data, r.field[1].len);
+    if(kind == 'u') {
+      st.object = raptor_new_term_from_counted_uri_string(
+        rw, (const unsigned char *)r.field[2].data, r.field[2].len);
+    } else if(r.field[2].len && !r.field[2].data[0]) {
+      /* raptor reads a literal that starts with U+0000 as "" */
+      evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
+                 "graph <%s>: a literal of <%s> starts with U+0000, which "
+                 "the local store (Redland) cannot hold",
+                 s->ctx_iri, r.field[1].data);
+      s->failed = 1;
+    } else {
+      if(r.field[4].len)
+        dt = raptor_new_uri_from_counted_string(
+          rw, (const unsigned char *)r.field[4].data, r.field[4].len);
+      st.object = raptor_new_term_from_counted_literal(
+        rw, (const unsigned char *)r.field[2].data, r.field[2].len, dt,
+        r.field[3].len ? (const unsigned char *)r.field[3].data : NULL,
+        (unsigned char)r.field[3].len);
+    }
+    if(st.subject && st.predicate && st.object)
+      put_statement(s, &st);
+    else
+      s->failed = 1;
+    if(dt)
+      raptor_free_uri(dt);
+    if(st.subject)
+      raptor_free_term(st.subject);
+    if(st.predicate)
+      raptor_free_term(st.predicate);
+    if(st.object)
+      raptor_free_term(st.object);
+  }
+  for(i = 0; i < 5; i++)
+    evpubp_buf_free(&r.field[i]);
+  return rc < 0 || s->failed ? -1 : 0;
+}
+
+evpub_status
+evpubp_store_put(evpubp_store *s, const char *iri, const char *hash,
+                 unsigned long triples, const char *text, size_t len, FILE *fp)
+{
+  evpubp_map_entry *e;
+  ginfo *g;
+  evpub_status st = EVPUB_OK;
+  int rc;
+  if(s->failed)
+    return EVPUB_E_IO;
+  if(!s->model && (st = begin_work(s)) != EVPUB_OK) {
+    s->failed = 1;
+    return st;
+  }
+  e = evpubp_map_put(&s->graphs, iri, strlen(iri));
+  if(!e || (!e->value && !(e->value = calloc(1, sizeof(ginfo))))) {
+    s->failed = 1;
+    return EVPUB_E_NOMEM;
+  }
+  g = e->value;
+  s->ctx = librdf_new_node_from_uri_string(s->rdf, (const unsigned char *)iri);
+  if(!s->ctx) {
+    s->failed = 1;
+    return EVPUB_E_NOMEM;
+  }
+  s->ctx_iri = iri;
+  if(g->hash[0] && librdf_model_context_remove_statements(s->model, s->ctx))
+    s->failed = 1;
+  if(!g->hash[0])
+    s->ngraphs++;
+  rc = put_records(s, text, len, fp);
+  librdf_free_node(s->ctx);
+  s->ctx = NULL;
+  if(rc || s->failed) {
+    evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
+               "graph <%s>: cannot write it into the store", iri);
+    s->failed = 1;
+    return EVPUB_E_IO;
+  }
+  memcpy(g->hash, hash, 32);
+  g->hash[32] = '\0';
+  g->triples = triples;
+  g->changed = 1;
+  s->changed++;
+  return EVPUB_OK;
+}
+
+/* NAME.tsv of the work generation: the current one's lines of graphs
+ * that did not change, then the new lines. */
+static int
+write_side(evpubp_store *s, int k)
+{
+  char name[32], *path, *old = NULL;
+  FILE *out, *in = NULL, *fresh = s->side_new[k];
+  char *line = NULL, buf[1 << 16];
+  size_t cap = 0, n;
+  ssize_t len;
+  int rc = 0;
+  snprintf(name, sizeof(name), "%s.tsv", side_names[k]);
+  path = path_join(s->work, name);
+  out = path ? fopen(path, "w") : NULL;
+  free(path);
+  if(!out)
+    return -1;
+  if(s->cur[0]) {
+    char *gen = path_join(s->dir, s->cur);
+    old = gen ? path_join(gen, name) : NULL;
+    free(gen);
+    in = old ? fopen(old, "r") : NULL;
+    if(!in)
+      rc = -1;
+  }
+  while(in && (len = getline(&line, &cap, in)) > 0) {
+    size_t glen = strcspn(line, "\t");
+    char save = line[glen];
+    evpubp_map_entry *e;
+    line[glen] = '\0';
+    /* graph IRIs never hold a backslash, tab or newline: the key is the
+     * field as written */
+    e = evpubp_map_find(&s->graphs, line, glen);
+    line[glen] = save;
+    if(e && e->value && ((ginfo *)e->value)->changed)
+      continue;
+    if(fwrite(line, 1, (size_t)len, out) != (size_t)len)
+      rc = -1;
+  }
+  free(line);
+  free(old);
+  if(in)
+    fclose(in);
+  if(fflush(fresh))
+    rc = -1;
+  rewind(fresh);
+  while((n = fread(buf, 1, sizeof(buf), fresh)) > 0)
+    if(fwrite(buf, 1, n, out) != n)
+      rc = -1;
+  if(ferror(fresh))
+    rc = -1;
+  fclose(fresh);
+  s->side_new[k] = NULL;
+  snprintf(name, sizeof(name), "%s.new", side_names[k]);
+  path = path_join(s->work, name);
+  if(path)
+    unlink(path);
+  free(path);
+  if(fclose(out))
+    rc = -1;
+  return rc;
+}
+
+static int
+write_manifest(evpubp_store *s)
+{
+  char *path = path_join(s->work, "graphs.tsv");
+  FILE *out = path ? fopen(path, "w") : NULL;
+  size_t i;
+  int rc = 0;
+  free(path);
+  if(!out)
+    return -1;
+  for(i = 0; i < s->graphs.cap; i++) {
+    evpubp_map_entry *e = &s->graphs.slots[i];
+    ginfo *g = e->value;
+    if(!e->key || !g || !g->hash[0])
+      continue;
+    if(fprintf(out, "%s\t%lu\t%s\n", g->hash, g->triples, e->key) < 0)
+      rc = -1;
+  }
+  if(fclose(out))
+    rc = -1;
+  return rc;
+}
+
+static int
+sync_dir_files(const char *dir)
+{
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  int rc = 0;
+  if(!d)
+    return -1;
+  while((e = readdir(d))) {
+    char *p;
+    if(e->d_name[0] == '.')
+      continue;
+    p = path_join(dir, e->d_name);
+    if(!p || fsync_path(p, 0))
+      rc = -1;
+    free(p);
+  }
+  closedir(d);
+  return rc || fsync_path(dir, 1) ? -1 : 0;
+}
+
+static void
+end_work(evpubp_store *s)
+{
+  int k;
+  if(s->model)
+    librdf_free_model(s->model);
+  s->model = NULL;
+  if(s->storage)
+    librdf_free_storage(s->storage);
+  s->storage = NULL;
+  for(k = 0; k < 2; k++) {
+    if(s->side_new[k])
+      fclose(s->side_new[k]);
+    s->side_new[k] = NULL;
+  }
+}
+
+evpub_status
+evpubp_store_commit(evpubp_store *s)
+{
+  char name[32], *tmp, *cur;
+  FILE *fp;
+  int rc;
+  if(s->failed)
+    return EVPUB_E_IO;
+  if(!s->work)
+    return EVPUB_OK; /* nothing changed */
+  librdf_model_sync(s->model);
+  rc = write_side(s, 0) || write_side(s, 1) || write_manifest(s);
+  end_work(s); /* closes the Berkeley DB files */
+  rc = rc || sync_dir_files(s->work);
+  snprintf(name, sizeof(name), "g%06lu", s->next_gen);
+  tmp = path_join(s->dir, "CURRENT.tmp");
+  cur = path_join(s->dir, "CURRENT");
+  if(!rc && tmp && cur && (fp = fopen(tmp, "w"))) {
+    rc = fprintf(fp, "%s\n", name) < 0;
+    rc = fflush(fp) || rc;
+    rc = fsync(fileno(fp)) || rc;
+    rc = fclose(fp) || rc;
+    /* the commit */
+    rc = rc || rename(tmp, cur) || fsync_path(s->dir, 1);
+  } else {
+    rc = 1;
+  }
+  free(tmp);
+  free(cur);
+  if(rc) {
+    evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
+               "cannot commit the store '%s': %s", s->dir, strerror(errno));
+    s->failed = 1;
+    return EVPUB_E_IO;
+  }
+  if(s->nul_literals)
+    evpubp_log(s->w, EVPUB_LOG_WARNING, NULL, 0, 0,
+               "%lu literal%s U+0000: the store keeps %s (evpub export "
+               "gives %s back), but queries see %s cut there (rasqal, the "
+               "local query engine, reads C strings)",
+               s->nul_literals, s->nul_literals == 1 ? " holds" : "s hold",
+               s->nul_literals == 1 ? "it" : "them",
+               s->nul_literals == 1 ? "it" : "them",
+               s->nul_literals == 1 ? "it" : "them");
+  memcpy(s->cur, name, strlen(name) + 1);
+  free(s->work);
+  s->work = NULL;
+  s->next_gen++;
+  collect_garbage(s);
+  return EVPUB_OK;
+}
+
+void
+evpubp_store_close(evpubp_store *s)
+{
+  size_t i;
+  if(!s)
+    return;
+  end_work(s);
+  if(s->work) /* not committed: the current generation stays */
+    remove_gen(s->work);
+  free(s->work);
+  if(s->rmodel)
+    librdf_free_model(s->rmodel);
+  if(s->rstorage)
+    librdf_free_storage(s->rstorage);
+  for(i = 0; i < s->graphs.cap; i++)
+    free(s->graphs.slots[i].value);
+  evpubp_map_free(&s->graphs);
+  evpubp_map_free(&s->lexical);
+  evpubp_arena_free(&s->arena);
+  evpubp_buf_free(&s->line);
+  if(s->wlock >= 0)
+    close(s->wlock);
+  if(s->rlock >= 0)
+    close(s->rlock);
+  free(s->dir);
+  free(s);
+}
+
+/* ---- reading ---- */
+librdf_model *
+evpubp_store_model(evpubp_store *s)
+{
+  char opts[512];
+  char *gen;
+  if(s->rmodel)
+    return s->rmodel;
+  if(!s->cur[0]) { /* an empty store */
+    s->rstorage = librdf_new_storage(s->rdf, "memory", NULL, "contexts='yes'");
+  } else {
+    gen = path_join(s->dir, s->cur);
+    if(!gen)
+      return NULL;
+    snprintf(opts, sizeof(opts),
+             "hash-type='bdb',dir='%s',contexts='yes',"
+             "index-predicates='yes',new='no',write='no'",
+             gen);
+    free(gen);
+    s->rstorage = librdf_new_storage(s->rdf, "hashes", STORAGE_NAME, opts);
+  }
+  if(s->rstorage)
+    s->rmodel = librdf_new_model(s->rdf, s->rstorage, NULL);
+  if(!s->rmodel)
+    evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
+               "cannot open the Redland store in '%s'", s->dir);
+  return s->rmodel;
+}
+
+char *
+evpubp_store_facts_path(const evpubp_store *s)
+{
+  char *gen, *p;
+  if(!s->cur[0])
+    return NULL;
+  gen = path_join(s->dir, s->cur);
+  p = gen ? path_join(gen, "facts.tsv") : NULL;
+  free(gen);
+  return p;
+}
+
+/* lexical.tsv into s->lexical, once: "DATATYPE\tRASQAL-FORM" -> the
+ * stored form, or AMBIGUOUS when two stored forms read the same. */
+static const char ambiguous[] = "";
+
+static int
+load_lexical(evpubp_store *s)
+{
+  char *gen, *p, *line = NULL;
+  FILE *fp;
+  size_t cap = 0;
+  ssize_t len;
+  int rc = 0;
+  s->lexical_loaded = 1;
+  if(!s->cur[0])
+    return 0;
+  gen = path_join(s->dir, s->cur);
+  p = gen ? path_join(gen, "lexical.tsv") : NULL;
+  free(gen);
+  fp = p ? fopen(p, "r") : NULL;
+  free(p);
+  if(!fp)
+    return -1;
+  while((len = getline(&line, &cap, fp)) > 0) {
+    char *f[4], *q = line;
+    size_t k, klen;
+    evpubp_map_entry *e;
+    char *orig;
+    if(line[len - 1] == '\n')
+      line[--len] = '\0';
+    for(k = 0; k < 4; k++) {
+      f[k] = q;
+      q += strcspn(q, "\t");
+      if(k < 3) {
+        if(!*q)
+          break;
+        *q++ = '\0';
+      }
+    }
+    if(k < 4)
+      continue;
+    /* the key: DATATYPE TAB RASQAL-FORM */
+    evpubp_buf_reset(&s->line);
+    evpubp_buf_add(&s->line, f[1], evpubp_unescape_tsv_field(f[1]));
+    evpubp_buf_addc(&s->line, '\t');
+    evpubp_buf_add(&s->line, f[2], evpubp_unescape_tsv_field(f[2]));
+    klen = evpubp_unescape_tsv_field(f[3]);
+    e = s->line.failed
+      ? NULL
+      : evpubp_map_put(&s->lexical, s->line.data, s->line.len);
+    if(!e) {
+      rc = -1;
+      break;
+    }
+    if(e->value == ambiguous)
+      continue;
+    if(e->value) {
+      if(strcmp(e->value, f[3]))
+        e->value = (void *)ambiguous;
+      continue;
+    }
+    orig = evpubp_arena_strndup(&s->arena, f[3], klen);
+    if(!orig) {
+      rc = -1;
+      break;
+    }
+    e->value = orig;
+  }
+  free(line);
+  fclose(fp);
+  return rc;
+}
+
+const char *
+evpubp_store_lexical(evpubp_store *s, const char *dt, const char *value,
+                     size_t len)
+{
+  evpubp_map_entry *e;
+  if(!s->lexical_loaded && load_lexical(s))
+    return NULL;
+  if(!s->lexical.count)
+    return NULL;
+  evpubp_buf_reset(&s->line);
+  evpubp_buf_adds(&s->line, dt);
+  evpubp_buf_addc(&s->line, '\t');
+  evpubp_buf_add(&s->line, value, len);
+  if(s->line.failed)
+    return NULL;
+  e = evpubp_map_find(&s->lexical, s->line.data, s->line.len);
+  return e && e->value != ambiguous ? e->value : NULL;
+}
+
+char *
+evpub_store_default_dir(void)
+{
+  const char *env = getenv("EVPUB_STORE"), *base;
+  if(env && *env)
+    return strdup(env);
+  base = getenv("XDG_DATA_HOME");
+  if(base && *base == '/')
+    return path_join(base, "evpub/store");
+  base = getenv("HOME");
+  if(base && *base)
+    return path_join(base, ".local/share/evpub/store");
+  return NULL;
+}
