@@ -64,7 +64,8 @@ evpub_status
 evpub_converter_set_format(evpub_converter *conv, const char *name)
 {
   char *f;
-  if(!name || !evpubp_sink_known(conv->world, name))
+  const char *variant;
+  if(!name || !evpubp_writer_find(conv->world, name, &variant))
     return EVPUB_E_USAGE;
   f = strdup(name);
   if(!f)
@@ -388,15 +389,13 @@ evpubp_converter_run_sink(evpub_converter *conv, evpubp_sink *sink)
                "no base IRI given; using %s, so the IRIs are not your own "
                "(set 'base:' in the input or use --base)",
                EVPUBP_DEFAULT_BASE);
-  sink->jsonld_google = conv->jsonld_google;
   sink->event_items = evpubp_mapper_event_items(m);
   if(sink->factory->start(sink)) {
     st = sink->failed_status ? sink->failed_status : EVPUB_E_INTERNAL;
     goto done;
   }
   evpubp_mapper_start_pass(m, 2, sink);
-  if(sink->factory == &evpubp_sink_jsonld ||
-     sink->factory == &evpubp_sink_html) {
+  if(sink->factory->flags & EVPUBP_W_ENTITIES_FIRST) {
     /* shared entities first, so that every event can embed them */
     evpubp_mapper_only(m, EVPUBP_C_ORGANIZATIONS);
     st = replay(conv, m, sp);
@@ -423,7 +422,11 @@ done:
 evpub_status
 evpub_converter_run(evpub_converter *conv, FILE *out)
 {
-  evpubp_sink *sink = evpubp_new_sink(conv->world, conv->format, out);
+  evpubp_sink_opts opts;
+  evpubp_sink *sink;
+  opts.style = conv->jsonld_google ? "google" : NULL;
+  opts.graph = NULL;
+  sink = evpubp_new_sink(conv->world, conv->format, out, &opts);
   evpub_status st;
   if(!sink)
     return EVPUB_E_NOMEM;

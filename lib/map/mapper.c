@@ -848,14 +848,20 @@ drop_repeats(evpubp_mapper *m)
   return 0;
 }
 
+/* Hand the item's statements to the sink.  item: the item's IRI. */
 static int
-flush(evpubp_mapper *m)
+flush(evpubp_mapper *m, const char *item)
 {
   int rc = 0;
   if(m->pass == 2 && m->nstmts && (drop_written(m) || drop_repeats(m)))
     return -1;
   if(m->pass == 2 && m->nstmts) {
-    rc = m->sink->factory->batch(m->sink, m->stmts, m->nstmts, m->cur_coll);
+    evpubp_batch b;
+    b.st = m->stmts;
+    b.n = m->nstmts;
+    b.item = item;
+    b.event = m->cur_coll == EVPUBP_C_EVENTS;
+    rc = m->sink->factory->batch(m->sink, &b);
     m->triples += m->nstmts;
   }
   m->nstmts = 0;
@@ -2100,12 +2106,7 @@ cb_item(void *user, evpubp_collection c, const evpubp_node *node)
   rc = map_entity(m, node, -1, c, NULL, 0, &iri, 1);
   if(rc)
     return rc;
-  if(m->pass == 2)
-    m->sink->item = iri;
-  rc = flush(m);
-  if(m->pass == 2)
-    m->sink->item = NULL;
-  return rc;
+  return flush(m, iri);
 }
 
 static void

@@ -28,7 +28,6 @@
 #include <unistd.h>
 
 #include "convert.h"
-#include "read/read.h"
 #include "remote/remote.h"
 #include "store/store.h"
 
@@ -1826,27 +1825,28 @@ ps_start(evpubp_sink *s)
 }
 
 static int
-ps_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n, int coll)
+ps_batch(evpubp_sink *s, const evpubp_batch *b)
 {
   pub_sink *ps = s->priv;
   evpub_publisher *p = ps->p;
+  const evpubp_stmt *st = b->st;
   size_t i;
-  for(i = 0; i < n; i++) {
+  for(i = 0; i < b->n; i++) {
     graph *g = p->single;
-    if(!g && coll == EVPUBP_C_EVENTS && !st[i].shared && s->item) {
+    if(!g && b->event && !st[i].shared && b->item) {
       if(!ps->event)
-        ps->event = new_graph(s->item, strlen(s->item), 0);
+        ps->event = new_graph(b->item, strlen(b->item), 0);
       g = ps->event;
     } else if(!g) {
       size_t len;
-      const char *gi = evpubp_stmt_graph(s, &st[i], &len);
+      const char *gi = evpubp_stmt_graph(s, b, &st[i], &len);
       g = entity_graph(p, gi, len);
     }
     if(!g)
       return -1;
     graph_add(p, g, &st[i], &ps->scratch);
   }
-  if(coll == EVPUBP_C_EVENTS)
+  if(b->event)
     p->events_done++;
   if(p->stream)
     stream_more(p);
@@ -1899,9 +1899,10 @@ ps_free(evpubp_sink *s)
   }
 }
 
-static const evpubp_sink_factory publish_sink = { "publish", NULL,
-                                                  ps_start,  ps_batch,
-                                                  ps_finish, ps_free };
+static const evpubp_sink_factory publish_sink = {
+  "publish", NULL, NULL,     NULL,     NULL,      0,
+  NULL,      NULL, ps_start, ps_batch, ps_finish, ps_free
+};
 
 /* ---- a run ---- */
 evpub_status
@@ -1966,7 +1967,7 @@ evpub_publisher_run(evpub_publisher *p, evpub_converter *conv, FILE *out)
   ps->p = p;
   evpubp_buf_init(&ps->scratch);
   sink.priv = ps;
-  sink.graph = p->graph_iri;
+  sink.opts.graph = p->graph_iri;
   st = evpubp_converter_run_sink(conv, &sink);
   if(p->streaming) /* the conversion stopped half-way */
     stream_end(p, 0);

@@ -1,4 +1,4 @@
-/* evpub_jsonld.c - the JSON-LD and HTML sinks
+/* write/jsonld.c - the JSON-LD and HTML writers
  *
  * Compact, nested JSON-LD with "@context": "https://schema.org/": one
  * object per event, its organizers, performers, location, address,
@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "read/read.h" /* EVPUBP_C_EVENTS, until batches say what they hold */
 #include "write/write.h"
 
 #define MAX_DEPTH 64
@@ -63,6 +62,41 @@ typedef struct {
 static const char *const xsd_numeric[] = { EVPUBP_XSD_NS "integer",
                                            EVPUBP_XSD_NS "decimal",
                                            EVPUBP_XSD_NS "double", NULL };
+
+/* ---- the context's terms ------------------------------------------------ */
+extern const char *const evpubp_jsonld_coerced[];
+extern const size_t evpubp_jsonld_ncoerced;
+extern const char *const evpubp_jsonld_other[];
+extern const size_t evpubp_jsonld_nother;
+
+static int
+sorted_has(const char *const *v, size_t n, const char *name)
+{
+  size_t lo = 0, hi = n;
+  while(lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    int c = strcmp(name, v[mid]);
+    if(!c)
+      return 1;
+    if(c < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return 0;
+}
+
+static int
+term_coerced(const char *name)
+{
+  return sorted_has(evpubp_jsonld_coerced, evpubp_jsonld_ncoerced, name);
+}
+
+static int
+term_ok(const char *name)
+{
+  return !sorted_has(evpubp_jsonld_other, evpubp_jsonld_nother, name);
+}
 
 static int
 is_numeric(const char *dt)
@@ -206,7 +240,7 @@ static void
 key(jl_priv *jp, evpubp_buf *b, const char *p)
 {
   static const size_t sl = sizeof(EVPUBP_SCHEMA_NS) - 1;
-  if(!strncmp(p, EVPUBP_SCHEMA_NS, sl) && evpubp_jsonld_term_ok(p + sl))
+  if(!strncmp(p, EVPUBP_SCHEMA_NS, sl) && term_ok(p + sl))
     jstrz(jp, b, p + sl);
   else
     jstrz(jp, b, p);
@@ -269,8 +303,7 @@ write_value(evpubp_sink *s, const char *p, const jl_st *x, int depth)
     evpubp_buf_adds(b, ", \"@type\": ");
     jstrz(jp, b, x->dt);
     evpubp_buf_addc(b, '}');
-  } else if(!strncmp(p, EVPUBP_SCHEMA_NS, sl) &&
-            evpubp_jsonld_term_coerced(p + sl)) {
+  } else if(!strncmp(p, EVPUBP_SCHEMA_NS, sl) && term_coerced(p + sl)) {
     /* the official context would give a bare string a type */
     evpubp_buf_adds(b, "{\"@value\": ");
     jstr(jp, b, x->o, x->olen);
@@ -442,15 +475,17 @@ jl_start(evpubp_sink *s)
     return -1;
   s->priv = jp;
   jp->html = !strcmp(s->factory->name, "html");
-  jp->google = jp->html || s->jsonld_google;
+  jp->google = jp->html || (s->opts.style && !strcmp(s->opts.style, "google"));
   evpubp_map_init(&jp->store);
   evpubp_map_init(&jp->local);
   return 0;
 }
 
 static int
-jl_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n, int coll)
+jl_batch(evpubp_sink *s, const evpubp_batch *b)
 {
+  const evpubp_stmt *st = b->st;
+  size_t n = b->n;
   jl_priv *jp = s->priv;
   size_t i;
   jl_subj *root;
@@ -459,7 +494,7 @@ jl_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n, int coll)
   /* declarations of shared entities, and mentions of entities declared
    * nowhere, are kept to be embedded */
   for(i = 0; i < n; i++) {
-    if(coll != EVPUBP_C_EVENTS || st[i].shared) {
+    if(!b->event || st[i].shared) {
       jl_subj *sj = store_get(jp, st[i].s, 1);
       if(!sj)
         return -1;
@@ -467,7 +502,7 @@ jl_batch(evpubp_sink *s, const evpubp_stmt *st, size_t n, int coll)
         return -1;
     }
   }
-  if(coll != EVPUBP_C_EVENTS)
+  if(!b->event)
     return 0;
   /* the event: its statements grouped by subject, for this batch only */
   jp->event_no++;
@@ -571,45 +606,32 @@ jl_free(evpubp_sink *s)
   s->priv = NULL;
 }
 
-const evpubp_sink_factory evpubp_sink_jsonld = {
-  "jsonld", "application/ld+json", jl_start, jl_batch, jl_finish, jl_free
+const evpubp_sink_factory evpubp_writer_jsonld = {
+  "jsonld",
+  "json-ld",
+  "compact, nested JSON-LD with the schema.org context",
+  "application/ld+json",
+  ".jsonld",
+  EVPUBP_W_ENTITIES_FIRST,
+  NULL,
+  NULL,
+  jl_start,
+  jl_batch,
+  jl_finish,
+  jl_free
 };
 
-const evpubp_sink_factory evpubp_sink_html = {
-  "html", "text/html", jl_start, jl_batch, jl_finish, jl_free
+const evpubp_sink_factory evpubp_writer_html = {
+  "html",
+  NULL,
+  "one <script type=\"application/ld+json\"> per event",
+  "text/html",
+  ".html",
+  EVPUBP_W_ENTITIES_FIRST,
+  NULL,
+  NULL,
+  jl_start,
+  jl_batch,
+  jl_finish,
+  jl_free
 };
-
-/* ---- the context's terms ------------------------------------------------ */
-extern const char *const evpubp_jsonld_coerced[];
-extern const size_t evpubp_jsonld_ncoerced;
-extern const char *const evpubp_jsonld_other[];
-extern const size_t evpubp_jsonld_nother;
-
-static int
-sorted_has(const char *const *v, size_t n, const char *name)
-{
-  size_t lo = 0, hi = n;
-  while(lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    int c = strcmp(name, v[mid]);
-    if(!c)
-      return 1;
-    if(c < 0)
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  return 0;
-}
-
-int
-evpubp_jsonld_term_coerced(const char *name)
-{
-  return sorted_has(evpubp_jsonld_coerced, evpubp_jsonld_ncoerced, name);
-}
-
-int
-evpubp_jsonld_term_ok(const char *name)
-{
-  return !sorted_has(evpubp_jsonld_other, evpubp_jsonld_nother, name);
-}

@@ -1,10 +1,17 @@
-/* write/write.h - statements and the writers (sinks) that take them */
+/* write/write.h - statements, and the sinks that take them
+ *
+ * A sink takes the statements the mapper makes, one item at a time.  The
+ * writers (one file each, one row each in writers.c's table) are sinks
+ * that write an RDF syntax; the publisher is a sink that sends graphs to
+ * a server or the local store.  Sinks know only statements, never the
+ * description format or schema.org.
+ */
 #ifndef EVPUB_WRITE_H
 #define EVPUB_WRITE_H
 
 #include "core/core.h"
 
-/* ---- statements and sinks ---------------------------------------------- */
+/* ---- statements ----------------------------------------------------- */
 typedef enum { EVPUBP_O_IRI = 0, EVPUBP_O_LITERAL } evpubp_obj_kind;
 
 typedef struct {
@@ -18,19 +25,50 @@ typedef struct {
   int shared;       /* about a shared entity: written once per run */
 } evpubp_stmt;
 
-typedef struct evpubp_sink evpubp_sink;
+/* The statements of one item (an event, or an entity of a collection),
+ * as the mapper hands them over.  Everything is borrowed for the call. */
 typedef struct {
-  const char *name;
-  const char *mime;
-  /* All writes go to sink->out. */
+  const evpubp_stmt *st;
+  size_t n;
+  const char *item; /* the item's IRI, or NULL */
+  int event;        /* the item is an event (else a shared entity) */
+} evpubp_batch;
+
+/* ---- sinks ------------------------------------------------------------ */
+typedef struct evpubp_sink evpubp_sink;
+
+/* Flags of a writer. */
+/* It nests shared entities into events: the converter hands it the
+ * shared entities' items first, then the events'. */
+#define EVPUBP_W_ENTITIES_FIRST 1u
+/* Its name takes a variant after a colon, "raptor:NAME". */
+#define EVPUBP_W_VARIANT 2u
+
+typedef struct {
+  const char *name;      /* -f NAME */
+  const char *aliases;   /* other names, space-separated, or NULL */
+  const char *summary;   /* one line, for help texts */
+  const char *mime;      /* media type, or NULL */
+  const char *extension; /* usual file extension with its dot, or NULL */
+  unsigned flags;        /* EVPUBP_W_* */
+  const char *variant;   /* the variant used when the name gives none */
+  /* EVPUBP_W_VARIANT: 1 if variant is one this writer can write */
+  int (*accepts)(evpub_world *w, const char *variant);
+  /* All writes go to sink->out.  Each returns 0, or -1 on a write error
+   * or when out of memory; batch returns 1 when the syntax cannot hold a
+   * statement (logged).  free is called once, also after a failure. */
   int (*start)(evpubp_sink *sink);
-  /* A batch of statements; statements about one subject are kept
-   * together by the sink when the syntax groups them.  Returns 0, 1 when
-   * the syntax cannot hold a statement (logged), -1 on a write error. */
-  int (*batch)(evpubp_sink *sink, const evpubp_stmt *st, size_t n, int coll);
+  int (*batch)(evpubp_sink *sink, const evpubp_batch *b);
   int (*finish)(evpubp_sink *sink);
   void (*free)(evpubp_sink *sink);
 } evpubp_sink_factory;
+
+/* What the maker of a sink chooses, besides the format. */
+typedef struct {
+  const char *style; /* "google": JSON-LD as Google documents it */
+  const char *graph; /* every statement in this graph, or NULL: the
+                        graphs of doc/publishing.md */
+} evpubp_sink_opts;
 
 struct evpubp_sink {
   const evpubp_sink_factory *factory;
@@ -38,37 +76,44 @@ struct evpubp_sink {
   FILE *out;
   evpubp_buf buf; /* scratch output buffer */
   void *priv;
-  const char *raptor_name;
-  int jsonld_google; /* JSON-LD in the style Google documents */
-  const char *item;  /* IRI of the item being written (set by the mapper) */
-  const char *graph; /* N-Quads: every statement in this graph, or NULL */
+  const char *variant; /* the writer's variant (a raptor serializer) */
+  evpubp_sink_opts opts;
   unsigned long event_items;  /* event items in the inputs (before start) */
   evpub_status failed_status; /* why start or finish failed, when known */
 };
 
-/* The named graph of a statement written for an item of collection coll
- * (see doc/publishing.md): statements about an entity described where
- * it is mentioned belong to that entity's graph (its IRI up to '#');
- * every other statement belongs to the item's graph. */
-const char *evpubp_stmt_graph(const evpubp_sink *sink, const evpubp_stmt *st,
-                              size_t *len);
+/* The writer called name ("turtle", an alias, or "raptor:NAME"), with
+ * *variant set to its variant (borrowed from name or the table); NULL
+ * when there is none. */
+const evpubp_sink_factory *evpubp_writer_find(evpub_world *w, const char *name,
+                                              const char **variant);
+/* The i-th writer of the table, NULL past the end. */
+const evpubp_sink_factory *evpubp_writer_at(size_t i);
+
+/* A sink writing format to out.  opts may be NULL; its strings are
+ * borrowed and must outlive the sink.  Returns new (evpubp_free_sink()),
+ * NULL for an unknown format or when out of memory. */
+evpubp_sink *evpubp_new_sink(evpub_world *w, const char *format, FILE *out,
+                             const evpubp_sink_opts *opts);
+void evpubp_free_sink(evpubp_sink *sink);
+
+/* ---- helpers the writers share (writers.c) -------------------------- */
+/* Write the sink's buffer out: 0, or -1 on a write error. */
+int evpubp_sink_flush(evpubp_sink *s);
+/* The same once the buffer holds 64 KiB or more. */
+int evpubp_sink_maybe_flush(evpubp_sink *s);
+/* Append <iri>, escaped for N-Triples and Turtle. */
+int evpubp_put_iri(evpubp_buf *b, const char *iri);
+/* The named graph of statement st of batch b (see doc/publishing.md):
+ * opts.graph when set; statements about an entity described where it is
+ * mentioned belong to that entity's graph (its IRI up to '#'); every
+ * other statement belongs to the item's graph. */
+const char *evpubp_stmt_graph(const evpubp_sink *sink, const evpubp_batch *b,
+                              const evpubp_stmt *st, size_t *len);
 /* Append the object of st as an N-Triples term, or (sparql) as a SPARQL
  * term, its string escaped by evpubp_escape_sparql_string(). */
 int evpubp_object_term(evpubp_buf *b, const evpubp_stmt *st, int sparql);
 /* Append one statement as an N-Triples line. */
 int evpubp_nt_statement(evpubp_buf *b, const evpubp_stmt *st);
 
-evpubp_sink *evpubp_new_sink(evpub_world *w, const char *format, FILE *out);
-void evpubp_free_sink(evpubp_sink *sink);
-int evpubp_sink_known(evpub_world *w, const char *format);
-
-extern const evpubp_sink_factory evpubp_sink_ntriples;
-extern const evpubp_sink_factory evpubp_sink_turtle;
-extern const evpubp_sink_factory evpubp_sink_raptor;
-extern const evpubp_sink_factory evpubp_sink_nquads;
-extern const evpubp_sink_factory evpubp_sink_jsonld;
-extern const evpubp_sink_factory evpubp_sink_html;
-/* Terms of the official schema.org JSON-LD context (evpub_jsonld.c) */
-int evpubp_jsonld_term_coerced(const char *name);
-int evpubp_jsonld_term_ok(const char *name);
 #endif /* EVPUB_WRITE_H */

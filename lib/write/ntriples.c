@@ -1,0 +1,125 @@
+/* write/ntriples.c - the N-Triples and N-Quads writers */
+#include <stdlib.h>
+#include <string.h>
+
+#include "write/write.h"
+
+static int
+nt_start(evpubp_sink *s)
+{
+  evpubp_buf *subj = malloc(sizeof(*subj));
+  if(!subj)
+    return -1;
+  evpubp_buf_init(subj);
+  s->priv = subj;
+  return 0;
+}
+
+/* Statements about one subject come in runs: its escaped form is reused
+ * (held in s->priv's buffer) while the subject string stays the same. */
+static int
+nt_batch(evpubp_sink *s, const evpubp_batch *b)
+{
+  const evpubp_stmt *st = b->st;
+  size_t n = b->n;
+  evpubp_buf *subj = s->priv;
+  const char *last = NULL;
+  size_t i;
+  for(i = 0; i < n; i++) {
+    if(!last || (last != st[i].s && strcmp(last, st[i].s))) {
+      evpubp_buf_reset(subj);
+      evpubp_put_iri(subj, st[i].s);
+      evpubp_buf_addc(subj, ' ');
+      if(subj->failed)
+        return -1;
+      last = st[i].s;
+    }
+    evpubp_buf_add(&s->buf, subj->data, subj->len);
+    evpubp_put_iri(&s->buf, st[i].p);
+    evpubp_buf_addc(&s->buf, ' ');
+    evpubp_object_term(&s->buf, &st[i], 0);
+    evpubp_buf_add(&s->buf, " .\n", 3);
+    if(evpubp_sink_maybe_flush(s))
+      return -1;
+  }
+  return 0;
+}
+
+static int
+nt_finish(evpubp_sink *s)
+{
+  return evpubp_sink_flush(s);
+}
+
+static void
+nt_free(evpubp_sink *s)
+{
+  if(s->priv) {
+    evpubp_buf_free(s->priv);
+    free(s->priv);
+    s->priv = NULL;
+  }
+}
+
+const evpubp_sink_factory evpubp_writer_ntriples = {
+  "ntriples",
+  "nt",
+  "N-Triples, one statement a line",
+  "application/n-triples",
+  ".nt",
+  0,
+  NULL,
+  NULL,
+  nt_start,
+  nt_batch,
+  nt_finish,
+  nt_free
+};
+
+/* N-Quads: N-Triples with the graph of doc/publishing.md */
+static int
+nq_batch(evpubp_sink *s, const evpubp_batch *b)
+{
+  const evpubp_stmt *st = b->st;
+  size_t i;
+  for(i = 0; i < b->n; i++) {
+    size_t glen;
+    const char *g = evpubp_stmt_graph(s, b, &st[i], &glen);
+    evpubp_nt_statement(&s->buf, &st[i]);
+    s->buf.len -= 2; /* " .\n" becomes " <g> .\n" */
+    evpubp_buf_addc(&s->buf, '<');
+    evpubp_escape_iri(&s->buf, g, glen);
+    evpubp_buf_add(&s->buf, "> .\n", 4);
+    if(evpubp_sink_maybe_flush(s))
+      return -1;
+  }
+  return 0;
+}
+
+static int
+nq_start(evpubp_sink *s)
+{
+  (void)s;
+  return 0;
+}
+
+static void
+nq_free(evpubp_sink *s)
+{
+  (void)s;
+}
+
+const evpubp_sink_factory evpubp_writer_nquads = {
+  "nquads",
+  "nq",
+  "N-Quads, with the named graphs that publish uses",
+  "application/n-quads",
+  ".nq",
+  0,
+  NULL,
+  NULL,
+  nq_start,
+  nq_batch,
+  nt_finish,
+  nq_free
+};
