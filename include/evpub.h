@@ -56,6 +56,27 @@ typedef struct {
 
 typedef void (*evpub_log_handler)(void *user_data, const evpub_message *msg);
 
+/* ---- what the library offers ------------------------------------------
+ *
+ * The readers, writers, server kinds and other named choices of the
+ * library, in the order help texts list them: what evpub --help, the man
+ * page checks and shell completion are made from. */
+typedef enum {
+  EVPUB_READERS = 0, /* input syntaxes (evpub_converter_add_input) */
+  EVPUB_WRITERS,     /* output formats (evpub_converter_set_format) */
+  EVPUB_SERVERS      /* server kinds (the "server" option) */
+} evpub_choice_kind;
+
+typedef struct {
+  const char *name;       /* what to pass, e.g. "turtle" */
+  const char *summary;    /* one line, for help texts */
+  const char *extensions; /* file extensions, space-separated, or "" */
+} evpub_choice;
+
+/* The i-th choice of kind, counting from 0; NULL past the end or for an
+ * unknown kind.  Returns borrowed (static data of the library). */
+const evpub_choice *evpub_choice_at(evpub_choice_kind kind, size_t i);
+
 typedef struct evpub_world_s evpub_world;
 typedef struct evpub_converter_s evpub_converter;
 

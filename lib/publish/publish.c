@@ -1900,8 +1900,11 @@ ps_free(evpubp_sink *s)
 }
 
 static const evpubp_sink_factory publish_sink = {
-  "publish", NULL, NULL,     NULL,     NULL,      0,
-  NULL,      NULL, ps_start, ps_batch, ps_finish, ps_free
+  .info = { "publish", "graphs to a server or the local store", "" },
+  .start = ps_start,
+  .batch = ps_batch,
+  .finish = ps_finish,
+  .free = ps_free
 };
 
 /* ---- a run ---- */

@@ -474,7 +474,7 @@ jl_start(evpubp_sink *s)
   if(!jp)
     return -1;
   s->priv = jp;
-  jp->html = !strcmp(s->factory->name, "html");
+  jp->html = !strcmp(s->factory->info.name, "html");
   jp->google = jp->html || (s->opts.style && !strcmp(s->opts.style, "google"));
   evpubp_map_init(&jp->store);
   evpubp_map_init(&jp->local);
@@ -607,31 +607,24 @@ jl_free(evpubp_sink *s)
 }
 
 const evpubp_sink_factory evpubp_writer_jsonld = {
-  "jsonld",
-  "json-ld",
-  "compact, nested JSON-LD with the schema.org context",
-  "application/ld+json",
-  ".jsonld",
-  EVPUBP_W_ENTITIES_FIRST,
-  NULL,
-  NULL,
-  jl_start,
-  jl_batch,
-  jl_finish,
-  jl_free
+  .info = { "jsonld", "compact, nested JSON-LD with the schema.org context",
+            ".jsonld" },
+  .aliases = "json-ld",
+  .mime = "application/ld+json",
+  .flags = EVPUBP_W_ENTITIES_FIRST,
+  .start = jl_start,
+  .batch = jl_batch,
+  .finish = jl_finish,
+  .free = jl_free
 };
 
 const evpubp_sink_factory evpubp_writer_html = {
-  "html",
-  NULL,
-  "one <script type=\"application/ld+json\"> per event",
-  "text/html",
-  ".html",
-  EVPUBP_W_ENTITIES_FIRST,
-  NULL,
-  NULL,
-  jl_start,
-  jl_batch,
-  jl_finish,
-  jl_free
+  .info = { "html", "one <script type=\"application/ld+json\"> per event",
+            ".html" },
+  .mime = "text/html",
+  .flags = EVPUBP_W_ENTITIES_FIRST,
+  .start = jl_start,
+  .batch = jl_batch,
+  .finish = jl_finish,
+  .free = jl_free
 };

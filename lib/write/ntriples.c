@@ -62,18 +62,13 @@ nt_free(evpubp_sink *s)
 }
 
 const evpubp_sink_factory evpubp_writer_ntriples = {
-  "ntriples",
-  "nt",
-  "N-Triples, one statement a line",
-  "application/n-triples",
-  ".nt",
-  0,
-  NULL,
-  NULL,
-  nt_start,
-  nt_batch,
-  nt_finish,
-  nt_free
+  .info = { "ntriples", "N-Triples, one statement a line", ".nt" },
+  .aliases = "nt",
+  .mime = "application/n-triples",
+  .start = nt_start,
+  .batch = nt_batch,
+  .finish = nt_finish,
+  .free = nt_free
 };
 
 /* N-Quads: N-Triples with the graph of doc/publishing.md */
@@ -110,16 +105,12 @@ nq_free(evpubp_sink *s)
 }
 
 const evpubp_sink_factory evpubp_writer_nquads = {
-  "nquads",
-  "nq",
-  "N-Quads, with the named graphs that publish uses",
-  "application/n-quads",
-  ".nq",
-  0,
-  NULL,
-  NULL,
-  nq_start,
-  nq_batch,
-  nt_finish,
-  nq_free
+  .info = { "nquads", "N-Quads, in the named graphs that publish uses",
+            ".nq" },
+  .aliases = "nq",
+  .mime = "application/n-quads",
+  .start = nq_start,
+  .batch = nq_batch,
+  .finish = nt_finish,
+  .free = nq_free
 };

@@ -143,31 +143,22 @@ raptor_accepts(evpub_world *w, const char *name)
 }
 
 const evpubp_sink_factory evpubp_writer_rdfxml = {
-  "rdfxml",
-  NULL,
-  "RDF/XML (raptor's rdfxml serializer)",
-  "application/rdf+xml",
-  ".rdf",
-  0,
-  "rdfxml",
-  NULL,
-  raptor_start,
-  raptor_batch,
-  raptor_finish,
-  raptor_sink_free
+  .info = { "rdfxml", "RDF/XML (raptor's rdfxml serializer)", ".rdf" },
+  .mime = "application/rdf+xml",
+  .variant = "rdfxml",
+  .start = raptor_start,
+  .batch = raptor_batch,
+  .finish = raptor_finish,
+  .free = raptor_sink_free
 };
 
 const evpubp_sink_factory evpubp_writer_raptor = {
-  "raptor",
-  NULL,
-  "raptor:NAME, any raptor serializer (rapper -h lists them)",
-  NULL,
-  NULL,
-  EVPUBP_W_VARIANT,
-  NULL,
-  raptor_accepts,
-  raptor_start,
-  raptor_batch,
-  raptor_finish,
-  raptor_sink_free
+  .info = { "raptor:NAME", "any raptor serializer (rapper -h lists them)",
+            "" },
+  .flags = EVPUBP_W_VARIANT,
+  .accepts = raptor_accepts,
+  .start = raptor_start,
+  .batch = raptor_batch,
+  .finish = raptor_finish,
+  .free = raptor_sink_free
 };

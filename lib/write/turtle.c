@@ -230,8 +230,11 @@ ttl_free(evpubp_sink *s)
 }
 
 const evpubp_sink_factory evpubp_writer_turtle = {
-  "turtle",      "ttl",      "Turtle, one block per subject",
-  "text/turtle", ".ttl",     0,
-  NULL,          NULL,       ttl_start,
-  ttl_batch,     ttl_finish, ttl_free
+  .info = { "turtle", "Turtle, one block per subject", ".ttl" },
+  .aliases = "ttl",
+  .mime = "text/turtle",
+  .start = ttl_start,
+  .batch = ttl_batch,
+  .finish = ttl_finish,
+  .free = ttl_free
 };

@@ -45,12 +45,10 @@ typedef struct evpubp_sink evpubp_sink;
 #define EVPUBP_W_VARIANT 2u
 
 typedef struct {
-  const char *name;      /* -f NAME */
-  const char *aliases;   /* other names, space-separated, or NULL */
-  const char *summary;   /* one line, for help texts */
-  const char *mime;      /* media type, or NULL */
-  const char *extension; /* usual file extension with its dot, or NULL */
-  unsigned flags;        /* EVPUBP_W_* */
+  evpub_choice info;   /* -f NAME, summary, usual file extension */
+  const char *aliases; /* other names, space-separated, or NULL */
+  const char *mime;    /* media type, or NULL */
+  unsigned flags;      /* EVPUBP_W_* */
   const char *variant;   /* the variant used when the name gives none */
   /* EVPUBP_W_VARIANT: 1 if variant is one this writer can write */
   int (*accepts)(evpub_world *w, const char *variant);

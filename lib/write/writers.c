@@ -50,7 +50,9 @@ evpubp_writer_find(evpub_world *w, const char *name, const char **variant)
   size_t n = colon ? (size_t)(colon - name) : strlen(name), i;
   for(i = 0; i < NWRITERS; i++) {
     const evpubp_sink_factory *f = writers[i];
-    if((strlen(f->name) != n || strncmp(f->name, name, n)) &&
+    /* a writer with variants is listed as "raptor:NAME" */
+    size_t fn = strcspn(f->info.name, ":");
+    if((fn != n || strncmp(f->info.name, name, n)) &&
        !in_list(f->aliases, name, n))
       continue;
     if(!colon != !(f->flags & EVPUBP_W_VARIANT))
