@@ -83,6 +83,11 @@ typedef struct evpub_converter_s evpub_converter;
 /* Return a static, lowercase description of status. */
 const char *evpub_strerror(evpub_status status);
 
+/* Free memory the library returned as "new (evpub_free())", e.g. the
+ * string of evpub_store_default_dir().  Accepts NULL.  Use it rather
+ * than free(): the library and the program may not share a C runtime. */
+void evpub_free(void *ptr);
+
 /* Return the library version, e.g. "0.1.0" (static). */
 const char *evpub_version(void);
 
@@ -257,7 +262,7 @@ const evpub_publish_stats *evpub_publisher_stats(const evpub_publisher *pub);
 
 /* The default store directory: $EVPUB_STORE, else
  * $XDG_DATA_HOME/evpub/store, else ~/.local/share/evpub/store.  Returns
- * new (free()), or NULL when none can be found or out of memory. */
+ * new (evpub_free()), or NULL when none can be found or out of memory. */
 char *evpub_store_default_dir(void);
 
 /* ---- asking questions (doc/store.md) ---------------------------------

@@ -22,6 +22,12 @@ evpub_strerror(evpub_status status)
   return "unknown status";
 }
 
+void
+evpub_free(void *ptr)
+{
+  free(ptr);
+}
+
 const char *
 evpub_version(void)
 {
