@@ -49,7 +49,7 @@ typedef struct {
   const char *aliases; /* other names, space-separated, or NULL */
   const char *mime;    /* media type, or NULL */
   unsigned flags;      /* EVPUBP_W_* */
-  const char *variant;   /* the variant used when the name gives none */
+  const char *variant; /* the variant used when the name gives none */
   /* EVPUBP_W_VARIANT: 1 if variant is one this writer can write */
   int (*accepts)(evpub_world *w, const char *variant);
   /* All writes go to sink->out.  Each returns 0, or -1 on a write error
