@@ -360,13 +360,9 @@ typedef struct {
 
 /* ---- the reader's state ---------------------------------------------- */
 typedef struct {
-  evpubp_arena *arena;
-  const evpubp_reader_cb *cb;
-  void *user;
-  const evpubp_reader_opts *opts;
-  int pass;           /* 1: collect, 2: hand over */
-  unsigned long nerr; /* errors reported */
-  int rc;             /* a callback's nonzero result, or -1: stop */
+  const evpubp_read_ctx *rd; /* its arena holds one VEVENT's nodes */
+  int pass;                  /* 1: collect, 2: hand over */
+  int rc;                    /* a callback's nonzero result, or -1: stop */
   int oom;
   evpubp_map uids;  /* UID -> uidinfo* */
   evpubp_map zones; /* TZID -> icaltimezone* of a VTIMEZONE */
@@ -374,25 +370,6 @@ typedef struct {
   rawev cur;        /* the VEVENT or VTIMEZONE being read */
   evpubp_buf tmp;
 } ctx;
-
-static void ics_error(ctx *c, unsigned long line, unsigned long col,
-                      const char *fmt, ...)
-#ifdef __GNUC__
-  __attribute__((format(printf, 4, 5)))
-#endif
-  ;
-
-static void
-ics_error(ctx *c, unsigned long line, unsigned long col, const char *fmt, ...)
-{
-  char text[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(text, sizeof(text), fmt, ap);
-  va_end(ap);
-  c->nerr++;
-  c->cb->error(c->user, line, col, text);
-}
 
 /* A note, once per kind per file (and only in the second pass). */
 static void note_once(ctx *c, const char *kind, unsigned long line,
@@ -417,8 +394,7 @@ note_once(ctx *c, const char *kind, unsigned long line, const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(text, sizeof(text), fmt, ap);
   va_end(ap);
-  evpubp_log(c->opts->world, EVPUB_LOG_NOTE, c->opts->file, line, 0, "%s",
-             text);
+  evpubp_log(c->rd->world, EVPUB_LOG_NOTE, c->rd->file, line, 0, "%s", text);
 }
 
 /* Column (1-based, in characters) of offset off of a logical line. */
@@ -472,7 +448,7 @@ nl_free(nlist *l)
 static evpubp_node *
 new_node(ctx *c, evpubp_node_kind kind, unsigned long line)
 {
-  evpubp_node *n = evpubp_arena_alloc(c->arena, sizeof(*n));
+  evpubp_node *n = evpubp_arena_alloc(c->rd->arena, sizeof(*n));
   if(!n) {
     c->oom = 1;
     return NULL;
@@ -491,7 +467,7 @@ scalar(ctx *c, const char *s, size_t len, unsigned long line)
   evpubp_node *n = new_node(c, EVPUBP_N_SCALAR, line);
   if(!n)
     return NULL;
-  n->str = evpubp_arena_strndup(c->arena, s, len);
+  n->str = evpubp_arena_strndup(c->rd->arena, s, len);
   if(!n->str) {
     c->oom = 1;
     return NULL;
@@ -536,7 +512,7 @@ finish(ctx *c, nlist *l, int map, unsigned long line)
   }
   n = new_node(c, map ? EVPUBP_N_MAP : EVPUBP_N_SEQ, line);
   if(n && l->n) {
-    n->items = evpubp_arena_alloc(c->arena, l->n * sizeof(*n->items));
+    n->items = evpubp_arena_alloc(c->rd->arena, l->n * sizeof(*n->items));
     if(!n->items) {
       c->oom = 1;
       n = NULL;
@@ -755,22 +731,25 @@ parse_time(ctx *c, const char *line, const lrec *r, const cline *cl,
   out->line = r->line;
   bad = parse_dt(s, n, &out->t, &utc);
   if(bad == -2) {
-    ics_error(c, r->line, col, "invalid %.*s '%.*s' (no such date or time)",
-              (int)(cl->nlen < 40 ? cl->nlen : 40), cl->name,
-              (int)(n < 60 ? n : 60), s);
+    evpubp_read_error(c->rd, r->line, col,
+                      "invalid %.*s '%.*s' (no such date or time)",
+                      (int)(cl->nlen < 40 ? cl->nlen : 40), cl->name,
+                      (int)(n < 60 ? n : 60), s);
     return -1;
   }
   if(bad) {
-    ics_error(c, r->line, col,
-              "invalid %.*s '%.*s' (expected YYYYMMDD or YYYYMMDDThhmmss "
-              "with an optional Z)",
-              (int)(cl->nlen < 40 ? cl->nlen : 40), cl->name,
-              (int)(n < 60 ? n : 60), s);
+    evpubp_read_error(
+      c->rd, r->line, col,
+      "invalid %.*s '%.*s' (expected YYYYMMDD or YYYYMMDDThhmmss "
+      "with an optional Z)",
+      (int)(cl->nlen < 40 ? cl->nlen : 40), cl->name, (int)(n < 60 ? n : 60),
+      s);
     return -1;
   }
   if(vt && eqci(vt->val, vt->vlen, "DATE") && !out->t.is_date) {
-    ics_error(c, r->line, col, "VALUE=DATE but '%.*s' is a date-time",
-              (int)(n < 60 ? n : 60), s);
+    evpubp_read_error(c->rd, r->line, col,
+                      "VALUE=DATE but '%.*s' is a date-time",
+                      (int)(n < 60 ? n : 60), s);
     return -1;
   }
   if(out->t.is_date)
@@ -781,10 +760,11 @@ parse_time(ctx *c, const char *line, const lrec *r, const cline *cl,
   } else if(tz) {
     out->z = resolve_tz(c, tz->val, tz->vlen);
     if(!out->z) {
-      ics_error(c, r->line, col_of(line, r, (size_t)(tz->val - line)),
-                "unknown time zone '%.*s' (no VTIMEZONE with this TZID in "
-                "the calendar and no system zone of that name)",
-                (int)(tz->vlen < 80 ? tz->vlen : 80), tz->val);
+      evpubp_read_error(
+        c->rd, r->line, col_of(line, r, (size_t)(tz->val - line)),
+        "unknown time zone '%.*s' (no VTIMEZONE with this TZID in "
+        "the calendar and no system zone of that name)",
+        (int)(tz->vlen < 80 ? tz->vlen : 80), tz->val);
       return -1;
     }
     out->utc = out->z == icaltimezone_get_utc_timezone();
@@ -1035,9 +1015,10 @@ parse_geo(ctx *c, pev *e, const char *line, const lrec *r, const cline *cl)
   e->geoline = r->line;
   return;
 bad:
-  ics_error(c, r->line, col_of(line, r, cl->voff),
-            "invalid GEO '%.*s' (expected latitude;longitude in degrees)",
-            (int)(cl->vlen < 60 ? cl->vlen : 60), cl->val);
+  evpubp_read_error(
+    c->rd, r->line, col_of(line, r, cl->voff),
+    "invalid GEO '%.*s' (expected latitude;longitude in degrees)",
+    (int)(cl->vlen < 60 ? cl->vlen : 60), cl->val);
   e->bad = 1;
 }
 
@@ -1068,7 +1049,7 @@ parse_duration(ctx *c, pev *e, const char *line, const lrec *r,
                const cline *cl)
 {
   struct icaldurationtype d;
-  char *s = evpubp_arena_strndup(c->arena, cl->val, cl->vlen);
+  char *s = evpubp_arena_strndup(c->rd->arena, cl->val, cl->vlen);
   long secs;
   if(!s) {
     c->oom = 1;
@@ -1077,10 +1058,10 @@ parse_duration(ctx *c, pev *e, const char *line, const lrec *r,
   d = icaldurationtype_from_string(s);
   if(icaldurationtype_is_bad_duration(d) || d.is_neg || cl->vlen > 40 ||
      d.weeks > 5000 || d.days > 36500) {
-    ics_error(c, r->line, col_of(line, r, cl->voff),
-              "invalid DURATION '%.*s' (expected a positive RFC 5545 "
-              "duration such as PT1H30M)",
-              (int)(cl->vlen < 60 ? cl->vlen : 60), cl->val);
+    evpubp_read_error(c->rd, r->line, col_of(line, r, cl->voff),
+                      "invalid DURATION '%.*s' (expected a positive RFC 5545 "
+                      "duration such as PT1H30M)",
+                      (int)(cl->vlen < 60 ? cl->vlen : 60), cl->val);
     e->bad = 1;
     return;
   }
@@ -1088,9 +1069,9 @@ parse_duration(ctx *c, pev *e, const char *line, const lrec *r,
     (long)d.minutes * 60 + (long)d.seconds;
   if(d.hours > 1000000 || d.minutes > 60000000 || d.seconds > 2000000000U ||
      secs > 100L * 366 * 86400) {
-    ics_error(c, r->line, col_of(line, r, cl->voff),
-              "DURATION '%.*s' is longer than a hundred years",
-              (int)(cl->vlen < 60 ? cl->vlen : 60), cl->val);
+    evpubp_read_error(c->rd, r->line, col_of(line, r, cl->voff),
+                      "DURATION '%.*s' is longer than a hundred years",
+                      (int)(cl->vlen < 60 ? cl->vlen : 60), cl->val);
     e->bad = 1;
     return;
   }
@@ -1102,7 +1083,7 @@ parse_duration(ctx *c, pev *e, const char *line, const lrec *r,
 static void
 parse_rrule(ctx *c, pev *e, const char *line, const lrec *r, const cline *cl)
 {
-  char *s = evpubp_arena_strndup(c->arena, cl->val, cl->vlen);
+  char *s = evpubp_arena_strndup(c->rd->arena, cl->val, cl->vlen);
   struct icalrecurrencetype rt;
   size_t i;
   if(!s) {
@@ -1127,8 +1108,9 @@ parse_rrule(ctx *c, pev *e, const char *line, const lrec *r, const cline *cl)
     if(rt.by_month[i] < 1 || rt.by_month[i] > 12)
       rt.freq = ICAL_NO_RECURRENCE; /* libical lets BYMONTH=13 pass */
   if(rt.freq == ICAL_NO_RECURRENCE || rt.interval < 1 || rt.count < 0) {
-    ics_error(c, r->line, col_of(line, r, cl->voff), "invalid RRULE '%.*s'",
-              (int)(cl->vlen < 80 ? cl->vlen : 80), cl->val);
+    evpubp_read_error(c->rd, r->line, col_of(line, r, cl->voff),
+                      "invalid RRULE '%.*s'",
+                      (int)(cl->vlen < 80 ? cl->vlen : 80), cl->val);
     e->bad = 1;
     return;
   }
@@ -1166,19 +1148,20 @@ parse_vevent(ctx *c, const rawev *raw, pev *e)
     cline cl;
     msg = parse_cline(line, r->len, &cl, &erroff);
     if(msg) {
-      ics_error(c, r->line, col_of(line, r, erroff), "%s", msg);
+      evpubp_read_error(c->rd, r->line, col_of(line, r, erroff), "%s", msg);
       e->bad = 1;
       continue;
     }
     if(!evpubp_utf8_valid(line, r->len)) {
-      ics_error(c, r->line, 1, "invalid UTF-8 (iCalendar text is UTF-8)");
+      evpubp_read_error(c->rd, r->line, 1,
+                        "invalid UTF-8 (iCalendar text is UTF-8)");
       e->bad = 1;
       continue;
     }
 #define IS(lit) eqci(cl.name, cl.nlen, lit)
     if(IS("UID")) {
       if(!e->uid) {
-        e->uid = evpubp_arena_strndup(c->arena, cl.val, cl.vlen);
+        e->uid = evpubp_arena_strndup(c->rd->arena, cl.val, cl.vlen);
         e->uidlen = cl.vlen;
         e->uidline = r->line;
       }
@@ -1226,7 +1209,7 @@ parse_vevent(ctx *c, const rawev *raw, pev *e)
           const param *tz = get_param(&cl, "TZID");
           e->has_start = 1;
           if(tz && !e->start.t.is_date) {
-            e->tzid = evpubp_arena_strndup(c->arena, tz->val, tz->vlen);
+            e->tzid = evpubp_arena_strndup(c->rd->arena, tz->val, tz->vlen);
             e->tzidlen = tz->vlen;
           }
         }
@@ -1267,14 +1250,14 @@ parse_vevent(ctx *c, const rawev *raw, pev *e)
 #undef IS
   }
   if(!e->has_start && !e->bad && !(e->has_recurid)) {
-    ics_error(c, e->line, 1, "VEVENT without DTSTART");
+    evpubp_read_error(c->rd, e->line, 1, "VEVENT without DTSTART");
     e->bad = 1;
   }
   if(e->has_end && e->has_start && e->end.t.is_date != e->start.t.is_date) {
-    ics_error(c, e->end.line, 1,
-              "DTEND is a %s but DTSTART is a %s (they must agree)",
-              e->end.t.is_date ? "date" : "date-time",
-              e->start.t.is_date ? "date" : "date-time");
+    evpubp_read_error(c->rd, e->end.line, 1,
+                      "DTEND is a %s but DTSTART is a %s (they must agree)",
+                      e->end.t.is_date ? "date" : "date-time",
+                      e->start.t.is_date ? "date" : "date-time");
     e->bad = 1;
   }
   if(e->has_end && e->has_start && !e->bad) {
@@ -1282,12 +1265,13 @@ parse_vevent(ctx *c, const rawev *raw, pev *e)
     struct icaltimetype st = e->start.t;
     en.zone = st.zone = NULL;
     if(icaltime_compare(en, st) < 0) {
-      ics_error(c, e->end.line, 1, "DTEND is before DTSTART");
+      evpubp_read_error(c->rd, e->end.line, 1, "DTEND is before DTSTART");
       e->bad = 1;
     }
   }
   if(!e->uid && !e->name && !e->bad) {
-    ics_error(c, e->line, 1, "VEVENT without UID and without SUMMARY");
+    evpubp_read_error(c->rd, e->line, 1,
+                      "VEVENT without UID and without SUMMARY");
     e->bad = 1;
   }
 }
@@ -1870,8 +1854,8 @@ emit_event(ctx *c, pev *e, const uidinfo *ui)
     note_once(c, "ovr-norrule", e->line,
               "RECURRENCE-ID overrides of an event without RRULE are listed "
               "as its subEvents");
-  if(c->opts->expand && e->has_rrule) {
-    unsigned long n = c->opts->expand;
+  if(c->rd->expand && e->has_rrule) {
+    unsigned long n = c->rd->expand;
     if(n > MAX_EXPAND) {
       note_once(c, "expandcap", e->ruleline,
                 "--expand %lu capped at %lu occurrences per series", n,
@@ -1894,7 +1878,7 @@ emit_event(ctx *c, pev *e, const uidinfo *ui)
     evpubp_node *item = finish(c, &m, 1, e->line);
     if(!item)
       goto done;
-    rc = c->cb->item(c->user, EVPUBP_C_EVENTS, item);
+    rc = c->rd->cb->item(c->rd->user, EVPUBP_C_EVENTS, item);
     if(rc)
       c->rc = rc;
   }
@@ -2042,11 +2026,10 @@ collect_vtimezone(ctx *c)
   e->value = z;
   return;
 bad:
-  c->pass = 2; /* report it once: VTIMEZONEs are read in pass 1 only */
-  ics_error(c, c->cur.line, 1,
-            "invalid VTIMEZONE (libical cannot read it; it needs a TZID "
-            "and STANDARD or DAYLIGHT rules)");
-  c->pass = 1;
+  evpubp_read_error(
+    c->rd, c->cur.line, 1,
+    "invalid VTIMEZONE (libical cannot read it; it needs a TZID "
+    "and STANDARD or DAYLIGHT rules)");
 }
 
 /* ---- the component structure, both passes ------------------------ */
@@ -2097,7 +2080,7 @@ handle_vevent(ctx *c)
     emit_event(c, &e, ui);
   }
   pev_free(&e);
-  evpubp_arena_reset(c->arena);
+  evpubp_arena_reset(c->rd->arena);
 }
 
 /* Read the whole stream once: pass 1 collects, pass 2 hands over. */
@@ -2123,7 +2106,8 @@ run_pass(ctx *c, lreader *lr)
     rc = logical_line(lr, &line, &ln, &firstlen, &toolong);
     if(rc < 0) {
       if(lr->err) {
-        ics_error(c, lr->phys, 0, "read error"); /* stops: both passes */
+        evpubp_read_error(c->rd, lr->phys, 0,
+                          "read error"); /* stops: both passes */
         c->rc = -1;
       } else {
         c->oom = 1;
@@ -2138,8 +2122,8 @@ run_pass(ctx *c, lreader *lr)
     r.firstlen = firstlen;
     if(toolong) {
       if(c->pass == 2)
-        ics_error(c, ln, 1, "content line longer than %lu bytes",
-                  (unsigned long)MAX_LINE);
+        evpubp_read_error(c->rd, ln, 1, "content line longer than %lu bytes",
+                          (unsigned long)MAX_LINE);
       continue;
     }
     if(!line.len)
@@ -2150,15 +2134,16 @@ run_pass(ctx *c, lreader *lr)
         (!eqci(cl.name, cl.nlen, "BEGIN") &&
          !eqci(cl.name, cl.nlen, "END")))) {
       if(c->pass == 2 && !outside_reported)
-        ics_error(c, ln, 1,
-                  "not iCalendar: expected BEGIN:VCALENDAR, found '%.*s'",
-                  (int)(line.len < 40 ? line.len : 40), line.data);
+        evpubp_read_error(
+          c->rd, ln, 1,
+          "not iCalendar: expected BEGIN:VCALENDAR, found '%.*s'",
+          (int)(line.len < 40 ? line.len : 40), line.data);
       outside_reported = 1;
       continue;
     }
     if(msg) {
       if(c->pass == 2 && !(collecting == 1 && !skipdepth))
-        ics_error(c, ln, col_of(line.data, &r, erroff), "%s", msg);
+        evpubp_read_error(c->rd, ln, col_of(line.data, &r, erroff), "%s", msg);
       else if(collecting == 1 && !skipdepth &&
               raw_add(&c->cur, line.data, line.len, ln, firstlen))
         c->oom = 1; /* reported when the VEVENT is parsed */
@@ -2169,8 +2154,8 @@ run_pass(ctx *c, lreader *lr)
     if(is_begin) {
       frame *f;
       if(depth == MAX_DEPTH) {
-        ics_error(c, ln, 1, "components nested deeper than %d levels",
-                  MAX_DEPTH);
+        evpubp_read_error(
+          c->rd, ln, 1, "components nested deeper than %d levels", MAX_DEPTH);
         c->rc = -1;
         break;
       }
@@ -2180,10 +2165,10 @@ run_pass(ctx *c, lreader *lr)
       if(depth == 1) {
         if(strcmp(f->name, "VCALENDAR")) {
           if(c->pass == 2 && !outside_reported)
-            ics_error(c, ln, 1,
-                      "not iCalendar: expected BEGIN:VCALENDAR, found "
-                      "BEGIN:%s",
-                      f->name);
+            evpubp_read_error(c->rd, ln, 1,
+                              "not iCalendar: expected BEGIN:VCALENDAR, found "
+                              "BEGIN:%s",
+                              f->name);
           outside_reported = 1;
           skipdepth = depth;
         } else {
@@ -2223,12 +2208,13 @@ run_pass(ctx *c, lreader *lr)
           break;
       if(!k) {
         if(c->pass == 2)
-          ics_error(c, ln, 1, "END:%s without BEGIN:%s", name, name);
+          evpubp_read_error(c->rd, ln, 1, "END:%s without BEGIN:%s", name,
+                            name);
         continue;
       }
       if(k != depth && c->pass == 2)
-        ics_error(c, stack[depth - 1].line, 1, "BEGIN:%s is not closed",
-                  stack[depth - 1].name);
+        evpubp_read_error(c->rd, stack[depth - 1].line, 1,
+                          "BEGIN:%s is not closed", stack[depth - 1].name);
       depth = k - 1;
       if(skipdepth > depth) {
         skipdepth = 0;
@@ -2257,8 +2243,9 @@ run_pass(ctx *c, lreader *lr)
       continue;
     if(collecting == 1 || (collecting == 2 && c->pass == 1)) {
       if(c->cur.text.len + line.len > MAX_VEVENT) {
-        ics_error(c, c->cur.line, 1, "component larger than %lu bytes",
-                  (unsigned long)MAX_VEVENT);
+        evpubp_read_error(c->rd, c->cur.line, 1,
+                          "component larger than %lu bytes",
+                          (unsigned long)MAX_VEVENT);
         c->rc = -1;
         break;
       }
@@ -2283,11 +2270,11 @@ run_pass(ctx *c, lreader *lr)
     }
   }
   if(c->pass == 2 && !c->rc && !c->oom && depth)
-    ics_error(c, stack[depth - 1].line, 1, "BEGIN:%s is not closed",
-              stack[depth - 1].name);
+    evpubp_read_error(c->rd, stack[depth - 1].line, 1,
+                      "BEGIN:%s is not closed", stack[depth - 1].name);
   if(c->pass == 2 && !c->rc && !c->oom && !seen_calendar &&
      !outside_reported && lr->phys)
-    ics_error(c, 1, 1, "no BEGIN:VCALENDAR in the file");
+    evpubp_read_error(c->rd, 1, 1, "no BEGIN:VCALENDAR in the file");
   evpubp_buf_free(&line);
 }
 
@@ -2320,10 +2307,8 @@ seekable(FILE *fp, long *start, int *own)
   return t;
 }
 
-int
-evpubp_ics_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
-                void *user, unsigned long *docno,
-                const evpubp_reader_opts *opts)
+static int
+read_ics(const evpubp_read_ctx *rd)
 {
   ctx c;
   lreader *lr;
@@ -2333,29 +2318,27 @@ evpubp_ics_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
   size_t i;
 
   memset(&c, 0, sizeof(c));
-  c.arena = arena;
-  c.cb = cb;
-  c.user = user;
-  c.opts = opts;
+  c.rd = rd;
   evpubp_map_init(&c.uids);
   evpubp_map_init(&c.zones);
   evpubp_map_init(&c.noted);
   evpubp_buf_init(&c.cur.text);
   evpubp_buf_init(&c.tmp);
 
-  rc = cb->doc_begin(user, (*docno)++);
+  rc = rd->cb->doc_begin(rd->user, (*rd->docno)++);
   if(rc)
     goto out_maps;
   lr = malloc(sizeof(*lr));
   if(!lr) {
-    cb->error(user, 0, 0, "out of memory");
+    evpubp_read_error(rd, 0, 0, "out of memory");
     rc = -1;
     goto out_maps;
   }
   evpubp_buf_init(&lr->held);
-  in = seekable(fp, &start, &own);
+  in = seekable(rd->fp, &start, &own);
   if(!in) {
-    cb->error(user, 0, 0, "cannot read the input twice (no temporary file)");
+    evpubp_read_error(rd, 0, 0,
+                      "cannot read the input twice (no temporary file)");
     rc = -1;
     goto out;
   }
@@ -2368,7 +2351,7 @@ evpubp_ics_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
   run_pass(&c, lr);
   if(!c.rc && !c.oom) {
     if(fseek(in, start, SEEK_SET)) {
-      cb->error(user, 0, 0, "cannot read the input twice (seek failed)");
+      evpubp_read_error(rd, 0, 0, "cannot read the input twice (seek failed)");
       c.rc = -1;
     } else {
       c.pass = 2;
@@ -2377,10 +2360,10 @@ evpubp_ics_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
     }
   }
   if(c.oom) {
-    cb->error(user, 0, 0, "out of memory");
+    evpubp_read_error(rd, 0, 0, "out of memory");
     c.rc = -1;
   }
-  rc = c.rc ? c.rc : c.nerr ? -1 : 0;
+  rc = c.rc;
 out:
   if(own)
     fclose(in);
@@ -2405,6 +2388,26 @@ out_maps:
   evpubp_map_free(&c.noted);
   raw_free(&c.cur);
   evpubp_buf_free(&c.tmp);
-  evpubp_arena_reset(arena);
+  evpubp_arena_reset(rd->arena);
   return rc;
 }
+
+static const char *const ics_extensions[] = { "ics", NULL };
+
+static int
+ics_sniff(const char *head, size_t len)
+{
+  static const char begin[] = "BEGIN:VCALENDAR";
+  size_t i = evpubp_sniff_skip(head, len), k;
+  if(len - i < sizeof(begin) - 1)
+    return 0;
+  for(k = 0; k < sizeof(begin) - 1; k++)
+    if(lower((unsigned char)head[i + k]) != lower(begin[k]))
+      return 0;
+  return 1;
+}
+
+const evpubp_reader evpubp_reader_ics = {
+  "ics", "iCalendar: one event per VEVENT (doc/icalendar.md)", ics_extensions,
+  ics_sniff, read_ics
+};

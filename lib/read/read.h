@@ -56,31 +56,56 @@ typedef struct {
                 const char *text);
 } evpubp_reader_cb;
 
-/* Read a YAML or JSON stream item by item.  Returns 0, or -1 when the
- * stream stopped on a syntax error (reported through cb->error), or a
- * nonzero value returned by a callback. */
-int evpubp_yaml_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
-                     void *user, unsigned long *docno);
-
-/* What the CSV and iCalendar readers get besides the callbacks. */
+/* What a reader is handed: one per input, borrowed for the call. */
 typedef struct {
-  evpub_world *world;   /* for notes: what was skipped, and why */
-  const char *file;     /* the input's name, for those notes */
-  unsigned long expand; /* iCalendar: occurrences listed as subEvents */
-} evpubp_reader_opts;
+  FILE *fp;                   /* the input, read from where it stands */
+  const char *file;           /* its name, for notes */
+  evpub_world *world;         /* for notes: what was skipped, and why */
+  evpubp_arena *arena;        /* for the items' nodes; reset between them */
+  const evpubp_reader_cb *cb; /* where the trees and errors go */
+  void *user;                 /* cb's */
+  unsigned long *docno;       /* documents so far in the run, counted on */
+  unsigned long expand;       /* iCalendar: occurrences listed as subEvents */
+} evpubp_read_ctx;
 
-/* Read a CSV file (spec section 6): one document, one event item per row.
- * Returns as evpubp_yaml_read(). (evpub_csv.c) */
-int evpubp_csv_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
-                    void *user, unsigned long *docno,
-                    const evpubp_reader_opts *opts);
+/* A reader: one row of the table in read/readers.c, defined in the
+ * reader's own file, as raptor's parser factories are. */
+typedef struct {
+  const char *name;    /* as --from names it */
+  const char *summary; /* one line, for help texts */
+  /* the file name extensions it reads (no dot, any case), NULL last */
+  const char *const *extensions;
+  /* Does head[len], the start of a file whose extension no reader
+   * claims, look like this syntax?  NULL: never guessed. */
+  int (*sniff)(const char *head, size_t len);
+  /* Hand the input over through ctx->cb, document by document, item by
+   * item.  Returns 0, -1 when reading stopped early on an error
+   * (reported through ctx->cb->error), or a callback's nonzero result. */
+  int (*read)(const evpubp_read_ctx *ctx);
+} evpubp_reader;
 
-/* Read an iCalendar file (spec section 7): one document, one event item
- * per VEVENT (overrides folded into their series).  Returns as
- * evpubp_yaml_read(). (evpub_ics.c) */
-int evpubp_ics_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
-                    void *user, unsigned long *docno,
-                    const evpubp_reader_opts *opts);
+/* The i-th reader of the table (the first reads what no other claims),
+ * or NULL past the end. */
+const evpubp_reader *evpubp_reader_at(size_t i);
+/* The reader called name, or NULL. */
+const evpubp_reader *evpubp_reader_find(const char *name);
+/* The reader for the file at path: the one claiming its extension, else
+ * the first whose sniff recognises the first 4 KiB of fp (when fp is not
+ * NULL and can seek back; it is left where it was), else the first. */
+const evpubp_reader *evpubp_reader_for_path(const char *path, FILE *fp);
+
+/* For sniffers: the offset in head[len] of the first byte that is not
+ * white space or a UTF-8 byte order mark (len when there is none). */
+size_t evpubp_sniff_skip(const char *head, size_t len);
+
+/* Report an error at line:col through ctx->cb->error (one line of text,
+ * cut at 600 bytes). */
+void evpubp_read_error(const evpubp_read_ctx *ctx, unsigned long line,
+                       unsigned long col, const char *fmt, ...)
+#ifdef __GNUC__
+  __attribute__((format(printf, 4, 5)))
+#endif
+  ;
 
 /* ---- spool of the first reading (evpub_spool.c) --------------------- */
 typedef struct evpubp_spool evpubp_spool;

@@ -1,4 +1,6 @@
 /* read/tree.c - description trees: what every reader builds */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "read/read.h"
@@ -29,4 +31,16 @@ evpubp_node_nth(const evpubp_node *v, size_t j)
   if(v->kind == EVPUBP_N_MAP)
     return j < v->n ? v->items[2 * j + 1] : NULL;
   return NULL;
+}
+
+void
+evpubp_read_error(const evpubp_read_ctx *ctx, unsigned long line,
+                  unsigned long col, const char *fmt, ...)
+{
+  char text[600];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof(text), fmt, ap);
+  va_end(ap);
+  ctx->cb->error(ctx->user, line, col, text);
 }

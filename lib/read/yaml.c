@@ -16,31 +16,12 @@
 
 typedef struct {
   yaml_parser_t parser;
-  evpubp_arena *arena;    /* items */
-  evpubp_arena doc_arena; /* top-level keys of the current document */
-  const evpubp_reader_cb *cb;
-  void *user;
-  int failed;          /* a syntax or shape error stopped us */
-  evpubp_node **stack; /* children of the nodes being built */
+  const evpubp_read_ctx *ctx; /* its arena holds the items */
+  evpubp_arena doc_arena;     /* top-level keys of the current document */
+  int failed;                 /* a syntax or shape error stopped us */
+  evpubp_node **stack;        /* children of the nodes being built */
   size_t sp, stack_cap;
 } reader;
-
-static void report(reader *r, const yaml_mark_t *m, const char *fmt, ...)
-#ifdef __GNUC__
-  __attribute__((format(printf, 3, 4)))
-#endif
-  ;
-
-static void
-report(reader *r, const yaml_mark_t *m, const char *fmt, ...)
-{
-  char text[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(text, sizeof(text), fmt, ap);
-  va_end(ap);
-  r->cb->error(r->user, m->line + 1, m->column + 1, text);
-}
 
 static int
 next_event(reader *r, yaml_event_t *ev)
@@ -73,7 +54,7 @@ next_event(reader *r, yaml_event_t *ev)
       snprintf(text, sizeof(text), "syntax error: %s%s%s", problem,
                *context ? " " : "", context);
     }
-    r->cb->error(r->user, m.line + 1, m.column + 1, text);
+    r->ctx->cb->error(r->ctx->user, m.line + 1, m.column + 1, text);
     r->failed = 1;
     return -1;
   }
@@ -105,10 +86,8 @@ check_duplicate_keys(reader *r, evpubp_node *map)
       for(j = 0; j < i; j++) {
         const evpubp_node *o = map->items[2 * j];
         if(k->len == o->len && !memcmp(k->str, o->str, k->len)) {
-          yaml_mark_t m;
-          m.line = k->line - 1;
-          m.column = k->col - 1;
-          report(r, &m, "duplicate key '%s'", k->str);
+          evpubp_read_error(r->ctx, k->line, k->col, "duplicate key '%s'",
+                            k->str);
           break;
         }
       }
@@ -122,10 +101,7 @@ check_duplicate_keys(reader *r, evpubp_node *map)
     if(!e)
       break;
     if(e->value) {
-      yaml_mark_t m;
-      m.line = k->line - 1;
-      m.column = k->col - 1;
-      report(r, &m, "duplicate key '%s'", k->str);
+      evpubp_read_error(r->ctx, k->line, k->col, "duplicate key '%s'", k->str);
     }
     e->value = (void *)k;
   }
@@ -145,7 +121,7 @@ build(reader *r, evpubp_arena *a, yaml_event_t *ev, int depth)
   if(!node) {
     yaml_event_delete(ev);
     r->failed = 1;
-    r->cb->error(r->user, 0, 0, "out of memory");
+    evpubp_read_error(r->ctx, 0, 0, "out of memory");
     return NULL;
   }
   memset(node, 0, sizeof(*node));
@@ -172,16 +148,18 @@ build(reader *r, evpubp_arena *a, yaml_event_t *ev, int depth)
     yaml_event_delete(ev);
     return node;
   case YAML_ALIAS_EVENT:
-    report(r, &ev->start_mark,
-           "aliases ('*%s') are not supported; write the value out",
-           (const char *)ev->data.alias.anchor);
+    evpubp_read_error(r->ctx, ev->start_mark.line + 1,
+                      ev->start_mark.column + 1,
+                      "aliases ('*%s') are not supported; write the value out",
+                      (const char *)ev->data.alias.anchor);
     yaml_event_delete(ev);
     r->failed = 1;
     return NULL;
   case YAML_SEQUENCE_START_EVENT:
   case YAML_MAPPING_START_EVENT: break;
   default:
-    report(r, &ev->start_mark, "unexpected YAML event");
+    evpubp_read_error(r->ctx, ev->start_mark.line + 1,
+                      ev->start_mark.column + 1, "unexpected YAML event");
     yaml_event_delete(ev);
     r->failed = 1;
     return NULL;
@@ -192,10 +170,8 @@ build(reader *r, evpubp_arena *a, yaml_event_t *ev, int depth)
   node->kind = is_map ? EVPUBP_N_MAP : EVPUBP_N_SEQ;
   yaml_event_delete(ev);
   if(depth >= MAX_DEPTH) {
-    yaml_mark_t m;
-    m.line = node->line - 1;
-    m.column = node->col - 1;
-    report(r, &m, "nesting deeper than 256 levels");
+    evpubp_read_error(r->ctx, node->line, node->col,
+                      "nesting deeper than 256 levels");
     r->failed = 1;
     return NULL;
   }
@@ -209,7 +185,9 @@ build(reader *r, evpubp_arena *a, yaml_event_t *ev, int depth)
       break;
     }
     if(is_map && !(n % 2) && child.type != YAML_SCALAR_EVENT) {
-      report(r, &child.start_mark, "keys must be plain strings");
+      evpubp_read_error(r->ctx, child.start_mark.line + 1,
+                        child.start_mark.column + 1,
+                        "keys must be plain strings");
       yaml_event_delete(&child);
       r->failed = 1;
       goto fail;
@@ -320,15 +298,15 @@ stream_items(reader *r, evpubp_collection c)
       yaml_event_delete(&ev);
       return 0;
     }
-    node = build(r, r->arena, &ev, 1);
+    node = build(r, r->ctx->arena, &ev, 1);
     if(!node)
       return -1;
     if(node->kind == EVPUBP_N_NULL) {
-      evpubp_arena_reset(r->arena);
+      evpubp_arena_reset(r->ctx->arena);
       continue;
     }
-    rc = r->cb->item(r->user, c, node);
-    evpubp_arena_reset(r->arena);
+    rc = r->ctx->cb->item(r->ctx->user, c, node);
+    evpubp_arena_reset(r->ctx->arena);
     if(rc)
       return rc;
   }
@@ -361,7 +339,9 @@ read_document(reader *r)
         break;
       }
       if(kev.type != YAML_SCALAR_EVENT) {
-        report(r, &kev.start_mark, "keys must be plain strings");
+        evpubp_read_error(r->ctx, kev.start_mark.line + 1,
+                          kev.start_mark.column + 1,
+                          "keys must be plain strings");
         yaml_event_delete(&kev);
         r->failed = 1;
         goto fail;
@@ -375,10 +355,8 @@ read_document(reader *r)
          * with the single event's mapping */
         unsigned bit = coll >= 0 ? 1u << coll : header_bit(key->str);
         if(bit & seen) {
-          yaml_mark_t m;
-          m.line = key->line - 1;
-          m.column = key->col - 1;
-          report(r, &m, "duplicate key '%s'", key->str);
+          evpubp_read_error(r->ctx, key->line, key->col, "duplicate key '%s'",
+                            key->str);
         }
         seen |= bit;
       }
@@ -393,18 +371,16 @@ read_document(reader *r)
             goto fail;
           continue;
         }
-        val = build(r, r->arena, &vev, 1);
+        val = build(r, r->ctx->arena, &vev, 1);
         if(!val)
           goto fail;
         if(val->kind == EVPUBP_N_MAP) {
-          rc = r->cb->item(r->user, (evpubp_collection)coll, val);
+          rc = r->ctx->cb->item(r->ctx->user, (evpubp_collection)coll, val);
         } else if(val->kind != EVPUBP_N_NULL) {
-          yaml_mark_t m;
-          m.line = val->line - 1;
-          m.column = val->col - 1;
-          report(r, &m, "'%s' must be a list of mappings", key->str);
+          evpubp_read_error(r->ctx, val->line, val->col,
+                            "'%s' must be a list of mappings", key->str);
         }
-        evpubp_arena_reset(r->arena);
+        evpubp_arena_reset(r->ctx->arena);
         if(rc)
           goto fail;
         continue;
@@ -415,7 +391,7 @@ read_document(reader *r)
       if(!val)
         goto fail;
       if(is_header_key(key->str)) {
-        rc = r->cb->header(r->user, key, val);
+        rc = r->ctx->cb->header(r->ctx->user, key, val);
         if(rc)
           goto fail;
         continue;
@@ -438,13 +414,11 @@ read_document(reader *r)
     if(npending) {
       if(saw_collection) {
         for(i = 0; i < npending; i += 2) {
-          yaml_mark_t m;
-          m.line = pending[i]->line - 1;
-          m.column = pending[i]->col - 1;
-          report(r, &m,
-                 "unknown top-level key '%s' (expected base, lang, "
-                 "prefixes, events, organizations, people, places or works)",
-                 pending[i]->str);
+          evpubp_read_error(
+            r->ctx, pending[i]->line, pending[i]->col,
+            "unknown top-level key '%s' (expected base, lang, "
+            "prefixes, events, organizations, people, places or works)",
+            pending[i]->str);
         }
       } else {
         /* a single event: the document itself */
@@ -460,7 +434,7 @@ read_document(reader *r)
         doc->items = pending;
         doc->n = npending / 2;
         check_duplicate_keys(r, doc);
-        rc = r->cb->item(r->user, EVPUBP_C_EVENTS, doc);
+        rc = r->ctx->cb->item(r->ctx->user, EVPUBP_C_EVENTS, doc);
         if(rc)
           goto fail;
       }
@@ -468,9 +442,9 @@ read_document(reader *r)
   } else if(ev.type == YAML_SCALAR_EVENT && is_null_scalar(&ev)) {
     yaml_event_delete(&ev); /* an empty document */
   } else {
-    report(r, &ev.start_mark,
-           "expected an event, a list of events or a "
-           "mapping with 'events'");
+    evpubp_read_error(r->ctx, ev.start_mark.line + 1, ev.start_mark.column + 1,
+                      "expected an event, a list of events or a "
+                      "mapping with 'events'");
     yaml_event_delete(&ev);
     r->failed = 1;
     goto fail;
@@ -489,9 +463,8 @@ fail:
   return rc ? rc : -1;
 }
 
-int
-evpubp_yaml_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
-                 void *user, unsigned long *docno)
+static int
+read_stream(const evpubp_read_ctx *ctx)
 {
   reader r;
   yaml_event_t ev;
@@ -499,11 +472,9 @@ evpubp_yaml_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
   memset(&r, 0, sizeof(r));
   if(!yaml_parser_initialize(&r.parser))
     return -1;
-  yaml_parser_set_input_file(&r.parser, fp);
-  r.arena = arena;
+  yaml_parser_set_input_file(&r.parser, ctx->fp);
+  r.ctx = ctx;
   evpubp_arena_init(&r.doc_arena);
-  r.cb = cb;
-  r.user = user;
   if(next_event(&r, &ev))
     goto done;
   yaml_event_delete(&ev); /* STREAM-START */
@@ -517,7 +488,7 @@ evpubp_yaml_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
       break;
     }
     yaml_event_delete(&ev); /* DOCUMENT-START */
-    rc = cb->doc_begin(user, (*docno)++);
+    rc = ctx->cb->doc_begin(ctx->user, (*ctx->docno)++);
     if(rc)
       break;
     rc = read_document(&r);
@@ -532,3 +503,26 @@ done:
   yaml_parser_delete(&r.parser);
   return rc;
 }
+
+static const char *const yaml_extensions[] = { "yaml", "yml", NULL };
+
+const evpubp_reader evpubp_reader_yaml = {
+  "yaml",
+  "YAML: an event, a list of events or collections (doc/input-format.md)",
+  yaml_extensions, NULL, read_stream
+};
+
+static const char *const json_extensions[] = { "json", NULL };
+
+/* JSON is read as the YAML it is a subset of. */
+static int
+json_sniff(const char *head, size_t len)
+{
+  size_t i = evpubp_sniff_skip(head, len);
+  return i < len && (head[i] == '{' || head[i] == '[');
+}
+
+const evpubp_reader evpubp_reader_json = {
+  "json", "JSON: the same shapes as YAML (doc/input-format.md)",
+  json_extensions, json_sniff, read_stream
+};
