@@ -249,6 +249,7 @@ read_inputs(evpub_converter *conv, evpubp_mapper *m, evpubp_spool *sp)
     rctx.user = &t;
     rctx.docno = &docno;
     rctx.expand = conv->expand;
+    rctx.schema = &evpubp_map_schema;
     if(evpubp_spool_file(sp, name))
       t.spool_failed = 1;
     else

@@ -18,7 +18,6 @@
 #include <csv.h>
 
 #include "read/read.h"
-#include "map/vocab.h"
 
 #define BLOCK_SIZE 65536
 #define MAX_CELL ((size_t)4 << 20) /* bytes in one cell */
@@ -143,42 +142,6 @@ split_empty(const char *s, size_t n)
 }
 
 /* ---- the header --------------------------------------------------- */
-
-static int
-name_is(const char *s, const char *name)
-{
-  return !strcmp(s, name);
-}
-
-/* Is key name multi-valued (a ';' list)?  Yes when no range of the
- * schema.org property is Text or a subtype of Text other than URL: its
- * values are entities, URLs, dates, numbers, booleans or enumeration
- * members, none of which holds a meaningful ';'.  Also a few properties
- * that take Text but whose values are references or codes. */
-static int
-multi_valued(const char *name)
-{
-  static const char *const extra[] = {
-    "type",          "location", "keywords", "inLanguage", "availableLanguage",
-    "knowsLanguage", NULL
-  };
-  int p, t_text, t_url;
-  unsigned i;
-  for(i = 0; extra[i]; i++)
-    if(name_is(name, extra[i]))
-      return 1;
-  p = evpubp_vocab_prop(name);
-  if(p < 0 || !evpubp_vocab_props[p].nranges)
-    return 0;
-  t_text = evpubp_vocab_type("Text");
-  t_url = evpubp_vocab_type("URL");
-  for(i = 0; i < evpubp_vocab_props[p].nranges; i++) {
-    int rt = evpubp_vocab_props[p].ranges[i];
-    if(rt != t_url && evpubp_vocab_is_subtype(rt, t_text))
-      return 0;
-  }
-  return 1;
-}
 
 /* Append the path of column c up to segment depth (its index too when
  * with_last). */
@@ -307,7 +270,7 @@ done:
   memcpy(c->segs, segs, ns * sizeof(*segs));
   c->nsegs = ns;
   c->split = ns && !c->segs[ns - 1].index && !strstr(s, "://") &&
-    multi_valued(c->segs[ns - 1].name);
+    r->ctx->schema->multi_valued(c->segs[ns - 1].name);
   return 0;
 }
 

@@ -56,8 +56,24 @@ typedef struct {
                 const char *text);
 } evpubp_reader_cb;
 
-/* What a reader is handed: one per input, borrowed for the call. */
+typedef struct evpubp_read_ctx evpubp_read_ctx;
+
+/* What readers ask about the vocabulary, answered on the mapper's side
+ * (map/schema.c), so that a reader knows only its syntax. */
 typedef struct {
+  /* CSV: does a column of this key hold a ';' list of values? */
+  int (*multi_valued)(const char *key);
+  /* YAML/JSON: keys is a mapping of a document's top-level keys that are
+   * neither header keys nor collections (at its first key's position,
+   * borrowed for the call); with_collections: the document has
+   * collections too.  Hands keys over through ctx->cb as the document's
+   * one event, or reports them.  Returns 0 or a callback's result. */
+  int (*other_keys)(const evpubp_read_ctx *ctx, const evpubp_node *keys,
+                    int with_collections);
+} evpubp_schema;
+
+/* What a reader is handed: one per input, borrowed for the call. */
+struct evpubp_read_ctx {
   FILE *fp;                   /* the input, read from where it stands */
   const char *file;           /* its name, for notes */
   evpub_world *world;         /* for notes: what was skipped, and why */
@@ -66,7 +82,8 @@ typedef struct {
   void *user;                 /* cb's */
   unsigned long *docno;       /* documents so far in the run, counted on */
   unsigned long expand;       /* iCalendar: occurrences listed as subEvents */
-} evpubp_read_ctx;
+  const evpubp_schema *schema;
+};
 
 /* A reader: one row of the table in read/readers.c, defined in the
  * reader's own file, as raptor's parser factories are. */
@@ -106,6 +123,31 @@ void evpubp_read_error(const evpubp_read_ctx *ctx, unsigned long line,
   __attribute__((format(printf, 4, 5)))
 #endif
   ;
+
+/* Report every key of mapping map that an earlier key repeats, as
+ * "duplicate key 'K'" at the later one. */
+void evpubp_read_duplicate_keys(const evpubp_read_ctx *ctx,
+                                const evpubp_node *map);
+
+/* ---- building trees ------------------------------------------------- */
+/* A new node of kind at line:col in a, all else zero; NULL: no memory. */
+evpubp_node *evpubp_new_node(evpubp_arena *a, evpubp_node_kind kind,
+                             unsigned long line, unsigned long col);
+
+/* The items of a mapping (key, value, key, ...) or a sequence being
+ * built; start from { 0 }. */
+typedef struct {
+  evpubp_node **it;
+  size_t n, cap;
+  int failed; /* no memory, or a NULL pushed (no memory for that node) */
+} evpubp_node_list;
+void evpubp_node_list_push(evpubp_node_list *l, evpubp_node *x);
+void evpubp_node_list_free(evpubp_node_list *l);
+/* A new node of kind EVPUBP_N_MAP or EVPUBP_N_SEQ in a holding l's items,
+ * at line:col; l is emptied.  NULL when out of memory or l->failed. */
+evpubp_node *evpubp_node_list_finish(evpubp_node_list *l, evpubp_arena *a,
+                                     evpubp_node_kind kind, unsigned long line,
+                                     unsigned long col);
 
 /* ---- spool of the first reading (evpub_spool.c) --------------------- */
 typedef struct evpubp_spool evpubp_spool;

@@ -10,7 +10,6 @@
 #include <yaml.h>
 
 #include "read/read.h"
-#include "map/vocab.h"
 
 #define MAX_DEPTH 256
 
@@ -72,40 +71,6 @@ is_null_scalar(const yaml_event_t *ev)
     (n == 4 &&
      (!memcmp(v, "null", 4) || !memcmp(v, "Null", 4) ||
       !memcmp(v, "NULL", 4)));
-}
-
-/* Check the keys of a mapping node for duplicates. */
-static void
-check_duplicate_keys(reader *r, evpubp_node *map)
-{
-  size_t i, j, n = map->n;
-  evpubp_map seen;
-  if(n <= 32) {
-    for(i = 1; i < n; i++) {
-      const evpubp_node *k = map->items[2 * i];
-      for(j = 0; j < i; j++) {
-        const evpubp_node *o = map->items[2 * j];
-        if(k->len == o->len && !memcmp(k->str, o->str, k->len)) {
-          evpubp_read_error(r->ctx, k->line, k->col, "duplicate key '%s'",
-                            k->str);
-          break;
-        }
-      }
-    }
-    return;
-  }
-  evpubp_map_init(&seen);
-  for(i = 0; i < n; i++) {
-    const evpubp_node *k = map->items[2 * i];
-    evpubp_map_entry *e = evpubp_map_put(&seen, k->str, k->len);
-    if(!e)
-      break;
-    if(e->value) {
-      evpubp_read_error(r->ctx, k->line, k->col, "duplicate key '%s'", k->str);
-    }
-    e->value = (void *)k;
-  }
-  evpubp_map_free(&seen);
 }
 
 /* Build the node that starts with *ev (consumed).  Returns NULL on error
@@ -223,7 +188,7 @@ build(reader *r, evpubp_arena *a, yaml_event_t *ev, int depth)
   }
   r->sp = base;
   if(is_map)
-    check_duplicate_keys(r, node);
+    evpubp_read_duplicate_keys(r->ctx, node);
   return node;
 fail:
   r->sp = base;
@@ -262,28 +227,6 @@ header_bit(const char *key)
   return 0;
 }
 
-/* A document of top-level keys is one event when it has a name, id or
- * iri, or when all its keys are properties of Event. */
-static int
-single_event_like(evpubp_node **pending, size_t n)
-{
-  size_t i;
-  int event = evpubp_vocab_type("Event");
-  for(i = 0; i < n; i += 2) {
-    const char *k = pending[i]->str;
-    if(!strcmp(k, "name") || !strcmp(k, "id") || !strcmp(k, "iri"))
-      return 1;
-  }
-  for(i = 0; i < n; i += 2) {
-    int p = evpubp_vocab_prop(pending[i]->str);
-    if(strcmp(pending[i]->str, "type") &&
-       (p < 0 || !evpubp_vocab_prop_allowed(p, event)) &&
-       !strchr(pending[i]->str, ':'))
-      return 0;
-  }
-  return 1;
-}
-
 /* Hand over the items of a sequence one by one (its start is consumed). */
 static int
 stream_items(reader *r, evpubp_collection c)
@@ -312,15 +255,120 @@ stream_items(reader *r, evpubp_collection c)
   }
 }
 
+/* A collection or header key said twice is reported here; the other
+ * keys are checked with the single event's mapping. */
+static void
+check_top_key(reader *r, const evpubp_node *key, int coll, unsigned *seen)
+{
+  unsigned bit = coll >= 0 ? 1u << coll : header_bit(key->str);
+  if(bit & *seen)
+    evpubp_read_error(r->ctx, key->line, key->col, "duplicate key '%s'",
+                      key->str);
+  *seen |= bit;
+}
+
+/* The value of collection key: a list, handed over item by item, or a
+ * single mapping. */
+static int
+read_collection(reader *r, const evpubp_node *key, evpubp_collection coll)
+{
+  yaml_event_t ev;
+  evpubp_node *val;
+  int rc = 0;
+  if(next_event(r, &ev))
+    return -1;
+  if(ev.type == YAML_SEQUENCE_START_EVENT) {
+    yaml_event_delete(&ev);
+    return stream_items(r, coll);
+  }
+  val = build(r, r->ctx->arena, &ev, 1);
+  if(!val)
+    return -1;
+  if(val->kind == EVPUBP_N_MAP)
+    rc = r->ctx->cb->item(r->ctx->user, coll, val);
+  else if(val->kind != EVPUBP_N_NULL)
+    evpubp_read_error(r->ctx, val->line, val->col,
+                      "'%s' must be a list of mappings", key->str);
+  evpubp_arena_reset(r->ctx->arena);
+  return rc;
+}
+
+/* The keys of a document's top-level mapping (its start is consumed):
+ * collections are streamed, header keys handed over, and the other keys
+ * kept until the end, where the schema says whether they are one event. */
+static int
+read_top_mapping(reader *r)
+{
+  evpubp_node_list other = { 0 };
+  evpubp_node *keys;
+  unsigned seen = 0; /* collections and header keys met (bits) */
+  int with_collections = 0, rc;
+  for(;;) {
+    yaml_event_t ev;
+    evpubp_node *key, *val;
+    int coll;
+    if(next_event(r, &ev))
+      goto fail;
+    if(ev.type == YAML_MAPPING_END_EVENT) {
+      yaml_event_delete(&ev);
+      break;
+    }
+    if(ev.type != YAML_SCALAR_EVENT) {
+      evpubp_read_error(r->ctx, ev.start_mark.line + 1,
+                        ev.start_mark.column + 1,
+                        "keys must be plain strings");
+      yaml_event_delete(&ev);
+      r->failed = 1;
+      goto fail;
+    }
+    key = build(r, &r->doc_arena, &ev, 1);
+    if(!key)
+      goto fail;
+    coll = collection_of(key->str, key->len);
+    check_top_key(r, key, coll, &seen);
+    if(coll >= 0) {
+      with_collections = 1;
+      rc = read_collection(r, key, (evpubp_collection)coll);
+      if(rc)
+        goto stop;
+      continue;
+    }
+    if(next_event(r, &ev))
+      goto fail;
+    val = build(r, &r->doc_arena, &ev, 1);
+    if(!val)
+      goto fail;
+    if(is_header_key(key->str)) {
+      rc = r->ctx->cb->header(r->ctx->user, key, val);
+      if(rc)
+        goto stop;
+      continue;
+    }
+    evpubp_node_list_push(&other, key);
+    evpubp_node_list_push(&other, val);
+  }
+  if(!other.n && !other.failed)
+    return 0;
+  keys = evpubp_node_list_finish(&other, &r->doc_arena, EVPUBP_N_MAP,
+                                 other.n ? other.it[0]->line : 0,
+                                 other.n ? other.it[0]->col : 0);
+  if(!keys) {
+    r->failed = 1;
+    return -1;
+  }
+  return r->ctx->schema->other_keys(r->ctx, keys, with_collections);
+fail:
+  rc = -1;
+stop:
+  evpubp_node_list_free(&other);
+  return rc;
+}
+
 static int
 read_document(reader *r)
 {
   yaml_event_t ev;
-  evpubp_node **pending = NULL;
-  size_t npending = 0, cap = 0, i;
-  int saw_collection = 0, rc = 0;
-  unsigned seen = 0; /* collections and header keys met (bits) */
-
+  int rc = 0;
   if(next_event(r, &ev))
     return -1;
   if(ev.type == YAML_SEQUENCE_START_EVENT) {
@@ -328,117 +376,7 @@ read_document(reader *r)
     rc = stream_items(r, EVPUBP_C_EVENTS);
   } else if(ev.type == YAML_MAPPING_START_EVENT) {
     yaml_event_delete(&ev);
-    for(;;) {
-      yaml_event_t kev, vev;
-      evpubp_node *key, *val;
-      int coll;
-      if(next_event(r, &kev))
-        goto fail;
-      if(kev.type == YAML_MAPPING_END_EVENT) {
-        yaml_event_delete(&kev);
-        break;
-      }
-      if(kev.type != YAML_SCALAR_EVENT) {
-        evpubp_read_error(r->ctx, kev.start_mark.line + 1,
-                          kev.start_mark.column + 1,
-                          "keys must be plain strings");
-        yaml_event_delete(&kev);
-        r->failed = 1;
-        goto fail;
-      }
-      key = build(r, &r->doc_arena, &kev, 1);
-      if(!key)
-        goto fail;
-      coll = collection_of(key->str, key->len);
-      {
-        /* a collection or header key twice: the other keys are checked
-         * with the single event's mapping */
-        unsigned bit = coll >= 0 ? 1u << coll : header_bit(key->str);
-        if(bit & seen) {
-          evpubp_read_error(r->ctx, key->line, key->col, "duplicate key '%s'",
-                            key->str);
-        }
-        seen |= bit;
-      }
-      if(coll >= 0) {
-        saw_collection = 1;
-        if(next_event(r, &vev))
-          goto fail;
-        if(vev.type == YAML_SEQUENCE_START_EVENT) {
-          yaml_event_delete(&vev);
-          rc = stream_items(r, (evpubp_collection)coll);
-          if(rc)
-            goto fail;
-          continue;
-        }
-        val = build(r, r->ctx->arena, &vev, 1);
-        if(!val)
-          goto fail;
-        if(val->kind == EVPUBP_N_MAP) {
-          rc = r->ctx->cb->item(r->ctx->user, (evpubp_collection)coll, val);
-        } else if(val->kind != EVPUBP_N_NULL) {
-          evpubp_read_error(r->ctx, val->line, val->col,
-                            "'%s' must be a list of mappings", key->str);
-        }
-        evpubp_arena_reset(r->ctx->arena);
-        if(rc)
-          goto fail;
-        continue;
-      }
-      if(next_event(r, &vev))
-        goto fail;
-      val = build(r, &r->doc_arena, &vev, 1);
-      if(!val)
-        goto fail;
-      if(is_header_key(key->str)) {
-        rc = r->ctx->cb->header(r->ctx->user, key, val);
-        if(rc)
-          goto fail;
-        continue;
-      }
-      if(npending + 2 > cap) {
-        evpubp_node **np;
-        cap = cap ? cap * 2 : 32;
-        np = realloc(pending, cap * sizeof(*np));
-        if(!np) {
-          r->failed = 1;
-          goto fail;
-        }
-        pending = np;
-      }
-      pending[npending++] = key;
-      pending[npending++] = val;
-    }
-    if(npending && !saw_collection && !single_event_like(pending, npending))
-      saw_collection = 1; /* report the keys, not a nameless event */
-    if(npending) {
-      if(saw_collection) {
-        for(i = 0; i < npending; i += 2) {
-          evpubp_read_error(
-            r->ctx, pending[i]->line, pending[i]->col,
-            "unknown top-level key '%s' (expected base, lang, "
-            "prefixes, events, organizations, people, places or works)",
-            pending[i]->str);
-        }
-      } else {
-        /* a single event: the document itself */
-        evpubp_node *doc = evpubp_arena_alloc(&r->doc_arena, sizeof(*doc));
-        if(!doc) {
-          r->failed = 1;
-          goto fail;
-        }
-        memset(doc, 0, sizeof(*doc));
-        doc->kind = EVPUBP_N_MAP;
-        doc->line = pending[0]->line;
-        doc->col = pending[0]->col;
-        doc->items = pending;
-        doc->n = npending / 2;
-        check_duplicate_keys(r, doc);
-        rc = r->ctx->cb->item(r->ctx->user, EVPUBP_C_EVENTS, doc);
-        if(rc)
-          goto fail;
-      }
-    }
+    rc = read_top_mapping(r);
   } else if(ev.type == YAML_SCALAR_EVENT && is_null_scalar(&ev)) {
     yaml_event_delete(&ev); /* an empty document */
   } else {
@@ -447,9 +385,8 @@ read_document(reader *r)
                       "mapping with 'events'");
     yaml_event_delete(&ev);
     r->failed = 1;
-    goto fail;
+    rc = -1;
   }
-  free(pending);
   evpubp_arena_reset(&r->doc_arena);
   if(rc)
     return rc;
@@ -457,10 +394,6 @@ read_document(reader *r)
     return -1;
   yaml_event_delete(&ev); /* DOCUMENT-END */
   return 0;
-fail:
-  free(pending);
-  evpubp_arena_reset(&r->doc_arena);
-  return rc ? rc : -1;
 }
 
 static int
