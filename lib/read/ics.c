@@ -315,7 +315,7 @@ apple_geo(evpubp_ics *c, evpubp_ics_event *e, const evpubp_ics_lrec *r,
   e->geoline = r->line;
 }
 
-/* Properties that carry no schema.org meaning, skipped silently. */
+/* Properties skipped without a word: they carry no schema.org meaning. */
 static int
 silent_prop(const evpubp_ics_cline *cl)
 {
@@ -329,126 +329,128 @@ silent_prop(const evpubp_ics_cline *cl)
   return 0;
 }
 
-/* Parse the properties of a VEVENT into e (nodes in the arena). */
 static void
-parse_vevent(evpubp_ics *c, const evpubp_ics_raw *raw, evpubp_ics_event *e)
+note_skipped_prop(evpubp_ics *c, const evpubp_ics_cline *cl,
+                  unsigned long line)
 {
-  size_t i;
-  memset(e, 0, sizeof(*e));
-  e->line = raw->line;
-  for(i = 0; i < raw->nrec; i++) {
-    const evpubp_ics_lrec *r = &raw->recs[i];
-    const char *line = raw->text.data + r->off;
-    const char *msg;
-    size_t erroff = 0;
-    evpubp_ics_cline cl;
-    msg = evpubp_ics_parse_cline(line, r->len, &cl, &erroff);
-    if(msg) {
-      evpubp_read_error(c->rd, r->line, evpubp_ics_col(line, r, erroff), "%s",
-                        msg);
-      e->bad = 1;
-      continue;
-    }
-    if(!evpubp_utf8_valid(line, r->len)) {
-      evpubp_read_error(c->rd, r->line, 1,
-                        "invalid UTF-8 (iCalendar text is UTF-8)");
-      e->bad = 1;
-      continue;
-    }
-#define IS(lit) evpubp_ics_eqci(cl.name, cl.nlen, lit)
-    if(IS("UID")) {
-      if(!e->uid) {
-        e->uid = evpubp_arena_strndup(c->rd->arena, cl.val, cl.vlen);
-        e->uidlen = cl.vlen;
-        e->uidline = r->line;
-      }
-    } else if(IS("SUMMARY")) {
-      if(!e->name)
-        e->name = evpubp_ics_text_prop(c, &cl, r->line);
-    } else if(IS("DESCRIPTION")) {
-      if(!e->description)
-        e->description = evpubp_ics_text_prop(c, &cl, r->line);
-    } else if(IS("URL")) {
-      if(!e->url)
-        e->url = evpubp_ics_scalar(c, cl.val, cl.vlen, r->line);
-    } else if(IS("LOCATION")) {
-      if(!e->locname) {
-        e->locname = evpubp_ics_text_prop(c, &cl, r->line);
-        e->locline = r->line;
-      }
-    } else if(IS("GEO")) {
-      parse_geo(c, e, line, r, &cl);
-    } else if(IS("X-APPLE-STRUCTURED-LOCATION") &&
-              evpubp_ics_prefixci(cl.val, cl.vlen, "geo:")) {
-      apple_geo(c, e, r, &cl);
-    } else if(IS("CATEGORIES")) {
-      add_categories(c, e, r, &cl);
-    } else if(IS("STATUS")) {
-      if(evpubp_ics_eqci(cl.val, cl.vlen, "CANCELLED")) {
-        e->status = evpubp_ics_str(c, "cancelled", r->line);
-        e->cancelled = 1;
-      } else if(evpubp_ics_eqci(cl.val, cl.vlen, "CONFIRMED")) {
-        e->status = evpubp_ics_str(c, "scheduled", r->line);
-      } else {
-        evpubp_ics_note(
-          c, "status", r->line,
-          "STATUS:%.*s has no schema.org eventStatus; not mapped",
-          (int)(cl.vlen < 20 ? cl.vlen : 20), cl.val);
-      }
-    } else if(IS("ORGANIZER")) {
-      party(c, e, line, r, &cl, 0);
-    } else if(IS("ATTENDEE")) {
-      party(c, e, line, r, &cl, 1);
-    } else if(IS("DTSTART")) {
-      if(!e->has_start) {
-        if(evpubp_ics_parse_time(c, line, r, &cl, cl.val, cl.vlen, &e->start))
-          e->bad = 1;
-        else {
-          const evpubp_ics_param *tz = evpubp_ics_get_param(&cl, "TZID");
-          e->has_start = 1;
-          if(tz && !e->start.t.is_date) {
-            e->tzid = evpubp_arena_strndup(c->rd->arena, tz->val, tz->vlen);
-            e->tzidlen = tz->vlen;
-          }
-        }
-      }
-    } else if(IS("DTEND")) {
-      if(!e->has_end) {
-        if(evpubp_ics_parse_time(c, line, r, &cl, cl.val, cl.vlen, &e->end))
-          e->bad = 1;
-        else
-          e->has_end = 1;
-      }
-    } else if(IS("DURATION")) {
-      if(!e->has_dur)
-        evpubp_ics_parse_duration(c, e, line, r, &cl);
-    } else if(IS("RECURRENCE-ID")) {
-      const evpubp_ics_param *range = evpubp_ics_get_param(&cl, "RANGE");
-      if(!e->has_recurid) {
-        if(evpubp_ics_parse_time(c, line, r, &cl, cl.val, cl.vlen,
-                                 &e->recurid))
-          e->bad = 1;
-        else
-          e->has_recurid = 1;
-      }
-      if(range)
-        evpubp_ics_note(
-          c, "range", r->line,
-          "RECURRENCE-ID;RANGE=THISANDFUTURE read as an override "
-          "of one occurrence");
-    } else if(IS("RRULE")) {
-      evpubp_ics_parse_rrule(c, e, line, r, &cl);
-    } else if(IS("EXDATE")) {
-      add_exdates(c, e, line, r, &cl);
-    } else if(!silent_prop(&cl)) {
-      char kind[80];
-      snprintf(kind, sizeof(kind), "P:%.*s",
-               (int)(cl.nlen < 60 ? cl.nlen : 60), cl.name);
-      evpubp_ics_note(c, kind, r->line, "skipped iCalendar property '%.*s'",
-                      (int)(cl.nlen < 60 ? cl.nlen : 60), cl.name);
-    }
-#undef IS
+  char kind[80];
+  int n = (int)(cl->nlen < 60 ? cl->nlen : 60);
+  snprintf(kind, sizeof(kind), "P:%.*s", n, cl->name);
+  evpubp_ics_note(c, kind, line, "skipped iCalendar property '%.*s'", n,
+                  cl->name);
+}
+
+/* DTSTART, DTEND and RECURRENCE-ID (the first of each counts).  Returns
+ * 0 when cl is none of them. */
+static int
+time_prop(evpubp_ics *c, evpubp_ics_event *e, const char *line,
+          const evpubp_ics_lrec *r, const evpubp_ics_cline *cl)
+{
+  evpubp_ics_time *t;
+  int *has;
+  if(evpubp_ics_eqci(cl->name, cl->nlen, "DTSTART")) {
+    t = &e->start;
+    has = &e->has_start;
+  } else if(evpubp_ics_eqci(cl->name, cl->nlen, "DTEND")) {
+    t = &e->end;
+    has = &e->has_end;
+  } else if(evpubp_ics_eqci(cl->name, cl->nlen, "RECURRENCE-ID")) {
+    t = &e->recurid;
+    has = &e->has_recurid;
+  } else {
+    return 0;
   }
+  if(*has) {
+    /* the first one counts */
+  } else if(evpubp_ics_parse_time(c, line, r, cl, cl->val, cl->vlen, t)) {
+    e->bad = 1;
+  } else {
+    const evpubp_ics_param *tz = evpubp_ics_get_param(cl, "TZID");
+    *has = 1;
+    if(t == &e->start && tz && !e->start.t.is_date) {
+      e->tzid = evpubp_arena_strndup(c->rd->arena, tz->val, tz->vlen);
+      e->tzidlen = tz->vlen;
+    }
+  }
+  if(t == &e->recurid && evpubp_ics_get_param(cl, "RANGE"))
+    evpubp_ics_note(c, "range", r->line,
+                    "RECURRENCE-ID;RANGE=THISANDFUTURE read as an override "
+                    "of one occurrence");
+  return 1;
+}
+
+static void
+status_prop(evpubp_ics *c, evpubp_ics_event *e, const evpubp_ics_lrec *r,
+            const evpubp_ics_cline *cl)
+{
+  if(evpubp_ics_eqci(cl->val, cl->vlen, "CANCELLED")) {
+    e->status = evpubp_ics_str(c, "cancelled", r->line);
+    e->cancelled = 1;
+  } else if(evpubp_ics_eqci(cl->val, cl->vlen, "CONFIRMED")) {
+    e->status = evpubp_ics_str(c, "scheduled", r->line);
+  } else {
+    evpubp_ics_note(c, "status", r->line,
+                    "STATUS:%.*s has no schema.org eventStatus; not mapped",
+                    (int)(cl->vlen < 20 ? cl->vlen : 20), cl->val);
+  }
+}
+
+/* One property of a VEVENT into e (the first of each kind counts). */
+static void
+parse_prop(evpubp_ics *c, evpubp_ics_event *e, const char *line,
+           const evpubp_ics_lrec *r, const evpubp_ics_cline *cl)
+{
+#define IS(lit) evpubp_ics_eqci(cl->name, cl->nlen, lit)
+  if(time_prop(c, e, line, r, cl)) {
+    /* done */
+  } else if(IS("UID")) {
+    if(!e->uid) {
+      e->uid = evpubp_arena_strndup(c->rd->arena, cl->val, cl->vlen);
+      e->uidlen = cl->vlen;
+      e->uidline = r->line;
+    }
+  } else if(IS("SUMMARY")) {
+    if(!e->name)
+      e->name = evpubp_ics_text_prop(c, cl, r->line);
+  } else if(IS("DESCRIPTION")) {
+    if(!e->description)
+      e->description = evpubp_ics_text_prop(c, cl, r->line);
+  } else if(IS("URL")) {
+    if(!e->url)
+      e->url = evpubp_ics_scalar(c, cl->val, cl->vlen, r->line);
+  } else if(IS("LOCATION")) {
+    if(!e->locname) {
+      e->locname = evpubp_ics_text_prop(c, cl, r->line);
+      e->locline = r->line;
+    }
+  } else if(IS("GEO")) {
+    parse_geo(c, e, line, r, cl);
+  } else if(IS("X-APPLE-STRUCTURED-LOCATION") &&
+            evpubp_ics_prefixci(cl->val, cl->vlen, "geo:")) {
+    apple_geo(c, e, r, cl);
+  } else if(IS("CATEGORIES")) {
+    add_categories(c, e, r, cl);
+  } else if(IS("STATUS")) {
+    status_prop(c, e, r, cl);
+  } else if(IS("ORGANIZER") || IS("ATTENDEE")) {
+    party(c, e, line, r, cl, IS("ATTENDEE"));
+  } else if(IS("DURATION")) {
+    if(!e->has_dur)
+      evpubp_ics_parse_duration(c, e, line, r, cl);
+  } else if(IS("RRULE")) {
+    evpubp_ics_parse_rrule(c, e, line, r, cl);
+  } else if(IS("EXDATE")) {
+    add_exdates(c, e, line, r, cl);
+  } else if(!silent_prop(cl)) {
+    note_skipped_prop(c, cl, r->line);
+  }
+#undef IS
+}
+
+/* What only the whole VEVENT shows. */
+static void
+check_vevent(evpubp_ics *c, evpubp_ics_event *e)
+{
   if(!e->has_start && !e->bad && !(e->has_recurid)) {
     evpubp_read_error(c->rd, e->line, 1, "VEVENT without DTSTART");
     e->bad = 1;
@@ -474,6 +476,35 @@ parse_vevent(evpubp_ics *c, const evpubp_ics_raw *raw, evpubp_ics_event *e)
                       "VEVENT without UID and without SUMMARY");
     e->bad = 1;
   }
+}
+
+/* Parse the properties of a VEVENT into e (nodes in the arena). */
+static void
+parse_vevent(evpubp_ics *c, const evpubp_ics_raw *raw, evpubp_ics_event *e)
+{
+  size_t i;
+  memset(e, 0, sizeof(*e));
+  e->line = raw->line;
+  for(i = 0; i < raw->nrec; i++) {
+    const evpubp_ics_lrec *r = &raw->recs[i];
+    const char *line = raw->text.data + r->off;
+    const char *msg;
+    size_t erroff = 0;
+    evpubp_ics_cline cl;
+    msg = evpubp_ics_parse_cline(line, r->len, &cl, &erroff);
+    if(msg) {
+      evpubp_read_error(c->rd, r->line, evpubp_ics_col(line, r, erroff), "%s",
+                        msg);
+      e->bad = 1;
+    } else if(!evpubp_utf8_valid(line, r->len)) {
+      evpubp_read_error(c->rd, r->line, 1,
+                        "invalid UTF-8 (iCalendar text is UTF-8)");
+      e->bad = 1;
+    } else {
+      parse_prop(c, e, line, r, &cl);
+    }
+  }
+  check_vevent(c, e);
 }
 
 /* The properties every event tree has (not the id, not the schedule). */
@@ -724,6 +755,18 @@ typedef struct {
   unsigned long line;
 } frame;
 
+/* Where a pass is in the calendar, and the content line it is at. */
+typedef struct {
+  frame stack[MAX_DEPTH];
+  size_t depth;
+  int collecting;   /* 1 VEVENT, 2 VTIMEZONE: lines go to c->cur */
+  size_t skipdepth; /* inside a skipped component when > 0 */
+  int outside_reported, seen_calendar;
+  evpubp_buf line;  /* the content line, unfolded */
+  unsigned long ln; /* its first physical line */
+  size_t firstlen;  /* its bytes on that line */
+} walk;
+
 static void
 begin_end_name(const evpubp_ics_cline *cl, char *out, size_t outlen)
 {
@@ -770,202 +813,222 @@ handle_vevent(evpubp_ics *c)
   evpubp_arena_reset(c->rd->arena);
 }
 
+/* The line goes to the component being collected. */
+static void
+keep_line(evpubp_ics *c, const walk *w)
+{
+  if(evpubp_ics_raw_add(&c->cur, w->line.data, w->line.len, w->ln,
+                        w->firstlen))
+    c->oom = 1;
+}
+
+static void
+start_component(evpubp_ics *c, walk *w, int collecting)
+{
+  w->collecting = collecting;
+  c->cur.nrec = 0;
+  evpubp_buf_reset(&c->cur.text);
+  c->cur.line = w->ln;
+}
+
+/* A line that is no content line: a VEVENT's is kept, to be reported
+ * with the VEVENT (pass 2 reports it then, in its order). */
+static void
+bad_line(evpubp_ics *c, const walk *w, const char *msg, size_t erroff)
+{
+  evpubp_ics_lrec r;
+  r.off = 0;
+  r.len = w->line.len;
+  r.line = w->ln;
+  r.firstlen = w->firstlen;
+  if(c->pass == 2 && !(w->collecting == 1 && !w->skipdepth))
+    evpubp_read_error(c->rd, w->ln, evpubp_ics_col(w->line.data, &r, erroff),
+                      "%s", msg);
+  else if(w->collecting == 1 && !w->skipdepth)
+    keep_line(c, w); /* reported when the VEVENT is parsed */
+}
+
+static void
+on_begin(evpubp_ics *c, walk *w, const evpubp_ics_cline *cl)
+{
+  frame *f;
+  if(w->depth == MAX_DEPTH) {
+    evpubp_read_error(c->rd, w->ln, 1,
+                      "components nested deeper than %d levels", MAX_DEPTH);
+    c->rc = -1;
+    return;
+  }
+  f = &w->stack[w->depth++];
+  begin_end_name(cl, f->name, sizeof(f->name));
+  f->line = w->ln;
+  if(w->depth == 1) {
+    if(strcmp(f->name, "VCALENDAR")) {
+      if(c->pass == 2 && !w->outside_reported)
+        evpubp_read_error(c->rd, w->ln, 1,
+                          "not iCalendar: expected BEGIN:VCALENDAR, found "
+                          "BEGIN:%s",
+                          f->name);
+      w->outside_reported = 1;
+      w->skipdepth = w->depth;
+    } else {
+      w->seen_calendar = 1;
+    }
+  } else if(w->skipdepth) {
+    /* inside something skipped */
+  } else if(w->depth == 2 && !strcmp(f->name, "VEVENT")) {
+    start_component(c, w, 1);
+  } else if(w->depth == 2 && !strcmp(f->name, "VTIMEZONE")) {
+    start_component(c, w, 2);
+  } else if(w->collecting == 2) {
+    /* STANDARD / DAYLIGHT: part of the VTIMEZONE */
+    if(c->pass == 1)
+      keep_line(c, w);
+  } else {
+    char kind[48];
+    snprintf(kind, sizeof(kind), "C:%s", f->name);
+    evpubp_ics_note(c, kind, w->ln, "skipped iCalendar component '%s'%s",
+                    f->name, w->collecting == 1 ? " inside a VEVENT" : "");
+    w->skipdepth = w->depth;
+  }
+}
+
+/* An END closes its BEGIN and those left open inside it (reported). */
+static void
+on_end(evpubp_ics *c, walk *w, const evpubp_ics_cline *cl)
+{
+  char name[32];
+  size_t k;
+  begin_end_name(cl, name, sizeof(name));
+  for(k = w->depth; k > 0; k--)
+    if(!strcmp(w->stack[k - 1].name, name))
+      break;
+  if(!k) {
+    if(c->pass == 2)
+      evpubp_read_error(c->rd, w->ln, 1, "END:%s without BEGIN:%s", name,
+                        name);
+    return;
+  }
+  if(k != w->depth && c->pass == 2)
+    evpubp_read_error(c->rd, w->stack[w->depth - 1].line, 1,
+                      "BEGIN:%s is not closed", w->stack[w->depth - 1].name);
+  w->depth = k - 1;
+  if(w->skipdepth > w->depth) {
+    w->skipdepth = 0;
+    return;
+  }
+  if(w->collecting == 2 && w->depth >= 2) {
+    if(c->pass == 1)
+      keep_line(c, w);
+    return;
+  }
+  if(w->depth == 1 && w->collecting == 1 && k == w->depth + 1) {
+    w->collecting = 0;
+    if(c->pass == 1)
+      collect_vevent(c);
+    else
+      handle_vevent(c);
+  } else if(w->depth == 1 && w->collecting == 2) {
+    w->collecting = 0;
+    if(c->pass == 1)
+      evpubp_ics_collect_vtimezone(c);
+  }
+  w->collecting = w->depth >= 2 ? w->collecting : 0;
+}
+
+static void
+on_property(evpubp_ics *c, walk *w, const evpubp_ics_cline *cl)
+{
+  static const char *const calendar_props[] = { "PRODID", "VERSION",
+                                                "CALSCALE", "METHOD", NULL };
+  size_t i;
+  if(w->skipdepth)
+    return;
+  if(w->collecting == 1 || (w->collecting == 2 && c->pass == 1)) {
+    if(c->cur.text.len + w->line.len > MAX_VEVENT) {
+      evpubp_read_error(c->rd, c->cur.line, 1,
+                        "component larger than %lu bytes",
+                        (unsigned long)MAX_VEVENT);
+      c->rc = -1;
+      return;
+    }
+    keep_line(c, w);
+    return;
+  }
+  if(w->depth != 1)
+    return;
+  for(i = 0; calendar_props[i]; i++)
+    if(evpubp_ics_eqci(cl->name, cl->nlen, calendar_props[i]))
+      return;
+  note_skipped_prop(c, cl, w->ln);
+}
+
+/* The next content line into w.  Returns 1, or 0 at the end and when
+ * reading failed (c->rc or c->oom set).  *toolong: it was cut. */
+static int
+next_line(evpubp_ics *c, evpubp_ics_lreader *lr, walk *w, int *toolong)
+{
+  int rc =
+    evpubp_ics_logical_line(lr, &w->line, &w->ln, &w->firstlen, toolong);
+  if(rc >= 0)
+    return rc;
+  if(lr->err) {
+    /* stops: both passes */
+    evpubp_read_error(c->rd, lr->phys, 0, "read error");
+    c->rc = -1;
+  } else {
+    c->oom = 1;
+  }
+  return 0;
+}
+
 /* Read the whole stream once: pass 1 collects, pass 2 hands over. */
 static void
 run_pass(evpubp_ics *c, evpubp_ics_lreader *lr)
 {
-  frame stack[MAX_DEPTH];
-  size_t depth = 0;
-  int collecting = 0;   /* 1 VEVENT, 2 VTIMEZONE: lines go to c->cur */
-  size_t skipdepth = 0; /* inside a skipped component when > 0 */
-  int outside_reported = 0, seen_calendar = 0;
-  evpubp_buf line;
-  evpubp_buf_init(&line);
-  for(;;) {
-    unsigned long ln;
-    size_t firstlen, erroff;
-    int toolong, rc, is_begin, is_end;
+  walk w;
+  int toolong;
+  memset(&w, 0, sizeof(w));
+  evpubp_buf_init(&w.line);
+  while(!c->rc && !c->oom && next_line(c, lr, &w, &toolong)) {
+    size_t erroff;
     const char *msg;
     evpubp_ics_cline cl;
-    evpubp_ics_lrec r;
-    if(c->rc || c->oom)
-      break;
-    rc = evpubp_ics_logical_line(lr, &line, &ln, &firstlen, &toolong);
-    if(rc < 0) {
-      if(lr->err) {
-        evpubp_read_error(c->rd, lr->phys, 0,
-                          "read error"); /* stops: both passes */
-        c->rc = -1;
-      } else {
-        c->oom = 1;
-      }
-      break;
-    }
-    if(!rc)
-      break;
-    r.off = 0;
-    r.len = line.len;
-    r.line = ln;
-    r.firstlen = firstlen;
     if(toolong) {
       if(c->pass == 2)
-        evpubp_read_error(c->rd, ln, 1, "content line longer than %lu bytes",
+        evpubp_read_error(c->rd, w.ln, 1, "content line longer than %lu bytes",
                           (unsigned long)EVPUBP_ICS_MAX_LINE);
       continue;
     }
-    if(!line.len)
+    if(!w.line.len)
       continue; /* blank lines: not iCalendar, but harmless */
-    msg = evpubp_ics_parse_cline(line.data, line.len, &cl, &erroff);
-    if(!depth &&
+    msg = evpubp_ics_parse_cline(w.line.data, w.line.len, &cl, &erroff);
+    if(!w.depth &&
        (msg ||
         (!evpubp_ics_eqci(cl.name, cl.nlen, "BEGIN") &&
          !evpubp_ics_eqci(cl.name, cl.nlen, "END")))) {
-      if(c->pass == 2 && !outside_reported)
+      if(c->pass == 2 && !w.outside_reported)
         evpubp_read_error(
-          c->rd, ln, 1,
+          c->rd, w.ln, 1,
           "not iCalendar: expected BEGIN:VCALENDAR, found '%.*s'",
-          (int)(line.len < 40 ? line.len : 40), line.data);
-      outside_reported = 1;
-      continue;
-    }
-    if(msg) {
-      if(c->pass == 2 && !(collecting == 1 && !skipdepth))
-        evpubp_read_error(c->rd, ln, evpubp_ics_col(line.data, &r, erroff),
-                          "%s", msg);
-      else if(collecting == 1 && !skipdepth &&
-              evpubp_ics_raw_add(&c->cur, line.data, line.len, ln, firstlen))
-        c->oom = 1; /* reported when the VEVENT is parsed */
-      continue;
-    }
-    is_begin = evpubp_ics_eqci(cl.name, cl.nlen, "BEGIN");
-    is_end = evpubp_ics_eqci(cl.name, cl.nlen, "END");
-    if(is_begin) {
-      frame *f;
-      if(depth == MAX_DEPTH) {
-        evpubp_read_error(
-          c->rd, ln, 1, "components nested deeper than %d levels", MAX_DEPTH);
-        c->rc = -1;
-        break;
-      }
-      f = &stack[depth++];
-      begin_end_name(&cl, f->name, sizeof(f->name));
-      f->line = ln;
-      if(depth == 1) {
-        if(strcmp(f->name, "VCALENDAR")) {
-          if(c->pass == 2 && !outside_reported)
-            evpubp_read_error(c->rd, ln, 1,
-                              "not iCalendar: expected BEGIN:VCALENDAR, found "
-                              "BEGIN:%s",
-                              f->name);
-          outside_reported = 1;
-          skipdepth = depth;
-        } else {
-          seen_calendar = 1;
-        }
-      } else if(skipdepth) {
-        /* inside something skipped */
-      } else if(depth == 2 && !strcmp(f->name, "VEVENT")) {
-        collecting = 1;
-        c->cur.nrec = 0;
-        evpubp_buf_reset(&c->cur.text);
-        c->cur.line = ln;
-      } else if(depth == 2 && !strcmp(f->name, "VTIMEZONE")) {
-        collecting = 2;
-        c->cur.nrec = 0;
-        evpubp_buf_reset(&c->cur.text);
-        c->cur.line = ln;
-      } else if(collecting == 2) {
-        /* STANDARD / DAYLIGHT: part of the VTIMEZONE */
-        if(c->pass == 1 &&
-           evpubp_ics_raw_add(&c->cur, line.data, line.len, ln, firstlen))
-          c->oom = 1;
-      } else {
-        char kind[48];
-        snprintf(kind, sizeof(kind), "C:%s", f->name);
-        evpubp_ics_note(c, kind, ln, "skipped iCalendar component '%s'%s",
-                        f->name, collecting == 1 ? " inside a VEVENT" : "");
-        skipdepth = depth;
-      }
-      continue;
-    }
-    if(is_end) {
-      char name[32];
-      size_t k;
-      begin_end_name(&cl, name, sizeof(name));
-      for(k = depth; k > 0; k--)
-        if(!strcmp(stack[k - 1].name, name))
-          break;
-      if(!k) {
-        if(c->pass == 2)
-          evpubp_read_error(c->rd, ln, 1, "END:%s without BEGIN:%s", name,
-                            name);
-        continue;
-      }
-      if(k != depth && c->pass == 2)
-        evpubp_read_error(c->rd, stack[depth - 1].line, 1,
-                          "BEGIN:%s is not closed", stack[depth - 1].name);
-      depth = k - 1;
-      if(skipdepth > depth) {
-        skipdepth = 0;
-        continue;
-      }
-      if(collecting == 2 && depth >= 2) {
-        if(c->pass == 1 &&
-           evpubp_ics_raw_add(&c->cur, line.data, line.len, ln, firstlen))
-          c->oom = 1;
-        continue;
-      }
-      if(depth == 1 && collecting == 1 && k == depth + 1) {
-        collecting = 0;
-        if(c->pass == 1)
-          collect_vevent(c);
-        else
-          handle_vevent(c);
-      } else if(depth == 1 && collecting == 2) {
-        collecting = 0;
-        if(c->pass == 1)
-          evpubp_ics_collect_vtimezone(c);
-      }
-      collecting = depth >= 2 ? collecting : 0;
-      continue;
-    }
-    if(skipdepth)
-      continue;
-    if(collecting == 1 || (collecting == 2 && c->pass == 1)) {
-      if(c->cur.text.len + line.len > MAX_VEVENT) {
-        evpubp_read_error(c->rd, c->cur.line, 1,
-                          "component larger than %lu bytes",
-                          (unsigned long)MAX_VEVENT);
-        c->rc = -1;
-        break;
-      }
-      if(evpubp_ics_raw_add(&c->cur, line.data, line.len, ln, firstlen))
-        c->oom = 1;
-      continue;
-    }
-    if(depth == 1) {
-      /* calendar properties */
-      if(evpubp_ics_eqci(cl.name, cl.nlen, "PRODID") ||
-         evpubp_ics_eqci(cl.name, cl.nlen, "VERSION") ||
-         evpubp_ics_eqci(cl.name, cl.nlen, "CALSCALE") ||
-         evpubp_ics_eqci(cl.name, cl.nlen, "METHOD"))
-        continue;
-      {
-        char kind[80];
-        snprintf(kind, sizeof(kind), "P:%.*s",
-                 (int)(cl.nlen < 60 ? cl.nlen : 60), cl.name);
-        evpubp_ics_note(c, kind, ln, "skipped iCalendar property '%.*s'",
-                        (int)(cl.nlen < 60 ? cl.nlen : 60), cl.name);
-      }
+          (int)(w.line.len < 40 ? w.line.len : 40), w.line.data);
+      w.outside_reported = 1;
+    } else if(msg) {
+      bad_line(c, &w, msg, erroff);
+    } else if(evpubp_ics_eqci(cl.name, cl.nlen, "BEGIN")) {
+      on_begin(c, &w, &cl);
+    } else if(evpubp_ics_eqci(cl.name, cl.nlen, "END")) {
+      on_end(c, &w, &cl);
+    } else {
+      on_property(c, &w, &cl);
     }
   }
-  if(c->pass == 2 && !c->rc && !c->oom && depth)
-    evpubp_read_error(c->rd, stack[depth - 1].line, 1,
-                      "BEGIN:%s is not closed", stack[depth - 1].name);
-  if(c->pass == 2 && !c->rc && !c->oom && !seen_calendar &&
-     !outside_reported && lr->phys)
+  if(c->pass == 2 && !c->rc && !c->oom && w.depth)
+    evpubp_read_error(c->rd, w.stack[w.depth - 1].line, 1,
+                      "BEGIN:%s is not closed", w.stack[w.depth - 1].name);
+  if(c->pass == 2 && !c->rc && !c->oom && !w.seen_calendar &&
+     !w.outside_reported && lr->phys)
     evpubp_read_error(c->rd, 1, 1, "no BEGIN:VCALENDAR in the file");
-  evpubp_buf_free(&line);
+  evpubp_buf_free(&w.line);
 }
 
 static int

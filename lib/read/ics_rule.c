@@ -165,21 +165,13 @@ excluded(const exset *x, const struct icaltimetype *t)
   return 0;
 }
 
-/* The Schedule of a series. */
-evpubp_node *
-evpubp_ics_schedule_node(evpubp_ics *c, const evpubp_ics_event *s,
-                         const evpubp_ics_event *ovr, size_t novr, long span)
+/* repeatFrequency: the rule's interval as an xsd:duration */
+static void
+frequency(evpubp_ics *c, evpubp_node_list *m,
+          const struct icalrecurrencetype *r, unsigned long l)
 {
-  evpubp_node_list m = { 0 }, days = { 0 }, mdays = { 0 }, months = { 0 },
-                   ex = { 0 };
-  const struct icalrecurrencetype *r = &s->rule;
-  unsigned long l = s->ruleline;
   char b[64];
   const char *unit = "D";
-  int timed = !s->start.t.is_date;
-  size_t i;
-  long iv = r->interval;
-  evpubp_ics_kv(c, &m, "type", evpubp_ics_str(c, "Schedule", l), l);
   switch(r->freq) {
   case ICAL_SECONDLY_RECURRENCE: unit = "S"; break;
   case ICAL_MINUTELY_RECURRENCE: unit = "M"; break;
@@ -190,8 +182,19 @@ evpubp_ics_schedule_node(evpubp_ics *c, const evpubp_ics_event *s,
   default: break;
   }
   snprintf(b, sizeof(b), "P%s%ld%s",
-           r->freq < ICAL_DAILY_RECURRENCE ? "T" : "", iv, unit);
-  evpubp_ics_kv(c, &m, "repeatFrequency", evpubp_ics_str(c, b, l), l);
+           r->freq < ICAL_DAILY_RECURRENCE ? "T" : "", (long)r->interval,
+           unit);
+  evpubp_ics_kv(c, m, "repeatFrequency", evpubp_ics_str(c, b, l), l);
+}
+
+/* byDay, byMonthDay, byMonth; a note for the BY parts schema.org lacks */
+static void
+by_parts(evpubp_ics *c, evpubp_node_list *m,
+         const struct icalrecurrencetype *r, unsigned long l)
+{
+  evpubp_node_list days = { 0 }, mdays = { 0 }, months = { 0 };
+  char b[64];
+  size_t i;
   for(i = 0; i < ICAL_BY_DAY_SIZE && r->by_day[i] != ICAL_RECURRENCE_ARRAY_MAX;
       i++) {
     int wd = (int)icalrecurrencetype_day_day_of_week(r->by_day[i]);
@@ -206,7 +209,7 @@ evpubp_ics_schedule_node(evpubp_ics *c, const evpubp_ics_event *s,
       evpubp_node_list_push(&days, evpubp_ics_str(c, b, l));
     }
   }
-  evpubp_ics_kv_list(c, &m, "byDay", &days, l);
+  evpubp_ics_kv_list(c, m, "byDay", &days, l);
   for(i = 0; i < ICAL_BY_MONTHDAY_SIZE &&
       r->by_month_day[i] != ICAL_RECURRENCE_ARRAY_MAX;
       i++) {
@@ -219,12 +222,12 @@ evpubp_ics_schedule_node(evpubp_ics *c, const evpubp_ics_event *s,
         "said with schema.org byMonthDay; left out",
         (int)r->by_month_day[i]);
   }
-  evpubp_ics_kv_list(c, &m, "byMonthDay", &mdays, l);
+  evpubp_ics_kv_list(c, m, "byMonthDay", &mdays, l);
   for(i = 0;
       i < ICAL_BY_MONTH_SIZE && r->by_month[i] != ICAL_RECURRENCE_ARRAY_MAX;
       i++)
     evpubp_node_list_push(&months, integer(c, r->by_month[i], l));
-  evpubp_ics_kv_list(c, &m, "byMonth", &months, l);
+  evpubp_ics_kv_list(c, m, "byMonth", &months, l);
   if(r->by_set_pos[0] != ICAL_RECURRENCE_ARRAY_MAX ||
      r->by_year_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
      r->by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX ||
@@ -236,17 +239,22 @@ evpubp_ics_schedule_node(evpubp_ics *c, const evpubp_ics_event *s,
       "RRULE BYSETPOS/BYYEARDAY/BYWEEKNO/BYHOUR/BYMINUTE/BYSECOND "
       "cannot be said with schema.org Schedule; left out (--expand "
       "lists the occurrences)");
-  if(r->count > 0)
-    evpubp_ics_kv(c, &m, "repeatCount", integer(c, r->count, l), l);
-  {
-    struct icaltimetype d = s->start.t;
-    d.is_date = 1;
-    evpubp_ics_kv(c, &m, "startDate",
-                  evpubp_ics_time_node(c, &d, &s->start, l), l);
-  }
+}
+
+/* startDate and endDate (the days of the first occurrence and of
+ * UNTIL); startTime, endTime and scheduleTimezone when timed */
+static void
+schedule_times(evpubp_ics *c, evpubp_node_list *m, const evpubp_ics_event *s,
+               long span, unsigned long l)
+{
+  const struct icalrecurrencetype *r = &s->rule;
+  struct icaltimetype d = s->start.t, en;
+  char b[64];
+  d.is_date = 1;
+  evpubp_ics_kv(c, m, "startDate", evpubp_ics_time_node(c, &d, &s->start, l),
+                l);
   if(!icaltime_is_null_time(r->until)) {
     evpubp_ics_time u;
-    struct icaltimetype d;
     memset(&u, 0, sizeof(u));
     u.t = r->until;
     if(icaltime_is_utc(r->until)) {
@@ -256,31 +264,39 @@ evpubp_ics_schedule_node(evpubp_ics *c, const evpubp_ics_event *s,
     }
     d = evpubp_ics_in_zone_of(&u, &s->start);
     d.is_date = 1;
-    evpubp_ics_kv(c, &m, "endDate", evpubp_ics_time_node(c, &d, &s->start, l),
+    evpubp_ics_kv(c, m, "endDate", evpubp_ics_time_node(c, &d, &s->start, l),
                   l);
   }
-  if(timed) {
-    struct icaltimetype en;
-    snprintf(b, sizeof(b), "%02d:%02d:%02d", s->start.t.hour,
-             s->start.t.minute, s->start.t.second);
-    evpubp_ics_kv(c, &m, "startTime", evpubp_ics_str(c, b, l), l);
-    if(evpubp_ics_end_of(s, &s->start.t, span, &en)) {
-      snprintf(b, sizeof(b), "%02d:%02d:%02d", en.hour, en.minute, en.second);
-      evpubp_ics_kv(c, &m, "endTime", evpubp_ics_str(c, b, l), l);
-    }
-    if(s->start.utc)
-      evpubp_ics_kv(c, &m, "scheduleTimezone", evpubp_ics_str(c, "UTC", l), l);
-    else if(s->tzid)
-      evpubp_ics_kv(c, &m, "scheduleTimezone",
-                    evpubp_ics_scalar(c, s->tzid, s->tzidlen, l), l);
+  if(s->start.t.is_date)
+    return;
+  snprintf(b, sizeof(b), "%02d:%02d:%02d", s->start.t.hour, s->start.t.minute,
+           s->start.t.second);
+  evpubp_ics_kv(c, m, "startTime", evpubp_ics_str(c, b, l), l);
+  if(evpubp_ics_end_of(s, &s->start.t, span, &en)) {
+    snprintf(b, sizeof(b), "%02d:%02d:%02d", en.hour, en.minute, en.second);
+    evpubp_ics_kv(c, m, "endTime", evpubp_ics_str(c, b, l), l);
   }
+  if(s->start.utc)
+    evpubp_ics_kv(c, m, "scheduleTimezone", evpubp_ics_str(c, "UTC", l), l);
+  else if(s->tzid)
+    evpubp_ics_kv(c, m, "scheduleTimezone",
+                  evpubp_ics_scalar(c, s->tzid, s->tzidlen, l), l);
+}
+
+/* exceptDate: the EXDATEs, and the occurrences an override cancels or
+ * moves (they do not take place as scheduled) */
+static void
+except_dates(evpubp_ics *c, evpubp_node_list *m, const evpubp_ics_event *s,
+             const evpubp_ics_event *ovr, size_t novr, unsigned long l)
+{
+  evpubp_node_list ex = { 0 };
+  size_t i;
   for(i = 0; i < s->nex; i++) {
     struct icaltimetype x = evpubp_ics_in_zone_of(&s->ex[i], &s->start);
     evpubp_node_list_push(
       &ex, evpubp_ics_time_node(c, &x, &s->start, s->ex[i].line));
   }
   for(i = 0; i < novr; i++) {
-    /* a cancelled or moved occurrence does not take place as scheduled */
     struct icaltimetype x;
     const evpubp_ics_event *o = &ovr[i];
     int moved = 0;
@@ -295,7 +311,23 @@ evpubp_ics_schedule_node(evpubp_ics *c, const evpubp_ics_event *s,
       evpubp_node_list_push(
         &ex, evpubp_ics_time_node(c, &x, &s->start, o->recurid.line));
   }
-  evpubp_ics_kv_list(c, &m, "exceptDate", &ex, l);
+  evpubp_ics_kv_list(c, m, "exceptDate", &ex, l);
+}
+
+evpubp_node *
+evpubp_ics_schedule_node(evpubp_ics *c, const evpubp_ics_event *s,
+                         const evpubp_ics_event *ovr, size_t novr, long span)
+{
+  evpubp_node_list m = { 0 };
+  unsigned long l = s->ruleline;
+  char b[64];
+  evpubp_ics_kv(c, &m, "type", evpubp_ics_str(c, "Schedule", l), l);
+  frequency(c, &m, &s->rule, l);
+  by_parts(c, &m, &s->rule, l);
+  if(s->rule.count > 0)
+    evpubp_ics_kv(c, &m, "repeatCount", integer(c, s->rule.count, l), l);
+  schedule_times(c, &m, s, span, l);
+  except_dates(c, &m, s, ovr, novr, l);
   if(s->has_end || s->has_dur) {
     if(s->start.t.is_date)
       evpubp_ics_xsd_duration(span * 86400, b, sizeof(b));
