@@ -421,6 +421,20 @@ get_item(reader *r, kslot *k, size_t pos, const cell *ce)
   return it;
 }
 
+/* The cell at line:col gives v[vlen] where the cell that made item it
+ * gave another value; r->tmp names the value (its column). */
+static void
+conflict(reader *r, unsigned long line, unsigned long col, const char *v,
+         size_t vlen, const islot *it)
+{
+  evpubp_read_error(r->ctx, line, col,
+                    "conflicting values for %s: '%.*s' here, '%.*s' at line "
+                    "%lu column %lu",
+                    r->tmp.data ? r->tmp.data : "", show_len(v, vlen), v,
+                    show_len(it->str, it->len), it->str, it->sline, it->scol);
+  r->row_error = 1;
+}
+
 /* Give item it the text s[n] from cell ce of column. */
 static int
 set_text(reader *r, islot *it, const char *s, size_t n, const cell *ce,
@@ -434,13 +448,7 @@ set_text(reader *r, islot *it, const char *s, size_t n, const cell *ce,
     evpubp_buf_adds(&r->tmp, r->cols[column].text);
     if(r->cols[column].split && (k->force_list || pos > 1))
       evpubp_buf_printf(&r->tmp, "[%lu]", (unsigned long)pos);
-    evpubp_read_error(
-      r->ctx, ce->line, ce->col,
-      "conflicting values for %s: '%.*s' here, '%.*s' at line %lu "
-      "column %lu",
-      r->tmp.data ? r->tmp.data : "", show_len(s, n), s,
-      show_len(it->str, it->len), it->str, it->sline, it->scol);
-    r->row_error = 1;
+    conflict(r, ce->line, ce->col, s, n, it);
     return 0;
   }
   it->str = s;
@@ -538,14 +546,9 @@ static evpubp_node *
 new_node(reader *r, evpubp_node_kind kind, unsigned long line,
          unsigned long col)
 {
-  evpubp_node *n = evpubp_arena_alloc(r->ctx->arena, sizeof(*n));
-  if(!n)
-    return NULL;
-  memset(n, 0, sizeof(*n));
-  n->kind = kind;
-  n->line = line;
-  n->col = col;
-  n->plain = 1;
+  evpubp_node *n = evpubp_new_node(r->ctx->arena, kind, line, col);
+  if(n)
+    n->plain = 1;
   return n;
 }
 
@@ -645,13 +648,7 @@ emit_item(reader *r, const islot *it, int *oom)
       size_t vlen = ni && ni->str ? ni->len : 0;
       evpubp_buf_reset(&r->tmp);
       evpubp_buf_adds(&r->tmp, r->cols[name_key->column].text);
-      evpubp_read_error(
-        r->ctx, at->line, at->col,
-        "conflicting values for %s: '%.*s' here, '%.*s' at line %lu "
-        "column %lu",
-        r->tmp.data ? r->tmp.data : "", show_len(v, vlen), v,
-        show_len(it->str, it->len), it->str, it->sline, it->scol);
-      r->row_error = 1;
+      conflict(r, at->line, at->col, v, vlen, it);
       return NULL;
     }
   }
@@ -778,17 +775,11 @@ on_field(void *s, size_t len, void *data)
     r->row_error = 1;
     return;
   }
-  if(r->ncells == r->capcells) {
-    size_t cap = r->capcells ? r->capcells * 2 : 64;
-    cell *nc = realloc(r->cells, cap * sizeof(*nc));
-    if(!nc) {
-      evpubp_read_error(r->ctx, line, (unsigned long)r->nfields,
-                        "out of memory");
-      r->stop = 1;
-      return;
-    }
-    r->cells = nc;
-    r->capcells = cap;
+  if(evpubp_grow(&r->cells, r->ncells, &r->capcells, sizeof(*r->cells), 64)) {
+    evpubp_read_error(r->ctx, line, (unsigned long)r->nfields,
+                      "out of memory");
+    r->stop = 1;
+    return;
   }
   if(r->rowbuf.len + len >= MAX_ROW) {
     evpubp_read_error(r->ctx, line, (unsigned long)r->nfields,

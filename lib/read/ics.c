@@ -221,15 +221,9 @@ add_exdates(evpubp_ics *c, evpubp_ics_event *e, const char *line,
     size_t n = comma ? (size_t)(comma - s) : cl->vlen - i;
     evpubp_ics_time v;
     if(n && !evpubp_ics_parse_time(c, line, r, cl, s, n, &v)) {
-      if(e->nex == e->capex) {
-        size_t cap = e->capex ? e->capex * 2 : 8;
-        evpubp_ics_time *nx = realloc(e->ex, cap * sizeof(*nx));
-        if(!nx) {
-          c->oom = 1;
-          return;
-        }
-        e->ex = nx;
-        e->capex = cap;
+      if(evpubp_grow(&e->ex, e->nex, &e->capex, sizeof(*e->ex), 8)) {
+        c->oom = 1;
+        return;
       }
       e->ex[e->nex++] = v;
     } else if(n) {
@@ -507,6 +501,21 @@ parse_vevent(evpubp_ics *c, const evpubp_ics_raw *raw, evpubp_ics_event *e)
   check_vevent(c, e);
 }
 
+/* A list value of l's items, copied: kv_list takes the list it is
+ * handed, and l stays with its event (pev_free). */
+static void
+kv_copy(evpubp_ics *c, evpubp_node_list *m, const char *key,
+        const evpubp_node_list *l)
+{
+  evpubp_node_list k = { 0 };
+  size_t i;
+  if(!l->n)
+    return;
+  for(i = 0; i < l->n; i++)
+    evpubp_node_list_push(&k, l->it[i]);
+  evpubp_ics_kv_list(c, m, key, &k, l->it[0]->line);
+}
+
 /* The properties every event tree has (not the id, not the schedule). */
 void
 evpubp_ics_common_props(evpubp_ics *c, evpubp_node_list *m,
@@ -564,27 +573,9 @@ evpubp_ics_common_props(evpubp_ics *c, evpubp_node_list *m,
     }
     evpubp_ics_kv(c, m, "location", evpubp_ics_finish(c, &loc, 1, l), l);
   }
-  if(e->keywords.n) {
-    evpubp_node_list k = { 0 };
-    size_t i;
-    for(i = 0; i < e->keywords.n; i++)
-      evpubp_node_list_push(&k, e->keywords.it[i]);
-    evpubp_ics_kv_list(c, m, "keywords", &k, e->keywords.it[0]->line);
-  }
-  if(e->organizers.n) {
-    evpubp_node_list k = { 0 };
-    size_t i;
-    for(i = 0; i < e->organizers.n; i++)
-      evpubp_node_list_push(&k, e->organizers.it[i]);
-    evpubp_ics_kv_list(c, m, "organizer", &k, e->organizers.it[0]->line);
-  }
-  if(e->attendees.n) {
-    evpubp_node_list k = { 0 };
-    size_t i;
-    for(i = 0; i < e->attendees.n; i++)
-      evpubp_node_list_push(&k, e->attendees.it[i]);
-    evpubp_ics_kv_list(c, m, "attendee", &k, e->attendees.it[0]->line);
-  }
+  kv_copy(c, m, "keywords", &e->keywords);
+  kv_copy(c, m, "organizer", &e->organizers);
+  kv_copy(c, m, "attendee", &e->attendees);
 }
 
 /* id = slug of uid, plus "-" and the occurrence when occ. */
@@ -731,15 +722,9 @@ collect_vevent(evpubp_ics *c)
     ui->series = 1;
     return;
   }
-  if(ui->novr == ui->cap) {
-    size_t cap = ui->cap ? ui->cap * 2 : 4;
-    evpubp_ics_raw *no = realloc(ui->ovr, cap * sizeof(*no));
-    if(!no) {
-      c->oom = 1;
-      return;
-    }
-    ui->ovr = no;
-    ui->cap = cap;
+  if(evpubp_grow(&ui->ovr, ui->novr, &ui->cap, sizeof(*ui->ovr), 4)) {
+    c->oom = 1;
+    return;
   }
   if(evpubp_ics_raw_copy(&ui->ovr[ui->novr], &c->cur)) {
     evpubp_ics_raw_free(&ui->ovr[ui->novr]);

@@ -250,14 +250,8 @@ evpubp_ics_raw_add(evpubp_ics_raw *r, const char *s, size_t n,
                    unsigned long line, size_t firstlen)
 {
   evpubp_ics_lrec *l;
-  if(r->nrec == r->cap) {
-    size_t cap = r->cap ? r->cap * 2 : 32;
-    evpubp_ics_lrec *nr = realloc(r->recs, cap * sizeof(*nr));
-    if(!nr)
-      return -1;
-    r->recs = nr;
-    r->cap = cap;
-  }
+  if(evpubp_grow(&r->recs, r->nrec, &r->cap, sizeof(*r->recs), 32))
+    return -1;
   l = &r->recs[r->nrec];
   l->off = r->text.len;
   l->len = n;

@@ -73,12 +73,23 @@ is_null_scalar(const yaml_event_t *ev)
       !memcmp(v, "NULL", 4)));
 }
 
+/* A mapping or list where a key must be: reading stops (ev consumed). */
+static void
+not_a_key(reader *r, yaml_event_t *ev)
+{
+  evpubp_read_error(r->ctx, ev->start_mark.line + 1, ev->start_mark.column + 1,
+                    "keys must be plain strings");
+  yaml_event_delete(ev);
+  r->failed = 1;
+}
+
 /* Build the node that starts with *ev (consumed).  Returns NULL on error
  * (reported) with r->failed set. */
 static evpubp_node *
 build(reader *r, evpubp_arena *a, yaml_event_t *ev, int depth)
 {
-  evpubp_node *node = evpubp_arena_alloc(a, sizeof(*node));
+  evpubp_node *node = evpubp_new_node(
+    a, EVPUBP_N_NULL, ev->start_mark.line + 1, ev->start_mark.column + 1);
   size_t n = 0, base = r->sp;
   yaml_event_type_t end;
   int is_map;
@@ -89,9 +100,6 @@ build(reader *r, evpubp_arena *a, yaml_event_t *ev, int depth)
     evpubp_read_error(r->ctx, 0, 0, "out of memory");
     return NULL;
   }
-  memset(node, 0, sizeof(*node));
-  node->line = ev->start_mark.line + 1;
-  node->col = ev->start_mark.column + 1;
 
   switch(ev->type) {
   case YAML_SCALAR_EVENT:
@@ -150,11 +158,7 @@ build(reader *r, evpubp_arena *a, yaml_event_t *ev, int depth)
       break;
     }
     if(is_map && !(n % 2) && child.type != YAML_SCALAR_EVENT) {
-      evpubp_read_error(r->ctx, child.start_mark.line + 1,
-                        child.start_mark.column + 1,
-                        "keys must be plain strings");
-      yaml_event_delete(&child);
-      r->failed = 1;
+      not_a_key(r, &child);
       goto fail;
     }
     c = build(r, a, &child, depth + 1);
@@ -163,16 +167,9 @@ build(reader *r, evpubp_arena *a, yaml_event_t *ev, int depth)
     if(is_map && !(n % 2) && c->kind == EVPUBP_N_NULL) {
       c->kind = EVPUBP_N_SCALAR; /* a key "null" or "~" is a name */
     }
-    if(r->sp == r->stack_cap) {
-      evpubp_node **ns;
-      size_t cap = r->stack_cap ? r->stack_cap * 2 : 256;
-      ns = realloc(r->stack, cap * sizeof(*ns));
-      if(!ns) {
-        r->failed = 1;
-        goto fail;
-      }
-      r->stack = ns;
-      r->stack_cap = cap;
+    if(evpubp_grow(&r->stack, r->sp, &r->stack_cap, sizeof(*r->stack), 256)) {
+      r->failed = 1;
+      goto fail;
     }
     r->stack[r->sp++] = c;
     n++;
@@ -314,11 +311,7 @@ read_top_mapping(reader *r)
       break;
     }
     if(ev.type != YAML_SCALAR_EVENT) {
-      evpubp_read_error(r->ctx, ev.start_mark.line + 1,
-                        ev.start_mark.column + 1,
-                        "keys must be plain strings");
-      yaml_event_delete(&ev);
-      r->failed = 1;
+      not_a_key(r, &ev);
       goto fail;
     }
     key = build(r, &r->doc_arena, &ev, 1);
