@@ -56,6 +56,7 @@ typedef struct {
                 const char *text);
 } evpubp_reader_cb;
 
+/* ---- readers: what they are handed, and their table ----------------- */
 typedef struct evpubp_read_ctx evpubp_read_ctx;
 
 /* What readers ask about the vocabulary, answered on the mapper's side
@@ -74,15 +75,15 @@ typedef struct {
 
 /* What a reader is handed: one per input, borrowed for the call. */
 struct evpubp_read_ctx {
-  FILE *fp;                   /* the input, read from where it stands */
-  const char *file;           /* its name, for notes */
-  evpub_world *world;         /* for notes: what was skipped, and why */
-  evpubp_arena *arena;        /* for the items' nodes; reset between them */
-  const evpubp_reader_cb *cb; /* where the trees and errors go */
-  void *user;                 /* cb's */
-  unsigned long *docno;       /* documents so far in the run, counted on */
-  unsigned long expand;       /* iCalendar: occurrences listed as subEvents */
-  const evpubp_schema *schema;
+  FILE *fp;                    /* the input, read from where it stands */
+  const char *file;            /* its name, for notes */
+  evpub_world *world;          /* for notes: what was skipped, and why */
+  evpubp_arena *arena;         /* for the items' nodes; reset between them */
+  const evpubp_reader_cb *cb;  /* where the trees and errors go */
+  void *user;                  /* cb's */
+  unsigned long *docno;        /* documents so far in the run, counted on */
+  unsigned long expand;        /* iCalendar: occurrences listed as subEvents */
+  const evpubp_schema *schema; /* what only the vocabulary answers */
 };
 
 /* A reader: one row of the table in read/readers.c, defined in the
@@ -115,6 +116,7 @@ const evpubp_reader *evpubp_reader_for_path(const char *path, FILE *fp);
  * white space or a UTF-8 byte order mark (len when there is none). */
 size_t evpubp_sniff_skip(const char *head, size_t len);
 
+/* ---- what every reader needs ---------------------------------------- */
 /* Report an error at line:col through ctx->cb->error (one line of text,
  * cut at 600 bytes). */
 void evpubp_read_error(const evpubp_read_ctx *ctx, unsigned long line,
@@ -154,7 +156,7 @@ evpubp_node *evpubp_node_list_finish(evpubp_node_list *l, evpubp_arena *a,
                                      evpubp_node_kind kind, unsigned long line,
                                      unsigned long col);
 
-/* ---- spool of the first reading (evpub_spool.c) --------------------- */
+/* ---- spool of the first reading (read/spool.c) ---------------------- */
 typedef struct evpubp_spool evpubp_spool;
 evpubp_spool *evpubp_new_spool(void);
 void evpubp_free_spool(evpubp_spool *sp);
