@@ -203,13 +203,6 @@ collection_of(const char *key, size_t len)
   return -1;
 }
 
-static int
-is_header_key(const char *key)
-{
-  return !strcmp(key, "base") || !strcmp(key, "lang") ||
-    !strcmp(key, "prefixes");
-}
-
 /* A bit for each header key (above the collections' bits), 0 for any
  * other key. */
 static unsigned
@@ -331,7 +324,7 @@ read_top_mapping(reader *r)
     val = build(r, &r->doc_arena, &ev, 1);
     if(!val)
       goto fail;
-    if(is_header_key(key->str)) {
+    if(header_bit(key->str)) {
       rc = r->ctx->cb->header(r->ctx->user, key, val);
       if(rc)
         goto stop;
