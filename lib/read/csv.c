@@ -908,10 +908,8 @@ out:
   return rc;
 }
 
-static const char *const csv_extensions[] = { "csv", NULL };
-
 /* No sniff: a line of YAML is a CSV row too. */
 const evpubp_reader evpubp_reader_csv = {
-  "csv", "CSV: one event per row, key paths in the header (doc/csv.md)",
-  csv_extensions, NULL, read_csv
+  .info = { "csv", "CSV, one event per row (doc/csv.md)", ".csv" },
+  .read = read_csv
 };

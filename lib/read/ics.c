@@ -1098,8 +1098,6 @@ out_maps:
   return rc;
 }
 
-static const char *const ics_extensions[] = { "ics", NULL };
-
 static int
 ics_sniff(const char *head, size_t len)
 {
@@ -1108,6 +1106,8 @@ ics_sniff(const char *head, size_t len)
 }
 
 const evpubp_reader evpubp_reader_ics = {
-  "ics", "iCalendar: one event per VEVENT (doc/icalendar.md)", ics_extensions,
-  ics_sniff, read_ics
+  .info = { "ics", "iCalendar, one event per VEVENT (doc/icalendar.md)",
+            ".ics" },
+  .sniff = ics_sniff,
+  .read = read_ics
 };

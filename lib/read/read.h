@@ -89,10 +89,10 @@ struct evpubp_read_ctx {
 /* A reader: one row of the table in read/readers.c, defined in the
  * reader's own file, as raptor's parser factories are. */
 typedef struct {
-  const char *name;    /* as --from names it */
-  const char *summary; /* one line, for help texts */
-  /* the file name extensions it reads (no dot, any case), NULL last */
-  const char *const *extensions;
+  /* the name evpub_converter_add_input() takes, a one-line summary for
+   * help texts, the file extensions it reads (".csv", space-separated,
+   * any case) */
+  evpub_choice info;
   /* Does head[len], the start of a file whose extension no reader
    * claims, look like this syntax?  NULL: never guessed. */
   int (*sniff)(const char *head, size_t len);

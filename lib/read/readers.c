@@ -36,7 +36,7 @@ evpubp_reader_find(const char *name)
 {
   size_t i;
   for(i = 0; i < NREADERS; i++)
-    if(!strcmp(readers[i]->name, name))
+    if(!strcmp(readers[i]->info.name, name))
       return readers[i];
   return NULL;
 }
@@ -55,28 +55,39 @@ evpubp_sniff_skip(const char *head, size_t len)
 }
 
 static int
-same_ci(const char *a, const char *b)
+lower(int c)
 {
-  for(; *a && *b; a++, b++) {
-    int x = *a >= 'A' && *a <= 'Z' ? *a - 'A' + 'a' : *a;
-    int y = *b >= 'A' && *b <= 'Z' ? *b - 'A' + 'a' : *b;
-    if(x != y)
-      return 0;
+  return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* Is ext (".csv") in the space-separated list, in any case? */
+static int
+claims(const char *list, const char *ext)
+{
+  size_t n = strlen(ext), k, i;
+  while(*list) {
+    k = strcspn(list, " ");
+    for(i = 0; i < k && i < n; i++)
+      if(lower((unsigned char)list[i]) != lower((unsigned char)ext[i]))
+        break;
+    if(i == k && k == n)
+      return 1;
+    list += k;
+    list += strspn(list, " ");
   }
-  return *a == *b;
+  return 0;
 }
 
 static const evpubp_reader *
 by_extension(const char *path)
 {
   const char *dot = strrchr(path, '.');
-  size_t i, j;
+  size_t i;
   if(!dot || strchr(dot, '/'))
     return NULL; /* a dot in a directory's name is no extension */
   for(i = 0; i < NREADERS; i++)
-    for(j = 0; readers[i]->extensions && readers[i]->extensions[j]; j++)
-      if(same_ci(dot + 1, readers[i]->extensions[j]))
-        return readers[i];
+    if(claims(readers[i]->info.extensions, dot))
+      return readers[i];
   return NULL;
 }
 

@@ -423,15 +423,13 @@ done:
   return rc;
 }
 
-static const char *const yaml_extensions[] = { "yaml", "yml", NULL };
-
 const evpubp_reader evpubp_reader_yaml = {
-  "yaml",
-  "YAML: an event, a list of events or collections (doc/input-format.md)",
-  yaml_extensions, NULL, read_stream
+  .info = { "yaml",
+            "YAML: an event, a list of events or collections "
+            "(doc/input-format.md)",
+            ".yaml .yml" },
+  .read = read_stream
 };
-
-static const char *const json_extensions[] = { "json", NULL };
 
 /* JSON is read as the YAML it is a subset of. */
 static int
@@ -442,6 +440,7 @@ json_sniff(const char *head, size_t len)
 }
 
 const evpubp_reader evpubp_reader_json = {
-  "json", "JSON: the same shapes as YAML (doc/input-format.md)",
-  json_extensions, json_sniff, read_stream
+  .info = { "json", "JSON: the shapes of the YAML input", ".json" },
+  .sniff = json_sniff,
+  .read = read_stream
 };
