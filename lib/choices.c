@@ -3,15 +3,17 @@
  * Help texts, the man page checks and shell completion ask here, so a
  * new reader, writer or server kind reaches them with no other change.
  */
+#include "read/read.h"
 #include "write/write.h"
 
 const evpub_choice *
 evpub_choice_at(evpub_choice_kind kind, size_t i)
 {
   const evpubp_sink_factory *f;
+  const evpubp_reader *r;
   switch(kind) {
   case EVPUB_WRITERS: f = evpubp_writer_at(i); return f ? &f->info : NULL;
-  case EVPUB_READERS:
+  case EVPUB_READERS: r = evpubp_reader_at(i); return r ? &r->info : NULL;
   case EVPUB_SERVERS: break;
   }
   return NULL;

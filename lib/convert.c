@@ -10,7 +10,7 @@
 
 typedef struct {
   char *path;
-  char *from;
+  const evpubp_reader *reader; /* named by the caller, or NULL */
 } input;
 
 struct evpub_converter_s {
@@ -52,7 +52,6 @@ evpub_free_converter(evpub_converter *conv)
     return;
   for(i = 0; i < conv->ninputs; i++) {
     free(conv->inputs[i].path);
-    free(conv->inputs[i].from);
   }
   free(conv->inputs);
   free(conv->format);
@@ -131,45 +130,27 @@ evpub_converter_set_expand(evpub_converter *conv, unsigned long n)
   conv->expand = n;
 }
 
-static const char *
-reader_for(const input *in)
-{
-  const char *dot;
-  if(in->from)
-    return in->from;
-  dot = strrchr(in->path, '.');
-  if(dot && strchr(dot, '/'))
-    dot = NULL;
-  if(dot && (!strcmp(dot, ".csv") || !strcmp(dot, ".CSV")))
-    return "csv";
-  if(dot && (!strcmp(dot, ".ics") || !strcmp(dot, ".ICS")))
-    return "ics";
-  if(dot && (!strcmp(dot, ".json") || !strcmp(dot, ".JSON")))
-    return "json";
-  return "yaml";
-}
-
 evpub_status
 evpub_converter_add_input(evpub_converter *conv, const char *path,
                           const char *from)
 {
   input *ni;
+  const evpubp_reader *rd = NULL;
   if(!path)
     return EVPUB_E_USAGE;
-  if(from && strcmp(from, "yaml") && strcmp(from, "json") &&
-     strcmp(from, "csv") && strcmp(from, "ics"))
-    return EVPUB_E_USAGE;
+  if(from) {
+    rd = evpubp_reader_find(from);
+    if(!rd)
+      return EVPUB_E_USAGE;
+  }
   ni = realloc(conv->inputs, (conv->ninputs + 1) * sizeof(*ni));
   if(!ni)
     return EVPUB_E_NOMEM;
   conv->inputs = ni;
   ni[conv->ninputs].path = strdup(path);
-  ni[conv->ninputs].from = from ? strdup(from) : NULL;
-  if(!ni[conv->ninputs].path || (from && !ni[conv->ninputs].from)) {
-    free(ni[conv->ninputs].path);
-    free(ni[conv->ninputs].from);
+  ni[conv->ninputs].reader = rd;
+  if(!ni[conv->ninputs].path)
     return EVPUB_E_NOMEM;
-  }
   conv->ninputs++;
   return EVPUB_OK;
 }
@@ -247,8 +228,8 @@ read_inputs(evpub_converter *conv, evpubp_mapper *m, evpubp_spool *sp)
     const input *in = &conv->inputs[i];
     int is_stdin = !strcmp(in->path, "-");
     const char *name = is_stdin ? "<stdin>" : in->path;
-    const char *rd = reader_for(in);
-    evpubp_reader_opts ro;
+    const evpubp_reader *rd = in->reader;
+    evpubp_read_ctx rctx;
     FILE *fp;
     fp = is_stdin ? stdin : fopen(in->path, "rb");
     if(!fp) {
@@ -257,18 +238,22 @@ read_inputs(evpub_converter *conv, evpubp_mapper *m, evpubp_spool *sp)
       st = EVPUB_E_IO;
       continue;
     }
+    if(!rd) /* standard input is not guessed at: it cannot be read twice */
+      rd = evpubp_reader_for_path(in->path, is_stdin ? NULL : fp);
     evpubp_mapper_set_file(m, name);
-    ro.world = conv->world;
-    ro.file = name;
-    ro.expand = conv->expand;
+    rctx.fp = fp;
+    rctx.file = name;
+    rctx.world = conv->world;
+    rctx.arena = &arena;
+    rctx.cb = &tee_callbacks;
+    rctx.user = &t;
+    rctx.docno = &docno;
+    rctx.expand = conv->expand;
+    rctx.schema = &evpubp_map_schema;
     if(evpubp_spool_file(sp, name))
       t.spool_failed = 1;
-    else if(!strcmp(rd, "csv"))
-      evpubp_csv_read(fp, &arena, &tee_callbacks, &t, &docno, &ro);
-    else if(!strcmp(rd, "ics"))
-      evpubp_ics_read(fp, &arena, &tee_callbacks, &t, &docno, &ro);
     else
-      evpubp_yaml_read(fp, &arena, &tee_callbacks, &t, &docno);
+      rd->read(&rctx);
     if(!is_stdin)
       fclose(fp);
   }

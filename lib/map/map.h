@@ -59,5 +59,7 @@ unsigned long evpubp_mapper_events(const evpubp_mapper *m);
 unsigned long evpubp_mapper_event_items(const evpubp_mapper *m);
 
 extern const evpubp_reader_cb evpubp_mapper_callbacks;
+/* What readers ask about schema.org (map/schema.c). */
+extern const evpubp_schema evpubp_map_schema;
 
 #endif

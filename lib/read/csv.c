@@ -18,7 +18,6 @@
 #include <csv.h>
 
 #include "read/read.h"
-#include "map/vocab.h"
 
 #define BLOCK_SIZE 65536
 #define MAX_CELL ((size_t)4 << 20) /* bytes in one cell */
@@ -71,11 +70,8 @@ struct kslot {
 
 typedef struct {
   struct csv_parser p;
-  evpubp_arena *arena; /* one row's nodes */
-  evpubp_arena hdr;    /* the header's columns */
-  const evpubp_reader_cb *cb;
-  void *user;
-  const evpubp_reader_opts *opts;
+  const evpubp_read_ctx *ctx; /* its arena holds one row's nodes */
+  evpubp_arena hdr;           /* the header's columns */
   csvcol *cols;
   size_t ncols;
   int have_header;
@@ -87,30 +83,10 @@ typedef struct {
   int row_error;      /* an error in the row being built */
   unsigned long line; /* physical line at the parse position */
   int pending_cr;     /* the last line break was a CR */
-  int failed;         /* an error was reported */
   int stop;           /* stop reading (fatal error or callback result) */
   int rc;             /* a callback's nonzero result */
   evpubp_buf tmp;
 } reader;
-
-static void report(reader *r, unsigned long line, unsigned long col,
-                   const char *fmt, ...)
-#ifdef __GNUC__
-  __attribute__((format(printf, 4, 5)))
-#endif
-  ;
-
-static void
-report(reader *r, unsigned long line, unsigned long col, const char *fmt, ...)
-{
-  char text[600];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(text, sizeof(text), fmt, ap);
-  va_end(ap);
-  r->failed = 1;
-  r->cb->error(r->user, line, col, text);
-}
 
 /* Keep the default white space trimming of libcsv off: cells are kept
  * exactly as written. */
@@ -167,42 +143,6 @@ split_empty(const char *s, size_t n)
 
 /* ---- the header --------------------------------------------------- */
 
-static int
-name_is(const char *s, const char *name)
-{
-  return !strcmp(s, name);
-}
-
-/* Is key name multi-valued (a ';' list)?  Yes when no range of the
- * schema.org property is Text or a subtype of Text other than URL: its
- * values are entities, URLs, dates, numbers, booleans or enumeration
- * members, none of which holds a meaningful ';'.  Also a few properties
- * that take Text but whose values are references or codes. */
-static int
-multi_valued(const char *name)
-{
-  static const char *const extra[] = {
-    "type",          "location", "keywords", "inLanguage", "availableLanguage",
-    "knowsLanguage", NULL
-  };
-  int p, t_text, t_url;
-  unsigned i;
-  for(i = 0; extra[i]; i++)
-    if(name_is(name, extra[i]))
-      return 1;
-  p = evpubp_vocab_prop(name);
-  if(p < 0 || !evpubp_vocab_props[p].nranges)
-    return 0;
-  t_text = evpubp_vocab_type("Text");
-  t_url = evpubp_vocab_type("URL");
-  for(i = 0; i < evpubp_vocab_props[p].nranges; i++) {
-    int rt = evpubp_vocab_props[p].ranges[i];
-    if(rt != t_url && evpubp_vocab_is_subtype(rt, t_text))
-      return 0;
-  }
-  return 1;
-}
-
 /* Append the path of column c up to segment depth (its index too when
  * with_last). */
 static void
@@ -226,7 +166,8 @@ parse_path(reader *r, csvcol *c, const char *s, size_t n)
   size_t ns = 0, i = 0;
   const char *t = c->text;
   if(!n) {
-    report(r, c->line, c->col, "empty column name in the header");
+    evpubp_read_error(r->ctx, c->line, c->col,
+                      "empty column name in the header");
     return -1;
   }
   if(strstr(s, "://")) {
@@ -243,25 +184,28 @@ parse_path(reader *r, csvcol *c, const char *s, size_t n)
     while(i < n && s[i] != '.' && s[i] != '[' && s[i] != ']')
       i++;
     if(i == start) {
-      report(r, c->line, c->col,
-             "empty key in column '%s' (a path is key.key or key[n].key)", t);
+      evpubp_read_error(
+        r->ctx, c->line, c->col,
+        "empty key in column '%s' (a path is key.key or key[n].key)", t);
       return -1;
     }
     if(ns == MAX_SEGS) {
-      report(r, c->line, c->col, "column '%.*s...' nests deeper than %d",
-             show_len(t, n), t, MAX_SEGS);
+      evpubp_read_error(r->ctx, c->line, c->col,
+                        "column '%.*s...' nests deeper than %d",
+                        show_len(t, n), t, MAX_SEGS);
       return -1;
     }
     nm = evpubp_arena_strndup(&r->hdr, s + start, i - start);
     if(!nm) {
-      report(r, c->line, c->col, "out of memory");
+      evpubp_read_error(r->ctx, c->line, c->col, "out of memory");
       return -1;
     }
     segs[ns].name = nm;
     segs[ns].len = i - start;
     segs[ns].index = 0;
     if(i < n && s[i] == ']') {
-      report(r, c->line, c->col, "unexpected ']' in column '%s'", t);
+      evpubp_read_error(r->ctx, c->line, c->col,
+                        "unexpected ']' in column '%s'", t);
       return -1;
     }
     if(i < n && s[i] == '[') {
@@ -273,29 +217,31 @@ parse_path(reader *r, csvcol *c, const char *s, size_t n)
         i++;
       }
       if(i == d || i >= n || s[i] != ']') {
-        report(r, c->line, c->col,
-               "the position in column '%s' is not a number: write "
-               "key[n] with n counting from 1",
-               t);
+        evpubp_read_error(r->ctx, c->line, c->col,
+                          "the position in column '%s' is not a number: write "
+                          "key[n] with n counting from 1",
+                          t);
         return -1;
       }
       if(v == 0) {
-        report(r, c->line, c->col,
-               "position [0] in column '%s': list positions count "
-               "from 1",
-               t);
+        evpubp_read_error(r->ctx, c->line, c->col,
+                          "position [0] in column '%s': list positions count "
+                          "from 1",
+                          t);
         return -1;
       }
       if(v > MAX_INDEX) {
-        report(r, c->line, c->col,
-               "position in column '%s' is larger than %lu", t, MAX_INDEX);
+        evpubp_read_error(r->ctx, c->line, c->col,
+                          "position in column '%s' is larger than %lu", t,
+                          MAX_INDEX);
         return -1;
       }
       segs[ns].index = v;
       i++; /* ']' */
       if(i < n && s[i] == '[') {
-        report(r, c->line, c->col,
-               "column '%s': a list inside a list is not allowed", t);
+        evpubp_read_error(r->ctx, c->line, c->col,
+                          "column '%s': a list inside a list is not allowed",
+                          t);
         return -1;
       }
     }
@@ -303,26 +249,28 @@ parse_path(reader *r, csvcol *c, const char *s, size_t n)
     if(i >= n)
       break;
     if(s[i] != '.') {
-      report(r, c->line, c->col, "unexpected '%c' in column '%s'", s[i], t);
+      evpubp_read_error(r->ctx, c->line, c->col,
+                        "unexpected '%c' in column '%s'", s[i], t);
       return -1;
     }
     i++;
     if(i >= n) {
-      report(r, c->line, c->col,
-             "empty key in column '%s' (a path is key.key or key[n].key)", t);
+      evpubp_read_error(
+        r->ctx, c->line, c->col,
+        "empty key in column '%s' (a path is key.key or key[n].key)", t);
       return -1;
     }
   }
 done:
   c->segs = evpubp_arena_alloc(&r->hdr, ns * sizeof(*c->segs));
   if(!c->segs) {
-    report(r, c->line, c->col, "out of memory");
+    evpubp_read_error(r->ctx, c->line, c->col, "out of memory");
     return -1;
   }
   memcpy(c->segs, segs, ns * sizeof(*segs));
   c->nsegs = ns;
   c->split = ns && !c->segs[ns - 1].index && !strstr(s, "://") &&
-    multi_valued(c->segs[ns - 1].name);
+    r->ctx->schema->multi_valued(c->segs[ns - 1].name);
   return 0;
 }
 
@@ -334,20 +282,21 @@ read_header(reader *r)
   evpubp_map seen;
   int empty = 1;
   if(r->ncells > MAX_COLS) {
-    report(r, r->cells[0].line, 1, "more than %d columns", MAX_COLS);
+    evpubp_read_error(r->ctx, r->cells[0].line, 1, "more than %d columns",
+                      MAX_COLS);
     return -1;
   }
   for(i = 0; i < r->ncells; i++)
     if(r->cells[i].len)
       empty = 0;
   if(empty) {
-    report(r, r->cells[0].line, 1,
-           "empty header: the first row must name the columns");
+    evpubp_read_error(r->ctx, r->cells[0].line, 1,
+                      "empty header: the first row must name the columns");
     return -1;
   }
   r->cols = evpubp_arena_alloc(&r->hdr, r->ncells * sizeof(*r->cols));
   if(!r->cols) {
-    report(r, r->cells[0].line, 1, "out of memory");
+    evpubp_read_error(r->ctx, r->cells[0].line, 1, "out of memory");
     return -1;
   }
   memset(r->cols, 0, r->ncells * sizeof(*r->cols));
@@ -363,8 +312,9 @@ read_header(reader *r)
     c->line = ce->line;
     c->col = ce->col;
     if(!evpubp_utf8_valid(s, n)) {
-      report(r, c->line, c->col,
-             "invalid UTF-8 in the header (the input must be UTF-8 text)");
+      evpubp_read_error(
+        r->ctx, c->line, c->col,
+        "invalid UTF-8 in the header (the input must be UTF-8 text)");
       bad++;
       continue;
     }
@@ -376,7 +326,7 @@ read_header(reader *r)
       n--;
     text = evpubp_arena_strndup(&r->hdr, s, n);
     if(!text) {
-      report(r, c->line, c->col, "out of memory");
+      evpubp_read_error(r->ctx, c->line, c->col, "out of memory");
       bad++;
       break;
     }
@@ -389,20 +339,21 @@ read_header(reader *r)
     evpubp_buf_reset(&r->tmp);
     path_text(&r->tmp, c, c->nsegs - 1, 1);
     if(r->tmp.failed) {
-      report(r, c->line, c->col, "out of memory");
+      evpubp_read_error(r->ctx, c->line, c->col, "out of memory");
       bad++;
       break;
     }
     e = evpubp_map_put(&seen, r->tmp.data, r->tmp.len);
     if(!e) {
-      report(r, c->line, c->col, "out of memory");
+      evpubp_read_error(r->ctx, c->line, c->col, "out of memory");
       bad++;
       break;
     }
     if(e->value) {
       const csvcol *o = e->value;
-      report(r, c->line, c->col, "duplicate column '%s' (also column %lu)",
-             c->text, o->col);
+      evpubp_read_error(r->ctx, c->line, c->col,
+                        "duplicate column '%s' (also column %lu)", c->text,
+                        o->col);
       bad++;
       continue;
     }
@@ -422,7 +373,7 @@ get_key(reader *r, islot *at, size_t column, size_t depth)
   for(k = at->kids; k; k = k->next)
     if(k->sg->len == sg->len && !memcmp(k->sg->name, sg->name, sg->len))
       return k;
-  k = evpubp_arena_alloc(r->arena, sizeof(*k));
+  k = evpubp_arena_alloc(r->ctx->arena, sizeof(*k));
   if(!k)
     return NULL;
   memset(k, 0, sizeof(*k));
@@ -447,7 +398,7 @@ get_item(reader *r, kslot *k, size_t pos, const cell *ce)
     islot **ni;
     while(cap < pos)
       cap *= 2;
-    ni = evpubp_arena_alloc(r->arena, cap * sizeof(*ni));
+    ni = evpubp_arena_alloc(r->ctx->arena, cap * sizeof(*ni));
     if(!ni)
       return NULL;
     for(i = 0; i < cap; i++)
@@ -460,7 +411,7 @@ get_item(reader *r, kslot *k, size_t pos, const cell *ce)
   it = k->items[pos - 1];
   if(it)
     return it;
-  it = evpubp_arena_alloc(r->arena, sizeof(*it));
+  it = evpubp_arena_alloc(r->ctx->arena, sizeof(*it));
   if(!it)
     return NULL;
   memset(it, 0, sizeof(*it));
@@ -468,6 +419,20 @@ get_item(reader *r, kslot *k, size_t pos, const cell *ce)
   it->col = ce->col;
   k->items[pos - 1] = it;
   return it;
+}
+
+/* The cell at line:col gives v[vlen] where the cell that made item it
+ * gave another value; r->tmp names the value (its column). */
+static void
+conflict(reader *r, unsigned long line, unsigned long col, const char *v,
+         size_t vlen, const islot *it)
+{
+  evpubp_read_error(r->ctx, line, col,
+                    "conflicting values for %s: '%.*s' here, '%.*s' at line "
+                    "%lu column %lu",
+                    r->tmp.data ? r->tmp.data : "", show_len(v, vlen), v,
+                    show_len(it->str, it->len), it->str, it->sline, it->scol);
+  r->row_error = 1;
 }
 
 /* Give item it the text s[n] from cell ce of column. */
@@ -483,12 +448,7 @@ set_text(reader *r, islot *it, const char *s, size_t n, const cell *ce,
     evpubp_buf_adds(&r->tmp, r->cols[column].text);
     if(r->cols[column].split && (k->force_list || pos > 1))
       evpubp_buf_printf(&r->tmp, "[%lu]", (unsigned long)pos);
-    report(r, ce->line, ce->col,
-           "conflicting values for %s: '%.*s' here, '%.*s' at line %lu "
-           "column %lu",
-           r->tmp.data ? r->tmp.data : "", show_len(s, n), s,
-           show_len(it->str, it->len), it->str, it->sline, it->scol);
-    r->row_error = 1;
+    conflict(r, ce->line, ce->col, s, n, it);
     return 0;
   }
   it->str = s;
@@ -528,7 +488,7 @@ add_split(reader *r, kslot *k, const char *s, size_t n, const cell *ce,
     if(start == end)
       continue;
     if(esc) {
-      piece = evpubp_arena_alloc(r->arena, end - start + 1);
+      piece = evpubp_arena_alloc(r->ctx->arena, end - start + 1);
       if(!piece)
         return -1;
       for(j = start, o = 0; j < end; j++) {
@@ -539,7 +499,7 @@ add_split(reader *r, kslot *k, const char *s, size_t n, const cell *ce,
       }
       piece[o] = '\0';
     } else {
-      piece = evpubp_arena_strndup(r->arena, s + start, end - start);
+      piece = evpubp_arena_strndup(r->ctx->arena, s + start, end - start);
       if(!piece)
         return -1;
       o = end - start;
@@ -586,14 +546,9 @@ static evpubp_node *
 new_node(reader *r, evpubp_node_kind kind, unsigned long line,
          unsigned long col)
 {
-  evpubp_node *n = evpubp_arena_alloc(r->arena, sizeof(*n));
-  if(!n)
-    return NULL;
-  memset(n, 0, sizeof(*n));
-  n->kind = kind;
-  n->line = line;
-  n->col = col;
-  n->plain = 1;
+  evpubp_node *n = evpubp_new_node(r->ctx->arena, kind, line, col);
+  if(n)
+    n->plain = 1;
   return n;
 }
 
@@ -630,11 +585,12 @@ emit_value(reader *r, const kslot *k, int *oom)
       next = k->items[j];
       evpubp_buf_reset(&r->tmp);
       path_text(&r->tmp, &r->cols[k->column], k->depth, 0);
-      report(r, next->line, next->col,
-             "%s[%lu] is given but %s[%lu] is not (list positions count "
-             "from 1 without gaps)",
-             r->tmp.data ? r->tmp.data : "", (unsigned long)j + 1,
-             r->tmp.data ? r->tmp.data : "", (unsigned long)i + 1);
+      evpubp_read_error(
+        r->ctx, next->line, next->col,
+        "%s[%lu] is given but %s[%lu] is not (list positions count "
+        "from 1 without gaps)",
+        r->tmp.data ? r->tmp.data : "", (unsigned long)j + 1,
+        r->tmp.data ? r->tmp.data : "", (unsigned long)i + 1);
       r->row_error = 1;
       return NULL;
     }
@@ -644,7 +600,7 @@ emit_value(reader *r, const kslot *k, int *oom)
   seq = new_node(r, EVPUBP_N_SEQ, k->items[0]->line, k->items[0]->col);
   if(!seq)
     goto nomem;
-  seq->items = evpubp_arena_alloc(r->arena, n * sizeof(*seq->items));
+  seq->items = evpubp_arena_alloc(r->ctx->arena, n * sizeof(*seq->items));
   if(!seq->items)
     goto nomem;
   for(i = 0; i < n; i++) {
@@ -692,12 +648,7 @@ emit_item(reader *r, const islot *it, int *oom)
       size_t vlen = ni && ni->str ? ni->len : 0;
       evpubp_buf_reset(&r->tmp);
       evpubp_buf_adds(&r->tmp, r->cols[name_key->column].text);
-      report(r, at->line, at->col,
-             "conflicting values for %s: '%.*s' here, '%.*s' at line %lu "
-             "column %lu",
-             r->tmp.data ? r->tmp.data : "", show_len(v, vlen), v,
-             show_len(it->str, it->len), it->str, it->sline, it->scol);
-      r->row_error = 1;
+      conflict(r, at->line, at->col, v, vlen, it);
       return NULL;
     }
   }
@@ -706,7 +657,7 @@ emit_item(reader *r, const islot *it, int *oom)
   map = new_node(r, EVPUBP_N_MAP, it->line, it->col);
   if(!map)
     goto nomem;
-  map->items = evpubp_arena_alloc(r->arena, 2 * n * sizeof(*map->items));
+  map->items = evpubp_arena_alloc(r->ctx->arena, 2 * n * sizeof(*map->items));
   if(!map->items)
     goto nomem;
   if(it->str && !name_key) {
@@ -764,8 +715,9 @@ read_row(reader *r)
     if(!ce->len)
       continue;
     if(!evpubp_utf8_valid(r->rowbuf.data + ce->off, ce->len)) {
-      report(r, ce->line, ce->col,
-             "invalid UTF-8 in this cell (the input must be UTF-8 text)");
+      evpubp_read_error(
+        r->ctx, ce->line, ce->col,
+        "invalid UTF-8 in this cell (the input must be UTF-8 text)");
       r->row_error = 1;
       continue;
     }
@@ -781,16 +733,16 @@ read_row(reader *r)
       node = NULL; /* cannot happen: the root has keys */
   }
   if(oom) {
-    report(r, root.line, 1, "out of memory");
+    evpubp_read_error(r->ctx, root.line, 1, "out of memory");
     r->stop = 1;
   } else if(node && !r->row_error) {
     node->line = root.line;
     node->col = 1;
-    r->rc = r->cb->item(r->user, EVPUBP_C_EVENTS, node);
+    r->rc = r->ctx->cb->item(r->ctx->user, EVPUBP_C_EVENTS, node);
     if(r->rc)
       r->stop = 1;
   }
-  evpubp_arena_reset(r->arena);
+  evpubp_arena_reset(r->ctx->arena);
 }
 
 /* ---- libcsv callbacks --------------------------------------------- */
@@ -808,34 +760,30 @@ on_field(void *s, size_t len, void *data)
   if(r->stop)
     return;
   if(!r->have_header && r->nfields > MAX_COLS) {
-    report(r, line, (unsigned long)r->nfields, "more than %d columns",
-           MAX_COLS);
+    evpubp_read_error(r->ctx, line, (unsigned long)r->nfields,
+                      "more than %d columns", MAX_COLS);
     r->stop = 1;
     return;
   }
   if(r->have_header && r->nfields > r->ncols) {
     if(!r->overflow)
-      report(r, line, (unsigned long)r->nfields,
-             "this row has more cells than the header has columns (%lu)",
-             (unsigned long)r->ncols);
+      evpubp_read_error(
+        r->ctx, line, (unsigned long)r->nfields,
+        "this row has more cells than the header has columns (%lu)",
+        (unsigned long)r->ncols);
     r->overflow = 1;
     r->row_error = 1;
     return;
   }
-  if(r->ncells == r->capcells) {
-    size_t cap = r->capcells ? r->capcells * 2 : 64;
-    cell *nc = realloc(r->cells, cap * sizeof(*nc));
-    if(!nc) {
-      report(r, line, (unsigned long)r->nfields, "out of memory");
-      r->stop = 1;
-      return;
-    }
-    r->cells = nc;
-    r->capcells = cap;
+  if(evpubp_grow(&r->cells, r->ncells, &r->capcells, sizeof(*r->cells), 64)) {
+    evpubp_read_error(r->ctx, line, (unsigned long)r->nfields,
+                      "out of memory");
+    r->stop = 1;
+    return;
   }
   if(r->rowbuf.len + len >= MAX_ROW) {
-    report(r, line, (unsigned long)r->nfields, "row longer than %lu bytes",
-           (unsigned long)MAX_ROW);
+    evpubp_read_error(r->ctx, line, (unsigned long)r->nfields,
+                      "row longer than %lu bytes", (unsigned long)MAX_ROW);
     r->stop = 1;
     return;
   }
@@ -846,7 +794,7 @@ on_field(void *s, size_t len, void *data)
   ce->col = (unsigned long)r->nfields;
   if((len && evpubp_buf_add(&r->rowbuf, s, len)) ||
      evpubp_buf_addc(&r->rowbuf, '\0')) {
-    report(r, line, ce->col, "out of memory");
+    evpubp_read_error(r->ctx, line, ce->col, "out of memory");
     r->stop = 1;
   }
 }
@@ -879,30 +827,26 @@ on_record(int c, void *data)
   evpubp_buf_reset(&r->rowbuf);
 }
 
-int
-evpubp_csv_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
-                void *user, unsigned long *docno,
-                const evpubp_reader_opts *opts)
+static int
+read_csv(const evpubp_read_ctx *ctx)
 {
   reader r;
   char *block;
   int first = 1, rc;
+  FILE *fp = ctx->fp;
   memset(&r, 0, sizeof(r));
-  r.arena = arena;
-  r.cb = cb;
-  r.user = user;
-  r.opts = opts;
+  r.ctx = ctx;
   r.line = 1;
   evpubp_arena_init(&r.hdr);
   evpubp_buf_init(&r.rowbuf);
   evpubp_buf_init(&r.tmp);
-  rc = cb->doc_begin(user, (*docno)++);
+  rc = ctx->cb->doc_begin(ctx->user, (*ctx->docno)++);
   if(rc)
     goto out;
   block = malloc(BLOCK_SIZE);
   if(!block || csv_init(&r.p, CSV_STRICT | CSV_REPALL_NL | CSV_STRICT_FINI)) {
     free(block);
-    cb->error(user, 0, 0, "out of memory");
+    evpubp_read_error(ctx, 0, 0, "out of memory");
     rc = -1;
     goto out;
   }
@@ -920,43 +864,52 @@ evpubp_csv_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
       unsigned long line = r.line;
       if(e == CSV_EPARSE) {
         line += count_breaks((const char *)r.p.entry_buf, r.p.entry_pos);
-        report(&r, line, (unsigned long)r.nfields + 1,
-               "malformed quoting: a '\"' inside an unquoted cell, or text "
-               "after a closing quote (a quoted cell writes \" as \"\")");
+        evpubp_read_error(
+          r.ctx, line, (unsigned long)r.nfields + 1,
+          "malformed quoting: a '\"' inside an unquoted cell, or text "
+          "after a closing quote (a quoted cell writes \" as \"\")");
       } else {
-        report(&r, line, (unsigned long)r.nfields + 1, "%s",
-               e == CSV_ENOMEM ? "out of memory" : csv_strerror(e));
+        evpubp_read_error(r.ctx, line, (unsigned long)r.nfields + 1, "%s",
+                          e == CSV_ENOMEM ? "out of memory" : csv_strerror(e));
       }
       r.stop = 1;
     }
     if(!r.stop && r.p.entry_pos > MAX_CELL) {
-      report(&r, r.line, (unsigned long)r.nfields + 1,
-             "cell longer than %lu bytes (an unterminated quote?)",
-             (unsigned long)MAX_CELL);
+      evpubp_read_error(r.ctx, r.line, (unsigned long)r.nfields + 1,
+                        "cell longer than %lu bytes (an unterminated quote?)",
+                        (unsigned long)MAX_CELL);
       r.stop = 1;
     }
   }
   if(!r.stop && ferror(fp)) {
-    report(&r, r.line, 0, "read error");
+    evpubp_read_error(r.ctx, r.line, 0, "read error");
     r.stop = 1;
   }
   if(!r.stop && csv_fini(&r.p, on_field, on_record, &r) == -1 && !r.stop) {
     if(csv_error(&r.p) == CSV_EPARSE)
-      report(&r, r.line, (unsigned long)r.nfields + 1,
-             "unterminated quoted cell: the '\"' that opens it is never "
-             "closed");
+      evpubp_read_error(
+        r.ctx, r.line, (unsigned long)r.nfields + 1,
+        "unterminated quoted cell: the '\"' that opens it is never "
+        "closed");
     else
-      report(&r, r.line, (unsigned long)r.nfields + 1, "%s",
-             csv_strerror(csv_error(&r.p)));
+      evpubp_read_error(r.ctx, r.line, (unsigned long)r.nfields + 1, "%s",
+                        csv_strerror(csv_error(&r.p)));
+    r.stop = 1;
   }
   csv_free(&r.p);
   free(block);
-  rc = r.rc ? r.rc : r.failed ? -1 : 0;
+  rc = r.rc ? r.rc : r.stop ? -1 : 0;
 out:
-  evpubp_arena_reset(arena);
+  evpubp_arena_reset(ctx->arena);
   free(r.cells);
   evpubp_buf_free(&r.rowbuf);
   evpubp_buf_free(&r.tmp);
   evpubp_arena_free(&r.hdr);
   return rc;
 }
+
+/* No sniff: a line of YAML is a CSV row too. */
+const evpubp_reader evpubp_reader_csv = {
+  .info = { "csv", "CSV, one event per row (doc/csv.md)", ".csv" },
+  .read = read_csv
+};

@@ -10,37 +10,17 @@
 #include <yaml.h>
 
 #include "read/read.h"
-#include "map/vocab.h"
 
 #define MAX_DEPTH 256
 
 typedef struct {
   yaml_parser_t parser;
-  evpubp_arena *arena;    /* items */
-  evpubp_arena doc_arena; /* top-level keys of the current document */
-  const evpubp_reader_cb *cb;
-  void *user;
-  int failed;          /* a syntax or shape error stopped us */
-  evpubp_node **stack; /* children of the nodes being built */
+  const evpubp_read_ctx *ctx; /* its arena holds the items */
+  evpubp_arena doc_arena;     /* top-level keys of the current document */
+  int failed;                 /* a syntax or shape error stopped us */
+  evpubp_node **stack;        /* children of the nodes being built */
   size_t sp, stack_cap;
 } reader;
-
-static void report(reader *r, const yaml_mark_t *m, const char *fmt, ...)
-#ifdef __GNUC__
-  __attribute__((format(printf, 3, 4)))
-#endif
-  ;
-
-static void
-report(reader *r, const yaml_mark_t *m, const char *fmt, ...)
-{
-  char text[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(text, sizeof(text), fmt, ap);
-  va_end(ap);
-  r->cb->error(r->user, m->line + 1, m->column + 1, text);
-}
 
 static int
 next_event(reader *r, yaml_event_t *ev)
@@ -73,7 +53,7 @@ next_event(reader *r, yaml_event_t *ev)
       snprintf(text, sizeof(text), "syntax error: %s%s%s", problem,
                *context ? " " : "", context);
     }
-    r->cb->error(r->user, m.line + 1, m.column + 1, text);
+    r->ctx->cb->error(r->ctx->user, m.line + 1, m.column + 1, text);
     r->failed = 1;
     return -1;
   }
@@ -93,43 +73,14 @@ is_null_scalar(const yaml_event_t *ev)
       !memcmp(v, "NULL", 4)));
 }
 
-/* Check the keys of a mapping node for duplicates. */
+/* A mapping or list where a key must be: reading stops (ev consumed). */
 static void
-check_duplicate_keys(reader *r, evpubp_node *map)
+not_a_key(reader *r, yaml_event_t *ev)
 {
-  size_t i, j, n = map->n;
-  evpubp_map seen;
-  if(n <= 32) {
-    for(i = 1; i < n; i++) {
-      const evpubp_node *k = map->items[2 * i];
-      for(j = 0; j < i; j++) {
-        const evpubp_node *o = map->items[2 * j];
-        if(k->len == o->len && !memcmp(k->str, o->str, k->len)) {
-          yaml_mark_t m;
-          m.line = k->line - 1;
-          m.column = k->col - 1;
-          report(r, &m, "duplicate key '%s'", k->str);
-          break;
-        }
-      }
-    }
-    return;
-  }
-  evpubp_map_init(&seen);
-  for(i = 0; i < n; i++) {
-    const evpubp_node *k = map->items[2 * i];
-    evpubp_map_entry *e = evpubp_map_put(&seen, k->str, k->len);
-    if(!e)
-      break;
-    if(e->value) {
-      yaml_mark_t m;
-      m.line = k->line - 1;
-      m.column = k->col - 1;
-      report(r, &m, "duplicate key '%s'", k->str);
-    }
-    e->value = (void *)k;
-  }
-  evpubp_map_free(&seen);
+  evpubp_read_error(r->ctx, ev->start_mark.line + 1, ev->start_mark.column + 1,
+                    "keys must be plain strings");
+  yaml_event_delete(ev);
+  r->failed = 1;
 }
 
 /* Build the node that starts with *ev (consumed).  Returns NULL on error
@@ -137,7 +88,8 @@ check_duplicate_keys(reader *r, evpubp_node *map)
 static evpubp_node *
 build(reader *r, evpubp_arena *a, yaml_event_t *ev, int depth)
 {
-  evpubp_node *node = evpubp_arena_alloc(a, sizeof(*node));
+  evpubp_node *node = evpubp_new_node(
+    a, EVPUBP_N_NULL, ev->start_mark.line + 1, ev->start_mark.column + 1);
   size_t n = 0, base = r->sp;
   yaml_event_type_t end;
   int is_map;
@@ -145,12 +97,9 @@ build(reader *r, evpubp_arena *a, yaml_event_t *ev, int depth)
   if(!node) {
     yaml_event_delete(ev);
     r->failed = 1;
-    r->cb->error(r->user, 0, 0, "out of memory");
+    evpubp_read_error(r->ctx, 0, 0, "out of memory");
     return NULL;
   }
-  memset(node, 0, sizeof(*node));
-  node->line = ev->start_mark.line + 1;
-  node->col = ev->start_mark.column + 1;
 
   switch(ev->type) {
   case YAML_SCALAR_EVENT:
@@ -172,16 +121,18 @@ build(reader *r, evpubp_arena *a, yaml_event_t *ev, int depth)
     yaml_event_delete(ev);
     return node;
   case YAML_ALIAS_EVENT:
-    report(r, &ev->start_mark,
-           "aliases ('*%s') are not supported; write the value out",
-           (const char *)ev->data.alias.anchor);
+    evpubp_read_error(r->ctx, ev->start_mark.line + 1,
+                      ev->start_mark.column + 1,
+                      "aliases ('*%s') are not supported; write the value out",
+                      (const char *)ev->data.alias.anchor);
     yaml_event_delete(ev);
     r->failed = 1;
     return NULL;
   case YAML_SEQUENCE_START_EVENT:
   case YAML_MAPPING_START_EVENT: break;
   default:
-    report(r, &ev->start_mark, "unexpected YAML event");
+    evpubp_read_error(r->ctx, ev->start_mark.line + 1,
+                      ev->start_mark.column + 1, "unexpected YAML event");
     yaml_event_delete(ev);
     r->failed = 1;
     return NULL;
@@ -192,10 +143,8 @@ build(reader *r, evpubp_arena *a, yaml_event_t *ev, int depth)
   node->kind = is_map ? EVPUBP_N_MAP : EVPUBP_N_SEQ;
   yaml_event_delete(ev);
   if(depth >= MAX_DEPTH) {
-    yaml_mark_t m;
-    m.line = node->line - 1;
-    m.column = node->col - 1;
-    report(r, &m, "nesting deeper than 256 levels");
+    evpubp_read_error(r->ctx, node->line, node->col,
+                      "nesting deeper than 256 levels");
     r->failed = 1;
     return NULL;
   }
@@ -209,9 +158,7 @@ build(reader *r, evpubp_arena *a, yaml_event_t *ev, int depth)
       break;
     }
     if(is_map && !(n % 2) && child.type != YAML_SCALAR_EVENT) {
-      report(r, &child.start_mark, "keys must be plain strings");
-      yaml_event_delete(&child);
-      r->failed = 1;
+      not_a_key(r, &child);
       goto fail;
     }
     c = build(r, a, &child, depth + 1);
@@ -220,16 +167,9 @@ build(reader *r, evpubp_arena *a, yaml_event_t *ev, int depth)
     if(is_map && !(n % 2) && c->kind == EVPUBP_N_NULL) {
       c->kind = EVPUBP_N_SCALAR; /* a key "null" or "~" is a name */
     }
-    if(r->sp == r->stack_cap) {
-      evpubp_node **ns;
-      size_t cap = r->stack_cap ? r->stack_cap * 2 : 256;
-      ns = realloc(r->stack, cap * sizeof(*ns));
-      if(!ns) {
-        r->failed = 1;
-        goto fail;
-      }
-      r->stack = ns;
-      r->stack_cap = cap;
+    if(evpubp_grow(&r->stack, r->sp, &r->stack_cap, sizeof(*r->stack), 256)) {
+      r->failed = 1;
+      goto fail;
     }
     r->stack[r->sp++] = c;
     n++;
@@ -245,7 +185,7 @@ build(reader *r, evpubp_arena *a, yaml_event_t *ev, int depth)
   }
   r->sp = base;
   if(is_map)
-    check_duplicate_keys(r, node);
+    evpubp_read_duplicate_keys(r->ctx, node);
   return node;
 fail:
   r->sp = base;
@@ -263,13 +203,6 @@ collection_of(const char *key, size_t len)
   return -1;
 }
 
-static int
-is_header_key(const char *key)
-{
-  return !strcmp(key, "base") || !strcmp(key, "lang") ||
-    !strcmp(key, "prefixes");
-}
-
 /* A bit for each header key (above the collections' bits), 0 for any
  * other key. */
 static unsigned
@@ -282,28 +215,6 @@ header_bit(const char *key)
   if(!strcmp(key, "prefixes"))
     return 1u << (EVPUBP_C_COUNT + 2);
   return 0;
-}
-
-/* A document of top-level keys is one event when it has a name, id or
- * iri, or when all its keys are properties of Event. */
-static int
-single_event_like(evpubp_node **pending, size_t n)
-{
-  size_t i;
-  int event = evpubp_vocab_type("Event");
-  for(i = 0; i < n; i += 2) {
-    const char *k = pending[i]->str;
-    if(!strcmp(k, "name") || !strcmp(k, "id") || !strcmp(k, "iri"))
-      return 1;
-  }
-  for(i = 0; i < n; i += 2) {
-    int p = evpubp_vocab_prop(pending[i]->str);
-    if(strcmp(pending[i]->str, "type") &&
-       (p < 0 || !evpubp_vocab_prop_allowed(p, event)) &&
-       !strchr(pending[i]->str, ':'))
-      return 0;
-  }
-  return 1;
 }
 
 /* Hand over the items of a sequence one by one (its start is consumed). */
@@ -320,29 +231,130 @@ stream_items(reader *r, evpubp_collection c)
       yaml_event_delete(&ev);
       return 0;
     }
-    node = build(r, r->arena, &ev, 1);
+    node = build(r, r->ctx->arena, &ev, 1);
     if(!node)
       return -1;
     if(node->kind == EVPUBP_N_NULL) {
-      evpubp_arena_reset(r->arena);
+      evpubp_arena_reset(r->ctx->arena);
       continue;
     }
-    rc = r->cb->item(r->user, c, node);
-    evpubp_arena_reset(r->arena);
+    rc = r->ctx->cb->item(r->ctx->user, c, node);
+    evpubp_arena_reset(r->ctx->arena);
     if(rc)
       return rc;
   }
+}
+
+/* A collection or header key said twice is reported here; the other
+ * keys are checked with the single event's mapping. */
+static void
+check_top_key(reader *r, const evpubp_node *key, int coll, unsigned *seen)
+{
+  unsigned bit = coll >= 0 ? 1u << coll : header_bit(key->str);
+  if(bit & *seen)
+    evpubp_read_error(r->ctx, key->line, key->col, "duplicate key '%s'",
+                      key->str);
+  *seen |= bit;
+}
+
+/* The value of collection key: a list, handed over item by item, or a
+ * single mapping. */
+static int
+read_collection(reader *r, const evpubp_node *key, evpubp_collection coll)
+{
+  yaml_event_t ev;
+  evpubp_node *val;
+  int rc = 0;
+  if(next_event(r, &ev))
+    return -1;
+  if(ev.type == YAML_SEQUENCE_START_EVENT) {
+    yaml_event_delete(&ev);
+    return stream_items(r, coll);
+  }
+  val = build(r, r->ctx->arena, &ev, 1);
+  if(!val)
+    return -1;
+  if(val->kind == EVPUBP_N_MAP)
+    rc = r->ctx->cb->item(r->ctx->user, coll, val);
+  else if(val->kind != EVPUBP_N_NULL)
+    evpubp_read_error(r->ctx, val->line, val->col,
+                      "'%s' must be a list of mappings", key->str);
+  evpubp_arena_reset(r->ctx->arena);
+  return rc;
+}
+
+/* The keys of a document's top-level mapping (its start is consumed):
+ * collections are streamed, header keys handed over, and the other keys
+ * kept until the end, where the schema says whether they are one event. */
+static int
+read_top_mapping(reader *r)
+{
+  evpubp_node_list other = { 0 };
+  evpubp_node *keys;
+  unsigned seen = 0; /* collections and header keys met (bits) */
+  int with_collections = 0, rc;
+  for(;;) {
+    yaml_event_t ev;
+    evpubp_node *key, *val;
+    int coll;
+    if(next_event(r, &ev))
+      goto fail;
+    if(ev.type == YAML_MAPPING_END_EVENT) {
+      yaml_event_delete(&ev);
+      break;
+    }
+    if(ev.type != YAML_SCALAR_EVENT) {
+      not_a_key(r, &ev);
+      goto fail;
+    }
+    key = build(r, &r->doc_arena, &ev, 1);
+    if(!key)
+      goto fail;
+    coll = collection_of(key->str, key->len);
+    check_top_key(r, key, coll, &seen);
+    if(coll >= 0) {
+      with_collections = 1;
+      rc = read_collection(r, key, (evpubp_collection)coll);
+      if(rc)
+        goto stop;
+      continue;
+    }
+    if(next_event(r, &ev))
+      goto fail;
+    val = build(r, &r->doc_arena, &ev, 1);
+    if(!val)
+      goto fail;
+    if(header_bit(key->str)) {
+      rc = r->ctx->cb->header(r->ctx->user, key, val);
+      if(rc)
+        goto stop;
+      continue;
+    }
+    evpubp_node_list_push(&other, key);
+    evpubp_node_list_push(&other, val);
+  }
+  if(!other.n && !other.failed)
+    return 0;
+  keys = evpubp_node_list_finish(&other, &r->doc_arena, EVPUBP_N_MAP,
+                                 other.n ? other.it[0]->line : 0,
+                                 other.n ? other.it[0]->col : 0);
+  if(!keys) {
+    r->failed = 1;
+    return -1;
+  }
+  return r->ctx->schema->other_keys(r->ctx, keys, with_collections);
+fail:
+  rc = -1;
+stop:
+  evpubp_node_list_free(&other);
+  return rc;
 }
 
 static int
 read_document(reader *r)
 {
   yaml_event_t ev;
-  evpubp_node **pending = NULL;
-  size_t npending = 0, cap = 0, i;
-  int saw_collection = 0, rc = 0;
-  unsigned seen = 0; /* collections and header keys met (bits) */
-
+  int rc = 0;
   if(next_event(r, &ev))
     return -1;
   if(ev.type == YAML_SEQUENCE_START_EVENT) {
@@ -350,132 +362,17 @@ read_document(reader *r)
     rc = stream_items(r, EVPUBP_C_EVENTS);
   } else if(ev.type == YAML_MAPPING_START_EVENT) {
     yaml_event_delete(&ev);
-    for(;;) {
-      yaml_event_t kev, vev;
-      evpubp_node *key, *val;
-      int coll;
-      if(next_event(r, &kev))
-        goto fail;
-      if(kev.type == YAML_MAPPING_END_EVENT) {
-        yaml_event_delete(&kev);
-        break;
-      }
-      if(kev.type != YAML_SCALAR_EVENT) {
-        report(r, &kev.start_mark, "keys must be plain strings");
-        yaml_event_delete(&kev);
-        r->failed = 1;
-        goto fail;
-      }
-      key = build(r, &r->doc_arena, &kev, 1);
-      if(!key)
-        goto fail;
-      coll = collection_of(key->str, key->len);
-      {
-        /* a collection or header key twice: the other keys are checked
-         * with the single event's mapping */
-        unsigned bit = coll >= 0 ? 1u << coll : header_bit(key->str);
-        if(bit & seen) {
-          yaml_mark_t m;
-          m.line = key->line - 1;
-          m.column = key->col - 1;
-          report(r, &m, "duplicate key '%s'", key->str);
-        }
-        seen |= bit;
-      }
-      if(coll >= 0) {
-        saw_collection = 1;
-        if(next_event(r, &vev))
-          goto fail;
-        if(vev.type == YAML_SEQUENCE_START_EVENT) {
-          yaml_event_delete(&vev);
-          rc = stream_items(r, (evpubp_collection)coll);
-          if(rc)
-            goto fail;
-          continue;
-        }
-        val = build(r, r->arena, &vev, 1);
-        if(!val)
-          goto fail;
-        if(val->kind == EVPUBP_N_MAP) {
-          rc = r->cb->item(r->user, (evpubp_collection)coll, val);
-        } else if(val->kind != EVPUBP_N_NULL) {
-          yaml_mark_t m;
-          m.line = val->line - 1;
-          m.column = val->col - 1;
-          report(r, &m, "'%s' must be a list of mappings", key->str);
-        }
-        evpubp_arena_reset(r->arena);
-        if(rc)
-          goto fail;
-        continue;
-      }
-      if(next_event(r, &vev))
-        goto fail;
-      val = build(r, &r->doc_arena, &vev, 1);
-      if(!val)
-        goto fail;
-      if(is_header_key(key->str)) {
-        rc = r->cb->header(r->user, key, val);
-        if(rc)
-          goto fail;
-        continue;
-      }
-      if(npending + 2 > cap) {
-        evpubp_node **np;
-        cap = cap ? cap * 2 : 32;
-        np = realloc(pending, cap * sizeof(*np));
-        if(!np) {
-          r->failed = 1;
-          goto fail;
-        }
-        pending = np;
-      }
-      pending[npending++] = key;
-      pending[npending++] = val;
-    }
-    if(npending && !saw_collection && !single_event_like(pending, npending))
-      saw_collection = 1; /* report the keys, not a nameless event */
-    if(npending) {
-      if(saw_collection) {
-        for(i = 0; i < npending; i += 2) {
-          yaml_mark_t m;
-          m.line = pending[i]->line - 1;
-          m.column = pending[i]->col - 1;
-          report(r, &m,
-                 "unknown top-level key '%s' (expected base, lang, "
-                 "prefixes, events, organizations, people, places or works)",
-                 pending[i]->str);
-        }
-      } else {
-        /* a single event: the document itself */
-        evpubp_node *doc = evpubp_arena_alloc(&r->doc_arena, sizeof(*doc));
-        if(!doc) {
-          r->failed = 1;
-          goto fail;
-        }
-        memset(doc, 0, sizeof(*doc));
-        doc->kind = EVPUBP_N_MAP;
-        doc->line = pending[0]->line;
-        doc->col = pending[0]->col;
-        doc->items = pending;
-        doc->n = npending / 2;
-        check_duplicate_keys(r, doc);
-        rc = r->cb->item(r->user, EVPUBP_C_EVENTS, doc);
-        if(rc)
-          goto fail;
-      }
-    }
+    rc = read_top_mapping(r);
   } else if(ev.type == YAML_SCALAR_EVENT && is_null_scalar(&ev)) {
     yaml_event_delete(&ev); /* an empty document */
   } else {
-    report(r, &ev.start_mark,
-           "expected an event, a list of events or a "
-           "mapping with 'events'");
+    evpubp_read_error(r->ctx, ev.start_mark.line + 1, ev.start_mark.column + 1,
+                      "expected an event, a list of events or a "
+                      "mapping with 'events'");
     yaml_event_delete(&ev);
     r->failed = 1;
-    goto fail;
+    rc = -1;
   }
-  free(pending);
   evpubp_arena_reset(&r->doc_arena);
   if(rc)
     return rc;
@@ -483,15 +380,10 @@ read_document(reader *r)
     return -1;
   yaml_event_delete(&ev); /* DOCUMENT-END */
   return 0;
-fail:
-  free(pending);
-  evpubp_arena_reset(&r->doc_arena);
-  return rc ? rc : -1;
 }
 
-int
-evpubp_yaml_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
-                 void *user, unsigned long *docno)
+static int
+read_stream(const evpubp_read_ctx *ctx)
 {
   reader r;
   yaml_event_t ev;
@@ -499,11 +391,9 @@ evpubp_yaml_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
   memset(&r, 0, sizeof(r));
   if(!yaml_parser_initialize(&r.parser))
     return -1;
-  yaml_parser_set_input_file(&r.parser, fp);
-  r.arena = arena;
+  yaml_parser_set_input_file(&r.parser, ctx->fp);
+  r.ctx = ctx;
   evpubp_arena_init(&r.doc_arena);
-  r.cb = cb;
-  r.user = user;
   if(next_event(&r, &ev))
     goto done;
   yaml_event_delete(&ev); /* STREAM-START */
@@ -517,7 +407,7 @@ evpubp_yaml_read(FILE *fp, evpubp_arena *arena, const evpubp_reader_cb *cb,
       break;
     }
     yaml_event_delete(&ev); /* DOCUMENT-START */
-    rc = cb->doc_begin(user, (*docno)++);
+    rc = ctx->cb->doc_begin(ctx->user, (*ctx->docno)++);
     if(rc)
       break;
     rc = read_document(&r);
@@ -532,3 +422,25 @@ done:
   yaml_parser_delete(&r.parser);
   return rc;
 }
+
+const evpubp_reader evpubp_reader_yaml = {
+  .info = { "yaml",
+            "YAML: an event, a list of events or collections "
+            "(doc/input-format.md)",
+            ".yaml .yml" },
+  .read = read_stream
+};
+
+/* JSON is read as the YAML it is a subset of. */
+static int
+json_sniff(const char *head, size_t len)
+{
+  size_t i = evpubp_sniff_skip(head, len);
+  return i < len && (head[i] == '{' || head[i] == '[');
+}
+
+const evpubp_reader evpubp_reader_json = {
+  .info = { "json", "JSON: the shapes of the YAML input", ".json" },
+  .sniff = json_sniff,
+  .read = read_stream
+};

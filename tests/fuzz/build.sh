@@ -3,14 +3,14 @@
 #
 # Compiles every .c file of lib_libevpubcore_la_SOURCES (read from
 # SRCDIR/Makefile.am, so new sources are picked up) and each harness
-# tests/fuzz/fuzz_*.c with clang -fsanitize=fuzzer,address,undefined, into
-# OUTDIR/fuzz_yaml, OUTDIR/fuzz_csv, OUTDIR/fuzz_ics (objects in
-# OUTDIR/obj).  Copies the seed corpora, the dictionaries and the
-# sanitizer suppressions into OUTDIR/share so that run.sh needs only
-# OUTDIR.
+# tests/fuzz/fuzz_NAME.c (all there are, so a new reader's harness is one
+# new file) with clang -fsanitize=fuzzer,address,undefined, into
+# OUTDIR/fuzz_NAME (objects in OUTDIR/obj).  Copies the seed corpora, the
+# dictionaries, the sanitizer suppressions and the list of harnesses
+# (share/harnesses) into OUTDIR/share so that run.sh needs only OUTDIR.
 #
 # A harness whose reader is still a placeholder (first line of
-# lib/read/<name>.c says PLACEHOLDER) is not built.
+# lib/read/NAME.c says PLACEHOLDER) is not built.
 #
 # Environment: CC_FUZZ (default clang), FUZZ_CFLAGS (added to the compile
 # flags), EVPUB_BUILDDIR (where configure wrote config.h; default: the
@@ -30,6 +30,17 @@ outdir=$(cd "$2" && pwd)
 fuzzdir=$srcdir/tests/fuzz
 cc=${CC_FUZZ:-clang}
 jobs=${FUZZ_JOBS:-2}
+
+# The harnesses: tests/fuzz/fuzz_NAME.c, but for the shared fuzz_common.c.
+harnesses=$(for f in "$fuzzdir"/fuzz_*.c; do
+  h=${f##*/fuzz_}
+  h=${h%.c}
+  if [ "$h" != common ] && [ "$h" != '*' ]; then echo "$h"; fi
+done)
+if [ -z "$harnesses" ]; then
+  echo "fuzz: no harness tests/fuzz/fuzz_NAME.c in $srcdir" >&2
+  exit 1
+fi
 
 if ! command -v "$cc" >/dev/null 2>&1; then
   echo "fuzz: SKIP: $cc not found (libFuzzer needs clang)" >&2
@@ -111,7 +122,7 @@ for s in $sources; do
   objs="$objs $o"
 done
 printf '%s %s\n' "$fuzzdir/fuzz_common.c" "$objdir/fuzz_common.o" >>"$list"
-for h in yaml csv ics; do
+for h in $harnesses; do
   printf '%s %s\n' "$fuzzdir/fuzz_$h.c" "$objdir/fuzz_$h.o" >>"$list"
 done
 
@@ -139,9 +150,11 @@ for f in "$srcdir/tests/lsan.supp" "$srcdir/tests/asan.supp"; do
   if [ -f "$f" ]; then cp "$f" "$share/"; fi
 done
 
+printf '%s\n' "$harnesses" >"$share/harnesses"
+
 built=
-for h in yaml csv ics; do
-  if [ "$h" != yaml ] && [ -f "$srcdir/lib/read/$h.c" ] &&
+for h in $harnesses; do
+  if [ -f "$srcdir/lib/read/$h.c" ] &&
     head -1 "$srcdir/lib/read/$h.c" | grep -q PLACEHOLDER; then
     echo "fuzz: fuzz_$h not built: lib/read/$h.c is a placeholder" >&2
     rm -f "$outdir/fuzz_$h"

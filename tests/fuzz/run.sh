@@ -1,8 +1,9 @@
 #!/bin/sh
 # run.sh OUTDIR [SECONDS] - run the fuzzers build.sh made (doc/fuzzing.md)
 #
-# Runs each OUTDIR/fuzz_NAME (NAME: yaml, csv, ics; FUZZERS="yaml ics"
-# picks some) for SECONDS (default 300) with -max_total_time, at most
+# Runs each OUTDIR/fuzz_NAME (NAME: each harness build.sh found, listed
+# in OUTDIR/share/harnesses; FUZZERS="yaml ics" picks some) for SECONDS
+# (default 300) with -max_total_time, at most
 # FUZZ_PARALLEL (default 2) at once, on the working corpus
 # OUTDIR/work/NAME (seeded from OUTDIR/share/seeds/NAME, the copy build.sh
 # made of tests/fuzz/corpus/NAME, which is never written; what a run
@@ -53,8 +54,14 @@ export LSAN_OPTIONS="$lsan${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 ubsan=halt_on_error=1:print_stacktrace=1
 export UBSAN_OPTIONS="$ubsan${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 
+# The harnesses build.sh found (else the fuzzers it left in OUTDIR).
+all=$(cat "$outdir/share/harnesses" 2>/dev/null ||
+  for f in "$outdir"/fuzz_*; do
+    if [ -x "$f" ]; then echo "${f##*/fuzz_}"; fi
+  done)
+
 names=
-for n in ${FUZZERS:-yaml csv ics}; do
+for n in ${FUZZERS:-$all}; do
   if [ -x "$outdir/fuzz_$n" ]; then
     names="$names $n"
   else
@@ -123,7 +130,8 @@ signature() {
   esac
   # a leak or a signal: name the first frame in evpub's own code
   frame=$(printf '%s\n' "$out" |
-    grep -m1 -oE ' in [A-Za-z_0-9]+ [^ ]*/src/[^ ]+' | sed 's/^ in //')
+    grep -m1 -oE ' in [A-Za-z_0-9]+ [^ ]*/(lib|src)/[^ ]+' |
+    sed 's/^ in //')
   if printf '%s\n' "$out" | grep -q 'LeakSanitizer'; then
     echo "leak, allocated in ${frame:-a library}"
   elif [ -n "$sig$frame" ]; then
