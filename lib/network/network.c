@@ -581,7 +581,7 @@ static const evpubp_term *
 cell(const evpubp_result *r, size_t row, size_t c)
 {
   const evpubp_term *t = &r->cells[row * r->nvars + c];
-  return t->kind ? t : NULL;
+  return t->kind != EVPUBP_TERM_UNBOUND ? t : NULL;
 }
 
 static evpub_status
@@ -625,7 +625,7 @@ compute_remote(evpub_network *n, evpub_source *src)
       const evpubp_term *a = cell(&r, i, 0), *b = cell(&r, i, 1);
       const evpubp_term *w = pass == 1 ? cell(&r, i, 2) : NULL;
       size_t x, y;
-      if(!a || a->kind != 'u' || !b)
+      if(!a || a->kind != EVPUBP_TERM_IRI || !b)
         continue;
       x = node_of(n, a->value, a->len);
       if(x == (size_t)-1) {
@@ -633,9 +633,9 @@ compute_remote(evpub_network *n, evpub_source *src)
       } else if(pass == 0) {
         n->nodes[x].events = strtoul(b->value, NULL, 10);
       } else if(pass == 2) {
-        if(b->kind == 'l' && set_name(n, x, b->value, b->len))
+        if(b->kind == EVPUBP_TERM_LITERAL && set_name(n, x, b->value, b->len))
           st = EVPUB_E_NOMEM;
-      } else if(b->kind == 'u' && w) {
+      } else if(b->kind == EVPUBP_TERM_IRI && w) {
         y = node_of(n, b->value, b->len);
         if(y == (size_t)-1 || add_edge(n, x, y, strtoul(w->value, NULL, 10)))
           st = EVPUB_E_NOMEM;
