@@ -8,8 +8,8 @@
  * (the Role pattern), carrying schema:roleName.
  *
  * Over the local store the network is computed here, from the store's
- * facts.tsv (the organizer, roleName, startDate and name triples of its
- * graphs, written in the same commit), with hash maps: linear in the
+ * organizer facts (evpubp_store_facts(): the organizer, roleName,
+ * startDate and name triples of its graphs), with hash maps: linear in the
  * number of organizer links.  Over an endpoint, three SPARQL queries
  * let the server count: nodes with COUNT(DISTINCT ?event), pairs with
  * GROUP BY, names.  Both then share the filtering (--min-weight, --ego),
@@ -339,14 +339,54 @@ pc_add(pair_counts *pc, uint64_t key)
   return 0;
 }
 
+typedef struct {
+  evpub_network *n;
+  interner *in;
+  pairs *links, *names, *marks;
+  evpubp_arena *strs;
+} facts_ctx;
+
+/* One organizer fact of the store into the links, marks and names. */
+static evpub_status
+read_fact(void *user, const evpubp_fact *f)
+{
+  facts_ctx *c = user;
+  evpub_network *n = c->n;
+  size_t s = intern(c->in, f->subject, f->subject_len), o;
+  char *copy;
+  if(s == (size_t)-1)
+    return EVPUB_E_NOMEM;
+  switch(f->kind) {
+  case EVPUBP_FACT_ORGANIZER:
+    o = intern(c->in, f->value, f->value_len);
+    if(o == (size_t)-1 || pairs_add(c->links, s, o))
+      return EVPUB_E_NOMEM;
+    break;
+  case EVPUBP_FACT_ROLE_NAME:
+    if(n->role && !strcmp(f->value, n->role) && pairs_add(c->marks, s, F_ROLE))
+      return EVPUB_E_NOMEM;
+    break;
+  case EVPUBP_FACT_START_DATE:
+    /* the date part of a date or dateTime, as the SPARQL path does */
+    if((!n->since || strncmp(f->value, n->since, 10) >= 0) &&
+       (!n->until || strncmp(f->value, n->until, 10) <= 0) &&
+       pairs_add(c->marks, s, F_DATED))
+      return EVPUB_E_NOMEM;
+    break;
+  case EVPUBP_FACT_NAME:
+    copy = evpubp_arena_strndup(c->strs, f->value, f->value_len);
+    if(!copy || pairs_add(c->names, s, (size_t)(uintptr_t)copy))
+      return EVPUB_E_NOMEM;
+    break;
+  }
+  return EVPUB_OK;
+}
+
 static evpub_status
 compute_local(evpub_network *n, evpub_source *src)
 {
   evpubp_store *store;
-  char *path, *line = NULL;
-  FILE *fp;
-  size_t cap = 0, i, j, k;
-  ssize_t len;
+  size_t i, j;
   interner in;
   pairs links = { NULL, 0, 0 }, names = { NULL, 0, 0 };
   pairs marks = { NULL, 0, 0 }; /* (id, F_ROLE or F_DATED) */
@@ -361,67 +401,10 @@ compute_local(evpub_network *n, evpub_source *src)
   memset(&in, 0, sizeof(in));
   evpubp_map_init(&in.map);
   evpubp_arena_init(&strs);
-  path = evpubp_store_facts_path(store);
-  fp = path ? fopen(path, "r") : NULL;
-  if(path && !fp) {
-    evpubp_log(n->w, EVPUB_LOG_ERROR, path, 0, 0, "cannot read: %s",
-               strerror(errno));
-    st = EVPUB_E_IO;
+  {
+    facts_ctx fc = { n, &in, &links, &names, &marks, &strs };
+    st = evpubp_store_facts(store, read_fact, &fc);
   }
-  /* GRAPH \t CODE \t SUBJECT \t VALUE */
-  while(!st && fp && (len = getline(&line, &cap, fp)) > 0) {
-    char *f[4], *p = line;
-    size_t s, o, flen;
-    if(line[len - 1] == '\n')
-      line[--len] = '\0';
-    for(k = 0; k < 4; k++) {
-      f[k] = p;
-      p += strcspn(p, "\t");
-      if(k < 3) {
-        if(!*p)
-          break;
-        *p++ = '\0';
-      }
-    }
-    if(k < 4 || f[1][1])
-      continue; /* not a line of this version: skip */
-    evpubp_unescape_tsv_field(f[2]);
-    flen = evpubp_unescape_tsv_field(f[3]);
-    s = intern(&in, f[2], strlen(f[2]));
-    if(s == (size_t)-1) {
-      st = EVPUB_E_NOMEM;
-      break;
-    }
-    switch(f[1][0]) {
-    case 'o':
-      o = intern(&in, f[3], flen);
-      if(o == (size_t)-1 || pairs_add(&links, s, o))
-        st = EVPUB_E_NOMEM;
-      break;
-    case 'r':
-      if(n->role && !strcmp(f[3], n->role) && pairs_add(&marks, s, F_ROLE))
-        st = EVPUB_E_NOMEM;
-      break;
-    case 'd':
-      /* the date part of a date or dateTime, as the SPARQL path does */
-      if((!n->since || strncmp(f[3], n->since, 10) >= 0) &&
-         (!n->until || strncmp(f[3], n->until, 10) <= 0) &&
-         pairs_add(&marks, s, F_DATED))
-        st = EVPUB_E_NOMEM;
-      break;
-    case 'n': {
-      char *copy = evpubp_arena_strndup(&strs, f[3], flen);
-      if(!copy || pairs_add(&names, s, (size_t)(uintptr_t)copy))
-        st = EVPUB_E_NOMEM;
-      break;
-    }
-    default: break;
-    }
-  }
-  free(line);
-  if(fp)
-    fclose(fp);
-  free(path);
   if(!st && in.n && !(flags = calloc(in.n, 1)))
     st = EVPUB_E_NOMEM;
   if(!st && in.n && !(node = malloc(in.n * sizeof(*node))))
