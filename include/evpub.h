@@ -308,10 +308,17 @@ evpub_query_form_kind evpub_query_form(const char *query);
  * such events. */
 typedef struct evpub_network_s evpub_network;
 
+/* Create a network with no filter.  Returns new (free with
+ * evpub_free_network()), or NULL when out of memory.  The world must
+ * outlive the network. */
 evpub_network *evpub_new_network(evpub_world *world);
+
+/* Free a network and its last result.  Accepts NULL. */
 void evpub_free_network(evpub_network *net);
 
-/* Set a filter by name; value is copied.  Names:
+/* Set a filter by name; copies value.  Returns EVPUB_OK, EVPUB_E_USAGE
+ * for an unknown name or a bad value (a bad value is logged), or
+ * EVPUB_E_NOMEM.  Names:
  *   role TEXT         only organizers with this schema:roleName (exact)
  *   since DATE, until DATE   only events whose startDate (its date part,
  *                     YYYY-MM-DD) is in the range, both ends included
@@ -322,18 +329,26 @@ void evpub_free_network(evpub_network *net);
 evpub_status evpub_network_set(evpub_network *net, const char *name,
                                const char *value);
 
-/* Compute the network from the source (the local store: natively;
- * an endpoint: with SPARQL aggregates). */
+/* Compute the network from src (the local store: natively; an endpoint:
+ * with SPARQL aggregates) under the filters, replacing the last result.
+ * Returns EVPUB_OK, EVPUB_E_USAGE when the ego filter names no
+ * organization of the network or several (logged), EVPUB_E_IO when the
+ * store or the server fails, EVPUB_E_NOMEM. */
 evpub_status evpub_network_compute(evpub_network *net, evpub_source *src);
 
-/* Counts of the last computed network. */
+/* Counts of the last computed network (0 before the first): its
+ * organizations, its edges, its connected components. */
 unsigned long evpub_network_nodes(const evpub_network *net);
 unsigned long evpub_network_edges(const evpub_network *net);
 unsigned long evpub_network_components(const evpub_network *net);
 
-/* Write the last computed network: "table" (the ranking), "csv" (the
- * edges), "csv-nodes" (the ranking), "json", "dot", "graphml", or "svg"
- * (through Graphviz's dot). */
+/* Write the last computed network to out (borrowed, not closed;
+ * flushed) in format: "table" (the ranking), "csv" (the edges),
+ * "csv-nodes" (the ranking), "json", "dot" (Graphviz; drawing it, e.g.
+ * as SVG with Graphviz's dot, is for the caller) or "graphml".  Returns
+ * EVPUB_OK, EVPUB_E_USAGE before a computed network or for an unknown
+ * format (logged), EVPUB_E_IO when out cannot be written, or
+ * EVPUB_E_NOMEM. */
 evpub_status evpub_network_write(const evpub_network *net, const char *format,
                                  FILE *out);
 
