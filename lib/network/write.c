@@ -317,17 +317,14 @@ write_table(const evpub_network *n, evpubp_buf *b, FILE *out)
       wn = w;
   }
   evpubp_buf_adds(b, "rank  organization");
-  for(i = strlen("organization"); i < wn; i++)
-    evpubp_buf_addc(b, ' ');
+  evpubp_put_spaces(b, wn - strlen("organization"));
   evpubp_buf_adds(b, "  events  degree  weighted  component\n");
   for(i = 0; i < n->nkept; i++) {
     const evpubp_net_node *nd = &n->nodes[n->order[i]];
     const char *l = label_of(nd);
-    size_t w = width(l), k;
     evpubp_buf_printf(b, "%4lu  ", nd->rank);
     evpubp_escape_nt_string(b, l, strlen(l));
-    for(k = w; k < wn; k++)
-      evpubp_buf_addc(b, ' ');
+    evpubp_put_spaces(b, wn - width(l)); /* wn is the widest */
     evpubp_buf_printf(b, "  %6lu  %6lu  %8lu  %9lu\n", nd->events, nd->degree,
                       nd->weighted, nd->component);
   }

@@ -23,13 +23,14 @@
 struct evpub_source_s {
   evpub_world *w;
   char *store_dir, *endpoint, *query_url;
-  const evpubp_preset *preset; /* --server; NULL: generic */
+  const evpubp_preset *preset; /* the server kind (remote/presets.c) */
   char *user, *password, *token, *auth, *netrc, *cacert;
   double timeout;
   char *url; /* the resolved query URL */
   evpubp_store *store;
 };
 
+/* 1 when the source is a server (an endpoint or a query URL is set). */
 int evpubp_source_is_remote(const evpub_source *s);
 /* The local store of the source, opened for reading on first use. */
 evpub_status evpubp_source_open_store(evpub_source *s, evpubp_store **store);
