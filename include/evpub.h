@@ -267,31 +267,65 @@ char *evpub_store_default_dir(void);
 
 /* ---- asking questions (doc/store.md) ---------------------------------
  *
- * A source is where questions go: the local store or a SPARQL endpoint. */
+ * A source is where questions go: the local store or a SPARQL endpoint
+ * (when an endpoint or a query URL is set). */
 typedef struct evpub_source_s evpub_source;
 
+/* Create a source (no store, no endpoint yet).  Returns new (free with
+ * evpub_free_source()), or NULL when out of memory.  The world must
+ * outlive the source. */
 evpub_source *evpub_new_source(evpub_world *world);
+
+/* Free a source, closing the store it opened; secrets are wiped first.
+ * Accepts NULL. */
 void evpub_free_source(evpub_source *src);
 
-/* Set an option by name; value is copied.  Returns EVPUB_E_USAGE for an
- * unknown name or a bad value (logged).  Names:
+/* Set an option by name; copies value.  Returns EVPUB_OK,
+ * EVPUB_E_USAGE for an unknown name or a bad value (a bad value is
+ * logged), or EVPUB_E_NOMEM.  Names:
  *   store DIR           the local store (used when no endpoint is set)
- *   endpoint URL        a SPARQL server's base URL; server NAME as for
- *                       the publisher; query-url URL the query URL alone
+ *   endpoint URL        a SPARQL server's base URL (http or https)
+ *   server NAME         how the query URL derives from endpoint: one of
+ *                       the server presets, as for the publisher
+ *                       (generic, the default: endpoint is the query URL)
+ *   query-url URL       the query URL alone
  *   user, password, token, auth, netrc, cacert   as for the publisher
  *   timeout SECONDS     per request (default 300) */
 evpub_status evpub_source_set(evpub_source *src, const char *name,
                               const char *value);
 
 /* Run a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) and write its
- * result to out in format: "table", "csv" (SPARQL 1.1 CSV), "tsv"
- * (SPARQL 1.1 TSV), "json" (SPARQL 1.1 results JSON) for bindings and
- * booleans, "turtle" or "ntriples" for graphs; NULL: table, or turtle
- * for a graph.  Returns EVPUB_E_USAGE for a format that does not fit the
- * query, EVPUB_E_DATA for a query the engine rejects, EVPUB_E_IO when the
- * store cannot be read or the server fails. */
+ * result to out (borrowed, not closed; flushed) in format: "table",
+ * "csv" (SPARQL 1.1 CSV), "tsv" (SPARQL 1.1 TSV), "json" (SPARQL 1.1
+ * results JSON) for bindings and booleans, "turtle" or "ntriples" for
+ * graphs; NULL: table, or turtle for a graph.  Returns EVPUB_OK,
+ * EVPUB_E_USAGE for a text that is not a query or a format that does not
+ * fit it, EVPUB_E_DATA for a query the engine rejects, EVPUB_E_IO when
+ * the store cannot be read, the server fails or out cannot be written,
+ * EVPUB_E_NOMEM or EVPUB_E_INTERNAL.  Failures are logged. */
 evpub_status evpub_source_query(evpub_source *src, const char *query,
                                 const char *format, FILE *out);
+
+/* Write every quad of the local store as N-Quads to out (borrowed, not
+ * closed), read straight from the Redland files (not through the query
+ * engine), in no set order.  Returns EVPUB_OK, EVPUB_E_USAGE for an
+ * endpoint source, EVPUB_E_IO when the store cannot be read or out
+ * cannot be written, EVPUB_E_NOMEM or EVPUB_E_INTERNAL. */
+evpub_status evpub_source_export(evpub_source *src, FILE *out);
+
+/* The form of a SPARQL query. */
+typedef enum {
+  EVPUB_QUERY_UNKNOWN = 0, /* not a query (an update, or not SPARQL) */
+  EVPUB_QUERY_SELECT,
+  EVPUB_QUERY_ASK,
+  EVPUB_QUERY_CONSTRUCT,
+  EVPUB_QUERY_DESCRIBE
+} evpub_query_form_kind;
+
+/* The form of query (borrowed), read from its keyword after the prologue
+ * (comments, BASE, PREFIX); EVPUB_QUERY_UNKNOWN for NULL or anything
+ * else.  The query is not parsed further. */
+evpub_query_form_kind evpub_query_form(const char *query);
 
 /* ---- the co-organizer network (doc/network.md) ----------------------
  *
@@ -300,10 +334,17 @@ evpub_status evpub_source_query(evpub_source *src, const char *query,
  * such events. */
 typedef struct evpub_network_s evpub_network;
 
+/* Create a network with no filter.  Returns new (free with
+ * evpub_free_network()), or NULL when out of memory.  The world must
+ * outlive the network. */
 evpub_network *evpub_new_network(evpub_world *world);
+
+/* Free a network and its last result.  Accepts NULL. */
 void evpub_free_network(evpub_network *net);
 
-/* Set a filter by name; value is copied.  Names:
+/* Set a filter by name; copies value.  Returns EVPUB_OK, EVPUB_E_USAGE
+ * for an unknown name or a bad value (a bad value is logged), or
+ * EVPUB_E_NOMEM.  Names:
  *   role TEXT         only organizers with this schema:roleName (exact)
  *   since DATE, until DATE   only events whose startDate (its date part,
  *                     YYYY-MM-DD) is in the range, both ends included
@@ -314,29 +355,28 @@ void evpub_free_network(evpub_network *net);
 evpub_status evpub_network_set(evpub_network *net, const char *name,
                                const char *value);
 
-/* Compute the network from the source (the local store: natively;
- * an endpoint: with SPARQL aggregates). */
+/* Compute the network from src (the local store: natively; an endpoint:
+ * with SPARQL aggregates) under the filters, replacing the last result.
+ * Returns EVPUB_OK, EVPUB_E_USAGE when the ego filter names no
+ * organization of the network or several (logged), EVPUB_E_IO when the
+ * store or the server fails, EVPUB_E_NOMEM. */
 evpub_status evpub_network_compute(evpub_network *net, evpub_source *src);
 
-/* Counts of the last computed network. */
+/* Counts of the last computed network (0 before the first): its
+ * organizations, its edges, its connected components. */
 unsigned long evpub_network_nodes(const evpub_network *net);
 unsigned long evpub_network_edges(const evpub_network *net);
 unsigned long evpub_network_components(const evpub_network *net);
 
-/* Write the last computed network: "table" (the ranking), "csv" (the
- * edges), "csv-nodes" (the ranking), "json", "dot", "graphml", or "svg"
- * (through Graphviz's dot). */
+/* Write the last computed network to out (borrowed, not closed;
+ * flushed) in format: "table" (the ranking), "csv" (the edges),
+ * "csv-nodes" (the ranking), "json", "dot" (Graphviz; drawing it, e.g.
+ * as SVG with Graphviz's dot, is for the caller) or "graphml".  Returns
+ * EVPUB_OK, EVPUB_E_USAGE before a computed network or for an unknown
+ * format (logged), EVPUB_E_IO when out cannot be written, or
+ * EVPUB_E_NOMEM. */
 evpub_status evpub_network_write(const evpub_network *net, const char *format,
                                  FILE *out);
-
-/* Write every quad of the local store as N-Quads, read straight from
- * the Redland files (not through the query engine), in no set order.
- * EVPUB_E_USAGE for an endpoint source. */
-evpub_status evpub_source_export(evpub_source *src, FILE *out);
-
-/* The form of a SPARQL query, read after its prologue (comments, BASE,
- * PREFIX): 's' SELECT, 'a' ASK, 'c' CONSTRUCT, 'd' DESCRIBE, or 0. */
-char evpub_query_form(const char *query);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -40,6 +41,44 @@ static const char network_usage[] =
   "\n"
   "Exit status: 0 success, 2 usage error (also: --ego names no one), 3\n"
   "the store or the server failed, 4 internal error.\n";
+
+/* -f svg: the library writes DOT, Graphviz's dot (found in PATH) draws
+ * it from an unnamed temporary file onto standard output. */
+#define DOT_PROGRAM "dot"
+static evpub_status
+write_svg(const evpub_network *net)
+{
+  FILE *dot = tmpfile();
+  evpub_status st = dot ? evpub_network_write(net, "dot", dot) : EVPUB_E_IO;
+  pid_t pid;
+  int status = 0;
+  if(!st) {
+    rewind(dot);
+    fflush(stdout);
+    pid = fork();
+    if(pid == 0) {
+      if(dup2(fileno(dot), 0) < 0)
+        _exit(126);
+      execlp(DOT_PROGRAM, DOT_PROGRAM, "-Tsvg", (char *)NULL);
+      _exit(127);
+    }
+    if(pid < 0 || waitpid(pid, &status, 0) < 0) {
+      st = EVPUB_E_IO;
+    } else if(WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+      fprintf(stderr,
+              "evpub: -f svg needs Graphviz's %s (Debian package "
+              "graphviz); -f dot writes what it reads\n",
+              DOT_PROGRAM);
+      st = EVPUB_E_IO;
+    } else if(!WIFEXITED(status) || WEXITSTATUS(status)) {
+      fprintf(stderr, "evpub: %s -Tsvg failed\n", DOT_PROGRAM);
+      st = EVPUB_E_IO;
+    }
+  }
+  if(dot)
+    fclose(dot);
+  return st;
+}
 
 int
 cmd_network(evpub_world *world, int argc, char **argv)
@@ -130,7 +169,9 @@ cmd_network(evpub_world *world, int argc, char **argv)
   if(rc)
     goto done;
   st = evpub_network_compute(net, src);
-  if(!st)
+  if(!st && !strcmp(format, "svg"))
+    st = write_svg(net);
+  else if(!st)
     st = evpub_network_write(net, nodes ? "csv-nodes" : format, stdout);
   if(!st && verbose)
     fprintf(stderr, "evpub: %lu organizations, %lu edges, %lu components\n",

@@ -202,8 +202,9 @@ cmd_query(evpub_world *world, int argc, char **argv)
     goto done;
   if(!format && !isatty(1)) {
     /* off a terminal: csv for tables; graphs stay turtle */
-    char form = evpub_query_form(query);
-    format = form == 's' || form == 'a' ? "csv" : NULL;
+    evpub_query_form_kind form = evpub_query_form(query);
+    format =
+      form == EVPUB_QUERY_SELECT || form == EVPUB_QUERY_ASK ? "csv" : NULL;
   }
   st = evpub_source_query(src, query, format, stdout);
   rc = evpub_cli_exit_code(st);

@@ -1,4 +1,4 @@
-/* evpub_store.c - the local store: Redland hashes (Berkeley DB) in
+/* store/store.c - the local store: Redland hashes (Berkeley DB) in
  * generations, so that a publish killed at any moment leaves a store
  * that opens and holds only whole graphs (doc/store.md)
  *
@@ -10,9 +10,8 @@
  *   DIR/gNNNNNN/     db-*.db   Redland "hashes" storage, one context
  *                              per named graph, predicate index on
  *                    graphs.tsv  HASH TAB TRIPLES TAB IRI: what is there
- *                    facts.tsv   the organizer, roleName, startDate and
- *                                name triples again, one per line, for
- *                                `evpub network` (see evpubp_facts_*)
+ *                    facts.tsv   the organizer facts (facts.c)
+ *                    lexical.tsv the forms rasqal rewrites (lexical.c)
  *
  * A generation is never changed once CURRENT names it.  A publish copies
  * the current generation's files into a new one, changes the copy, syncs
@@ -33,7 +32,7 @@
 
 #include <redland.h>
 
-#include "store/store.h"
+#include "store/side.h"
 
 #define FORMAT_LINE "evpub store 1\n"
 #define STORAGE_NAME "db"
@@ -52,11 +51,8 @@ struct evpubp_store {
   char cur[32]; /* current generation, "" when none */
   unsigned long next_gen;
   evpubp_map graphs; /* iri -> ginfo */
-  unsigned long ngraphs;
   /* reading */
-  evpubp_map lexical; /* see load_lexical() */
-  evpubp_arena arena;
-  int lexical_loaded;
+  evpubp_lexical lexical;
   librdf_storage *rstorage;
   librdf_model *rmodel;
   /* writing */
@@ -79,6 +75,16 @@ path_join(const char *a, const char *b)
   if(s)
     snprintf(s, n, "%s/%s", a, b);
   return s;
+}
+
+/* DIR/CURRENT-GENERATION/name (malloc'd), NULL when out of memory. */
+static char *
+gen_file(const evpubp_store *s, const char *name)
+{
+  char *gen = path_join(s->dir, s->cur), *p;
+  p = gen ? path_join(gen, name) : NULL;
+  free(gen);
+  return p;
 }
 
 static int
@@ -189,8 +195,8 @@ check_format(evpubp_store *s, int create)
     fclose(fp);
   } else if(!create) {
     evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
-               "no evpub store at '%s' (publish into it first, or give "
-               "--store DIR or --endpoint URL)",
+               "no evpub store at '%s' (publish into it first, or use "
+               "another store directory or an endpoint)",
                s->dir);
     st = EVPUB_E_IO;
   } else {
@@ -242,7 +248,7 @@ read_current(evpubp_store *s)
 static evpub_status
 read_manifest(evpubp_store *s)
 {
-  char *gen, *p;
+  char *p;
   FILE *fp;
   char *line = NULL;
   size_t cap = 0;
@@ -251,9 +257,7 @@ read_manifest(evpubp_store *s)
   evpub_status st = EVPUB_OK;
   if(!s->cur[0])
     return EVPUB_OK;
-  gen = path_join(s->dir, s->cur);
-  p = gen ? path_join(gen, "graphs.tsv") : NULL;
-  free(gen);
+  p = gen_file(s, "graphs.tsv");
   if(!p)
     return EVPUB_E_NOMEM;
   fp = fopen(p, "r");
@@ -283,8 +287,6 @@ read_manifest(evpubp_store *s)
       st = EVPUB_E_NOMEM;
       break;
     }
-    if(!e->value)
-      s->ngraphs++;
     e->value = g;
     memcpy(g->hash, line, 32);
     g->hash[32] = '\0';
@@ -305,8 +307,7 @@ new_store(evpub_world *w, const char *dir)
   s->w = w;
   s->wlock = s->rlock = -1;
   evpubp_map_init(&s->graphs);
-  evpubp_map_init(&s->lexical);
-  evpubp_arena_init(&s->arena);
+  evpubp_lexical_init(&s->lexical);
   evpubp_buf_init(&s->line);
   s->dir = strdup(dir);
   s->rdf = evpubp_rdf_world(w);
@@ -401,12 +402,6 @@ evpubp_store_open(evpub_world *w, const char *dir, int write,
   return EVPUB_OK;
 }
 
-unsigned long
-evpubp_store_graphs(const evpubp_store *s)
-{
-  return s->ngraphs;
-}
-
 int
 evpubp_store_has(const evpubp_store *s, const char *iri, const char *hash)
 {
@@ -462,108 +457,27 @@ copy_file(const char *from, const char *to)
   return rc;
 }
 
-static const char *const fact_preds[4] = { EVPUBP_SCHEMA_NS "organizer",
-                                           EVPUBP_SCHEMA_NS "roleName",
-                                           EVPUBP_SCHEMA_NS "startDate",
-                                           EVPUBP_SCHEMA_NS "name" };
-static const char fact_codes[4] = { 'o', 'r', 'd', 'n' };
 static const char *const side_names[2] = { "facts", "lexical" };
-
-/* rasqal, the query engine, reads typed literals into values and writes
- * them back in its own form: "1"^^xsd:boolean as "true", ".500" seconds
- * as ".5", and (0.9.33) a time-zone offset with minutes, +05:30, cut to
- * "+05:3\"".  Where its form differs from what was stored, lexical.tsv
- * keeps GRAPH, DATATYPE, rasqal's form and the stored one, so that query
- * answers give back what was published (evpubp_store_lexical()). */
-static void
-record_lexical(evpubp_store *s, const raptor_term_literal_value *lit)
-{
-  rasqal_world *rw = librdf_world_get_rasqal(s->rdf);
-  unsigned char *copy = malloc(lit->string_len + 1);
-  raptor_uri *dt = raptor_uri_copy(lit->datatype);
-  rasqal_literal *l;
-  const char *dts;
-  if(!copy || !dt || !rw) {
-    free(copy);
-    if(dt)
-      raptor_free_uri(dt);
-    s->failed = 1;
-    return;
-  }
-  memcpy(copy, lit->string, lit->string_len);
-  copy[lit->string_len] = '\0';
-  /* takes copy and dt */
-  l = rasqal_new_string_literal(rw, copy, NULL, dt, NULL);
-  if(!l)
-    return;
-  if(l->string_len != lit->string_len ||
-     memcmp(l->string, lit->string, lit->string_len)) {
-    dts = (const char *)raptor_uri_as_string(lit->datatype);
-    evpubp_buf_reset(&s->line);
-    evpubp_escape_tsv_field(&s->line, s->ctx_iri, strlen(s->ctx_iri));
-    evpubp_buf_addc(&s->line, '\t');
-    evpubp_escape_tsv_field(&s->line, dts, strlen(dts));
-    evpubp_buf_addc(&s->line, '\t');
-    evpubp_escape_tsv_field(&s->line, (const char *)l->string, l->string_len);
-    evpubp_buf_addc(&s->line, '\t');
-    evpubp_escape_tsv_field(&s->line, (const char *)lit->string,
-                            lit->string_len);
-    evpubp_buf_addc(&s->line, '\n');
-    if(s->line.failed ||
-       fwrite(s->line.data, 1, s->line.len, s->side_new[1]) != s->line.len)
-      s->failed = 1;
-  }
-  rasqal_free_literal(l);
-}
+enum { SIDE_FACTS, SIDE_LEXICAL };
 
 static void
 put_statement(evpubp_store *s, raptor_statement *st)
 {
-  const char *p;
-  int k;
+  const raptor_term *o = st->object;
   if(s->failed)
     return;
   if(librdf_model_context_add_statement(s->model, s->ctx, st)) {
     s->failed = 1;
     return;
   }
-  if(st->object->type == RAPTOR_TERM_TYPE_LITERAL &&
-     st->object->value.literal.datatype)
-    record_lexical(s, &st->object->value.literal);
-  if(st->object->type == RAPTOR_TERM_TYPE_LITERAL &&
-     memchr(st->object->value.literal.string, 0,
-            st->object->value.literal.string_len))
+  if(o->type == RAPTOR_TERM_TYPE_LITERAL && o->value.literal.datatype &&
+     evpubp_lexical_put(s->rdf, s->side_new[SIDE_LEXICAL], &s->line,
+                        s->ctx_iri, &o->value.literal))
+    s->failed = 1;
+  if(o->type == RAPTOR_TERM_TYPE_LITERAL &&
+     memchr(o->value.literal.string, 0, o->value.literal.string_len))
     s->nul_literals++;
-  if(st->predicate->type != RAPTOR_TERM_TYPE_URI ||
-     st->subject->type != RAPTOR_TERM_TYPE_URI)
-    return;
-  p = (const char *)raptor_uri_as_string(st->predicate->value.uri);
-  for(k = 0; k < 4; k++)
-    if(!strcmp(p, fact_preds[k]))
-      break;
-  if(k == 4)
-    return;
-  evpubp_buf_reset(&s->line);
-  evpubp_escape_tsv_field(&s->line, s->ctx_iri, strlen(s->ctx_iri));
-  evpubp_buf_addc(&s->line, '\t');
-  evpubp_buf_addc(&s->line, fact_codes[k]);
-  evpubp_buf_addc(&s->line, '\t');
-  p = (const char *)raptor_uri_as_string(st->subject->value.uri);
-  evpubp_escape_tsv_field(&s->line, p, strlen(p));
-  evpubp_buf_addc(&s->line, '\t');
-  if(k == 0 && st->object->type == RAPTOR_TERM_TYPE_URI) {
-    p = (const char *)raptor_uri_as_string(st->object->value.uri);
-    evpubp_escape_tsv_field(&s->line, p, strlen(p));
-  } else if(k > 0 && st->object->type == RAPTOR_TERM_TYPE_LITERAL) {
-    evpubp_escape_tsv_field(&s->line,
-                            (const char *)st->object->value.literal.string,
-                            st->object->value.literal.string_len);
-  } else {
-    return;
-  }
-  evpubp_buf_addc(&s->line, '\n');
-  if(s->line.failed ||
-     fwrite(s->line.data, 1, s->line.len, s->side_new[0]) != s->line.len)
+  if(evpubp_facts_put(s->side_new[SIDE_FACTS], &s->line, s->ctx_iri, st))
     s->failed = 1;
 }
 
@@ -802,8 +716,6 @@ evpubp_store_put(evpubp_store *s, const char *iri, const char *hash,
   s->ctx_iri = iri;
   if(g->hash[0] && librdf_model_context_remove_statements(s->model, s->ctx))
     s->failed = 1;
-  if(!g->hash[0])
-    s->ngraphs++;
   rc = put_records(s, text, len, fp);
   librdf_free_node(s->ctx);
   s->ctx = NULL;
@@ -821,16 +733,21 @@ evpubp_store_put(evpubp_store *s, const char *iri, const char *hash,
   return EVPUB_OK;
 }
 
-/* NAME.tsv of the work generation: the current one's lines of graphs
- * that did not change, then the new lines. */
+static int
+graph_replaced(void *user, const char *graph, size_t len)
+{
+  const evpubp_store *s = user;
+  evpubp_map_entry *e = evpubp_map_find(&s->graphs, graph, len);
+  return e && e->value && ((ginfo *)e->value)->changed;
+}
+
+/* NAME.tsv of the work generation: the current one's records of graphs
+ * that did not change, then the new records. */
 static int
 write_side(evpubp_store *s, int k)
 {
-  char name[32], *path, *old = NULL;
-  FILE *out, *in = NULL, *fresh = s->side_new[k];
-  char *line = NULL, buf[1 << 16];
-  size_t cap = 0, n;
-  ssize_t len;
+  char name[32], *path;
+  FILE *out, *in = NULL;
   int rc = 0;
   snprintf(name, sizeof(name), "%s.tsv", side_names[k]);
   path = path_join(s->work, name);
@@ -839,40 +756,17 @@ write_side(evpubp_store *s, int k)
   if(!out)
     return -1;
   if(s->cur[0]) {
-    char *gen = path_join(s->dir, s->cur);
-    old = gen ? path_join(gen, name) : NULL;
-    free(gen);
-    in = old ? fopen(old, "r") : NULL;
+    path = gen_file(s, name);
+    in = path ? fopen(path, "r") : NULL;
+    free(path);
     if(!in)
       rc = -1;
   }
-  while(in && (len = getline(&line, &cap, in)) > 0) {
-    size_t glen = strcspn(line, "\t");
-    char save = line[glen];
-    evpubp_map_entry *e;
-    line[glen] = '\0';
-    /* graph IRIs never hold a backslash, tab or newline: the key is the
-     * field as written */
-    e = evpubp_map_find(&s->graphs, line, glen);
-    line[glen] = save;
-    if(e && e->value && ((ginfo *)e->value)->changed)
-      continue;
-    if(fwrite(line, 1, (size_t)len, out) != (size_t)len)
-      rc = -1;
-  }
-  free(line);
-  free(old);
+  if(evpubp_side_merge(out, in, s->side_new[k], graph_replaced, s))
+    rc = -1;
   if(in)
     fclose(in);
-  if(fflush(fresh))
-    rc = -1;
-  rewind(fresh);
-  while((n = fread(buf, 1, sizeof(buf), fresh)) > 0)
-    if(fwrite(buf, 1, n, out) != n)
-      rc = -1;
-  if(ferror(fresh))
-    rc = -1;
-  fclose(fresh);
+  fclose(s->side_new[k]);
   s->side_new[k] = NULL;
   snprintf(name, sizeof(name), "%s.new", side_names[k]);
   path = path_join(s->work, name);
@@ -956,7 +850,8 @@ evpubp_store_commit(evpubp_store *s)
   if(!s->work)
     return EVPUB_OK; /* nothing changed */
   librdf_model_sync(s->model);
-  rc = write_side(s, 0) || write_side(s, 1) || write_manifest(s);
+  rc = write_side(s, SIDE_FACTS) || write_side(s, SIDE_LEXICAL) ||
+    write_manifest(s);
   end_work(s); /* closes the Berkeley DB files */
   rc = rc || sync_dir_files(s->work);
   snprintf(name, sizeof(name), "g%06lu", s->next_gen);
@@ -982,7 +877,7 @@ evpubp_store_commit(evpubp_store *s)
   }
   if(s->nul_literals)
     evpubp_log(s->w, EVPUB_LOG_WARNING, NULL, 0, 0,
-               "%lu literal%s U+0000: the store keeps %s (evpub export "
+               "%lu literal%s U+0000: the store keeps %s (an export "
                "gives %s back), but queries see %s cut there (rasqal, the "
                "local query engine, reads C strings)",
                s->nul_literals, s->nul_literals == 1 ? " holds" : "s hold",
@@ -1014,8 +909,7 @@ evpubp_store_close(evpubp_store *s)
   for(i = 0; i < s->graphs.cap; i++)
     free(s->graphs.slots[i].value);
   evpubp_map_free(&s->graphs);
-  evpubp_map_free(&s->lexical);
-  evpubp_arena_free(&s->arena);
+  evpubp_lexical_free(&s->lexical);
   evpubp_buf_free(&s->line);
   if(s->wlock >= 0)
     close(s->wlock);
@@ -1054,107 +948,34 @@ evpubp_store_model(evpubp_store *s)
   return s->rmodel;
 }
 
-char *
-evpubp_store_facts_path(const evpubp_store *s)
+evpub_status
+evpubp_store_facts(evpubp_store *s, evpubp_fact_fn fn, void *user)
 {
-  char *gen, *p;
+  char *p;
+  evpub_status st;
   if(!s->cur[0])
-    return NULL;
-  gen = path_join(s->dir, s->cur);
-  p = gen ? path_join(gen, "facts.tsv") : NULL;
-  free(gen);
-  return p;
-}
-
-/* lexical.tsv into s->lexical, once: "DATATYPE\tRASQAL-FORM" -> the
- * stored form, or AMBIGUOUS when two stored forms read the same. */
-static const char ambiguous[] = "";
-
-static int
-load_lexical(evpubp_store *s)
-{
-  char *gen, *p, *line = NULL;
-  FILE *fp;
-  size_t cap = 0;
-  ssize_t len;
-  int rc = 0;
-  s->lexical_loaded = 1;
-  if(!s->cur[0])
-    return 0;
-  gen = path_join(s->dir, s->cur);
-  p = gen ? path_join(gen, "lexical.tsv") : NULL;
-  free(gen);
-  fp = p ? fopen(p, "r") : NULL;
+    return EVPUB_OK; /* an empty store */
+  p = gen_file(s, "facts.tsv");
+  if(!p)
+    return EVPUB_E_NOMEM;
+  st = evpubp_facts_read(s->w, p, fn, user);
   free(p);
-  if(!fp)
-    return -1;
-  while((len = getline(&line, &cap, fp)) > 0) {
-    char *f[4], *q = line;
-    size_t k, klen;
-    evpubp_map_entry *e;
-    char *orig;
-    if(line[len - 1] == '\n')
-      line[--len] = '\0';
-    for(k = 0; k < 4; k++) {
-      f[k] = q;
-      q += strcspn(q, "\t");
-      if(k < 3) {
-        if(!*q)
-          break;
-        *q++ = '\0';
-      }
-    }
-    if(k < 4)
-      continue;
-    /* the key: DATATYPE TAB RASQAL-FORM */
-    evpubp_buf_reset(&s->line);
-    evpubp_buf_add(&s->line, f[1], evpubp_unescape_tsv_field(f[1]));
-    evpubp_buf_addc(&s->line, '\t');
-    evpubp_buf_add(&s->line, f[2], evpubp_unescape_tsv_field(f[2]));
-    klen = evpubp_unescape_tsv_field(f[3]);
-    e = s->line.failed
-      ? NULL
-      : evpubp_map_put(&s->lexical, s->line.data, s->line.len);
-    if(!e) {
-      rc = -1;
-      break;
-    }
-    if(e->value == ambiguous)
-      continue;
-    if(e->value) {
-      if(strcmp(e->value, f[3]))
-        e->value = (void *)ambiguous;
-      continue;
-    }
-    orig = evpubp_arena_strndup(&s->arena, f[3], klen);
-    if(!orig) {
-      rc = -1;
-      break;
-    }
-    e->value = orig;
-  }
-  free(line);
-  fclose(fp);
-  return rc;
+  return st;
 }
 
 const char *
 evpubp_store_lexical(evpubp_store *s, const char *dt, const char *value,
                      size_t len)
 {
-  evpubp_map_entry *e;
-  if(!s->lexical_loaded && load_lexical(s))
-    return NULL;
-  if(!s->lexical.count)
-    return NULL;
-  evpubp_buf_reset(&s->line);
-  evpubp_buf_adds(&s->line, dt);
-  evpubp_buf_addc(&s->line, '\t');
-  evpubp_buf_add(&s->line, value, len);
-  if(s->line.failed)
-    return NULL;
-  e = evpubp_map_find(&s->lexical, s->line.data, s->line.len);
-  return e && e->value != ambiguous ? e->value : NULL;
+  if(!s->lexical.loaded) {
+    char *p = s->cur[0] ? gen_file(s, "lexical.tsv") : NULL;
+    int rc = s->cur[0] && !p ? -1 : evpubp_lexical_load(&s->lexical, p);
+    s->lexical.loaded = 1; /* once, even when it failed */
+    free(p);
+    if(rc)
+      return NULL;
+  }
+  return evpubp_lexical_find(&s->lexical, dt, value, len);
 }
 
 char *
