@@ -50,6 +50,12 @@ int evpubp_buf_printf(evpubp_buf *b, const char *fmt, ...)
 #endif
   ;
 
+/* ---- growing arrays ------------------------------------------------- */
+/* Room for one more item in the array *arrp (of n items of size bytes,
+ * *cap allocated): doubled when full, first items to start with.
+ * Returns 0, or -1 when out of memory (the array is left as it was). */
+int evpubp_grow(void *arrp, size_t n, size_t *cap, size_t size, size_t first);
+
 /* ---- arena: many small allocations freed at once ------------------- */
 typedef struct evpubp_arena_block evpubp_arena_block;
 typedef struct {

@@ -83,10 +83,6 @@ int evpubp_result_set(evpubp_result *r, evpubp_term *t, evpubp_term_kind kind,
                       const char *value, size_t n, const char *lang,
                       const char *dt);
 
-/* Room for one more element in the array *arr (n used, *cap allocated,
- * elements of size bytes), doubling from first; -1 when out of memory. */
-int evpubp_grow(void *arr, size_t n, size_t *cap, size_t size, size_t first);
-
 /* ---- tables of named rows (options.c) ----------------------------- */
 /* Checks the value of option name (logging what is wrong); an option
  * without a field keeps the value itself. */

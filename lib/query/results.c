@@ -10,21 +10,6 @@
 
 #include "query/query.h"
 
-int
-evpubp_grow(void *arr, size_t n, size_t *cap, size_t size, size_t first)
-{
-  void **a = arr;
-  if(n == *cap) {
-    size_t nc = *cap ? *cap * 2 : first;
-    void *na = realloc(*a, nc * size);
-    if(!na)
-      return -1;
-    *a = na;
-    *cap = nc;
-  }
-  return 0;
-}
-
 void
 evpubp_result_init(evpubp_result *r)
 {

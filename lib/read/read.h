@@ -132,10 +132,6 @@ void evpubp_read_duplicate_keys(const evpubp_read_ctx *ctx,
                                 const evpubp_node *map);
 
 /* ---- building trees ------------------------------------------------- */
-/* Room for one more item in the array *arrp (of n items of size bytes,
- * *cap allocated): doubled when full, first items to start with.
- * Returns 0, or -1 when out of memory (the array is left as it was). */
-int evpubp_grow(void *arrp, size_t n, size_t *cap, size_t size, size_t first);
 
 /* A new node of kind at line:col in a, all else zero; NULL: no memory. */
 evpubp_node *evpubp_new_node(evpubp_arena *a, evpubp_node_kind kind,

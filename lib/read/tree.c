@@ -94,25 +94,6 @@ evpubp_new_node(evpubp_arena *a, evpubp_node_kind kind, unsigned long line,
   return n;
 }
 
-/* The array's pointer is copied in and out with memcpy: it is a T *,
- * which a void * may not name directly. */
-int
-evpubp_grow(void *arrp, size_t n, size_t *cap, size_t size, size_t first)
-{
-  size_t nc;
-  void *a, *na;
-  if(n < *cap)
-    return 0;
-  nc = *cap ? *cap * 2 : first;
-  memcpy(&a, arrp, sizeof(a));
-  na = realloc(a, nc * size);
-  if(!na)
-    return -1;
-  memcpy(arrp, &na, sizeof(na));
-  *cap = nc;
-  return 0;
-}
-
 void
 evpubp_node_list_push(evpubp_node_list *l, evpubp_node *x)
 {
