@@ -55,6 +55,19 @@ evpub convert -o "$TMP/out.ttl" "$EXAMPLE"
 check "successful run replaces the output" grep -q "^@prefix schema:" "$TMP/out.ttl"
 check "output file is readable by others (not 0600)" test "$(stat -c %a "$TMP/out.ttl")" != 600
 
+# convert --validate: the checks of evpub validate first, nothing written
+# on an error (tests/cases/validate/ holds the findings of each rule)
+V="$top_srcdir/tests/cases/validate"
+evpub convert --validate -o "$TMP/v.ttl" "$V/schema-end-before-start/input.yaml" 2>"$TMP/err"
+check "convert --validate refuses an event that ends before it starts" test $? -eq 1
+check "convert --validate reports it with its position" grep -q "input.yaml:10:14: endDate" "$TMP/err"
+check "convert --validate wrote nothing" test ! -e "$TMP/v.ttl"
+evpub convert -o "$TMP/v.ttl" "$V/schema-end-before-start/input.yaml" 2>/dev/null
+check "without --validate the same input converts" test $? -eq 0
+evpub convert --validate=google -o "$TMP/v2.ttl" "$V/google-recommends-image/input.yaml" 2>"$TMP/err"
+check "convert --validate=google: warnings do not stop it" test $? -eq 0 -a -s "$TMP/v2.ttl"
+check "convert --validate=google: the warning is printed" grep -q "warning: Google recommends image" "$TMP/err"
+
 # stdin with --from json
 printf '{"name": "JSON Event", "startDate": "2022-11-02"}' |
   evpub convert --base https://j.example/ --from json -f ntriples - >"$TMP/j.nt"

@@ -33,4 +33,17 @@ if "$PYTHON" "$top_srcdir/tests/check_example.py" "$TMP/gcf.ttl" \
 else
   fail "SPARQL acceptance checks"
 fi
+
+# Acceptance 1 of the CSV reader: the example as CSV says what the YAML
+# example says, but for the documented list (doc/csv.md)
+EX_CSV="$top_srcdir/examples/global-cities-forum-2022.csv"
+evpub convert -f turtle --base https://events.example.org/ "$EX_CSV" \
+  >"$TMP/csv.ttl" 2>"$TMP/csv.err"
+check "the CSV example converts without messages" \
+  test $? -eq 0 -a ! -s "$TMP/csv.err"
+"$PYTHON" "$top_srcdir/tests/csv_example_check.py" "$TMP/gcf.ttl" \
+  "$TMP/csv.ttl" >"$TMP/check.out"
+check "the CSV example is the YAML example but for the documented list" \
+  test $? -eq 0
+sed 's/^/# /' "$TMP/check.out"
 finish

@@ -320,5 +320,5 @@ XDG_DATA_HOME="$TMP/xdg" publish "no endpoint: into the local store" 0 \
 check "... the default one, under \$XDG_DATA_HOME" \
   test -f "$TMP/xdg/evpub/store/CURRENT"
 publish "an input error sends nothing" 1 $AUTH \
-  "$top_srcdir/tests/cases/error-top-level-key-unknown/input.yaml"
+  "$top_srcdir/tests/cases/convert/error-top-level-key-unknown/input.yaml"
 finish
