@@ -1,5 +1,7 @@
 # Sourced by the test scripts.  Environment from make check: EVPUB,
-# EVPUB_VALGRIND, PYTHON, RAPPER, top_srcdir, top_builddir.
+# EVPUB_VALGRIND, PYTHON, RAPPER, top_srcdir, top_builddir, EVPUB_CI (1 in
+# CI: a missing dependency fails instead of skipping), EVPUB_SHARED (the
+# shared project directory, ../shared beside the source tree).
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -12,6 +14,7 @@ if [ -z "${PYTHON:-}" ]; then
 fi
 : "${PYTHON:=}"
 : "${RAPPER:=$(command -v rapper || true)}"
+: "${EVPUB_SHARED:=$top_srcdir/../shared}"
 EXAMPLE="$top_srcdir/examples/global-cities-forum-2022.yaml"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/evpub-test.XXXXXX")
@@ -30,11 +33,21 @@ check() {  # check "description" command...
   local what=$1; shift
   if "$@"; then ok "$what"; else fail "$what"; fi
 }
+# skip WHY: what the test needs is missing.  Exit 77 (skipped) and say why;
+# in CI (EVPUB_CI=1), where .ci/run installed everything, fail instead.
+skip() {
+  if [ "${EVPUB_CI:-}" = 1 ]; then
+    echo "FAIL - $1 (a skip is a failure in CI: EVPUB_CI=1)"
+    exit 1
+  fi
+  echo "skip: $1"
+  exit 77
+}
 need_python() {
-  if [ -z "$PYTHON" ]; then echo "skip: no Python with rdflib"; exit 77; fi
+  [ -n "$PYTHON" ] || skip "no Python with rdflib"
 }
 need_rapper() {
-  if [ -z "$RAPPER" ]; then echo "skip: rapper (raptor2-utils) not installed"; exit 77; fi
+  [ -n "$RAPPER" ] || skip "rapper (raptor2-utils) not installed"
 }
 finish() {
   echo "$npass passed, $nfail failed"
