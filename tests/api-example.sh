@@ -2,7 +2,7 @@
 # The example program built on the public API gives what the CLI gives.
 . "$(dirname "$0")/lib.sh"
 PROG="$top_builddir/examples/list_events"
-[ -x "$PROG" ] || { echo "skip: $PROG not built"; exit 77; }
+[ -x "$PROG" ] || skip "$PROG not built"
 
 $EVPUB_VALGRIND "$PROG" -f ntriples "$EXAMPLE" >"$TMP/api.nt" 2>"$TMP/err"
 check "list_events exits 0" test $? -eq 0

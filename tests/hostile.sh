@@ -9,8 +9,7 @@
 need_rapper
 PY=${PYTHON:-/usr/bin/python3}
 if ! "$PY" -c 'import sys; sys.exit(sys.version_info[0] < 3)' 2>/dev/null; then
-  echo "skip: no Python 3 at $PY"
-  exit 77
+  skip "no Python 3 at $PY"
 fi
 GEN="$top_srcdir/tests/hostile_gen.py"
 

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 need_rapper
 need_python
-"$PYTHON" -c 'import pyld' 2>/dev/null || { echo "skip: python3-pyld not installed"; exit 77; }
+"$PYTHON" -c 'import pyld' 2>/dev/null || skip "python3-pyld not installed"
 GEN="$top_srcdir/tests/hostile_gen.py"
 CTX="$top_srcdir/vocab/schemaorgcontext.jsonld"
 "$PYTHON" "$GEN" gen "$TMP" >/dev/null

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 need_rapper
 need_python
-"$PYTHON" -c 'import pyld' 2>/dev/null || { echo "skip: python3-pyld not installed"; exit 77; }
+"$PYTHON" -c 'import pyld' 2>/dev/null || skip "python3-pyld not installed"
 CTX="$top_srcdir/vocab/schemaorgcontext.jsonld"
 
 canon() {  # canon FORMAT FILE: sorted N-Triples, via rapper

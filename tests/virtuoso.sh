@@ -9,21 +9,17 @@
 #
 # Facts behind the settings: ../shared/notes/sparql-endpoints.md (buffers
 # >= 170000 or big loads can hang; loopback-only ports; a fresh directory
-# per run).  The test is skipped (exit 77) when virtuoso-t is missing.
+# per run).  The test is skipped (exit 77) when virtuoso-t is missing, and
+# fails then in CI (skip in tests/lib.sh).
 
 VIRTUOSO_T=${VIRTUOSO_T:-$(command -v virtuoso-t || true)}
 ISQL=${ISQL:-$(command -v isql-vt || true)}
 VIRT_PID=
 
 need_virtuoso() {
-  if [ -z "$VIRTUOSO_T" ] || [ -z "$ISQL" ]; then
-    echo "skip: virtuoso-t / isql-vt (virtuoso-opensource-7-bin) not installed"
-    exit 77
-  fi
-  if ! command -v curl >/dev/null; then
-    echo "skip: curl not installed"
-    exit 77
-  fi
+  [ -n "$VIRTUOSO_T" ] && [ -n "$ISQL" ] ||
+    skip "virtuoso-t / isql-vt (virtuoso-opensource-7-bin) not installed"
+  command -v curl >/dev/null || skip "curl not installed"
 }
 
 # Two free loopback ports, chosen by the kernel.
