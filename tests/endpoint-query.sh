@@ -5,22 +5,11 @@
 # the same bytes.
 . "$(dirname "$0")/lib.sh"
 . "$top_srcdir/tests/virtuoso.sh"
-need_virtuoso
 PY=${PYTHON:-/usr/bin/python3}
 GEN="$top_srcdir/bench/gen-events.py"
 unset EVPUB_STORE
 export XDG_DATA_HOME="$TMP/xdg" XDG_STATE_HOME="$TMP/state"
-
-cleanup() {
-  virtuoso_stop
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-if ! virtuoso_start "$TMP/virtuoso"; then
-  echo "Bail out! cannot start virtuoso"
-  exit 99
-fi
-echo "# virtuoso pid $VIRT_PID on $VIRT_URL"
+virtuoso_private
 export EVPUB_PASSWORD=dba
 REMOTE="--endpoint $VIRT_URL --server virtuoso"
 S="$TMP/store"

@@ -18,7 +18,15 @@ fi
 EXAMPLE="$top_srcdir/examples/global-cities-forum-2022.yaml"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/evpub-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+# on_exit COMMAND: run COMMAND (a shell string) when the test ends, before
+# $TMP is removed (stop a server, a proxy)
+EXIT_HOOKS=()
+on_exit() { EXIT_HOOKS+=("$1"); }
+run_exit_hooks() {
+  local h
+  for h in ${EXIT_HOOKS[@]+"${EXIT_HOOKS[@]}"}; do eval "$h"; done
+}
+trap 'run_exit_hooks; rm -rf "$TMP"' EXIT
 
 npass=0
 nfail=0
@@ -52,4 +60,35 @@ need_rapper() {
 finish() {
   echo "$npass passed, $nfail failed"
   [ "$nfail" -eq 0 ]
+}
+
+# ---- publishing (tests/publish.sh, tests/store.sh) ------------------------
+
+# publish DESCRIPTION EXPECTED-EXIT ARGS...: run evpub publish, keep its
+# stderr in $TMP/err, and check the exit status
+publish() {
+  local what=$1 want=$2
+  shift 2
+  evpub publish "$@" >"$TMP/out" 2>"$TMP/err"
+  local rc=$?
+  check "$what (exit $want)" test "$rc" -eq "$want"
+  [ "$rc" -eq "$want" ] || sed 's/^/#   /' "$TMP/err" | head -n 12
+}
+
+# quads INPUT OUT.nq [ARGS...]: what a publish of INPUT sends or stores, as
+# the N-Quads of evpub convert
+quads() {
+  local in=$1 out=$2
+  shift 2
+  evpub convert -f nquads "$@" "$in" >"$out" 2>"$TMP/conv.err" ||
+    { sed 's/^/#   /' "$TMP/conv.err"; fail "convert $in"; }
+}
+
+# events N SEED NAME: N generated events under https://NAME.example.org/,
+# in $TMP/NAME.yaml, and their quads in $TMP/NAME.nq
+events() {
+  "${PYTHON:-/usr/bin/python3}" "$top_srcdir/bench/gen-events.py" "$1" \
+    --seed "$2" 2>/dev/null |
+    sed "s#https://bench.example.org/#https://$3.example.org/#" >"$TMP/$3.yaml"
+  quads "$TMP/$3.yaml" "$TMP/$3.nq"
 }

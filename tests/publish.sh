@@ -8,28 +8,15 @@
 . "$(dirname "$0")/lib.sh"
 . "$top_srcdir/tests/virtuoso.sh"
 PY=${PYTHON:-/usr/bin/python3}
-need_virtuoso
 CHECK="$top_srcdir/tests/publish_check.py"
 PROXY="$top_srcdir/tests/faultproxy.py"
 PROXY_PID=
-
-cleanup() {
-  [ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null
-  virtuoso_stop
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-if ! virtuoso_start "$TMP/virtuoso"; then
-  echo "Bail out! cannot start virtuoso"
-  exit 99
-fi
-echo "# virtuoso pid $VIRT_PID on $VIRT_URL"
+on_exit '[ -z "$PROXY_PID" ] || kill "$PROXY_PID" 2>/dev/null'
+virtuoso_private
 Q="$VIRT_URL/sparql"
 export EVPUB_PASSWORD=dba
 export XDG_STATE_HOME="$TMP/state"
 AUTH="--endpoint $VIRT_URL --server virtuoso --user dba"
-GEN="$top_srcdir/bench/gen-events.py"
 HGEN="$top_srcdir/tests/hostile_gen.py"
 
 # same DESCRIPTION EXPECTED.nq PREFIX: the store holds exactly the quads
@@ -42,30 +29,7 @@ same() {
   sed 's/^/#   /' "$TMP/same.out" | head -n 12
 }
 
-# publish DESCRIPTION EXPECTED-EXIT ARGS...: run it, keep stderr in
-# $TMP/err, and check the exit status
-publish() {
-  local what=$1 want=$2
-  shift 2
-  evpub publish "$@" >"$TMP/out" 2>"$TMP/err"
-  local rc=$?
-  check "$what (exit $want)" test "$rc" -eq "$want"
-  [ "$rc" -eq "$want" ] || sed 's/^/#   /' "$TMP/err" | head -n 12
-}
-
-# events N SEED NAME: N generated events under https://NAME.example.org/,
-# in $TMP/NAME.yaml, and what publish sends for them in $TMP/NAME.nq
-events() {
-  "$PY" "$GEN" "$1" --seed "$2" 2>/dev/null |
-    sed "s#https://bench.example.org/#https://$3.example.org/#" >"$TMP/$3.yaml"
-  quads "$TMP/$3.yaml" "$TMP/$3.nq"
-}
-
-quads() { # quads INPUT OUT.nq [ARGS]: what publish sends, as N-Quads
-  local in=$1 out=$2
-  shift 2
-  evpub convert -f nquads "$@" "$in" >"$out" 2>/dev/null
-}
+# publish, events and quads: tests/lib.sh
 
 # ---- 1. the example, both methods, Digest authentication -----------------
 quads "$EXAMPLE" "$TMP/example.nq"

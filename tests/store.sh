@@ -7,7 +7,6 @@
 need_python
 PY=$PYTHON
 CHECK="$top_srcdir/tests/store_check.py"
-GEN="$top_srcdir/bench/gen-events.py"
 HGEN="$top_srcdir/tests/hostile_gen.py"
 DUMPQ='SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }'
 unset EVPUB_STORE
@@ -15,18 +14,7 @@ export XDG_DATA_HOME="$TMP/xdg"
 
 if [ -n "${EVPUB_INSTRUMENTED:-}" ]; then N=120 KN=80; else N=2000 KN=600; fi
 
-# quads INPUT OUT.nq: what a publish of INPUT stores
-quads() {
-  evpub convert -f nquads "$1" >"$2" 2>"$TMP/conv.err" ||
-    { cat "$TMP/conv.err"; fail "convert $1"; }
-}
-
-# events N SEED NAME: generated events under https://NAME.example.org/
-events() {
-  "$PY" "$GEN" "$1" --seed "$2" 2>/dev/null |
-    sed "s#https://bench.example.org/#https://$3.example.org/#" >"$TMP/$3.yaml"
-  quads "$TMP/$3.yaml" "$TMP/$3.nq"
-}
+# publish, events and quads: tests/lib.sh
 
 # dump STORE: every quad of the store, as evpub export writes them, in
 # $TMP/dump.nq
@@ -46,16 +34,6 @@ same() {
     cat "$TMP/dump.err"
   fi
   sed 's/^/#   /' "$TMP/same.out" | head -n 12
-}
-
-# publish DESCRIPTION EXPECTED-EXIT ARGS...
-publish() {
-  local what=$1 want=$2
-  shift 2
-  evpub publish "$@" >"$TMP/out" 2>"$TMP/err"
-  local rc=$?
-  check "$what (exit $want)" test "$rc" -eq "$want"
-  [ "$rc" -eq "$want" ] || sed 's/^/#   /' "$TMP/err" | head -n 12
 }
 
 S="$TMP/store"

@@ -6,6 +6,9 @@
 #                        VIRT_URL (http://127.0.0.1:PORT).
 #   virtuoso_sql STMT    run one SQL statement as dba
 #   virtuoso_stop        SIGTERM by PID, wait for it to go (SIGKILL after 20 s)
+#   virtuoso_private     need_virtuoso, then a server in $TMP/virtuoso for
+#                        the whole test, stopped when it ends; bails out
+#                        (exit 99) when it cannot start
 #
 # Facts behind the settings: ../shared/notes/sparql-endpoints.md (buffers
 # >= 170000 or big loads can hang; loopback-only ports; a fresh directory
@@ -130,4 +133,14 @@ virtuoso_stop() {
   kill -KILL "$VIRT_PID" 2>/dev/null
   wait "$VIRT_PID" 2>/dev/null
   VIRT_PID=
+}
+
+virtuoso_private() {
+  need_virtuoso
+  on_exit virtuoso_stop
+  if ! virtuoso_start "$TMP/virtuoso"; then
+    echo "Bail out! cannot start virtuoso"
+    exit 99
+  fi
+  echo "# virtuoso pid $VIRT_PID on $VIRT_URL"
 }
