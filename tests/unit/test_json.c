@@ -22,6 +22,18 @@ error_of(const char *s, size_t n)
   return v ? NULL : err;
 }
 
+/* not JSON, each with the length given to the parser (the last one is
+ * JSON cut short by that length) */
+static const struct {
+  const char *text;
+  size_t len;
+} not_json[] = {
+  { "", 0 },         { "{", 1 },     { "{\"a\" 1}", 7 }, { "[1,]", 4 },
+  { "\"abc", 4 },    { "\"a\\", 3 }, { "\"\\u12\"", 6 }, { "\"\\x\"", 4 },
+  { "\"a\nb\"", 5 }, { "[1] x", 5 }, { "tru", 3 },       { "{\"a\":1", 6 },
+  { "\"abc\"", 3 },
+};
+
 int
 main(void)
 {
@@ -66,19 +78,8 @@ main(void)
         v->child->next->next->type == EVPUBP_J_TRUE);
 
   /* what is not JSON is refused with a reason, never read past the end */
-  CHECK(error_of("", 0) != NULL);
-  CHECK(error_of("{", 1) != NULL);
-  CHECK(error_of("{\"a\" 1}", 7) != NULL);
-  CHECK(error_of("[1,]", 4) != NULL);
-  CHECK(error_of("\"abc", 4) != NULL);
-  CHECK(error_of("\"a\\", 3) != NULL);
-  CHECK(error_of("\"\\u12\"", 6) != NULL);
-  CHECK(error_of("\"\\x\"", 4) != NULL);
-  CHECK(error_of("\"a\nb\"", 5) != NULL);
-  CHECK(error_of("[1] x", 5) != NULL);
-  CHECK(error_of("tru", 3) != NULL);
-  CHECK(error_of("{\"a\":1", 6) != NULL);
-  CHECK(error_of("\"abc\"", 3) != NULL); /* cut short by the length */
+  for(i = 0; i < sizeof(not_json) / sizeof(not_json[0]); i++)
+    CHECK(error_of(not_json[i].text, not_json[i].len) != NULL);
   for(i = 0; i < sizeof(deep); i++)
     deep[i] = '[';
   CHECK(error_of(deep, sizeof(deep)) != NULL); /* too deep, no crash */
