@@ -30,12 +30,14 @@
       writes a copy of IN.nt with one literal's escaping damaged (the check
       above must then fail).
 
-Standard library only.
+Standard library only (and tests/ntlib.py, the checkers' N-Triples reader).
 """
 import json
 import os
 import sys
 import unicodedata
+
+from ntlib import ParseError, read as parse_nt
 
 BASE = "https://hostile.example.org/"
 SCHEMA = "http://schema.org/"
@@ -619,138 +621,7 @@ def write(outdir, stem, text, exp, labels=None):
 
 
 # --------------------------------------------------------------------------
-# N-Triples reading
-
-class ParseError(Exception):
-    pass
-
-
-ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"',
-         "'": "'", "\\": "\\"}
-
-
-def unescape_at(line, i, allow_echar):
-    """Decode the escape at line[i] (a backslash); return (text, next i)."""
-    if i + 1 >= len(line):
-        raise ParseError("backslash at end of line")
-    c = line[i + 1]
-    if c in "uU":
-        n = 4 if c == "u" else 8
-        h = line[i + 2:i + 2 + n]
-        if len(h) != n or any(x not in "0123456789abcdefABCDEF" for x in h):
-            raise ParseError("bad \\%s escape %r" % (c, line[i:i + 2 + n]))
-        cp = int(h, 16)
-        if 0xD800 <= cp <= 0xDFFF or cp > 0x10FFFF:
-            raise ParseError("escape of a non-character %r" % line[i:i + 2 + n])
-        return chr(cp), i + 2 + n
-    if allow_echar and c in ECHAR:
-        return ECHAR[c], i + 2
-    raise ParseError("unknown escape %r" % line[i:i + 2])
-
-
-def parse_iri(line, i):
-    if line[i] != "<":
-        raise ParseError("expected '<' at %d" % i)
-    i += 1
-    out = []
-    while True:
-        if i >= len(line):
-            raise ParseError("unterminated IRI")
-        c = line[i]
-        if c == ">":
-            return "".join(out), i + 1
-        if c == "\\":
-            t, i = unescape_at(line, i, False)
-            out.append(t)
-            continue
-        if ord(c) <= 0x20 or c in '<"{}|^`':
-            raise ParseError("bad character %r in IRI" % c)
-        out.append(c)
-        i += 1
-
-
-def parse_term(line, i):
-    c = line[i]
-    if c == "<":
-        v, i = parse_iri(line, i)
-        return ("iri", v), i
-    if line.startswith("_:", i):
-        j = i + 2
-        while j < len(line) and line[j] not in " \t":
-            j += 1
-        return ("bnode", line[i + 2:j]), j
-    if c == '"':
-        i += 1
-        out = []
-        while True:
-            if i >= len(line):
-                raise ParseError("unterminated literal")
-            c = line[i]
-            if c == '"':
-                i += 1
-                break
-            if c == "\\":
-                t, i = unescape_at(line, i, True)
-                out.append(t)
-                continue
-            if c in "\n\r":
-                raise ParseError("raw line break in literal")
-            out.append(c)
-            i += 1
-        lang = dt = None
-        if line.startswith("@", i):
-            j = i + 1
-            while j < len(line) and (line[j].isalnum() or line[j] == "-") \
-                    and line[j].isascii():
-                j += 1
-            lang = line[i + 1:j]
-            if not lang:
-                raise ParseError("empty language tag")
-            i = j
-        elif line.startswith("^^", i):
-            dt, i = parse_iri(line, i + 2)
-        return ("lit", "".join(out), lang, dt), i
-    raise ParseError("unexpected %r at %d" % (c, i))
-
-
-def skip_ws(line, i):
-    while i < len(line) and line[i] in " \t":
-        i += 1
-    return i
-
-
-def parse_nt(path):
-    """Strict N-Triples reader: list of (s, p, o) terms."""
-    with open(path, "rb") as f:
-        data = f.read()
-    text = data.decode("utf-8")        # raises on invalid UTF-8
-    triples = []
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    for no, line in enumerate(lines, 1):
-        try:
-            i = skip_ws(line, 0)
-            if i == len(line) or line[i] == "#":
-                continue
-            s, i = parse_term(line, i)
-            i = skip_ws(line, i)
-            p, i = parse_term(line, i)
-            i = skip_ws(line, i)
-            o, i = parse_term(line, i)
-            i = skip_ws(line, i)
-            if line[i:i + 1] != ".":
-                raise ParseError("expected '.'")
-            i = skip_ws(line, i + 1)
-            if i != len(line) and line[i] != "#":
-                raise ParseError("junk after '.'")
-            if s[0] == "lit" or p[0] != "iri":
-                raise ParseError("bad subject or predicate")
-        except (ParseError, IndexError) as e:
-            raise ParseError("%s:%d: %s: %r" % (path, no, e, line[:200]))
-        triples.append((s, p, o))
-    return triples
-
+# Checking what rapper read back (N-Triples: tests/ntlib.py)
 
 def short(v, limit=160):
     r = ascii(v)     # shows U+0301, U+202E, ... as escapes

@@ -29,9 +29,10 @@ lower-cased.  Exit 0 when it holds, 1 (with the differences) when not.
 import csv
 import io
 import json
-import re
 import sys
 import xml.etree.ElementTree as ET
+
+import ntlib
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -150,34 +151,19 @@ def csv_check(argv):
     return fail(msgs)
 
 
-TERM = re.compile(r'<([^>]*)>|"((?:[^"\\]|\\.)*)"(?:@([A-Za-z0-9-]+)|'
-                  r'\^\^<([^>]*)>)?|_:(\S+)|$')
-ESC = re.compile(r'\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[tbnrf"\'\\])')
-SIMPLE = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f",
-          '"': '"', "'": "'", "\\": "\\"}
-
-
-def unescape(s):
-    def one(m):
-        e = m.group(1)
-        return chr(int(e[1:], 16)) if e[0] in "uU" else SIMPLE[e]
-    return ESC.sub(one, s)
-
-
 def tsv_term(field):
+    """A field of SPARQL TSV, read as an N-Triples term (tests/ntlib.py)."""
     if field == "":
         return None
-    m = TERM.fullmatch(field)
-    if not m:
-        raise ValueError("not a term: %r" % field)
-    if m.group(1) is not None:
-        return ("uri", unescape(m.group(1)))
-    if m.group(5) is not None:
+    t = ntlib.term(field)
+    if t[0] == "iri":
+        return ("uri", t[1])
+    if t[0] == "bnode":
         return ("bnode", "")
-    if m.group(3):
-        return ("literal", unescape(m.group(2)), "@" + m.group(3).lower())
-    dt = unescape(m.group(4)) if m.group(4) else ""
-    return ("literal", unescape(m.group(2)), "" if dt == XSD_STRING else dt)
+    if t[2]:
+        return ("literal", t[1], "@" + t[2].lower())
+    dt = t[3] or ""
+    return ("literal", t[1], "" if dt == XSD_STRING else dt)
 
 
 def tsv_check(argv):

@@ -15,28 +15,16 @@ the answer of
     evpub query --store DIR -f json \\
       'SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }'
 (SPARQL 1.1 results JSON, read with Python's json module).  N-Quads are
-read with the reader of tests/publish_check.py (cross-checked against
-rapper there; rdflib's N-Triples reader mangles escapes, see
+read with tests/ntlib.py through tests/publish_check.py (cross-checked
+against rapper there; rdflib's N-Triples reader mangles escapes, see
 ../shared/notes/independent-checkers.md), comparing lexical forms exactly
 and language tags lower-cased.  Exit 0 when it holds, 1 when not (the
 differences are printed), 2 on bad input.
 """
 import json
-import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import publish_check  # noqa: E402
-
-
-def term(b):
-    t = b["type"]
-    if t == "uri":
-        return ("I", b["value"])
-    if t in ("literal", "typed-literal"):
-        return publish_check.norm_literal(b["value"], b.get("xml:lang"),
-                                          b.get("datatype"), True)
-    return ("B", b["value"])
+import publish_check
 
 
 def dump(path):
@@ -47,7 +35,7 @@ def dump(path):
     quads = set()
     for row in data["results"]["bindings"]:
         quads.add((row["g"]["value"], row["s"]["value"], row["p"]["value"],
-                   term(row["o"])))
+                   publish_check.term(row["o"], exact=True)))
     return quads
 
 
