@@ -90,52 +90,46 @@ known() {
   [ "$n" -le 1 ] || { echo "more than one of expected.nt, stdout.sorted, stdout"; return 1; }
 }
 
-# check_stdout DIR NAME: standard output as the case expects; prints why not
-check_stdout() {
-  local dir=$1 name=$2
-  if [ -f "$dir/expected.nt" ]; then
-    [ -n "$RAPPER" ] || { echo "rapper (raptor2-utils) is not installed"; return 1; }
-    canon "$dir/expected.nt" "$TMP/$name.want" ||
-      { echo "expected.nt is not valid N-Triples"; return 1; }
-    canon "$out" "$TMP/$name.got" ||
-      { echo "evpub's output is not valid N-Triples"; show stdout "$out"; return 1; }
-    diff -u "$TMP/$name.want" "$TMP/$name.got" >"$TMP/$name.diff" && return 0
-    echo "the graph differs (- expected, + evpub)"
-    sed -n '3,60s/^/    /p' "$TMP/$name.diff"
-    return 1
-  fi
-  if [ -f "$dir/stdout.sorted" ]; then
-    LC_ALL=C sort "$out" >"$out.sorted"
-    diff -u "$dir/stdout.sorted" "$out.sorted" >"$TMP/$name.diff" && return 0
-    echo "the sorted output differs (- expected, + evpub)"
-    sed -n '3,40s/^/    /p' "$TMP/$name.diff"
-    return 1
-  fi
-  if [ -f "$dir/stdout" ]; then
-    diff -u "$dir/stdout" "$out" >"$TMP/$name.diff" && return 0
-    echo "the output differs (- expected, + evpub)"
-    sed -n '3,40s/^/    /p' "$TMP/$name.diff"
-    return 1
-  fi
-  [ -s "$out" ] || return 0
-  echo "output written, none expected"
-  show stdout "$out"
-  return 1
+# differ LABEL WANT GOT FLAT: nothing when the files are equal, else say
+# how they differ
+differ() {
+  diff -u "$2" "$3" >"$TMP/$4.diff" && return 1
+  echo "$1 differs (- expected, + evpub)"
+  sed -n '3,60s/^/    /p' "$TMP/$4.diff"
 }
 
-# check_stderr DIR NAME: standard error as the case expects
-check_stderr() {
-  local dir=$1 name=$2
-  if [ -f "$dir/stderr" ]; then
-    diff -u "$dir/stderr" "$err" >"$TMP/$name.ediff" && return 0
-    echo "standard error differs (- expected, + evpub)"
-    sed -n '3,30s/^/    /p' "$TMP/$name.ediff"
+# check_stdout DIR FLAT: standard output as the case expects; prints why not
+check_stdout() {
+  local dir=$1 flat=$2
+  if [ -f "$dir/expected.nt" ]; then
+    [ -n "$RAPPER" ] || { echo "rapper (raptor2-utils) is not installed"; return 1; }
+    canon "$dir/expected.nt" "$TMP/$flat.want" ||
+      { echo "expected.nt is not valid N-Triples"; return 1; }
+    canon "$out" "$TMP/$flat.got" ||
+      { echo "evpub's output is not valid N-Triples"; show stdout "$out"; return 1; }
+    ! differ "the graph" "$TMP/$flat.want" "$TMP/$flat.got" "$flat"
+  elif [ -f "$dir/stdout.sorted" ]; then
+    LC_ALL=C sort "$out" >"$out.sorted"
+    ! differ "the sorted output" "$dir/stdout.sorted" "$out.sorted" "$flat"
+  elif [ -f "$dir/stdout" ]; then
+    ! differ "the output" "$dir/stdout" "$out" "$flat"
+  elif [ -s "$out" ]; then
+    echo "output written, none expected"
+    show stdout "$out"
     return 1
   fi
-  [ -s "$err" ] || return 0
-  echo "messages on standard error, none expected"
-  show stderr "$err"
-  return 1
+}
+
+# check_stderr DIR FLAT: standard error as the case expects
+check_stderr() {
+  local dir=$1 flat=$2
+  if [ -f "$dir/stderr" ]; then
+    ! differ "standard error" "$dir/stderr" "$err" "$flat"
+  elif [ -s "$err" ]; then
+    echo "messages on standard error, none expected"
+    show stderr "$err"
+    return 1
+  fi
 }
 
 check_notes() {  # check_notes DIR NAME FLAT
@@ -177,7 +171,10 @@ check_rdflib() {  # check_rdflib DIR NAME FLAT
 
 # the cases: directories holding an args file, under the given ones
 if [ $# -gt 0 ]; then
-  roots=("$@")
+  roots=()
+  for r in "$@"; do
+    roots+=("$(cd "$r" && pwd)") || exit 2
+  done
 else
   roots=("$CASES")
 fi
