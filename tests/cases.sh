@@ -98,6 +98,14 @@ differ() {
   sed -n '3,60s/^/    /p' "$TMP/$4.diff"
 }
 
+# empty WHAT LABEL FILE: nothing when FILE is empty, else say what it holds
+empty() {
+  [ -s "$3" ] || return 0
+  echo "$1, none expected"
+  show "$2" "$3"
+  return 1
+}
+
 # check_stdout DIR FLAT: standard output as the case expects; prints why not
 check_stdout() {
   local dir=$1 flat=$2
@@ -113,10 +121,8 @@ check_stdout() {
     ! differ "the sorted output" "$dir/stdout.sorted" "$out.sorted" "$flat"
   elif [ -f "$dir/stdout" ]; then
     ! differ "the output" "$dir/stdout" "$out" "$flat"
-  elif [ -s "$out" ]; then
-    echo "output written, none expected"
-    show stdout "$out"
-    return 1
+  else
+    empty "output written" stdout "$out"
   fi
 }
 
@@ -125,10 +131,8 @@ check_stderr() {
   local dir=$1 flat=$2
   if [ -f "$dir/stderr" ]; then
     ! differ "standard error" "$dir/stderr" "$err" "$flat"
-  elif [ -s "$err" ]; then
-    echo "messages on standard error, none expected"
-    show stderr "$err"
-    return 1
+  else
+    empty "messages on standard error" stderr "$err"
   fi
 }
 

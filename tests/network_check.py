@@ -285,6 +285,20 @@ def is_int(v):
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+def objects(items, kind, fields, diff):
+    """The items that are objects; the others, and objects with other keys
+    than fields, are differences."""
+    for i, g in enumerate(items):
+        if not isinstance(g, dict):
+            diff("%s[%d]: expected an object, got %r" % (kind, i, g))
+            continue
+        if set(g) != set(fields):
+            diff("%s[%d]%s: keys expected %s, got %s"
+                 % (kind, i, " (%s)" % g["id"] if "id" in g else "",
+                    sorted(fields), sorted(g)))
+        yield g
+
+
 def compare(exp_nodes, exp_edges, exp_ncomp, got):
     diffs = []
 
@@ -334,13 +348,7 @@ def compare(exp_nodes, exp_edges, exp_ncomp, got):
 
     # field-by-field on the nodes evpub has, by id
     exp_by_id = {n["id"]: n for n in exp_nodes}
-    for i, g in enumerate(gn):
-        if not isinstance(g, dict):
-            diff("nodes[%d]: expected an object, got %r" % (i, g))
-            continue
-        if set(g) != set(NODE_FIELDS):
-            diff("nodes[%d] (%s): keys expected %s, got %s"
-                 % (i, g.get("id"), sorted(NODE_FIELDS), sorted(g)))
+    for g in objects(gn, "nodes", NODE_FIELDS, diff):
         e = exp_by_id.get(g.get("id"))
         if e is None:
             continue
@@ -360,13 +368,7 @@ def compare(exp_nodes, exp_edges, exp_ncomp, got):
                  % (i, exp_nodes[i]["id"], gid))
             break
 
-    for i, g in enumerate(ge):
-        if not isinstance(g, dict):
-            diff("edges[%d]: expected an object, got %r" % (i, g))
-            continue
-        if set(g) != set(EDGE_FIELDS):
-            diff("edges[%d]: keys expected %s, got %s"
-                 % (i, sorted(EDGE_FIELDS), sorted(g)))
+    for g in objects(ge, "edges", EDGE_FIELDS, diff):
         k = (g.get("source"), g.get("target"))
         e = exp_ek.get(k)
         if e is None:

@@ -87,6 +87,18 @@ def fail(msgs):
     return 1
 
 
+def same_rows(got, want, names, unit, summary):
+    """0 and the summary when the lists are equal, else 1 and how they
+    differ; names: who gave got, who gave want"""
+    if got == want:
+        print(summary)
+        return 0
+    a, b = names
+    return fail(["%s %d %ss, %s %d" % (a, len(got), unit, b, len(want))] +
+                ["%s %d: %s %s, %s %s" % (unit, i + 1, a, x, b, y)
+                 for i, (x, y) in enumerate(zip(got, want)) if x != y])
+
+
 def rows(argv):
     names, got = evpub_rows(argv[0])
     g = load(argv[2:])
@@ -95,14 +107,8 @@ def rows(argv):
     if rnames != names:
         return fail(["variables: evpub %s, rdflib %s" % (names, rnames)])
     want = [[rdflib_term(r[i]) for i in range(len(rnames))] for r in res]
-    if got == want:
-        print("rows: %d, as rdflib answers" % len(got))
-        return 0
-    msgs = ["evpub %d rows, rdflib %d" % (len(got), len(want))]
-    for i, (a, b) in enumerate(zip(got, want)):
-        if a != b:
-            msgs.append("row %d: evpub %s, rdflib %s" % (i + 1, a, b))
-    return fail(msgs)
+    return same_rows(got, want, ("evpub", "rdflib"), "row",
+                     "rows: %d, as rdflib answers" % len(got))
 
 
 def ask(argv):
@@ -141,14 +147,8 @@ def csv_check(argv):
     wantc = [names] + [["" if t is None else
                         ("_:" + t[1] if t[0] == "bnode" else t[1])
                         for t in r] for r in want]
-    if got == wantc:
-        print("csv: %d rows, as the JSON" % (len(got) - 1))
-        return 0
-    msgs = ["csv %d lines, json %d" % (len(got), len(wantc))]
-    for i, (a, b) in enumerate(zip(got, wantc)):
-        if a != b:
-            msgs.append("line %d: csv %s, json %s" % (i + 1, a, b))
-    return fail(msgs)
+    return same_rows(got, wantc, ("csv", "json"), "line",
+                     "csv: %d rows, as the JSON" % (len(got) - 1))
 
 
 def tsv_term(field):
@@ -176,12 +176,8 @@ def tsv_check(argv):
     if head != ["?" + n for n in names]:
         return fail(["header %s, variables %s" % (head, names)])
     got = [[tsv_term(x) for x in line.split("\t")] for line in lines[1:]]
-    if got == want:
-        print("tsv: %d rows, as the JSON" % len(got))
-        return 0
-    return fail(["tsv %d rows, json %d" % (len(got), len(want))] +
-                ["row %d: tsv %s, json %s" % (i + 1, a, b)
-                 for i, (a, b) in enumerate(zip(got, want)) if a != b])
+    return same_rows(got, want, ("tsv", "json"), "row",
+                     "tsv: %d rows, as the JSON" % len(got))
 
 
 def net(path):
