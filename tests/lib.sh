@@ -92,3 +92,20 @@ events() {
     sed "s#https://bench.example.org/#https://$3.example.org/#" >"$TMP/$3.yaml"
   quads "$TMP/$3.yaml" "$TMP/$3.nq"
 }
+
+# edited_example OUT.yaml: the example with the organizer sipa taken off the
+# forum's organizer list and the forum's date moved a week (an edit that
+# must replace triples, not only add them)
+edited_example() {
+  "${PYTHON:-/usr/bin/python3}" - "$EXAMPLE" "$1" <<'EOF'
+import sys
+text = open(sys.argv[1], encoding="utf-8").read()
+date = "    startDate: 2022-11-02\n"
+sipa = ("      - {name: School of International and Public Affairs, "
+        "roleName: organizer}\n")
+assert date in text and sipa in text
+text = text.replace(date, "    startDate: 2022-11-09\n", 1)
+text = text.replace(sipa, "", 1)
+open(sys.argv[2], "w", encoding="utf-8").write(text)
+EOF
+}

@@ -53,17 +53,7 @@ check "an unchanged publish makes no new generation" \
 same "still exactly the example's quads" "$S" "$TMP/example.nq"
 
 # ---- an edited event replaces its old triples ------------------------------
-"$PY" - "$EXAMPLE" "$TMP/edited.yaml" <<'EOF'
-import sys
-text = open(sys.argv[1], encoding="utf-8").read()
-date = "    startDate: 2022-11-02\n"
-sipa = ("      - {name: School of International and Public Affairs, "
-        "roleName: organizer}\n")
-assert date in text and sipa in text
-text = text.replace(date, "    startDate: 2022-11-09\n", 1)
-text = text.replace(sipa, "", 1)
-open(sys.argv[2], "w", encoding="utf-8").write(text)
-EOF
+edited_example "$TMP/edited.yaml"
 quads "$TMP/edited.yaml" "$TMP/edited.nq"
 ASK_SIPA='ASK { ?e <http://schema.org/organizer> <https://events.example.org/organizations/sipa> }'
 check "before the edit, sipa organizes" \
