@@ -71,13 +71,19 @@ def read_line(f):
     return line.rstrip(b"\r\n").decode("latin-1")
 
 
+def need_line(f, where):
+    """One line, which must be there (EOF is an error in where)."""
+    line = read_line(f)
+    if line is None:
+        raise ProtocolError("EOF in " + where)
+    return line
+
+
 def read_headers(f):
     """Header lines up to the empty line, as a list of (name, value)."""
     headers = []
     while True:
-        line = read_line(f)
-        if line is None:
-            raise ProtocolError("EOF in headers")
+        line = need_line(f, "headers")
         if line == "":
             return headers
         name, sep, value = line.partition(":")
@@ -110,9 +116,7 @@ def read_chunked(f):
     """De-chunk a chunked body (trailers are read and discarded)."""
     parts = []
     while True:
-        line = read_line(f)
-        if line is None:
-            raise ProtocolError("EOF in chunked body")
+        line = need_line(f, "chunked body")
         try:
             size = int(line.split(";", 1)[0].strip(), 16)
         except ValueError:

@@ -515,6 +515,16 @@ def slug(s):
     return "".join(out)
 
 
+def event_with_id(y, exp, hid, name):
+    """An event with an id and a plain name: its lines, the triple of its
+    name, and its IRI."""
+    y.add("  - id: " + hid)
+    y.add("    name: " + name)
+    ev = BASE + "events/" + hid
+    exp.append([ev, SCHEMA + "name", name, "en"])
+    return ev
+
+
 def gen_noid(outdir):
     y = Yaml()
     exp = []
@@ -531,10 +541,7 @@ def gen_noid(outdir):
         exp.append([ev, SCHEMA + "name", name, "en"])
         exp.append([ev, SCHEMA + "description", name, "en"])
     # entities without ids under an event with an id
-    ev = BASE + "events/noid-holder"
-    y.add("  - id: noid-holder")
-    y.add("    name: holder")
-    exp.append([ev, SCHEMA + "name", "holder", "en"])
+    ev = event_with_id(y, exp, "noid-holder", "holder")
     parts = [("organizer", "organizations", 'O\'Reilly & "Sons" <b>',
               '"> . <http://evil> <p> "x'),
              ("performer", "people", "Zoë \u202eÜnïcode\u202c 😀 \\n",
@@ -556,10 +563,7 @@ def gen_noid(outdir):
         exp.append([ent, SCHEMA + "description", name, "en"])
     # string values of entity properties: references that, matching no
     # declared entity, make a new entity with that name
-    ev = BASE + "events/noid-refs"
-    y.add("  - id: noid-refs")
-    y.add("    name: refs")
-    exp.append([ev, SCHEMA + "name", "refs", "en"])
+    event_with_id(y, exp, "noid-refs", "refs")
     refs = [("sponsor", "organizations", 'Ref "sponsor" \\ </script> 😀\t'),
             ("performer", "people", "Ref\nperformer \u202eRLO\u202c ש"),
             ("location", "places", 'Ref """ ; schema:name "pwned place'),
@@ -602,9 +606,7 @@ def gen_direct(outdir):
     exp = []
     header(y)
     y.add("events:")
-    y.add("  - id: nulref")
-    y.add("    name: nulref")
-    exp.append([BASE + "events/nulref", SCHEMA + "name", "nulref", "en"])
+    event_with_id(y, exp, "nulref", "nulref")
     y.add("    organizer: " + yaml_dq("nul\x00org"))
     exp.append([BASE + "organizations/" + slug("nul\x00org"), SCHEMA + "name",
                 "nul\x00org", "en"])
