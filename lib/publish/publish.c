@@ -141,7 +141,8 @@ struct req {
 struct evpub_publisher_s {
   evpub_world *world;
   /* options */
-  char *endpoint, *server, *query_url, *update_url, *gsp_url;
+  char *endpoint, *query_url, *update_url, *gsp_url;
+  const evpubp_preset *preset; /* the server kind */
   char *graph_iri, *user, *password, *token, *auth, *netrc, *cacert;
   char *journal_path, *store_dir;
   int method, resume, dry_run, progress;
@@ -151,7 +152,7 @@ struct evpub_publisher_s {
   /* a run */
   const char *gsp, *update; /* resolved URLs (into the strings below) */
   char *gsp_owned, *update_owned;
-  int virtuoso;
+  long batch_limit; /* update: triples per request */
   evpubp_http http; /* borrows the strings above */
   FILE *out;
   CURLM *multi;
@@ -214,6 +215,7 @@ evpub_new_publisher(evpub_world *world)
   p->connect_timeout = 10;
   p->retry_wait = 0.5;
   p->gsp_chunk = 200000;
+  p->preset = evpubp_preset_find(NULL);
   evpubp_map_init(&p->journal);
   evpubp_map_init(&p->entity_map);
   evpubp_buf_init(&p->values);
@@ -276,11 +278,11 @@ end_run(evpub_publisher *p)
 void
 evpub_free_publisher(evpub_publisher *p)
 {
-  char **s[] = { &p->endpoint,     &p->server,   &p->query_url,
-                 &p->update_url,   &p->gsp_url,  &p->graph_iri,
-                 &p->user,         &p->password, &p->token,
-                 &p->auth,         &p->netrc,    &p->cacert,
-                 &p->journal_path, &p->store_dir };
+  char **s[] = { &p->endpoint, &p->query_url, &p->update_url,
+                 &p->gsp_url,  &p->graph_iri, &p->user,
+                 &p->password, &p->token,     &p->auth,
+                 &p->netrc,    &p->cacert,    &p->journal_path,
+                 &p->store_dir };
   size_t i;
   if(!p)
     return;
@@ -343,10 +345,6 @@ parse_bool(const char *v, int *out)
   return 0;
 }
 
-static const char *const servers[] = { "generic",  "virtuoso", "fuseki",
-                                       "oxigraph", "graphdb",  "neptune",
-                                       NULL };
-
 static int
 is_http_url(const char *v)
 {
@@ -372,17 +370,18 @@ evpub_publisher_set(evpub_publisher *p, const char *name, const char *v)
     }
     rc = set_string(slot, v);
   } else if(!strcmp(name, "server")) {
-    size_t i;
-    for(i = 0; servers[i] && strcmp(servers[i], v); i++)
-      ;
-    if(!servers[i]) {
+    const evpubp_preset *preset = evpubp_preset_find(v);
+    if(!preset) {
+      evpubp_buf names;
+      evpubp_buf_init(&names);
+      evpubp_preset_names(&names);
       evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
-                 "unknown server '%s' (use virtuoso, fuseki, oxigraph, "
-                 "graphdb, neptune or generic)",
-                 v);
+                 "unknown server '%s' (use %s)", v,
+                 names.data ? names.data : "");
+      evpubp_buf_free(&names);
       return EVPUB_E_USAGE;
     }
-    rc = set_string(&p->server, v);
+    p->preset = preset;
   } else if(!strcmp(name, "method")) {
     if(!strcmp(v, "gsp"))
       p->method = M_GSP;
@@ -492,20 +491,19 @@ evpub_publisher_stats(const evpub_publisher *p)
 }
 
 /* ---- server presets ---- */
-/* base without trailing slashes, then suffix; malloc'd */
-static char *
-join(const char *base, const char *suffix)
+/* One URL of the server: given alone, else derived from the endpoint by
+ * the preset (remote/presets.c).  NULL in *url when there is neither. */
+static evpub_status
+resolve_url(const evpub_publisher *p, const char *alone, evpubp_service svc,
+            const char **url, char **owned)
 {
-  size_t n = strlen(base), s = strlen(suffix);
-  char *r;
-  while(n > 8 && base[n - 1] == '/')
-    n--;
-  r = malloc(n + s + 1);
-  if(!r)
-    return NULL;
-  memcpy(r, base, n);
-  memcpy(r + n, suffix, s + 1);
-  return r;
+  int auth = p->user || p->token || p->netrc;
+  *url = alone;
+  if(alone || !p->endpoint)
+    return EVPUB_OK;
+  *owned = evpubp_preset_url(p->preset, p->endpoint, svc, auth);
+  *url = *owned;
+  return *owned ? EVPUB_OK : EVPUB_E_NOMEM;
 }
 
 /* Fill the graph store and update URLs from the endpoint and the
@@ -513,57 +511,18 @@ join(const char *base, const char *suffix)
 static evpub_status
 resolve_urls(evpub_publisher *p)
 {
-  const char *kind = p->server ? p->server : "generic";
-  const char *gs = "", *up = "";
-  int auth = p->user || p->token || p->netrc;
-  p->virtuoso = !strcmp(kind, "virtuoso");
-  if(p->endpoint) {
-    if(p->virtuoso) {
-      /* a URL ending in /sparql names the server */
-      char *e = p->endpoint;
-      size_t n = strlen(e);
-      if(n > 7 && !strcmp(e + n - 7, "/sparql"))
-        e[n - 7] = '\0';
-      gs = auth ? "/sparql-graph-crud-auth" : "/sparql-graph-crud";
-      up = auth ? "/sparql-auth" : "/sparql";
-    } else if(!strcmp(kind, "fuseki")) {
-      gs = "/data";
-      up = "/update";
-    } else if(!strcmp(kind, "oxigraph")) {
-      gs = "/store";
-      up = "/update";
-    } else if(!strcmp(kind, "graphdb")) {
-      gs = "/rdf-graphs/service";
-      up = "/statements";
-    } else if(!strcmp(kind, "neptune")) {
-      gs = "/sparql/gsp/";
-      up = "/sparql";
-    }
-  }
-  if(p->gsp_url)
-    p->gsp = p->gsp_url;
-  else if(p->endpoint) {
-    p->gsp_owned = join(p->endpoint, gs);
-    if(!p->gsp_owned)
-      return EVPUB_E_NOMEM;
-    p->gsp = p->gsp_owned;
-  }
-  if(p->update_url)
-    p->update = p->update_url;
-  else if(p->endpoint) {
-    p->update_owned = join(p->endpoint, up);
-    if(!p->update_owned)
-      return EVPUB_E_NOMEM;
-    p->update = p->update_owned;
-  }
+  if(resolve_url(p, p->gsp_url, EVPUBP_SVC_GSP, &p->gsp, &p->gsp_owned) ||
+     resolve_url(p, p->update_url, EVPUBP_SVC_UPDATE, &p->update,
+                 &p->update_owned))
+    return EVPUB_E_NOMEM;
   if(p->method == M_GSP ? !p->gsp : !p->update) {
     evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
                "publish needs --endpoint URL (or --%s URL)",
                p->method == M_GSP ? "gsp-url" : "update-url");
     return EVPUB_E_USAGE;
   }
-  if(!p->batch_triples)
-    p->batch_triples = p->virtuoso ? 4000 : 1000;
+  p->batch_limit =
+    p->batch_triples ? p->batch_triples : (long)p->preset->batch_triples;
   return EVPUB_OK;
 }
 
@@ -811,7 +770,7 @@ graph_add(evpub_publisher *p, graph *g, const evpubp_stmt *st,
   } else {
     close_group(g);
     /* a new group: a new request may start here */
-    if(g->part_triples >= (unsigned long)p->batch_triples ||
+    if(g->part_triples >= (unsigned long)p->batch_limit ||
        g->part_groups >= MAX_GROUPS ||
        g->size - g->part_start >= MAX_PART_BYTES)
       add_cut(g);
@@ -1055,7 +1014,7 @@ set_part(evpub_publisher *p, req *r)
   segment s[3];
   evpubp_buf_reset(&r->head);
   evpubp_buf_reset(&r->data);
-  if(p->virtuoso)
+  if(p->preset->flags & EVPUBP_PRESET_BIG_DATA)
     evpubp_buf_adds(&r->head, "DEFINE sql:big-data-const 1\n");
   if(r->part == 0)
     evpubp_buf_printf(&r->head, "DROP SILENT GRAPH <%s> ;\n", r->staging);
@@ -1521,7 +1480,7 @@ flush_batch(evpub_publisher *p)
   if(!r)
     return;
   p->batch = NULL;
-  if(p->virtuoso)
+  if(p->preset->flags & EVPUBP_PRESET_BIG_DATA)
     evpubp_buf_adds(&r->head, "DEFINE sql:big-data-const 1\n");
   evpubp_buf_adds(&r->head,
                   "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE {\n"
@@ -1742,7 +1701,7 @@ send_graph(evpub_publisher *p, graph *g)
     return;
   }
   if(p->batch &&
-     (p->batch_triples_now + g->triples > (unsigned long)p->batch_triples ||
+     (p->batch_triples_now + g->triples > (unsigned long)p->batch_limit ||
       p->batch_groups + g->groups > MAX_GROUPS ||
       p->batch->data.len + g->size > MAX_PART_BYTES))
     flush_batch(p);
@@ -1941,7 +1900,7 @@ evpub_publisher_run(evpub_publisher *p, evpub_converter *conv, FILE *out)
     p->http.auth = p->auth;
     p->http.netrc = p->netrc;
     p->http.cacert = p->cacert;
-    p->http.virtuoso = p->virtuoso;
+    p->http.preset = p->preset;
     p->http.timeout = p->timeout;
     p->http.connect_timeout = p->connect_timeout;
   }

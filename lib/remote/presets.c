@@ -73,3 +73,15 @@ evpubp_preset_url(const evpubp_preset *p, const char *endpoint,
   memcpy(url + n, suffix, s + 1);
   return url;
 }
+
+int
+evpubp_preset_names(evpubp_buf *b)
+{
+  size_t i;
+  for(i = 1; i < NPRESETS; i++) {
+    evpubp_buf_adds(b, presets[i].name);
+    evpubp_buf_adds(b, i + 1 < NPRESETS ? ", " : " or ");
+  }
+  evpubp_buf_adds(b, presets[0].name);
+  return b->failed ? -1 : 0;
+}
