@@ -19,6 +19,7 @@
  */
 #include <curl/curl.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -143,9 +144,9 @@ struct evpub_publisher_s {
   /* options */
   char *endpoint, *query_url, *update_url, *gsp_url;
   const evpubp_preset *preset; /* the server kind */
-  char *graph_iri, *user, *password, *token, *auth, *netrc, *cacert;
+  char *graph_iri, *user, *password, *token, *netrc, *cacert;
   char *journal_path, *store_dir;
-  int method, resume, dry_run, progress;
+  int method, auth, resume, dry_run, progress; /* auth: -1 unset */
   evpubp_store *store; /* publishing into the local store */
   long jobs, retries, batch_triples, gsp_chunk;
   double timeout, connect_timeout, retry_wait;
@@ -216,6 +217,7 @@ evpub_new_publisher(evpub_world *world)
   p->retry_wait = 0.5;
   p->gsp_chunk = 200000;
   p->preset = evpubp_preset_find(NULL);
+  p->auth = -1;
   evpubp_map_init(&p->journal);
   evpubp_map_init(&p->entity_map);
   evpubp_buf_init(&p->values);
@@ -275,212 +277,247 @@ end_run(evpub_publisher *p)
   p->store = NULL;
 }
 
+/* ---- options: one table, one lookup ---- */
+typedef enum {
+  OPT_STRING,  /* char *: a copy, of at least lo characters */
+  OPT_URL,     /* char *: an http:// or https:// URL */
+  OPT_IRI,     /* char *: an absolute IRI */
+  OPT_COUNT,   /* long: a whole number from lo to hi */
+  OPT_SECONDS, /* double: more than 0, at most a day */
+  OPT_BOOL,    /* int: 1, yes, true or 0, no, false */
+  OPT_ENUM,    /* int: the index of one of words */
+  OPT_SERVER   /* const evpubp_preset *: a row of the preset table */
+} opt_kind;
+
+#define OPT_SECRET 1u /* wiped before it is freed */
+
+typedef struct {
+  const char *name;
+  opt_kind kind;
+  size_t off;               /* where it goes: offsetof the publisher */
+  long lo, hi;              /* bounds (OPT_COUNT; OPT_STRING: lo) */
+  const char *const *words; /* OPT_ENUM: the values, NULL-terminated */
+  const char *what;         /* OPT_STRING: what a value is, for messages */
+  unsigned flags;           /* OPT_SECRET */
+} pub_option;
+
+static const char *const methods[] = { "gsp", "update", NULL };
+static const char *const auths[] = { "any", "basic", "digest", "negotiate",
+                                     NULL };
+
+#define AT(f) offsetof(struct evpub_publisher_s, f)
+
+/* clang-format off */
+static const pub_option options[] = {
+  { "endpoint", OPT_URL, AT(endpoint), 0, 0, NULL, NULL, 0 },
+  { "server", OPT_SERVER, AT(preset), 0, 0, NULL, NULL, 0 },
+  { "query-url", OPT_URL, AT(query_url), 0, 0, NULL, NULL, 0 },
+  { "update-url", OPT_URL, AT(update_url), 0, 0, NULL, NULL, 0 },
+  { "gsp-url", OPT_URL, AT(gsp_url), 0, 0, NULL, NULL, 0 },
+  { "store", OPT_STRING, AT(store_dir), 1, 0, NULL, "a directory", 0 },
+  { "method", OPT_ENUM, AT(method), 0, 0, methods, NULL, 0 },
+  { "graph", OPT_IRI, AT(graph_iri), 0, 0, NULL, NULL, 0 },
+  { "user", OPT_STRING, AT(user), 0, 0, NULL, NULL, 0 },
+  { "password", OPT_STRING, AT(password), 0, 0, NULL, NULL, OPT_SECRET },
+  { "token", OPT_STRING, AT(token), 0, 0, NULL, NULL, OPT_SECRET },
+  { "auth", OPT_ENUM, AT(auth), 0, 0, auths, NULL, 0 },
+  { "netrc", OPT_STRING, AT(netrc), 0, 0, NULL, NULL, 0 },
+  { "cacert", OPT_STRING, AT(cacert), 0, 0, NULL, NULL, 0 },
+  { "jobs", OPT_COUNT, AT(jobs), 1, 64, NULL, NULL, 0 },
+  { "retries", OPT_COUNT, AT(retries), 0, 100, NULL, NULL, 0 },
+  { "batch-triples", OPT_COUNT, AT(batch_triples), 1, 100000, NULL, NULL,
+    0 },
+  { "gsp-chunk-triples", OPT_COUNT, AT(gsp_chunk), 0, 100000000, NULL,
+    NULL, 0 },
+  { "timeout", OPT_SECONDS, AT(timeout), 0, 0, NULL, NULL, 0 },
+  { "connect-timeout", OPT_SECONDS, AT(connect_timeout), 0, 0, NULL, NULL,
+    0 },
+  { "retry-wait", OPT_SECONDS, AT(retry_wait), 0, 0, NULL, NULL, 0 },
+  { "journal", OPT_STRING, AT(journal_path), 0, 0, NULL, NULL, 0 },
+  { "resume", OPT_BOOL, AT(resume), 0, 0, NULL, NULL, 0 },
+  { "dry-run", OPT_BOOL, AT(dry_run), 0, 0, NULL, NULL, 0 },
+  { "progress", OPT_BOOL, AT(progress), 0, 0, NULL, NULL, 0 },
+};
+/* clang-format on */
+
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+static void *
+field(evpub_publisher *p, const pub_option *o)
+{
+  return (char *)p + o->off;
+}
+
+static int
+is_string(const pub_option *o)
+{
+  return o->kind == OPT_STRING || o->kind == OPT_URL || o->kind == OPT_IRI;
+}
+
 void
 evpub_free_publisher(evpub_publisher *p)
 {
-  char **s[] = { &p->endpoint, &p->query_url, &p->update_url,
-                 &p->gsp_url,  &p->graph_iri, &p->user,
-                 &p->password, &p->token,     &p->auth,
-                 &p->netrc,    &p->cacert,    &p->journal_path,
-                 &p->store_dir };
   size_t i;
   if(!p)
     return;
   end_run(p);
   evpubp_buf_free(&p->values);
-  for(i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
-    if(*s[i] && (s[i] == &p->password || s[i] == &p->token))
-      memset(*s[i], 0, strlen(*s[i])); /* do not leave secrets about */
-    free(*s[i]);
+  for(i = 0; i < NOPTIONS; i++) {
+    char **s = field(p, &options[i]);
+    if(!is_string(&options[i]))
+      continue;
+    if(*s && (options[i].flags & OPT_SECRET))
+      memset(*s, 0, strlen(*s)); /* do not leave secrets about */
+    free(*s);
   }
   free(p);
 }
 
-static int
-set_string(char **slot, const char *v)
+/* Append "a, b or c": the words of an enum. */
+static void
+put_words(evpubp_buf *b, const char *const *words)
 {
-  char *c = v ? xstrdup(v) : NULL;
-  if(v && !c)
-    return -1;
-  free(*slot);
-  *slot = c;
-  return 0;
+  size_t i;
+  for(i = 0; words[i]; i++) {
+    if(i)
+      evpubp_buf_adds(b, words[i + 1] ? ", " : " or ");
+    evpubp_buf_adds(b, words[i]);
+  }
 }
 
-static int
-parse_long(const char *v, long lo, long hi, long *out)
+/* Refuse v for option o: say why.  Returns EVPUB_E_USAGE. */
+static evpub_status
+refuse(const evpub_publisher *p, const pub_option *o, const char *v)
 {
+  evpubp_buf b;
+  evpubp_buf_init(&b);
+  switch(o->kind) {
+  case OPT_STRING:
+    evpubp_buf_printf(&b, "%s needs %s", o->name, o->what);
+    break;
+  case OPT_URL:
+    evpubp_buf_printf(&b, "%s '%s' is not an http:// or https:// URL", o->name,
+                      v);
+    break;
+  case OPT_IRI:
+    evpubp_buf_printf(&b, "%s '%s' is not an absolute IRI", o->name, v);
+    break;
+  case OPT_COUNT:
+    evpubp_buf_printf(&b, "%s needs a number from %ld to %ld, not '%s'",
+                      o->name, o->lo, o->hi, v);
+    break;
+  case OPT_SECONDS:
+    evpubp_buf_printf(&b, "%s needs a positive number of seconds, not '%s'",
+                      o->name, v);
+    break;
+  case OPT_BOOL:
+    evpubp_buf_printf(&b, "%s needs 1, yes, true, 0, no or false, not '%s'",
+                      o->name, v);
+    break;
+  case OPT_ENUM:
+  case OPT_SERVER:
+    evpubp_buf_printf(&b, "unknown %s '%s' (use ", o->name, v);
+    if(o->kind == OPT_ENUM)
+      put_words(&b, o->words);
+    else
+      evpubp_preset_names(&b);
+    evpubp_buf_addc(&b, ')');
+    break;
+  }
+  evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0, "%s",
+             b.failed ? "bad option value" : b.data);
+  evpubp_buf_free(&b);
+  return EVPUB_E_USAGE;
+}
+
+/* Parse v as option o into its field.  1: refused, 0: set, -1: out of
+ * memory. */
+static int
+parse_option(evpub_publisher *p, const pub_option *o, const char *v)
+{
+  void *f = field(p, o);
   char *end;
-  long n;
+  size_t i;
   errno = 0;
-  n = strtol(v, &end, 10);
-  if(errno || end == v || *end || n < lo || n > hi)
-    return -1;
-  *out = n;
-  return 0;
-}
-
-static int
-parse_seconds(const char *v, double *out)
-{
-  char *end;
-  double d;
-  errno = 0;
-  d = strtod(v, &end);
-  if(errno || end == v || *end || !(d > 0) || d > 86400)
-    return -1;
-  *out = d;
-  return 0;
-}
-
-static int
-parse_bool(const char *v, int *out)
-{
-  if(!strcmp(v, "1") || !strcmp(v, "yes") || !strcmp(v, "true"))
-    *out = 1;
-  else if(!strcmp(v, "0") || !strcmp(v, "no") || !strcmp(v, "false"))
-    *out = 0;
-  else
-    return -1;
-  return 0;
-}
-
-static int
-is_http_url(const char *v)
-{
-  return !strncmp(v, "http://", 7) || !strncmp(v, "https://", 8);
+  switch(o->kind) {
+  case OPT_URL:
+    if(strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
+      return 1;
+    /* fall through */
+  case OPT_IRI:
+    if(o->kind == OPT_IRI && !evpubp_iri_absolute(v, strlen(v)))
+      return 1;
+    /* fall through */
+  case OPT_STRING: {
+    char *copy;
+    if(strlen(v) < (size_t)o->lo)
+      return 1;
+    copy = strdup(v);
+    if(!copy)
+      return -1;
+    free(*(char **)f);
+    *(char **)f = copy;
+    return 0;
+  }
+  case OPT_COUNT: {
+    long n = strtol(v, &end, 10);
+    if(errno || end == v || *end || n < o->lo || n > o->hi)
+      return 1;
+    *(long *)f = n;
+    return 0;
+  }
+  case OPT_SECONDS: {
+    double d = strtod(v, &end);
+    if(errno || end == v || *end || !(d > 0) || d > 86400)
+      return 1;
+    *(double *)f = d;
+    return 0;
+  }
+  case OPT_BOOL: {
+    static const char *const bools[] = { "0",   "no",   "false", "1",
+                                         "yes", "true", NULL };
+    for(i = 0; bools[i] && strcmp(bools[i], v); i++)
+      ;
+    if(!bools[i])
+      return 1;
+    *(int *)f = i >= 3;
+    return 0;
+  }
+  case OPT_ENUM:
+    for(i = 0; o->words[i] && strcmp(o->words[i], v); i++)
+      ;
+    if(!o->words[i])
+      return 1;
+    *(int *)f = (int)i;
+    return 0;
+  case OPT_SERVER: {
+    const evpubp_preset *preset = evpubp_preset_find(v);
+    if(!preset)
+      return 1;
+    *(const evpubp_preset **)f = preset;
+    return 0;
+  }
+  }
+  return 1;
 }
 
 evpub_status
 evpub_publisher_set(evpub_publisher *p, const char *name, const char *v)
 {
-  int rc = 0;
+  size_t i;
+  int rc;
   if(!name || !v)
     return EVPUB_E_USAGE;
-  if(!strcmp(name, "endpoint") || !strcmp(name, "query-url") ||
-     !strcmp(name, "update-url") || !strcmp(name, "gsp-url")) {
-    char **slot = name[0] == 'e' ? &p->endpoint
-      : name[0] == 'q'           ? &p->query_url
-      : name[0] == 'u'           ? &p->update_url
-                                 : &p->gsp_url;
-    if(!is_http_url(v)) {
-      evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
-                 "--%s '%s' is not an http:// or https:// URL", name, v);
-      return EVPUB_E_USAGE;
-    }
-    rc = set_string(slot, v);
-  } else if(!strcmp(name, "server")) {
-    const evpubp_preset *preset = evpubp_preset_find(v);
-    if(!preset) {
-      evpubp_buf names;
-      evpubp_buf_init(&names);
-      evpubp_preset_names(&names);
-      evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
-                 "unknown server '%s' (use %s)", v,
-                 names.data ? names.data : "");
-      evpubp_buf_free(&names);
-      return EVPUB_E_USAGE;
-    }
-    p->preset = preset;
-  } else if(!strcmp(name, "method")) {
-    if(!strcmp(v, "gsp"))
-      p->method = M_GSP;
-    else if(!strcmp(v, "update"))
-      p->method = M_UPDATE;
-    else {
-      evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
-                 "unknown method '%s' (use gsp or update)", v);
-      return EVPUB_E_USAGE;
-    }
-  } else if(!strcmp(name, "graph")) {
-    if(!evpubp_iri_absolute(v, strlen(v))) {
-      evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
-                 "--graph '%s' is not an absolute IRI", v);
-      return EVPUB_E_USAGE;
-    }
-    rc = set_string(&p->graph_iri, v);
-  } else if(!strcmp(name, "user")) {
-    rc = set_string(&p->user, v);
-  } else if(!strcmp(name, "password")) {
-    rc = set_string(&p->password, v);
-  } else if(!strcmp(name, "token")) {
-    rc = set_string(&p->token, v);
-  } else if(!strcmp(name, "auth")) {
-    if(strcmp(v, "any") && strcmp(v, "basic") && strcmp(v, "digest") &&
-       strcmp(v, "negotiate")) {
-      evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
-                 "unknown auth '%s' (use any, basic, digest or negotiate)", v);
-      return EVPUB_E_USAGE;
-    }
-    rc = set_string(&p->auth, v);
-  } else if(!strcmp(name, "netrc")) {
-    rc = set_string(&p->netrc, v);
-  } else if(!strcmp(name, "cacert")) {
-    rc = set_string(&p->cacert, v);
-  } else if(!strcmp(name, "journal")) {
-    rc = set_string(&p->journal_path, v);
-  } else if(!strcmp(name, "store")) {
-    if(!*v) {
-      evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
-                 "--store needs a directory");
-      return EVPUB_E_USAGE;
-    }
-    rc = set_string(&p->store_dir, v);
-  } else if(!strcmp(name, "gsp-chunk-triples")) {
-    long n;
-    if(parse_long(v, 0, 100000000, &n)) {
-      evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
-                 "--gsp-chunk-triples needs a number from 0 to 100000000, "
-                 "not '%s'",
-                 v);
-      return EVPUB_E_USAGE;
-    }
-    p->gsp_chunk = n;
-  } else if(!strcmp(name, "jobs") || !strcmp(name, "retries") ||
-            !strcmp(name, "batch-triples")) {
-    long n;
-    long lo = name[0] == 'r' ? 0 : 1;
-    long hi = name[0] == 'j' ? 64 : name[0] == 'r' ? 100 : 100000;
-    if(parse_long(v, lo, hi, &n)) {
-      evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
-                 "--%s needs a number from %ld to %ld, not '%s'", name, lo, hi,
-                 v);
-      return EVPUB_E_USAGE;
-    }
-    if(name[0] == 'j')
-      p->jobs = n;
-    else if(name[0] == 'r')
-      p->retries = n;
-    else
-      p->batch_triples = n;
-  } else if(!strcmp(name, "timeout") || !strcmp(name, "connect-timeout") ||
-            !strcmp(name, "retry-wait")) {
-    double d;
-    if(parse_seconds(v, &d)) {
-      evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
-                 "--%s needs a positive number of seconds, not '%s'", name, v);
-      return EVPUB_E_USAGE;
-    }
-    if(name[0] == 't')
-      p->timeout = d;
-    else if(name[0] == 'c')
-      p->connect_timeout = d;
-    else
-      p->retry_wait = d;
-  } else if(!strcmp(name, "resume") || !strcmp(name, "dry-run") ||
-            !strcmp(name, "progress")) {
-    int b;
-    if(parse_bool(v, &b))
-      return EVPUB_E_USAGE;
-    if(name[0] == 'r')
-      p->resume = b;
-    else if(name[0] == 'd')
-      p->dry_run = b;
-    else
-      p->progress = b;
-  } else {
+  for(i = 0; i < NOPTIONS && strcmp(options[i].name, name); i++)
+    ;
+  if(i == NOPTIONS) {
+    evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
+               "unknown publisher option '%s'", name);
     return EVPUB_E_USAGE;
   }
+  rc = parse_option(p, &options[i], v);
+  if(rc > 0)
+    return refuse(p, &options[i], v);
   return rc ? EVPUB_E_NOMEM : EVPUB_OK;
 }
 
@@ -1340,7 +1377,7 @@ dry_run(evpub_publisher *p, req *r)
       fputs("Authorization: Bearer (token not shown)\n", p->out);
     else if(p->user)
       fprintf(p->out, "Authorization: %s, user %s (password not shown)\n",
-              p->auth ? p->auth : "any", p->user);
+              p->auth < 0 ? "any" : auths[p->auth], p->user);
     fputc('\n', p->out);
     r->pos = 0;
     while((n = body_read(buf, 1, sizeof(buf), r)) > 0 &&
@@ -1897,7 +1934,7 @@ evpub_publisher_run(evpub_publisher *p, evpub_converter *conv, FILE *out)
     p->http.user = p->user;
     p->http.password = p->password;
     p->http.token = p->token;
-    p->http.auth = p->auth;
+    p->http.auth = p->auth < 0 ? NULL : auths[p->auth];
     p->http.netrc = p->netrc;
     p->http.cacert = p->cacert;
     p->http.preset = p->preset;
