@@ -85,6 +85,28 @@ static const char publish_usage[] =
   "3 a graph was not stored (or a file could not be read), 4 internal\n"
   "error.\n";
 
+/* The progress line on standard error, rewritten in place. */
+static void
+print_progress(void *user, const evpub_publish_progress *p)
+{
+  double rate = p->elapsed > 0 ? (double)p->triples / p->elapsed : 0;
+  char eta[32] = "";
+  (void)user;
+  if(p->events_done && p->events_total > p->events_done && !p->final) {
+    double left = p->elapsed / (double)p->events_done *
+      (double)(p->events_total - p->events_done);
+    snprintf(eta, sizeof(eta), ", ETA %lu:%02lu", (unsigned long)left / 60,
+             (unsigned long)left % 60);
+  }
+  fprintf(stderr,
+          "\revpub: events %lu/%lu, graphs %lu sent %lu unchanged "
+          "%lu failed, %lu triples, %.0f triples/s%s   ",
+          p->events_done, p->events_total, p->published, p->unchanged,
+          p->failed, p->triples, rate, eta);
+  if(p->final)
+    fputc('\n', stderr);
+}
+
 static int
 set(evpub_publisher *pub, const char *name, const char *value)
 {
@@ -274,9 +296,9 @@ cmd_publish(evpub_world *world, int argc, char **argv)
     progress = !quiet && !dry && isatty(2);
   if(quiet)
     progress = 0;
-  rc = set(pub, "progress", progress ? "1" : "0");
-  if(!rc)
-    rc = evpub_cli_add_inputs(conv, "publish", argc, argv, optind, from);
+  if(progress)
+    evpub_publisher_set_progress(pub, print_progress, NULL);
+  rc = evpub_cli_add_inputs(conv, "publish", argc, argv, optind, from);
   if(rc)
     goto done;
   st = evpub_publisher_run(pub, conv, stdout);

@@ -146,8 +146,8 @@ struct evpub_publisher_s {
   const evpubp_preset *preset; /* the server kind */
   char *graph_iri, *user, *password, *token, *netrc, *cacert;
   char *journal_path, *store_dir;
-  int method, auth, resume, dry_run, progress; /* auth: -1 unset */
-  evpubp_store *store; /* publishing into the local store */
+  int method, auth, resume, dry_run; /* auth: -1 unset */
+  evpubp_store *store;               /* publishing into the local store */
   long jobs, retries, batch_triples, gsp_chunk;
   double timeout, connect_timeout, retry_wait;
   /* a run */
@@ -180,6 +180,8 @@ struct evpub_publisher_s {
   evpubp_buf values;
   unsigned long batch_triples_now, batch_groups;
   /* progress */
+  evpub_progress_cb progress_cb;
+  void *progress_user;
   double t0, last_progress;
   unsigned long events_done, event_items;
 };
@@ -336,7 +338,6 @@ static const pub_option options[] = {
   { "journal", OPT_STRING, AT(journal_path), 0, 0, NULL, NULL, 0 },
   { "resume", OPT_BOOL, AT(resume), 0, 0, NULL, NULL, 0 },
   { "dry-run", OPT_BOOL, AT(dry_run), 0, 0, NULL, NULL, 0 },
-  { "progress", OPT_BOOL, AT(progress), 0, 0, NULL, NULL, 0 },
 };
 /* clang-format on */
 
@@ -525,6 +526,14 @@ const evpub_publish_stats *
 evpub_publisher_stats(const evpub_publisher *p)
 {
   return &p->stats;
+}
+
+void
+evpub_publisher_set_progress(evpub_publisher *p, evpub_progress_cb cb,
+                             void *user)
+{
+  p->progress_cb = cb;
+  p->progress_user = user;
 }
 
 /* ---- server presets ---- */
@@ -1098,28 +1107,30 @@ enqueue(evpub_publisher *p, req *r, int front)
   p->npending++;
 }
 
+/* Tell the caller where the run is: at most four times a second, and
+ * at the end (last). */
 static void
 progress(evpub_publisher *p, int last)
 {
-  double t = now(), el = t - p->t0, rate;
-  char eta[32] = "";
-  if(!p->progress || (!last && t - p->last_progress < 0.25))
+  evpub_publish_progress pr;
+  double t;
+  if(!p->progress_cb)
+    return;
+  t = now();
+  if(!last && t - p->last_progress < 0.25)
     return;
   p->last_progress = t;
-  rate = el > 0 ? (double)p->stats.triples / el : 0;
-  if(p->events_done && p->event_items > p->events_done && !last) {
-    double left =
-      el / (double)p->events_done * (double)(p->event_items - p->events_done);
-    snprintf(eta, sizeof(eta), ", ETA %lu:%02lu", (unsigned long)left / 60,
-             (unsigned long)left % 60);
-  }
-  fprintf(stderr,
-          "\revpub: events %lu/%lu, graphs %lu sent %lu unchanged "
-          "%lu failed, %lu triples, %.0f triples/s%s   ",
-          p->events_done, p->event_items, p->stats.published,
-          p->stats.unchanged, p->stats.failed, p->stats.triples, rate, eta);
-  if(last)
-    fputc('\n', stderr);
+  memset(&pr, 0, sizeof(pr));
+  pr.events_done = p->events_done;
+  pr.events_total = p->event_items;
+  pr.published = p->stats.published;
+  pr.unchanged = p->stats.unchanged;
+  pr.failed = p->stats.failed;
+  pr.triples = p->stats.triples;
+  pr.bytes = p->stats.bytes;
+  pr.elapsed = t - p->t0;
+  pr.final = last;
+  p->progress_cb(p->progress_user, &pr);
 }
 
 /* First line of a server's answer, for the log. */

@@ -85,3 +85,13 @@ evpubp_preset_names(evpubp_buf *b)
   evpubp_buf_adds(b, presets[0].name);
   return b->failed ? -1 : 0;
 }
+
+const char *
+evpub_server_preset(size_t i, const char **summary)
+{
+  if(i >= NPRESETS)
+    return NULL;
+  if(summary)
+    *summary = presets[i].summary;
+  return presets[i].name;
+}
