@@ -344,6 +344,8 @@ cmd_publish(evpub_world *world, int argc, char **argv)
   if(rc)
     goto done;
   st = evpub_publisher_run(pub, conv, stdout);
+  if(st == EVPUB_E_USAGE) /* the library said what, in its own terms */
+    fputs("evpub: try 'evpub publish --help'\n", stderr);
   if(st == EVPUB_OK || st == EVPUB_E_IO) {
     const evpub_publish_stats *s = evpub_publisher_stats(pub);
     if((!quiet || st != EVPUB_OK) && !remote)

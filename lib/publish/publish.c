@@ -563,7 +563,7 @@ resolve_urls(evpub_publisher *p)
     return EVPUB_E_NOMEM;
   if(p->method == M_GSP ? !p->gsp : !p->update) {
     evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
-               "publish needs --endpoint URL (or --%s URL)",
+               "no endpoint set: set endpoint (or %s)",
                p->method == M_GSP ? "gsp-url" : "update-url");
     return EVPUB_E_USAGE;
   }
@@ -636,7 +636,8 @@ open_journal(evpub_publisher *p)
   if(!path) {
     if(p->resume) {
       evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
-                 "--resume needs a journal: give --journal FILE");
+                 "resume needs a journal: set journal (there is no "
+                 "default: neither XDG_STATE_HOME nor HOME is set)");
       return EVPUB_E_USAGE;
     }
     return EVPUB_OK;
@@ -1343,7 +1344,7 @@ finished(evpub_publisher *p, req *r, CURLcode res)
     /* the credentials are wrong for every graph: stop sending */
     if(!p->fatal)
       evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
-                 "%s: authentication failed (check --user, the password "
+                 "%s: authentication failed (check the user, the password "
                  "or the token); nothing more is sent",
                  why);
     p->fatal = 1;
