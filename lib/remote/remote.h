@@ -24,7 +24,7 @@ typedef enum {
 #define EVPUBP_PRESET_BIG_DATA 4u
 
 typedef struct {
-  const char *name;    /* --server NAME */
+  const char *name;    /* the "server" option's value */
   const char *summary; /* one line, for help texts */
   /* path of each service below the base URL, without and with
    * credentials */
