@@ -403,11 +403,18 @@ answered(evpub_publisher *p, evpubp_req *r)
   req_succeeded(p, r);
 }
 
-/* A random number in [0, 1), for the jitter of retry delays. */
+/* A random number in [0, 1), for the jitter of retry delays: the
+ * engine's own generator (xorshift64*), not rand(), whose state belongs
+ * to the program. */
 static double
-jitter(void)
+jitter(evpubp_engine *e)
 {
-  return (double)rand() / RAND_MAX;
+  uint64_t x = e->jitter;
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
+  e->jitter = x;
+  return (double)((x * 0x2545f4914f6cdd1dULL) >> 11) / 9007199254740992.0;
 }
 
 /* Send r again later: after the backoff delay (doubled each time,
@@ -420,7 +427,7 @@ retry_later(evpub_publisher *p, evpubp_req *r, CURLcode res, const char *why)
   curl_off_t ra = -1;
   if(delay > MAX_BACKOFF)
     delay = MAX_BACKOFF;
-  delay *= 0.5 + 0.5 * jitter();
+  delay *= 0.5 + 0.5 * jitter(&p->eng);
   if(res == CURLE_OK &&
      curl_easy_getinfo(r->pooled, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK &&
      ra > 0)
@@ -617,7 +624,11 @@ evpubp_engine_start(evpub_publisher *p)
   if(!p->eng.multi)
     return EVPUB_E_NOMEM;
   curl_multi_setopt(p->eng.multi, CURLMOPT_MAX_HOST_CONNECTIONS, p->jobs);
-  srand((unsigned)time(NULL) ^ (unsigned)getpid());
+  /* runs of two processes at once must not retry in step */
+  p->eng.jitter =
+    (uint64_t)time(NULL) << 20 ^ (uint64_t)getpid() ^ (uint64_t)(uintptr_t)p;
+  if(!p->eng.jitter)
+    p->eng.jitter = 1;
   return EVPUB_OK;
 }
 

@@ -121,7 +121,8 @@ typedef struct {
   size_t nidle;
   evpubp_req *pending, *pending_tail;
   size_t npending, nrunning;
-  int fatal; /* authentication refused: nothing more is sent */
+  int fatal;       /* authentication refused: nothing more is sent */
+  uint64_t jitter; /* the retry delays' random jitter (xorshift64*) */
 } evpubp_engine;
 
 /* The journal: what was stored, for resume. */
