@@ -9,7 +9,9 @@
  *           staging graph over several requests and then MOVEd into place;
  *   store   the local store replaces the graph unless it has it already.
  *
- * Bodies point into the graphs' buffers or files: no copy is made.
+ * A Graph Store body and the parts of a staged graph point into the
+ * graph's buffer or file (no copy); an update batch copies the small
+ * graphs it gathers.
  */
 #include <errno.h>
 #include <stdlib.h>

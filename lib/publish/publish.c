@@ -49,6 +49,8 @@ end_run(evpub_publisher *p)
   evpubp_engine_end(p);
   evpubp_req_free(p->upd.req);
   p->upd.req = NULL;
+  evpubp_buf_reset(&p->upd.values); /* a run that stopped half-way */
+  p->upd.triples = p->upd.groups = 0;
   for(i = 0; i < p->nentities; i++)
     evpubp_graph_free(p->entities[i]);
   free(p->entities);
