@@ -272,8 +272,8 @@ void evpub_publisher_set_progress(evpub_publisher *pub, evpub_progress_cb cb,
 evpub_status evpub_publisher_run(evpub_publisher *pub, evpub_converter *conv,
                                  FILE *out);
 
-/* The counts of the last run: returns borrowed, valid until the next run
- * or evpub_free_publisher(). */
+/* The counts of the last run: returns borrowed, valid until
+ * evpub_free_publisher() (the next run starts them afresh). */
 const evpub_publish_stats *evpub_publisher_stats(const evpub_publisher *pub);
 
 /* ---- the local store (doc/store.md) ----------------------------------
