@@ -196,8 +196,9 @@ unsigned long evpub_converter_events(const evpub_converter *conv);
  * A publisher converts a converter's inputs and sends every named graph
  * (one per event, one per shared entity, or one given graph) to a SPARQL
  * 1.1 server: by the Graph Store Protocol (PUT, the default) or by SPARQL
- * Update (batched INSERT DATA, atomic per graph).  Requests are retried
- * with backoff on connection errors, timeouts, 408, 429 and 5xx. */
+ * Update (batched INSERT DATA, atomic per graph); or stores them in the
+ * local store.  Requests are retried with backoff on connection errors,
+ * timeouts, 408, 429 and 5xx. */
 typedef struct evpub_publisher_s evpub_publisher;
 
 /* What a run did. */
@@ -211,23 +212,58 @@ typedef struct {
   unsigned long long bytes; /* request body bytes sent */
 } evpub_publish_stats;
 
+/* Where a run is, for a progress display: counts so far. */
+typedef struct {
+  unsigned long events_done;  /* event items converted */
+  unsigned long events_total; /* event items in the inputs */
+  unsigned long published;    /* graphs stored */
+  unsigned long unchanged;    /* graphs skipped: the journal has them */
+  unsigned long failed;       /* graphs not stored */
+  unsigned long triples;      /* triples stored */
+  unsigned long long bytes;   /* request body bytes sent */
+  double elapsed;             /* seconds since the run started */
+  int final;                  /* 1 on the last call of a run, else 0 */
+} evpub_publish_progress;
+
+/* A progress handler: progress is borrowed for the duration of the call
+ * only.  It must not call functions of the publisher that calls it. */
+typedef void (*evpub_progress_cb)(void *user_data,
+                                  const evpub_publish_progress *progress);
+
+/* Create a publisher with the default options (see
+ * evpub_publisher_set()).  Returns new (free with
+ * evpub_free_publisher()), or NULL when out of memory.  The world must
+ * outlive the publisher. */
 evpub_publisher *evpub_new_publisher(evpub_world *world);
+
+/* Free a publisher and its options; the password and the token are
+ * wiped first.  Accepts NULL. */
 void evpub_free_publisher(evpub_publisher *pub);
 
-/* Set an option by name; value is copied.  Returns EVPUB_E_USAGE for an
- * unknown name or a bad value (logged).  Names:
+/* The name of server preset i (0, 1, ...; 0 is "generic", the default),
+ * or NULL past the last: the values of the "server" option of the
+ * publisher and of the source.  When summary is not NULL, *summary is
+ * set to a one-line description of the server.  Returns static strings
+ * (as is *summary). */
+const char *evpub_server_preset(size_t i, const char **summary);
+
+/* Set option name to value; copies value.  Returns EVPUB_OK,
+ * EVPUB_E_USAGE for an unknown name or a bad value (both logged), or
+ * EVPUB_E_NOMEM.  Names:
  *   endpoint URL        base URL of the server (see "server")
- *   server NAME         virtuoso, fuseki, oxigraph, graphdb, neptune or
- *                       generic (default): how the query, update and
- *                       graph store URLs derive from endpoint
+ *   server NAME         a server preset (evpub_server_preset()), default
+ *                       generic: how the query, update and graph store
+ *                       URLs derive from endpoint
  *   query-url, update-url, gsp-url URL   each URL alone
+ *   store DIR           the local store instead of a server
  *   method gsp|update   Graph Store Protocol PUT (default) or SPARQL
  *                       Update
  *   graph IRI           everything in this one graph
  *   user NAME, password TEXT, token TEXT (bearer), auth any|basic|digest|
- *                       negotiate (default any), netrc FILE, cacert FILE
- *   jobs N              requests in flight at once (default 1)
- *   retries N           retries of a failed request (default 5)
+ *                       negotiate (default any, or the preset's), netrc
+ *                       FILE, cacert FILE
+ *   jobs N              requests in flight at once (1 to 64, default 1)
+ *   retries N           retries of a failed request (0 to 100, default 5)
  *   timeout SECONDS     per request (default 300); connect-timeout (10)
  *   retry-wait SECONDS  first backoff delay (default 0.5; doubles, with
  *                       jitter, capped at 30)
@@ -237,20 +273,33 @@ void evpub_free_publisher(evpub_publisher *pub);
  *                       200000; 0: one PUT)
  *   journal FILE        where published graphs are recorded
  *   resume 0|1          skip graphs the journal has with the same content
- *   dry-run 0|1         print the requests instead of sending them
- *   progress 0|1        a progress line on standard error */
+ *   dry-run 0|1         write the requests to the run's out instead of
+ *                       sending them
+ * Booleans also take yes/no and true/false. */
 evpub_status evpub_publisher_set(evpub_publisher *pub, const char *name,
                                  const char *value);
 
+/* Have cb called with the progress of each run (NULL: no calls, the
+ * default): at most four times a second while graphs are converted and
+ * sent, and once more, with final set, when every graph has been handled
+ * (a run that stops early, on an input or a usage error, makes no final
+ * call).  user_data is passed through and never freed by the library. */
+void evpub_publisher_set_progress(evpub_publisher *pub, evpub_progress_cb cb,
+                                  void *user_data);
+
 /* Convert conv's inputs and publish them.  With dry-run, the requests
- * are written to out.  Returns EVPUB_OK when every graph is stored,
- * EVPUB_E_DATA when an input is rejected (nothing is sent), EVPUB_E_IO
- * when a graph failed (see the stats and the log), EVPUB_E_USAGE for
- * missing or contradictory options. */
+ * are written to out (borrowed, not closed; NULL: standard output);
+ * nothing else is written to it.  Returns EVPUB_OK when every graph is
+ * stored, EVPUB_E_DATA when an input is rejected (nothing is sent),
+ * EVPUB_E_IO when a graph failed (see the stats and the log) or the
+ * journal or the store cannot be written, EVPUB_E_USAGE for missing or
+ * contradictory options (logged), EVPUB_E_NOMEM, EVPUB_E_INTERNAL.  A
+ * publisher may run again, with the same or other options. */
 evpub_status evpub_publisher_run(evpub_publisher *pub, evpub_converter *conv,
                                  FILE *out);
 
-/* The counts of the last run (borrowed). */
+/* The counts of the last run: returns borrowed, valid until
+ * evpub_free_publisher() (the next run starts them afresh). */
 const evpub_publish_stats *evpub_publisher_stats(const evpub_publisher *pub);
 
 /* ---- the local store (doc/store.md) ----------------------------------

@@ -7,6 +7,8 @@
 
 #include "cli.h"
 
+/* The help, around the line of --server, which lists the server kinds
+ * of the library's preset table (print_help()). */
 static const char publish_usage[] =
   "Usage: evpub publish [--store DIR | --endpoint URL] [OPTIONS] INPUT...\n"
   "\n"
@@ -22,10 +24,9 @@ static const char publish_usage[] =
   "                       $XDG_DATA_HOME/evpub/store or\n"
   "                       ~/.local/share/evpub/store; a publish into it\n"
   "                       is one transaction (doc/store.md)\n"
-  "      --endpoint URL   the server's base URL\n"
-  "      --server KIND    virtuoso, fuseki, oxigraph, graphdb, neptune or\n"
-  "                       generic (default): how the URLs below derive\n"
-  "                       from --endpoint\n"
+  "      --endpoint URL   the server's base URL\n";
+
+static const char publish_usage_rest[] =
   "      --gsp-url URL    Graph Store Protocol URL, given alone\n"
   "      --update-url URL  SPARQL Update URL, given alone\n"
   "      --query-url URL  SPARQL query URL, given alone\n"
@@ -84,6 +85,69 @@ static const char publish_usage[] =
   "Exit status: 0 every graph stored, 1 input rejected, 2 usage error,\n"
   "3 a graph was not stored (or a file could not be read), 4 internal\n"
   "error.\n";
+
+#define HELP_INDENT 23 /* where the help texts of options start */
+#define HELP_WIDTH 71  /* where they end, at the most */
+
+/* "      --server KIND    " and the kinds, "a, b or c (default): ...",
+ * wrapped as the help's other lines are. */
+static void
+print_server_help(FILE *out)
+{
+  char text[1024];
+  const char *w = text, *def = evpub_server_preset(0, NULL);
+  size_t n, i, at = 0, col;
+  for(n = 1; evpub_server_preset(n, NULL); n++)
+    ;
+  for(i = 1; i < n && at < sizeof(text); i++)
+    at += (size_t)snprintf(text + at, sizeof(text) - at, "%s%s",
+                           evpub_server_preset(i, NULL),
+                           i + 1 < n ? ", " : " or ");
+  if(at < sizeof(text))
+    snprintf(text + at, sizeof(text) - at,
+             "%s (default): how the URLs below derive from --endpoint", def);
+  col = (size_t)fprintf(out, "      --server KIND    ");
+  while(*w) {
+    size_t len = strcspn(w, " ");
+    if(col > HELP_INDENT && col + 1 + len > HELP_WIDTH)
+      col = (size_t)fprintf(out, "\n%*s", HELP_INDENT, "") - 1;
+    else if(col > HELP_INDENT)
+      col += (size_t)fprintf(out, " ");
+    col += fwrite(w, 1, len, out);
+    w += len + strspn(w + len, " ");
+  }
+  fputc('\n', out);
+}
+
+static void
+print_help(FILE *out)
+{
+  fputs(publish_usage, out);
+  print_server_help(out);
+  fputs(publish_usage_rest, out);
+}
+
+/* The progress line on standard error, rewritten in place. */
+static void
+print_progress(void *user, const evpub_publish_progress *p)
+{
+  double rate = p->elapsed > 0 ? (double)p->triples / p->elapsed : 0;
+  char eta[32] = "";
+  (void)user;
+  if(p->events_done && p->events_total > p->events_done && !p->final) {
+    double left = p->elapsed / (double)p->events_done *
+      (double)(p->events_total - p->events_done);
+    snprintf(eta, sizeof(eta), ", ETA %lu:%02lu", (unsigned long)left / 60,
+             (unsigned long)left % 60);
+  }
+  fprintf(stderr,
+          "\revpub: events %lu/%lu, graphs %lu sent %lu unchanged "
+          "%lu failed, %lu triples, %.0f triples/s%s   ",
+          p->events_done, p->events_total, p->published, p->unchanged,
+          p->failed, p->triples, rate, eta);
+  if(p->final)
+    fputc('\n', stderr);
+}
 
 static int
 set(evpub_publisher *pub, const char *name, const char *value)
@@ -242,7 +306,7 @@ cmd_publish(evpub_world *world, int argc, char **argv)
     case 'q': quiet = 1; break;
     case O_PROGRESS: progress = 1; break;
     case 'v': evpub_cli_verbose = 1; break;
-    case 'h': fputs(publish_usage, stdout); goto done;
+    case 'h': print_help(stdout); goto done;
     default:
       rc = evpub_cli_common_option(conv, c, optarg, &from);
       if(rc < 0) {
@@ -274,12 +338,14 @@ cmd_publish(evpub_world *world, int argc, char **argv)
     progress = !quiet && !dry && isatty(2);
   if(quiet)
     progress = 0;
-  rc = set(pub, "progress", progress ? "1" : "0");
-  if(!rc)
-    rc = evpub_cli_add_inputs(conv, "publish", argc, argv, optind, from);
+  if(progress)
+    evpub_publisher_set_progress(pub, print_progress, NULL);
+  rc = evpub_cli_add_inputs(conv, "publish", argc, argv, optind, from);
   if(rc)
     goto done;
   st = evpub_publisher_run(pub, conv, stdout);
+  if(st == EVPUB_E_USAGE) /* the library said what, in its own terms */
+    fputs("evpub: try 'evpub publish --help'\n", stderr);
   if(st == EVPUB_OK || st == EVPUB_E_IO) {
     const evpub_publish_stats *s = evpub_publisher_stats(pub);
     if((!quiet || st != EVPUB_OK) && !remote)

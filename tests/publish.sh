@@ -251,7 +251,7 @@ for m in gsp update; do
   EVPUB_PASSWORD=Xyzzy-s3cret publish "wrong password ($m)" 3 $AUTH --method $m \
     --base https://wrong.example.org/ "$EXAMPLE"
   check "wrong password ($m): says authentication failed" \
-    grep -q "authentication failed" "$TMP/err"
+    grep -q "authentication failed (check the user, the password or the token)" "$TMP/err"
   check "wrong password ($m): the password is not printed" \
     sh -c "! grep -q Xyzzy '$TMP/err' '$TMP/out'"
   check "wrong password ($m): nothing stored" \
@@ -268,6 +268,17 @@ check "--dry-run: the password is not shown" \
   grep -q "password not shown" "$TMP/out"
 publish "a password on the command line is refused" 2 $AUTH \
   --password secret "$EXAMPLE"
+# the library says what is missing in the terms of evpub_publisher_set(),
+# the command adds where to look
+publish "no Graph Store URL: a usage error" 2 \
+  --update-url http://127.0.0.1:9/update "$EXAMPLE"
+check "... in the library's terms, and a hint" \
+  test "$(cat "$TMP/err")" = "evpub: no endpoint set: set endpoint (or gsp-url)
+evpub: try 'evpub publish --help'"
+HOME= XDG_STATE_HOME= publish "--resume without a journal: a usage error" 2 \
+  --endpoint http://127.0.0.1:9 --resume "$EXAMPLE"
+check "... says to set one" \
+  grep -q "^evpub: resume needs a journal: set journal" "$TMP/err"
 XDG_DATA_HOME="$TMP/xdg" publish "no endpoint: into the local store" 0 \
   "$EXAMPLE"
 check "... the default one, under \$XDG_DATA_HOME" \

@@ -1,4 +1,4 @@
-/* evpub_http.c - what every request to a SPARQL server shares: the
+/* remote/http.c - what every request to a SPARQL server shares: the
  * options of a libcurl handle (auth, TLS, timeouts) and one synchronous
  * SPARQL query request
  */
@@ -12,10 +12,13 @@
 static long
 auth_bits(const evpubp_http *h)
 {
-  /* Virtuoso takes Digest only: naming it lets libcurl open with an
-   * empty body and the challenge, instead of sending a whole body that
-   * is refused (with "any", libcurl first asks without credentials) */
-  const char *a = h->auth ? h->auth : h->virtuoso ? "digest" : "any";
+  /* a server that takes Digest only (EVPUBP_PRESET_DIGEST): naming it
+   * lets libcurl open with an empty body and the challenge, instead of
+   * sending a whole body that is refused (with "any", libcurl first asks
+   * without credentials) */
+  int digest =
+    h->virtuoso || (h->preset && (h->preset->flags & EVPUBP_PRESET_DIGEST));
+  const char *a = h->auth ? h->auth : digest ? "digest" : "any";
   if(!strcmp(a, "basic"))
     return (long)CURLAUTH_BASIC;
   if(!strcmp(a, "digest"))

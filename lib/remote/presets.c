@@ -1,7 +1,7 @@
 /* remote/presets.c - what each kind of SPARQL server is like
  *
  * One row per server kind: where its query, update and Graph Store
- * services live relative to the base URL the user gives (--endpoint), and
+ * services live relative to the base URL the user gives (endpoint), and
  * what it needs.  Publishing, query, network and export all derive their
  * URLs from this table; adding a server is one row.
  */
@@ -12,20 +12,20 @@
 
 /* clang-format off */
 static const evpubp_preset presets[] = {
-  { "generic", "any SPARQL 1.1 server: --endpoint is the query URL",
+  { "generic", "any SPARQL 1.1 server: the endpoint is the query URL",
     { "", "", "" }, { "", "", "" }, 0, 1000 },
   { "virtuoso", "OpenLink Virtuoso 7 (/sparql, /sparql-graph-crud)",
     { "/sparql", "/sparql", "/sparql-graph-crud" },
     { "/sparql-auth", "/sparql-auth", "/sparql-graph-crud-auth" },
     EVPUBP_PRESET_STRIP_SPARQL | EVPUBP_PRESET_DIGEST |
       EVPUBP_PRESET_BIG_DATA, 4000 },
-  { "fuseki", "Apache Jena Fuseki: --endpoint is the dataset URL",
+  { "fuseki", "Apache Jena Fuseki: the endpoint is the dataset URL",
     { "/query", "/update", "/data" }, { "/query", "/update", "/data" },
     0, 1000 },
   { "oxigraph", "Oxigraph server (/query, /update, /store)",
     { "/query", "/update", "/store" }, { "/query", "/update", "/store" },
     0, 1000 },
-  { "graphdb", "Ontotext GraphDB: --endpoint is the repository URL",
+  { "graphdb", "Ontotext GraphDB: the endpoint is the repository URL",
     { "", "/statements", "/rdf-graphs/service" },
     { "", "/statements", "/rdf-graphs/service" }, 0, 1000 },
   { "neptune", "Amazon Neptune (/sparql, /sparql/gsp/)",
@@ -72,4 +72,26 @@ evpubp_preset_url(const evpubp_preset *p, const char *endpoint,
   memcpy(url, endpoint, n);
   memcpy(url + n, suffix, s + 1);
   return url;
+}
+
+int
+evpubp_preset_names(evpubp_buf *b)
+{
+  size_t i;
+  for(i = 1; i < NPRESETS; i++) {
+    evpubp_buf_adds(b, presets[i].name);
+    evpubp_buf_adds(b, i + 1 < NPRESETS ? ", " : " or ");
+  }
+  evpubp_buf_adds(b, presets[0].name);
+  return b->failed ? -1 : 0;
+}
+
+const char *
+evpub_server_preset(size_t i, const char **summary)
+{
+  if(i >= NPRESETS)
+    return NULL;
+  if(summary)
+    *summary = presets[i].summary;
+  return presets[i].name;
 }

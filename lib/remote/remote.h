@@ -24,7 +24,7 @@ typedef enum {
 #define EVPUBP_PRESET_BIG_DATA 4u
 
 typedef struct {
-  const char *name;    /* --server NAME */
+  const char *name;    /* the "server" option's value */
   const char *summary; /* one line, for help texts */
   /* path of each service below the base URL, without and with
    * credentials */
@@ -42,11 +42,20 @@ const evpubp_preset *evpubp_preset_find(const char *name);
  * returns new (free()), NULL when out of memory. */
 char *evpubp_preset_url(const evpubp_preset *p, const char *endpoint,
                         evpubp_service svc, int auth);
+/* Append the names of the presets for a message, the default last:
+ * "virtuoso, fuseki, oxigraph, graphdb, neptune or generic".  Returns 0,
+ * or -1 when out of memory (b->failed). */
+int evpubp_preset_names(evpubp_buf *b);
 
 /* ---- HTTP (http.c) -------------------------------------------- */
 typedef struct {
   const char *user, *password, *token, *auth, *netrc, *cacert;
-  int virtuoso; /* digest unless auth says otherwise */
+  /* the server's preset (NULL: generic): with EVPUBP_PRESET_DIGEST,
+   * Digest authentication unless auth says otherwise */
+  const evpubp_preset *preset;
+  /* the same as a preset with EVPUBP_PRESET_DIGEST: kept only while
+   * lib/query sets it; to go once it sets preset */
+  int virtuoso;
   double timeout, connect_timeout;
 } evpubp_http;
 
