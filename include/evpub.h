@@ -64,7 +64,8 @@ typedef void (*evpub_log_handler)(void *user_data, const evpub_message *msg);
 typedef enum {
   EVPUB_READERS = 0, /* input syntaxes (evpub_converter_add_input) */
   EVPUB_WRITERS,     /* output formats (evpub_converter_set_format) */
-  EVPUB_SERVERS      /* server kinds (the "server" option) */
+  EVPUB_SERVERS      /* server kinds (the "server" option); the first,
+                        "generic", is the default */
 } evpub_choice_kind;
 
 typedef struct {
@@ -240,20 +241,14 @@ evpub_publisher *evpub_new_publisher(evpub_world *world);
  * wiped first.  Accepts NULL. */
 void evpub_free_publisher(evpub_publisher *pub);
 
-/* The name of server preset i (0, 1, ...; 0 is "generic", the default),
- * or NULL past the last: the values of the "server" option of the
- * publisher and of the source.  When summary is not NULL, *summary is
- * set to a one-line description of the server.  Returns static strings
- * (as is *summary). */
-const char *evpub_server_preset(size_t i, const char **summary);
-
 /* Set option name to value; copies value.  Returns EVPUB_OK,
  * EVPUB_E_USAGE for an unknown name or a bad value (both logged), or
  * EVPUB_E_NOMEM.  Names:
  *   endpoint URL        base URL of the server (see "server")
- *   server NAME         a server preset (evpub_server_preset()), default
- *                       generic: how the query, update and graph store
- *                       URLs derive from endpoint
+ *   server NAME         a server kind (EVPUB_SERVERS of
+ *                       evpub_choice_at()), default generic: how the
+ *                       query, update and graph store URLs derive from
+ *                       endpoint
  *   query-url, update-url, gsp-url URL   each URL alone
  *   store DIR           the local store instead of a server
  *   method gsp|update   Graph Store Protocol PUT (default) or SPARQL

@@ -4,6 +4,7 @@
  * new reader, writer or server kind reaches them with no other change.
  */
 #include "read/read.h"
+#include "remote/remote.h"
 #include "write/write.h"
 
 const evpub_choice *
@@ -11,10 +12,11 @@ evpub_choice_at(evpub_choice_kind kind, size_t i)
 {
   const evpubp_sink_factory *f;
   const evpubp_reader *r;
+  const evpubp_preset *p;
   switch(kind) {
   case EVPUB_WRITERS: f = evpubp_writer_at(i); return f ? &f->info : NULL;
   case EVPUB_READERS: r = evpubp_reader_at(i); return r ? &r->info : NULL;
-  case EVPUB_SERVERS: break;
+  case EVPUB_SERVERS: p = evpubp_preset_at(i); return p ? &p->info : NULL;
   }
   return NULL;
 }

@@ -95,13 +95,13 @@ static void
 print_server_help(FILE *out)
 {
   char text[1024];
-  const char *w = text, *def = evpub_server_preset(0, NULL);
+  const char *w = text, *def = evpub_choice_at(EVPUB_SERVERS, 0)->name;
   size_t n, i, at = 0, col;
-  for(n = 1; evpub_server_preset(n, NULL); n++)
+  for(n = 1; evpub_choice_at(EVPUB_SERVERS, n); n++)
     ;
   for(i = 1; i < n && at < sizeof(text); i++)
     at += (size_t)snprintf(text + at, sizeof(text) - at, "%s%s",
-                           evpub_server_preset(i, NULL),
+                           evpub_choice_at(EVPUB_SERVERS, i)->name,
                            i + 1 < n ? ", " : " or ");
   if(at < sizeof(text))
     snprintf(text + at, sizeof(text) - at,

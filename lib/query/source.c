@@ -151,7 +151,7 @@ evpubp_source_http(const evpub_source *s, evpubp_http *h)
   h->auth = s->auth;
   h->netrc = s->netrc;
   h->cacert = s->cacert;
-  h->virtuoso = (s->preset->flags & EVPUBP_PRESET_DIGEST) != 0;
+  h->preset = s->preset;
   h->timeout = s->timeout;
   h->connect_timeout = 10;
 }

@@ -16,8 +16,7 @@ auth_bits(const evpubp_http *h)
    * lets libcurl open with an empty body and the challenge, instead of
    * sending a whole body that is refused (with "any", libcurl first asks
    * without credentials) */
-  int digest =
-    h->virtuoso || (h->preset && (h->preset->flags & EVPUBP_PRESET_DIGEST));
+  int digest = (h->preset && (h->preset->flags & EVPUBP_PRESET_DIGEST));
   const char *a = h->auth ? h->auth : digest ? "digest" : "any";
   if(!strcmp(a, "basic"))
     return (long)CURLAUTH_BASIC;

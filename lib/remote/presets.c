@@ -12,23 +12,23 @@
 
 /* clang-format off */
 static const evpubp_preset presets[] = {
-  { "generic", "any SPARQL 1.1 server: the endpoint is the query URL",
+  { { "generic", "any SPARQL 1.1 server: the endpoint is the query URL", "" },
     { "", "", "" }, { "", "", "" }, 0, 1000 },
-  { "virtuoso", "OpenLink Virtuoso 7 (/sparql, /sparql-graph-crud)",
+  { { "virtuoso", "OpenLink Virtuoso 7 (/sparql, /sparql-graph-crud)", "" },
     { "/sparql", "/sparql", "/sparql-graph-crud" },
     { "/sparql-auth", "/sparql-auth", "/sparql-graph-crud-auth" },
     EVPUBP_PRESET_STRIP_SPARQL | EVPUBP_PRESET_DIGEST |
       EVPUBP_PRESET_BIG_DATA, 4000 },
-  { "fuseki", "Apache Jena Fuseki: the endpoint is the dataset URL",
+  { { "fuseki", "Apache Jena Fuseki: the endpoint is the dataset URL", "" },
     { "/query", "/update", "/data" }, { "/query", "/update", "/data" },
     0, 1000 },
-  { "oxigraph", "Oxigraph server (/query, /update, /store)",
+  { { "oxigraph", "Oxigraph server (/query, /update, /store)", "" },
     { "/query", "/update", "/store" }, { "/query", "/update", "/store" },
     0, 1000 },
-  { "graphdb", "Ontotext GraphDB: the endpoint is the repository URL",
+  { { "graphdb", "Ontotext GraphDB: the endpoint is the repository URL", "" },
     { "", "/statements", "/rdf-graphs/service" },
     { "", "/statements", "/rdf-graphs/service" }, 0, 1000 },
-  { "neptune", "Amazon Neptune (/sparql, /sparql/gsp/)",
+  { { "neptune", "Amazon Neptune (/sparql, /sparql/gsp/)", "" },
     { "/sparql", "/sparql", "/sparql/gsp/" },
     { "/sparql", "/sparql", "/sparql/gsp/" }, 0, 1000 },
 };
@@ -49,7 +49,7 @@ evpubp_preset_find(const char *name)
   if(!name)
     return &presets[0];
   for(i = 0; i < NPRESETS; i++)
-    if(!strcmp(presets[i].name, name))
+    if(!strcmp(presets[i].info.name, name))
       return &presets[i];
   return NULL;
 }
@@ -79,19 +79,9 @@ evpubp_preset_names(evpubp_buf *b)
 {
   size_t i;
   for(i = 1; i < NPRESETS; i++) {
-    evpubp_buf_adds(b, presets[i].name);
+    evpubp_buf_adds(b, presets[i].info.name);
     evpubp_buf_adds(b, i + 1 < NPRESETS ? ", " : " or ");
   }
-  evpubp_buf_adds(b, presets[0].name);
+  evpubp_buf_adds(b, presets[0].info.name);
   return b->failed ? -1 : 0;
-}
-
-const char *
-evpub_server_preset(size_t i, const char **summary)
-{
-  if(i >= NPRESETS)
-    return NULL;
-  if(summary)
-    *summary = presets[i].summary;
-  return presets[i].name;
 }

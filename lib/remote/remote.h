@@ -24,8 +24,7 @@ typedef enum {
 #define EVPUBP_PRESET_BIG_DATA 4u
 
 typedef struct {
-  const char *name;    /* the "server" option's value */
-  const char *summary; /* one line, for help texts */
+  evpub_choice info; /* the "server" option's value, a summary */
   /* path of each service below the base URL, without and with
    * credentials */
   const char *anon[EVPUBP_SVC_COUNT];
@@ -53,9 +52,6 @@ typedef struct {
   /* the server's preset (NULL: generic): with EVPUBP_PRESET_DIGEST,
    * Digest authentication unless auth says otherwise */
   const evpubp_preset *preset;
-  /* the same as a preset with EVPUBP_PRESET_DIGEST: kept only while
-   * lib/query sets it; to go once it sets preset */
-  int virtuoso;
   double timeout, connect_timeout;
 } evpubp_http;
 
