@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "map/map.h"
+#include "map/terms.h"
 
 /* ---- records ----------------------------------------------------------- */
 typedef struct entity entity;
@@ -82,14 +83,6 @@ typedef struct {
   evpubp_map prefixes; /* prefix -> namespace (malloc'd string) */
 } docinfo;
 
-typedef struct {
-  unsigned char has_text, has_url, has_date, has_datetime, has_time;
-  unsigned char has_number, has_integer, has_boolean, has_duration;
-  unsigned char has_class, is_code, is_ref, done;
-  int enum_type;
-  int default_type;
-} propinfo;
-
 struct evpubp_mapper {
   evpub_world *world;
   const char *base_override;
@@ -122,14 +115,7 @@ struct evpubp_mapper {
   entity **entities;
   size_t nentities, capentities;
 
-  propinfo *props;  /* per vocab property, filled lazily */
-  char **prop_iris; /* per property / type / member: the IRI */
-  char **type_iris;
-  char **member_iris;
-  evpubp_map enum_cache; /* enum ":" value -> member index + 2 */
-  evpubp_map prop_cache; /* key -> property index + 2 (1: none) */
-  evpubp_map type_cache; /* type name -> type index + 2 */
-  uint64_t **ancestors;  /* per type: bitset of its supertypes */
+  evpubp_terms terms; /* the term table, cached */
 
   /* Events are not kept in memory one by one (a run may hold millions):
    * their IRIs and keys go into Bloom filters, and an event is recorded
@@ -159,90 +145,12 @@ struct evpubp_mapper {
   size_t *slots;      /* flush(): a table of the batch's statements */
   size_t capslots;
   evpubp_buf tmp;
-
-  int t_event, t_org, t_person, t_place, t_work, t_thing;
-  int t_text, t_url, t_date, t_datetime, t_time, t_number, t_integer;
-  int t_float, t_boolean, t_duration, t_virtual, t_postal, t_geo, t_offer;
-  int t_role, t_orgrole, t_perfrole, t_emprole;
-  int p_name, p_altname, p_url, p_rolename;
 };
 
 typedef struct {
   entity **v;
   size_t n;
 } entity_list;
-
-static const char *const roots[EVPUBP_C_COUNT] = { "Event", "Organization",
-                                                   "Person", "Place",
-                                                   "CreativeWork" };
-
-/* Properties whose values are plain literals, never language-tagged. */
-static const char *const code_props[] = { "inLanguage",
-                                          "addressCountry",
-                                          "priceCurrency",
-                                          "postalCode",
-                                          "telephone",
-                                          "email",
-                                          "isbn",
-                                          "faxNumber",
-                                          "taxID",
-                                          "vatID",
-                                          "duns",
-                                          "leiCode",
-                                          "globalLocationNumber",
-                                          "isicV4",
-                                          "naics",
-                                          "iataCode",
-                                          "icaoCode",
-                                          "sku",
-                                          "gtin",
-                                          "gtin8",
-                                          "gtin12",
-                                          "gtin13",
-                                          "gtin14",
-                                          "issn",
-                                          "postOfficeBoxNumber",
-                                          "currency",
-                                          "roleName",
-                                          "branchCode",
-                                          "availableLanguage",
-                                          "addressRegion_code",
-                                          NULL };
-
-/* Position defaults of spec section 2: property -> default type. */
-static const char *const default_types[][2] = {
-  { "superEvent", "Event" },
-  { "subEvent", "Event" },
-  { "subEvents", "Event" },
-  { "organizer", "Organization" },
-  { "sponsor", "Organization" },
-  { "funder", "Organization" },
-  { "contributor", "Organization" },
-  { "affiliation", "Organization" },
-  { "worksFor", "Organization" },
-  { "memberOf", "Organization" },
-  { "parentOrganization", "Organization" },
-  { "subOrganization", "Organization" },
-  { "department", "Organization" },
-  { "publisher", "Organization" },
-  { "performer", "Person" },
-  { "attendee", "Person" },
-  { "author", "Person" },
-  { "location", "Place" },
-  { "address", "PostalAddress" },
-  { "geo", "GeoCoordinates" },
-  { "offers", "Offer" },
-  { "workFeatured", "CreativeWork" },
-  { "recordedIn", "CreativeWork" },
-  { NULL, NULL }
-};
-
-/* Enumeration shorthands that are not simply the member's name. */
-static const char *const enum_affixes[][2] = {
-  { "Event", "" },               /* scheduled -> EventScheduled */
-  { "", "EventAttendanceMode" }, /* mixed -> MixedEventAttendanceMode */
-  { NULL, NULL }
-};
 
 /* ---- errors --------------------------------------------------------- */
 static void err(evpubp_mapper *m, const evpubp_node *at, const char *fmt, ...)
@@ -402,189 +310,6 @@ doc_base(evpubp_mapper *m, unsigned long doc)
   return EVPUBP_DEFAULT_BASE;
 }
 
-static int
-is_code_prop(const char *name)
-{
-  size_t i;
-  for(i = 0; code_props[i]; i++)
-    if(!strcmp(code_props[i], name))
-      return 1;
-  return 0;
-}
-
-static int is_subtype(evpubp_mapper *m, int t, int super);
-
-static int
-family_of(evpubp_mapper *m, int type, int prefer)
-{
-  int roots_idx[EVPUBP_C_COUNT], i;
-  static const int order[] = { EVPUBP_C_EVENTS, EVPUBP_C_PEOPLE,
-                               EVPUBP_C_ORGANIZATIONS, EVPUBP_C_PLACES,
-                               EVPUBP_C_WORKS };
-  roots_idx[EVPUBP_C_EVENTS] = m->t_event;
-  roots_idx[EVPUBP_C_ORGANIZATIONS] = m->t_org;
-  roots_idx[EVPUBP_C_PEOPLE] = m->t_person;
-  roots_idx[EVPUBP_C_PLACES] = m->t_place;
-  roots_idx[EVPUBP_C_WORKS] = m->t_work;
-  if(prefer >= 0 && prefer < EVPUBP_C_COUNT &&
-     is_subtype(m, type, roots_idx[prefer]))
-    return prefer;
-  for(i = 0; i < EVPUBP_C_COUNT; i++)
-    if(is_subtype(m, type, roots_idx[order[i]]))
-      return order[i];
-  return EVPUBP_C_NONE;
-}
-
-/* Lookups that the walk makes for every key of every item, cached. */
-static int
-lookup_prop(evpubp_mapper *m, const char *name, size_t len)
-{
-  evpubp_map_entry *e = evpubp_map_put(&m->prop_cache, name, len);
-  if(!e)
-    return evpubp_vocab_prop(name);
-  if(!e->value)
-    e->value =
-      (void *)(intptr_t)((strlen(name) == len ? evpubp_vocab_prop(name) : -1) +
-                         2);
-  return (int)(intptr_t)e->value - 2;
-}
-
-static int
-lookup_type(evpubp_mapper *m, const char *name)
-{
-  evpubp_map_entry *e = evpubp_map_put(&m->type_cache, name, strlen(name));
-  if(!e)
-    return evpubp_vocab_type(name);
-  if(!e->value)
-    e->value = (void *)(intptr_t)(evpubp_vocab_type(name) + 2);
-  return (int)(intptr_t)e->value - 2;
-}
-
-static const uint64_t *
-ancestors_of(evpubp_mapper *m, int t)
-{
-  size_t words = (evpubp_vocab_ntypes + 63) / 64, i;
-  uint64_t *bits;
-  if(m->ancestors[t])
-    return m->ancestors[t];
-  bits = calloc(words, sizeof(uint64_t));
-  if(!bits)
-    return NULL;
-  for(i = 0; i < evpubp_vocab_ntypes; i++)
-    if(evpubp_vocab_is_subtype(t, (int)i))
-      bits[i / 64] |= (uint64_t)1 << (i % 64);
-  m->ancestors[t] = bits;
-  return bits;
-}
-
-static int
-is_subtype(evpubp_mapper *m, int t, int super)
-{
-  const uint64_t *a;
-  if(t < 0 || super < 0)
-    return 0;
-  a = ancestors_of(m, t);
-  if(!a)
-    return evpubp_vocab_is_subtype(t, super);
-  return (a[super / 64] >> (super % 64)) & 1;
-}
-
-static int
-prop_allowed(evpubp_mapper *m, int p, int t)
-{
-  const evpubp_vprop *pr = &evpubp_vocab_props[p];
-  unsigned i;
-  for(i = 0; i < pr->ndomains; i++)
-    if(is_subtype(m, t, pr->domains[i]))
-      return 1;
-  return 0;
-}
-
-static propinfo *
-prop_info(evpubp_mapper *m, int p)
-{
-  propinfo *pi = &m->props[p];
-  const evpubp_vprop *vp = &evpubp_vocab_props[p];
-  unsigned i;
-  if(pi->done)
-    return pi;
-  pi->enum_type = -1;
-  pi->default_type = -1;
-  for(i = 0; i < vp->nranges; i++) {
-    int r = vp->ranges[i];
-    const evpubp_vtype *t = &evpubp_vocab_types[r];
-    if(r == m->t_url)
-      pi->has_url = 1;
-    else if(r == m->t_date)
-      pi->has_date = 1;
-    else if(r == m->t_datetime)
-      pi->has_datetime = 1;
-    else if(r == m->t_time)
-      pi->has_time = 1;
-    else if(r == m->t_integer)
-      pi->has_integer = 1;
-    else if(r == m->t_number || r == m->t_float)
-      pi->has_number = 1;
-    else if(r == m->t_boolean)
-      pi->has_boolean = 1;
-    else if(r == m->t_duration)
-      pi->has_duration = 1;
-    else if(is_subtype(m, r, m->t_text))
-      pi->has_text = 1;
-    else if(t->kind == EVPUBP_VK_ENUM) {
-      if(pi->enum_type < 0)
-        pi->enum_type = r;
-      pi->has_class = 1;
-    } else if(t->kind == EVPUBP_VK_CLASS) {
-      pi->has_class = 1;
-    }
-  }
-  pi->is_code = (unsigned char)is_code_prop(vp->name);
-  for(i = 0; default_types[i][0]; i++) {
-    if(!strcmp(default_types[i][0], vp->name)) {
-      pi->default_type = evpubp_vocab_type(default_types[i][1]);
-      /* a string under address/geo/offers is never a reference */
-      pi->is_ref = strcmp(vp->name, "address") && strcmp(vp->name, "geo") &&
-        strcmp(vp->name, "offers");
-      break;
-    }
-  }
-  if(pi->default_type < 0) {
-    /* the first range that is a family root, else the first class */
-    for(i = 0; i < vp->nranges && pi->default_type < 0; i++) {
-      int r = vp->ranges[i];
-      if(r == m->t_event || r == m->t_org || r == m->t_person ||
-         r == m->t_place || r == m->t_work)
-        pi->default_type = r;
-    }
-    for(i = 0; i < vp->nranges && pi->default_type < 0; i++) {
-      int r = vp->ranges[i];
-      if(evpubp_vocab_types[r].kind == EVPUBP_VK_CLASS)
-        pi->default_type = r;
-    }
-    if(pi->default_type >= 0 && !pi->has_text && !pi->has_url &&
-       family_of(m, pi->default_type, -1) != EVPUBP_C_NONE)
-      pi->is_ref = 1;
-  }
-  pi->done = 1;
-  return pi;
-}
-
-/* Is type t allowed as a value of property p (t under one of its ranges)? */
-static int
-type_in_range(evpubp_mapper *m, int p, int t)
-{
-  const evpubp_vprop *vp;
-  unsigned i;
-  if(p < 0)
-    return 1;
-  vp = &evpubp_vocab_props[p];
-  for(i = 0; i < vp->nranges; i++)
-    if(is_subtype(m, t, vp->ranges[i]))
-      return 1;
-  return 0;
-}
-
 static const char *
 intern_file(evpubp_mapper *m, const char *name)
 {
@@ -679,47 +404,13 @@ emit(evpubp_mapper *m, const char *s, const char *p, evpubp_obj_kind k,
   return 0;
 }
 
-static const char *
-cached_iri(char **slot, const char *local)
-{
-  if(!*slot) {
-    size_t n = strlen(local);
-    char *p = malloc(sizeof(EVPUBP_SCHEMA_NS) + n);
-    if(!p)
-      return NULL;
-    memcpy(p, EVPUBP_SCHEMA_NS, sizeof(EVPUBP_SCHEMA_NS) - 1);
-    memcpy(p + sizeof(EVPUBP_SCHEMA_NS) - 1, local, n + 1);
-    *slot = p;
-  }
-  return *slot;
-}
-
-/* The IRI of a property, type or enumeration member, made once. */
-static const char *
-prop_iri(evpubp_mapper *m, int p)
-{
-  return cached_iri(&m->prop_iris[p], evpubp_vocab_props[p].name);
-}
-
-static const char *
-type_iri(evpubp_mapper *m, int t)
-{
-  return cached_iri(&m->type_iris[t], evpubp_vocab_types[t].name);
-}
-
-static const char *
-member_iri(evpubp_mapper *m, int i)
-{
-  return cached_iri(&m->member_iris[i], evpubp_vocab_members[i].name);
-}
-
 static int
 emit_type(evpubp_mapper *m, const char *s, int type)
 {
   const char *o;
   if(m->pass != 2)
     return 0;
-  o = type_iri(m, type);
+  o = evpubp_terms_type_iri(&m->terms, type);
   if(!o)
     return -1;
   return emit(m, s, EVPUBP_RDF_TYPE, EVPUBP_O_IRI, o, strlen(o), NULL, NULL);
@@ -934,7 +625,7 @@ static int map_entity(evpubp_mapper *m, const evpubp_node *node, int prop,
                       const char **iri_out, int top);
 
 static int
-literal_lang(evpubp_mapper *m, propinfo *pi, const char **lang)
+literal_lang(evpubp_mapper *m, evpubp_propinfo *pi, const char **lang)
 {
   *lang = (pi && pi->is_code) ? NULL : cur_doc(m)->lang;
   return 0;
@@ -973,37 +664,6 @@ emit_iri(evpubp_mapper *m, const char *s, const char *p, const char *o)
   return emit(m, s, p, EVPUBP_O_IRI, o, strlen(o), NULL, NULL);
 }
 
-/* Map an enumeration shorthand to a member index, -1 if none. */
-static int
-enum_member(const evpubp_node *v, int enum_type)
-{
-  char name[128];
-  size_t i, len = v->len;
-  const char *s = v->str;
-  int r;
-  if(len > 18 &&
-     (!strncmp(s, "http://schema.org/", 18) ||
-      !strncmp(s, "https://schema.org/", 19))) {
-    const char *slash = strrchr(s, '/');
-    return evpubp_vocab_member(slash + 1, enum_type);
-  }
-  if(len > 7 && !strncmp(s, "schema:", 7))
-    return evpubp_vocab_member(s + 7, enum_type);
-  r = evpubp_vocab_member_ci(s, len, enum_type);
-  if(r >= 0)
-    return r;
-  for(i = 0; enum_affixes[i][0]; i++) {
-    int n = snprintf(name, sizeof(name), "%s%.*s%s", enum_affixes[i][0],
-                     (int)(len < 80 ? len : 80), s, enum_affixes[i][1]);
-    if(n > 0 && (size_t)n < sizeof(name) && len < 80) {
-      r = evpubp_vocab_member_ci(name, (size_t)n, enum_type);
-      if(r >= 0)
-        return r;
-    }
-  }
-  return -1;
-}
-
 static void
 list_members(char *out, size_t outlen, int enum_type)
 {
@@ -1035,7 +695,7 @@ static int
 map_scalar(evpubp_mapper *m, const char *s, int p, const char *piri,
            const evpubp_node *v, const nodectx *nc)
 {
-  propinfo *pi = prop_info(m, p);
+  evpubp_propinfo *pi = evpubp_terms_prop(&m->terms, p);
   const char *pname = evpubp_vocab_props[p].name;
   const char *lang;
   char qb[80];
@@ -1045,20 +705,12 @@ map_scalar(evpubp_mapper *m, const char *s, int p, const char *piri,
   if(pi->is_code)
     return emit_literal(m, s, piri, v, NULL, NULL);
   if(pi->enum_type >= 0) {
-    int mem;
-    evpubp_map_entry *ce;
-    evpubp_buf_reset(&m->tmp);
-    evpubp_buf_add(&m->tmp, (const char *)&pi->enum_type,
-                   sizeof(pi->enum_type));
-    evpubp_buf_add(&m->tmp, v->str, v->len);
-    ce = evpubp_map_put(&m->enum_cache, m->tmp.data, m->tmp.len);
-    if(!ce)
+    int mem = evpubp_terms_member(&m->terms, pi->enum_type, v->str, v->len);
+    if(mem < -1)
       return -1;
-    if(!ce->value)
-      ce->value = (void *)(intptr_t)(enum_member(v, pi->enum_type) + 2);
-    mem = (int)(intptr_t)ce->value - 2;
     if(mem >= 0) {
-      const char *o = m->pass == 2 ? member_iri(m, mem) : NULL;
+      const char *o =
+        m->pass == 2 ? evpubp_terms_member_iri(&m->terms, mem) : NULL;
       return emit_iri(m, s, piri, o);
     }
     if(!pi->has_text && !(pi->has_url && is_external_iri(v))) {
@@ -1136,19 +788,21 @@ map_scalar(evpubp_mapper *m, const char *s, int p, const char *piri,
     if(is_external_iri(v))
       return emit_iri(m, s, piri,
                       m->pass == 2 ? out_str(m, v->str, v->len) : NULL);
-    if(pi->default_type == m->t_place && pi->has_text == 1 &&
+    if(pi->default_type == m->terms.t_place && pi->has_text == 1 &&
        evpubp_iri_absolute(v->str, v->len)) {
       /* location: "https://..." is a virtual location */
       if(m->pass == 2) {
         const char *d = dependent_iri(m, s, pname, 0);
         emit_iri(m, s, piri, d);
-        emit_type(m, d, m->t_virtual);
-        emit_iri(m, d, prop_iri(m, m->p_url), out_str(m, v->str, v->len));
+        emit_type(m, d, m->terms.t_virtual);
+        emit_iri(m, d, evpubp_terms_prop_iri(&m->terms, m->terms.p_url),
+                 out_str(m, v->str, v->len));
       }
       return 0;
     }
     if(string_ref(m, v, p, pi->default_type,
-                  family_of(m, pi->default_type, -1), &iri, &e))
+                  evpubp_terms_family(&m->terms, pi->default_type, -1), &iri,
+                  &e))
       return -1;
     return emit_iri(m, s, piri, iri);
   }
@@ -1227,7 +881,7 @@ static int
 map_value(evpubp_mapper *m, const char *s, int p, const char *piri,
           const evpubp_node *v, size_t pos, const nodectx *nc)
 {
-  propinfo *pi = prop_info(m, p);
+  evpubp_propinfo *pi = evpubp_terms_prop(&m->terms, p);
   const char *pname = evpubp_vocab_props[p].name;
   if(v->kind == EVPUBP_N_NULL)
     return 0;
@@ -1318,12 +972,12 @@ static int
 role_type(evpubp_mapper *m, const char *pname, int target_type)
 {
   if(!strcmp(pname, "performer"))
-    return m->t_perfrole;
+    return m->terms.t_perfrole;
   if(!strcmp(pname, "worksFor"))
-    return m->t_emprole;
-  if(is_subtype(m, target_type, m->t_org))
-    return m->t_orgrole;
-  return m->t_role;
+    return m->terms.t_emprole;
+  if(evpubp_terms_is_subtype(&m->terms, target_type, m->terms.t_org))
+    return m->terms.t_orgrole;
+  return m->terms.t_role;
 }
 
 /* Map the properties of a mapping node onto subject nc->subject. */
@@ -1343,10 +997,10 @@ map_properties(evpubp_mapper *m, const evpubp_node *node, nodectx *nc,
       continue;
     if(skip_name && streq(key, "name"))
       continue;
-    p = lookup_prop(m, key->str, key->len);
+    p = evpubp_terms_lookup_prop(&m->terms, key->str, key->len);
     if(p >= 0) {
       for(t = 0; t < nc->ntypes; t++)
-        if(prop_allowed(m, p, nc->types[t]))
+        if(evpubp_terms_prop_allowed(&m->terms, p, nc->types[t]))
           allowed = 1;
     }
     if(!allowed) {
@@ -1375,7 +1029,7 @@ map_properties(evpubp_mapper *m, const evpubp_node *node, nodectx *nc,
       continue;
     }
     if(m->pass == 2)
-      piri = prop_iri(m, p);
+      piri = evpubp_terms_prop_iri(&m->terms, p);
     if(val->kind == EVPUBP_N_SEQ) {
       size_t j;
       for(j = 0; j < val->n; j++)
@@ -1468,21 +1122,6 @@ add_decl(evpubp_mapper *m, const evpubp_node *node, int coll, int type,
   }
   evpubp_buf_free(&b);
   m->ndecls++;
-  return 0;
-}
-
-static int
-range_has_event(evpubp_mapper *m, int prop)
-{
-  const evpubp_vprop *vp;
-  unsigned i;
-  if(prop < 0)
-    return 0;
-  vp = &evpubp_vocab_props[prop];
-  for(i = 0; i < vp->nranges; i++)
-    if(is_subtype(m, vp->ranges[i], m->t_event) ||
-       is_subtype(m, m->t_event, vp->ranges[i]))
-      return 1;
   return 0;
 }
 
@@ -1642,7 +1281,7 @@ string_ref(evpubp_mapper *m, const evpubp_node *v, int prop, int type,
     evpubp_buf_free(&fb);
     return 0;
   }
-  if(m->pass == 1 && range_has_event(m, prop) &&
+  if(m->pass == 1 && evpubp_terms_range_has_event(&m->terms, prop) &&
      note_event_ref(m, fb.data, fb.len)) {
     evpubp_buf_free(&fb);
     return -1;
@@ -1676,8 +1315,9 @@ string_ref(evpubp_mapper *m, const evpubp_node *v, int prop, int type,
       e->emitted = 1;
       m->shared_depth++; /* described once, wherever it is mentioned */
       emit_type(m, e->iri, e->type);
-      emit_literal_str(m, e->iri, prop_iri(m, m->p_name), e->implicit_name,
-                       e->implicit_namelen, lang, NULL);
+      emit_literal_str(m, e->iri,
+                       evpubp_terms_prop_iri(&m->terms, m->terms.p_name),
+                       e->implicit_name, e->implicit_namelen, lang, NULL);
       m->shared_depth--;
     }
   }
@@ -1706,7 +1346,7 @@ node_types(evpubp_mapper *m, const evpubp_node *node, int prop,
       name = x->str;
       if(x->len > 7 && !strncmp(name, "schema:", 7))
         name += 7;
-      t = lookup_type(m, name);
+      t = evpubp_terms_lookup_type(&m->terms, name);
       if(t < 0 || evpubp_vocab_types[t].kind != EVPUBP_VK_CLASS) {
         const char *sugg = evpubp_vocab_suggest_type(name);
         if(sugg)
@@ -1715,12 +1355,12 @@ node_types(evpubp_mapper *m, const evpubp_node *node, int prop,
           err(m, x, "unknown type '%s'", Q(qb, x));
         return 1;
       }
-      if(coll_root >= 0 && !is_subtype(m, t, coll_root)) {
+      if(coll_root >= 0 && !evpubp_terms_is_subtype(&m->terms, t, coll_root)) {
         err(m, x, "type '%s' is not a kind of %s", name,
             evpubp_vocab_types[coll_root].name);
         return 1;
       }
-      if(prop >= 0 && !type_in_range(m, prop, t)) {
+      if(prop >= 0 && !evpubp_terms_in_range(&m->terms, prop, t)) {
         err(m, x, "type '%s' is not allowed for %s", name,
             evpubp_vocab_props[prop].name);
         return 1;
@@ -1730,10 +1370,10 @@ node_types(evpubp_mapper *m, const evpubp_node *node, int prop,
   }
   if(!nc->ntypes) {
     int t = default_type;
-    if(t == m->t_place && node->n == 1 && streq(node->items[0], "url"))
-      t = m->t_virtual;
+    if(t == m->terms.t_place && node->n == 1 && streq(node->items[0], "url"))
+      t = m->terms.t_virtual;
     if(t < 0)
-      t = m->t_thing;
+      t = m->terms.t_thing;
     nc->types[nc->ntypes++] = t;
   }
   nc->type = nc->types[0];
@@ -1757,22 +1397,22 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop, int coll_hint,
 
   memset(&nc, 0, sizeof(nc));
   if(top) {
-    static const int idx[EVPUBP_C_COUNT] = { 0, 1, 2, 3, 4 };
-    coll_root = evpubp_vocab_type(roots[idx[coll_hint]]);
+    coll_root = m->terms.root[coll_hint];
     default_type = coll_root;
   } else {
-    propinfo *pi = prop_info(m, prop);
+    evpubp_propinfo *pi = evpubp_terms_prop(&m->terms, prop);
     default_type = pi->default_type;
     if(pi->has_duration && default_type < 0)
-      default_type = evpubp_vocab_type("QuantitativeValue");
+      default_type = m->terms.t_quantity;
   }
   if(node_types(m, node, prop, default_type, coll_root, &nc))
     return 0;
   explicit_type = evpubp_node_get(node, "type") != NULL;
-  coll = family_of(
-    m, nc.type,
+  coll = evpubp_terms_family(
+    &m->terms, nc.type,
     top ? coll_hint
-        : family_of(m, default_type >= 0 ? default_type : nc.type, -1));
+        : evpubp_terms_family(&m->terms,
+                              default_type >= 0 ? default_type : nc.type, -1));
   idv = evpubp_node_get(node, "id");
   namev = evpubp_node_get(node, "name");
   iriv = evpubp_node_get(node, "iri");
@@ -1894,7 +1534,9 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop, int coll_hint,
       evpubp_buf_free(&idb);
       return map_properties(m, node, &nc, 0);
     }
-    if(m->pass == 1 && (coll == EVPUBP_C_EVENTS || range_has_event(m, prop)) &&
+    if(m->pass == 1 &&
+       (coll == EVPUBP_C_EVENTS ||
+        evpubp_terms_range_has_event(&m->terms, prop)) &&
        note_event_ref(m, fb.data ? fb.data : "", fb.len)) {
       evpubp_buf_free(&fb);
       evpubp_buf_free(&idb);
@@ -1973,7 +1615,7 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop, int coll_hint,
 
   /* the relation from the parent, with its role when asked for */
   if(parent && prop >= 0 && m->pass == 2) {
-    const char *piri = prop_iri(m, prop);
+    const char *piri = evpubp_terms_prop_iri(&m->terms, prop);
     if(emit_iri(m, parent, piri, subject))
       return -1;
   }
@@ -1990,13 +1632,15 @@ map_entity(evpubp_mapper *m, const evpubp_node *node, int prop, int coll_hint,
     }
     if(m->pass == 2) {
       role = dependent_iri(m, parent, pname, pos);
-      piri = prop_iri(m, prop);
+      piri = evpubp_terms_prop_iri(&m->terms, prop);
       emit_iri(m, parent, piri, role);
       emit_type(m, role, role_type(m, pname, nc.type));
       for(j = 0; j < n; j++) {
         const evpubp_node *x =
           rolev->kind == EVPUBP_N_SEQ ? rolev->items[j] : rolev;
-        emit_literal(m, role, prop_iri(m, m->p_rolename), x, NULL, NULL);
+        emit_literal(m, role,
+                     evpubp_terms_prop_iri(&m->terms, m->terms.p_rolename), x,
+                     NULL, NULL);
       }
       emit_iri(m, role, piri, subject);
     }
@@ -2195,7 +1839,7 @@ candidates(evpubp_mapper *m, const char *key, int prop, int strong_only,
     int dup = 0;
     if(strong_only && !e->strong)
       continue;
-    if(!type_in_range(m, prop, e->type))
+    if(!evpubp_terms_in_range(&m->terms, prop, e->type))
       continue;
     for(j = 0; j < n && j < max; j++)
       if(out[j] == e)
@@ -2435,7 +2079,7 @@ evpubp_mapper_finish(evpubp_mapper *m)
     if(!iri)
       goto nomem;
     e = resolve_alias(entity_at_iri(m, iri));
-    if(e && type_in_range(m, r->prop, e->type)) {
+    if(e && evpubp_terms_in_range(&m->terms, r->prop, e->type)) {
       /* "World-Bank" names the entity minted as .../world-bank */
       free(iri);
       r->result = e;
@@ -2524,9 +2168,9 @@ evpubp_mapper_facts(evpubp_mapper *m, const char *prop, const evpubp_node *v,
     return 0;
   evpubp_buf_init(&fb);
   if(v->kind == EVPUBP_N_SCALAR) {
-    propinfo *pi = prop_info(m, p);
+    evpubp_propinfo *pi = evpubp_terms_prop(&m->terms, p);
     evpubp_fold(&fb, v->str, v->len);
-    r = get_ref(m, 0, p, family_of(m, pi->default_type, -1),
+    r = get_ref(m, 0, p, evpubp_terms_family(&m->terms, pi->default_type, -1),
                 fb.data ? fb.data : "", fb.len, 0);
   } else if(v->kind == EVPUBP_N_MAP) {
     const evpubp_node *ns = first_scalar(evpubp_node_get(v, "name"));
@@ -2567,58 +2211,14 @@ evpubp_new_mapper(evpub_world *w, const char *base_override,
   evpubp_map_init(&m->weak_entities);
   evpubp_arena_init(&m->out);
   evpubp_buf_init(&m->tmp);
-  evpubp_map_init(&m->enum_cache);
   evpubp_map_init(&m->said);
-  evpubp_map_init(&m->prop_cache);
-  evpubp_map_init(&m->type_cache);
-  m->ancestors = calloc(evpubp_vocab_ntypes, sizeof(uint64_t *));
   evpubp_map_init(&m->written);
   evpubp_map_init(&m->event_refs);
   evpubp_map_init(&m->suspects);
-  m->props = calloc(evpubp_vocab_nprops, sizeof(*m->props));
-  m->prop_iris = calloc(evpubp_vocab_nprops, sizeof(char *));
-  m->type_iris = calloc(evpubp_vocab_ntypes, sizeof(char *));
-  m->member_iris = calloc(evpubp_vocab_nmembers, sizeof(char *));
-  if(!m->props || !m->prop_iris || !m->type_iris || !m->member_iris ||
-     !m->ancestors) {
-    free(m->ancestors);
-    free(m->props);
-    free(m->prop_iris);
-    free(m->type_iris);
-    free(m->member_iris);
+  if(evpubp_terms_init(&m->terms)) {
     free(m);
     return NULL;
   }
-#define T(field, name) m->field = evpubp_vocab_type(name)
-  T(t_event, "Event");
-  T(t_org, "Organization");
-  T(t_person, "Person");
-  T(t_place, "Place");
-  T(t_work, "CreativeWork");
-  T(t_thing, "Thing");
-  T(t_text, "Text");
-  T(t_url, "URL");
-  T(t_date, "Date");
-  T(t_datetime, "DateTime");
-  T(t_time, "Time");
-  T(t_number, "Number");
-  T(t_integer, "Integer");
-  T(t_float, "Float");
-  T(t_boolean, "Boolean");
-  T(t_duration, "Duration");
-  T(t_virtual, "VirtualLocation");
-  T(t_postal, "PostalAddress");
-  T(t_geo, "GeoCoordinates");
-  T(t_offer, "Offer");
-  T(t_role, "Role");
-  T(t_orgrole, "OrganizationRole");
-  T(t_perfrole, "PerformanceRole");
-  T(t_emprole, "EmployeeRole");
-#undef T
-  m->p_name = evpubp_vocab_prop("name");
-  m->p_altname = evpubp_vocab_prop("alternateName");
-  m->p_url = evpubp_vocab_prop("url");
-  m->p_rolename = evpubp_vocab_prop("roleName");
   return m;
 }
 
@@ -2719,22 +2319,8 @@ evpubp_free_mapper(evpubp_mapper *m)
   for(i = 0; i < m->ndecls; i++)
     free_decl(&m->decls[i]);
   free(m->decls);
-  for(i = 0; i < evpubp_vocab_nprops; i++)
-    free(m->prop_iris[i]);
-  for(i = 0; i < evpubp_vocab_ntypes; i++)
-    free(m->type_iris[i]);
-  for(i = 0; i < evpubp_vocab_nmembers; i++)
-    free(m->member_iris[i]);
-  free(m->prop_iris);
-  free(m->type_iris);
-  free(m->member_iris);
-  evpubp_map_free(&m->enum_cache);
+  evpubp_terms_free(&m->terms);
   evpubp_map_free(&m->said);
-  evpubp_map_free(&m->prop_cache);
-  evpubp_map_free(&m->type_cache);
-  for(i = 0; m->ancestors && i < evpubp_vocab_ntypes; i++)
-    free(m->ancestors[i]);
-  free(m->ancestors);
   evpubp_map_free(&m->written);
   free(m->slots);
   evpubp_map_free(&m->event_refs);
@@ -2778,7 +2364,6 @@ evpubp_free_mapper(evpubp_mapper *m)
   evpubp_arena_free(&m->out);
   evpubp_buf_free(&m->tmp);
   free(m->stmts);
-  free(m->props);
   free(m);
 }
 
