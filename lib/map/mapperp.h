@@ -1,9 +1,10 @@
-/* map/mapperp.h - the mapper's insides, shared by its parts
+/* map/mapperp.h - the mapper's insides, shared by its files
  *
- * the object, its passes, the callbacks the readers call, and where
- * errors go; the tree walk: entities, their properties and relations;
- * scalar values: datatypes, enumerations, string references; and
- * statements: collected per item, de-duplicated, handed over.
+ * mapper.c  the object, its passes, the callbacks the readers call, and
+ *           where errors go
+ * walk.c    the tree walk: entities, their properties and relations
+ * scalar.c  scalar values: datatypes, enumerations, string references
+ * emit.c    statements: collected per item, de-duplicated, handed over
  *
  * The walk runs on every pass; what it does differs by pass:
  *
@@ -75,7 +76,7 @@ evpubp_mapper_doc(evpubp_mapper *m)
   return &m->docs[m->cur_doc];
 }
 
-/* ---- errors ------------------------------------------------------------- */
+/* ---- mapper.c ----------------------------------------------------------- */
 /* An error at a node of the current input (pass 1 only; said once per
  * place and text). */
 void evpubp_mapper_err(evpubp_mapper *m, const evpubp_node *at,
@@ -89,19 +90,19 @@ void evpubp_mapper_err(evpubp_mapper *m, const evpubp_node *at,
 #define EVPUBP_Q(buf, node)                                                   \
   evpubp_quote(buf, sizeof(buf), (node)->str, (node)->len)
 
-/* ---- the walk ----------------------------------------------------------- */
+/* ---- walk.c ------------------------------------------------------------- */
 /* Map an item of collection c; *iri: its IRI (pass 2).  0, 1 to stop
  * (too many errors), or -1 when out of memory. */
 int evpubp_walk_item(evpubp_mapper *m, evpubp_collection c,
                      const evpubp_node *node, const char **iri);
 
-/* ---- scalars ------------------------------------------------------------ */
+/* ---- scalar.c ----------------------------------------------------------- */
 /* Map scalar v of property p (its IRI piri, pass 2) on subject s.
  * 0 (errors are reported), or -1 when out of memory. */
 int evpubp_walk_scalar(evpubp_mapper *m, const char *s, int p,
                        const char *piri, const evpubp_node *v);
 
-/* ---- the current item's statements (pass 2; else no-ops) -------------- */
+/* ---- emit.c: the current item's statements (pass 2; else no-ops) ----- */
 /* A copy of s[0..n) that lives until the item is flushed. */
 const char *evpubp_emit_str(evpubp_mapper *m, const char *s, size_t n);
 int evpubp_emit(evpubp_mapper *m, const char *s, const char *p,
