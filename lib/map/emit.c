@@ -17,9 +17,9 @@ evpubp_emit_str(evpubp_mapper *m, const char *s, size_t n)
   return evpubp_arena_strndup(&m->out, s, n);
 }
 
-int
-evpubp_emit(evpubp_mapper *m, const char *s, const char *p, evpubp_obj_kind k,
-            const char *o, size_t olen, const char *lang, const char *dt)
+static int
+emit(evpubp_mapper *m, const char *s, const char *p, evpubp_obj_kind k,
+     const char *o, size_t olen, const char *lang, const char *dt)
 {
   evpubp_stmt *st;
   if(m->pass != 2)
@@ -43,7 +43,7 @@ evpubp_emit_iri(evpubp_mapper *m, const char *s, const char *p, const char *o)
 {
   if(m->pass != 2)
     return 0;
-  return evpubp_emit(m, s, p, EVPUBP_O_IRI, o, strlen(o), NULL, NULL);
+  return emit(m, s, p, EVPUBP_O_IRI, o, strlen(o), NULL, NULL);
 }
 
 int
@@ -64,9 +64,8 @@ evpubp_emit_text(evpubp_mapper *m, const char *s, const char *p,
 {
   if(m->pass != 2)
     return 0;
-  return evpubp_emit(m, s, p, EVPUBP_O_LITERAL, evpubp_emit_str(m, str, len),
-                     len, lang ? evpubp_emit_str(m, lang, strlen(lang)) : NULL,
-                     dt);
+  return emit(m, s, p, EVPUBP_O_LITERAL, evpubp_emit_str(m, str, len), len,
+              lang ? evpubp_emit_str(m, lang, strlen(lang)) : NULL, dt);
 }
 
 int

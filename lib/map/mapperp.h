@@ -105,9 +105,6 @@ int evpubp_walk_scalar(evpubp_mapper *m, const char *s, int p,
 /* ---- emit.c: the current item's statements (pass 2; else no-ops) ----- */
 /* A copy of s[0..n) that lives until the item is flushed. */
 const char *evpubp_emit_str(evpubp_mapper *m, const char *s, size_t n);
-int evpubp_emit(evpubp_mapper *m, const char *s, const char *p,
-                evpubp_obj_kind k, const char *o, size_t olen,
-                const char *lang, const char *dt);
 int evpubp_emit_iri(evpubp_mapper *m, const char *s, const char *p,
                     const char *o);
 int evpubp_emit_type(evpubp_mapper *m, const char *s, int type);

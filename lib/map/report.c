@@ -11,19 +11,6 @@ evpubp_vreport(const evpubp_reporter *rep, evpubp_severity sev,
   return rep->report(rep->user, sev, file, line, col, text);
 }
 
-int
-evpubp_report(const evpubp_reporter *rep, evpubp_severity sev,
-              const char *file, unsigned long line, unsigned long col,
-              const char *fmt, ...)
-{
-  va_list ap;
-  int rc;
-  va_start(ap, fmt);
-  rc = evpubp_vreport(rep, sev, file, line, col, fmt, ap);
-  va_end(ap);
-  return rc;
-}
-
 const char *
 evpubp_quote(char *out, size_t outlen, const char *s, size_t n)
 {

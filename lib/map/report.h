@@ -23,14 +23,6 @@ typedef struct {
 
 /* Format a finding (at most 899 bytes are kept) and hand it to rep.
  * Returns what rep->report returns. */
-int evpubp_report(const evpubp_reporter *rep, evpubp_severity sev,
-                  const char *file, unsigned long line, unsigned long col,
-                  const char *fmt, ...)
-#ifdef __GNUC__
-  __attribute__((format(printf, 6, 7)))
-#endif
-  ;
-
 int evpubp_vreport(const evpubp_reporter *rep, evpubp_severity sev,
                    const char *file, unsigned long line, unsigned long col,
                    const char *fmt, va_list ap)

@@ -20,9 +20,6 @@
 #include "map/util.h"
 #include "map/validate.h"
 
-#define ERROR EVPUBP_ERROR
-#define WARNING EVPUBP_WARNING
-
 /* Where the checks of one event look things up and report. */
 typedef struct {
   evpubp_index *index;
@@ -200,21 +197,17 @@ sanity(const checker *c, const evpubp_node *ev)
   if(instant(start, &ts, &ks, &tz, &mid) &&
      instant(end, &te, &ke, &tz, &mid) &&
      (te < ts || (ks == 1 && ke == 1 && te < ts)))
-    finding(c, end, ERROR,
-            "endDate '%s' is before "
-            "startDate '%s'",
+    finding(c, end, EVPUBP_ERROR, "endDate '%s' is before startDate '%s'",
             text(a, sizeof(a), end), text(b, sizeof(b), start));
   if(instant(start, &ts, &ks, &tz, &mid) &&
      instant(door, &td, &kd, &tz, &mid) && kd == 2 && ks == 2 && td > ts)
-    finding(c, door, ERROR,
-            "doorTime '%s' is after "
-            "startDate '%s'",
+    finding(c, door, EVPUBP_ERROR, "doorTime '%s' is after startDate '%s'",
             text(a, sizeof(a), door), text(b, sizeof(b), start));
   for(i = 0; caps[i]; i++) {
     const evpubp_node *n = evpubp_first_scalar(evpubp_node_get(ev, caps[i]));
     if(n && n->len && n->str[0] == '-' && evpubp_number_kind(n->str, n->len) &&
        strspn(n->str + 1, "0.") != n->len - 1)
-      finding(c, n, ERROR, "%s is negative (%s)", caps[i],
+      finding(c, n, EVPUBP_ERROR, "%s is negative (%s)", caps[i],
               text(a, sizeof(a), n));
   }
   for(i = 0; i < count(offers); i++) {
@@ -224,9 +217,9 @@ sanity(const checker *c, const evpubp_node *ev)
     price = evpubp_first_scalar(evpubp_node_get(o, "price"));
     if(price && !evpubp_node_get(o, "priceCurrency") &&
        strspn(price->str, "0.") != price->len)
-      finding(c, price, ERROR,
-              "an offer with a price "
-              "needs priceCurrency (ISO 4217, e.g. EUR)");
+      finding(
+        c, price, EVPUBP_ERROR,
+        "an offer with a price needs priceCurrency (ISO 4217, e.g. EUR)");
   }
 }
 
@@ -251,11 +244,11 @@ google_rules(const checker *c, const evpubp_node *ev)
   int kind, tz, mid;
 
   if(!evpubp_node_get(ev, "name"))
-    finding(c, ev, ERROR, "Google requires name");
+    finding(c, ev, EVPUBP_ERROR, "Google requires name");
   if(!evpubp_node_get(ev, "startDate"))
-    finding(c, ev, ERROR, "Google requires startDate");
+    finding(c, ev, EVPUBP_ERROR, "Google requires startDate");
   if(!count(loc))
-    finding(c, ev, ERROR, "Google requires location");
+    finding(c, ev, EVPUBP_ERROR, "Google requires location");
   for(i = 0; i < count(loc); i++) {
     const evpubp_node *l = item(loc, i);
     if(is_virtual(l)) {
@@ -263,18 +256,16 @@ google_rules(const checker *c, const evpubp_node *ev)
       continue;
     }
     if(!(facts_of(c, "location", l) & EVPUBP_HAS_ADDRESS))
-      finding(c, l, ERROR,
-              "Google requires the "
-              "location to be a Place with an address");
+      finding(c, l, EVPUBP_ERROR,
+              "Google requires the location to be a Place with an address");
   }
   if(is_online(evpubp_node_get(ev, "eventAttendanceMode")) ||
      (count(loc) && nvirtual == count(loc)))
-    finding(c, ev, ERROR,
-            "an online-only event is "
-            "not eligible for Google's event results");
+    finding(c, ev, EVPUBP_ERROR,
+            "an online-only event is not eligible for Google's event results");
   for(i = 0; recommended[i]; i++)
     if(!evpubp_node_get(ev, recommended[i]))
-      finding(c, ev, WARNING, "Google recommends %s", recommended[i]);
+      finding(c, ev, EVPUBP_WARNING, "Google recommends %s", recommended[i]);
   v = evpubp_node_get(ev, "offers");
   for(i = 0; i < count(v); i++) {
     const evpubp_node *o = item(v, i);
@@ -282,9 +273,7 @@ google_rules(const checker *c, const evpubp_node *ev)
       continue;
     for(j = 0; offer_keys[j]; j++)
       if(!evpubp_node_get(o, offer_keys[j]))
-        finding(c, o, WARNING,
-                "Google recommends %s "
-                "on each offer",
+        finding(c, o, EVPUBP_WARNING, "Google recommends %s on each offer",
                 offer_keys[j]);
   }
   v = evpubp_node_get(ev, "organizer");
@@ -294,29 +283,26 @@ google_rules(const checker *c, const evpubp_node *ev)
     if(o->kind == EVPUBP_N_SCALAR)
       facts |= EVPUBP_HAS_NAME;
     if(!(facts & EVPUBP_HAS_NAME))
-      finding(c, o, WARNING,
-              "Google recommends a "
-              "name for each organizer");
+      finding(c, o, EVPUBP_WARNING,
+              "Google recommends a name for each organizer");
     if(!(facts & EVPUBP_HAS_URL) &&
        !(o->kind == EVPUBP_N_SCALAR && evpubp_iri_absolute(o->str, o->len)))
-      finding(c, o, WARNING,
-              "Google recommends a "
-              "url for each organizer");
+      finding(c, o, EVPUBP_WARNING,
+              "Google recommends a url for each organizer");
   }
   v = evpubp_first_scalar(evpubp_node_get(ev, "previousStartDate"));
   if(v && !(status && (strstr(status->str, "escheduled") != NULL)))
-    finding(c, v, ERROR,
-            "previousStartDate is only "
-            "for an event whose eventStatus is rescheduled");
+    finding(c, v, EVPUBP_ERROR,
+            "previousStartDate is only for an event whose eventStatus is "
+            "rescheduled");
   for(i = 0; dated[i]; i++) {
     const evpubp_node *d = evpubp_node_get(ev, dated[i]);
     for(j = 0; j < count(d); j++) {
       const evpubp_node *x = item(d, j);
       if(instant(x, &t, &kind, &tz, &mid) && kind == 2 && !tz)
-        finding(c, x, ERROR,
-                "%s '%s' needs its UTC "
-                "offset (e.g. +08:00 or Z)",
-                dated[i], text(a, sizeof(a), x));
+        finding(c, x, EVPUBP_ERROR,
+                "%s '%s' needs its UTC offset (e.g. +08:00 or Z)", dated[i],
+                text(a, sizeof(a), x));
     }
   }
   v = evpubp_first_scalar(evpubp_node_get(ev, "startDate"));
@@ -325,9 +311,8 @@ google_rules(const checker *c, const evpubp_node *ev)
     int ek = 0, etz, emid = 1;
     long long et;
     if(!e || (instant(e, &et, &ek, &etz, &emid) && (ek == 1 || emid)))
-      finding(c, v, WARNING,
-              "an all-day event "
-              "should give its startDate as a date "
+      finding(c, v, EVPUBP_WARNING,
+              "an all-day event should give its startDate as a date "
               "(YYYY-MM-DD), not midnight");
   }
 }
