@@ -1,7 +1,8 @@
 /* map/util.h - small helpers the map stage's files share
  *
- * (String, hashing and tree helpers that could serve the whole library;
- * kept here while the map stage is their only user.)
+ * (String, hashing and tree helpers that belong in core and read: the
+ * writers and the publisher have copies of the string ones.  Kept here
+ * so that this change stays inside the map stage.)
  */
 #ifndef EVPUB_MAP_UTIL_H
 #define EVPUB_MAP_UTIL_H
