@@ -64,7 +64,7 @@ struct evpubp_mapper {
   evpubp_map written; /* hashes of shared statements written */
   size_t *slots;      /* drop_repeats(): a table of the batch */
   size_t capslots;
-  evpubp_buf tmp;
+  evpubp_buf tmp; /* scratch within one call: nothing keeps it across */
   unsigned long triples;
   unsigned long events;
   unsigned long event_items; /* pass 1 */
