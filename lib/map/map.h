@@ -1,10 +1,15 @@
-/* evpub_mapper.h - the mapper's interface to the converter (private) */
-#ifndef EVPUB_MAPPER_H
-#define EVPUB_MAPPER_H
+/* map/map.h - the mapper, as the converter sees it (private)
+ *
+ * The converter creates a mapper, hands it the readers' callbacks
+ * (evpubp_mapper_callbacks) for each pass over the inputs, and asks it
+ * what it found.
+ */
+#ifndef EVPUB_MAP_H
+#define EVPUB_MAP_H
 
 #include "read/read.h"
 #include "write/write.h"
-#include "map/vocab.h"
+#include "map/vocab.h" /* for schema.c */
 
 typedef struct evpubp_mapper evpubp_mapper;
 
@@ -26,25 +31,10 @@ int evpubp_mapper_needs_recheck(const evpubp_mapper *m);
  * index is built, the spool is replayed and every event is checked. */
 #define EVPUBP_PASS_VALIDATE 4
 #define EVPUBP_PROFILE_NONE 0
-#define EVPUBP_PROFILE_SCHEMA 1
-#define EVPUBP_PROFILE_GOOGLE 2
-#define EVPUBP_HAS_ADDRESS 1
-#define EVPUBP_HAS_URL 2
-#define EVPUBP_HAS_NAME 4
+#define EVPUBP_PROFILE_SCHEMA 1 /* the sanity rules */
+#define EVPUBP_PROFILE_GOOGLE 2 /* and Google's Event rules */
 void evpubp_mapper_set_profile(evpubp_mapper *m, int profile);
 unsigned long evpubp_mapper_warnings(const evpubp_mapper *m);
-/* Report a finding at a node (error: counts as an error). */
-void evpubp_mapper_finding(evpubp_mapper *m, const evpubp_node *at, int error,
-                           const char *fmt, ...)
-#ifdef __GNUC__
-  __attribute__((format(printf, 4, 5)))
-#endif
-  ;
-unsigned evpubp_mapper_facts(evpubp_mapper *m, const char *prop,
-                             const evpubp_node *v, int *type);
-/* evpub_validate.c: check one event node. */
-void evpubp_validate_event(evpubp_mapper *m, const evpubp_node *ev,
-                           int profile);
 /* Pass 2 maps only the items of events (EVPUBP_C_EVENTS), only the
  * others (EVPUBP_C_ORGANIZATIONS: any other collection), or all (-1). */
 void evpubp_mapper_only(evpubp_mapper *m, int only);
@@ -62,4 +52,4 @@ extern const evpubp_reader_cb evpubp_mapper_callbacks;
 /* What readers ask about schema.org (map/schema.c). */
 extern const evpubp_schema evpubp_map_schema;
 
-#endif
+#endif /* EVPUB_MAP_H */

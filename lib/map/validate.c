@@ -1,4 +1,4 @@
-/* evpub_validate.c - checks beyond the format: sanity and Google's rules
+/* map/validate.c - checks beyond the format: sanity and Google's rules
  *
  * Runs on each event's description tree in the validating pass, after
  * the index is built, so references are known (a place named by string
@@ -17,20 +17,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "map/map.h"
+#include "map/util.h"
+#include "map/validate.h"
 
-#define ERROR 1
-#define WARNING 0
+/* Where the checks of one event look things up and report. */
+typedef struct {
+  evpubp_index *index;
+  const evpubp_reporter *rep;
+  const char *file;
+} checker;
 
-/* The first scalar of a value, or NULL. */
-static const evpubp_node *
-scalar(const evpubp_node *v)
+static void finding(const checker *c, const evpubp_node *at,
+                    evpubp_severity sev, const char *fmt, ...)
+#ifdef __GNUC__
+  __attribute__((format(printf, 4, 5)))
+#endif
+  ;
+
+static void
+finding(const checker *c, const evpubp_node *at, evpubp_severity sev,
+        const char *fmt, ...)
 {
-  if(!v)
-    return NULL;
-  if(v->kind == EVPUBP_N_SEQ)
-    return v->n ? scalar(v->items[0]) : NULL;
-  return v->kind == EVPUBP_N_SCALAR ? v : NULL;
+  va_list ap;
+  va_start(ap, fmt);
+  evpubp_vreport(c->rep, sev, c->file, at->line, at->col, fmt, ap);
+  va_end(ap);
+}
+
+/* What value v of property name and the entity it names give. */
+static unsigned
+facts_of(const checker *c, const char *name, const evpubp_node *v)
+{
+  return evpubp_index_facts(c->index, evpubp_vocab_prop(name), v);
 }
 
 static size_t
@@ -137,7 +155,7 @@ instant(const evpubp_node *v, long long *out, int *kind, int *has_tz,
 static int
 is_online(const evpubp_node *v)
 {
-  const evpubp_node *x = scalar(v);
+  const evpubp_node *x = evpubp_first_scalar(v);
   if(!x)
     return 0;
   return (x->len == 6 && !strncmp(x->str, "online", 6)) ||
@@ -152,22 +170,24 @@ is_virtual(const evpubp_node *loc)
     return evpubp_iri_absolute(loc->str, loc->len);
   if(loc->kind != EVPUBP_N_MAP)
     return 0;
-  t = scalar(evpubp_node_get(loc, "type"));
+  t = evpubp_first_scalar(evpubp_node_get(loc, "type"));
   if(t)
     return !strcmp(t->str, "VirtualLocation");
   return loc->n == 1 && evpubp_node_get(loc, "url");
 }
 
 static void
-sanity(evpubp_mapper *m, const evpubp_node *ev)
+sanity(const checker *c, const evpubp_node *ev)
 {
   static const char *const caps[] = { "maximumAttendeeCapacity",
                                       "maximumPhysicalAttendeeCapacity",
                                       "maximumVirtualAttendeeCapacity",
                                       "remainingAttendeeCapacity", NULL };
-  const evpubp_node *start = scalar(evpubp_node_get(ev, "startDate"));
-  const evpubp_node *end = scalar(evpubp_node_get(ev, "endDate"));
-  const evpubp_node *door = scalar(evpubp_node_get(ev, "doorTime"));
+  const evpubp_node *start =
+    evpubp_first_scalar(evpubp_node_get(ev, "startDate"));
+  const evpubp_node *end = evpubp_first_scalar(evpubp_node_get(ev, "endDate"));
+  const evpubp_node *door =
+    evpubp_first_scalar(evpubp_node_get(ev, "doorTime"));
   const evpubp_node *offers = evpubp_node_get(ev, "offers");
   long long ts, te, td;
   int ks, ke, kd, tz, mid;
@@ -177,38 +197,34 @@ sanity(evpubp_mapper *m, const evpubp_node *ev)
   if(instant(start, &ts, &ks, &tz, &mid) &&
      instant(end, &te, &ke, &tz, &mid) &&
      (te < ts || (ks == 1 && ke == 1 && te < ts)))
-    evpubp_mapper_finding(m, end, ERROR,
-                          "endDate '%s' is before "
-                          "startDate '%s'",
-                          text(a, sizeof(a), end), text(b, sizeof(b), start));
+    finding(c, end, EVPUBP_ERROR, "endDate '%s' is before startDate '%s'",
+            text(a, sizeof(a), end), text(b, sizeof(b), start));
   if(instant(start, &ts, &ks, &tz, &mid) &&
      instant(door, &td, &kd, &tz, &mid) && kd == 2 && ks == 2 && td > ts)
-    evpubp_mapper_finding(m, door, ERROR,
-                          "doorTime '%s' is after "
-                          "startDate '%s'",
-                          text(a, sizeof(a), door), text(b, sizeof(b), start));
+    finding(c, door, EVPUBP_ERROR, "doorTime '%s' is after startDate '%s'",
+            text(a, sizeof(a), door), text(b, sizeof(b), start));
   for(i = 0; caps[i]; i++) {
-    const evpubp_node *c = scalar(evpubp_node_get(ev, caps[i]));
-    if(c && c->len && c->str[0] == '-' && evpubp_number_kind(c->str, c->len) &&
-       strspn(c->str + 1, "0.") != c->len - 1)
-      evpubp_mapper_finding(m, c, ERROR, "%s is negative (%s)", caps[i],
-                            text(a, sizeof(a), c));
+    const evpubp_node *n = evpubp_first_scalar(evpubp_node_get(ev, caps[i]));
+    if(n && n->len && n->str[0] == '-' && evpubp_number_kind(n->str, n->len) &&
+       strspn(n->str + 1, "0.") != n->len - 1)
+      finding(c, n, EVPUBP_ERROR, "%s is negative (%s)", caps[i],
+              text(a, sizeof(a), n));
   }
   for(i = 0; i < count(offers); i++) {
     const evpubp_node *o = item(offers, i), *price;
     if(o->kind != EVPUBP_N_MAP)
       continue;
-    price = scalar(evpubp_node_get(o, "price"));
+    price = evpubp_first_scalar(evpubp_node_get(o, "price"));
     if(price && !evpubp_node_get(o, "priceCurrency") &&
        strspn(price->str, "0.") != price->len)
-      evpubp_mapper_finding(m, price, ERROR,
-                            "an offer with a price "
-                            "needs priceCurrency (ISO 4217, e.g. EUR)");
+      finding(
+        c, price, EVPUBP_ERROR,
+        "an offer with a price needs priceCurrency (ISO 4217, e.g. EUR)");
   }
 }
 
 static void
-google(evpubp_mapper *m, const evpubp_node *ev)
+google_rules(const checker *c, const evpubp_node *ev)
 {
   static const char *const recommended[] = { "description", "endDate",
                                              "eventStatus", "image",
@@ -220,41 +236,36 @@ google(evpubp_mapper *m, const evpubp_node *ev)
   static const char *const dated[] = { "startDate", "endDate", "doorTime",
                                        "previousStartDate", NULL };
   const evpubp_node *loc = evpubp_node_get(ev, "location"), *v;
-  const evpubp_node *status = scalar(evpubp_node_get(ev, "eventStatus"));
+  const evpubp_node *status =
+    evpubp_first_scalar(evpubp_node_get(ev, "eventStatus"));
   char a[80];
   size_t i, j, nvirtual = 0;
   long long t;
   int kind, tz, mid;
 
   if(!evpubp_node_get(ev, "name"))
-    evpubp_mapper_finding(m, ev, ERROR, "Google requires name");
+    finding(c, ev, EVPUBP_ERROR, "Google requires name");
   if(!evpubp_node_get(ev, "startDate"))
-    evpubp_mapper_finding(m, ev, ERROR, "Google requires startDate");
+    finding(c, ev, EVPUBP_ERROR, "Google requires startDate");
   if(!count(loc))
-    evpubp_mapper_finding(m, ev, ERROR, "Google requires location");
+    finding(c, ev, EVPUBP_ERROR, "Google requires location");
   for(i = 0; i < count(loc); i++) {
     const evpubp_node *l = item(loc, i);
-    int type;
-    unsigned facts;
     if(is_virtual(l)) {
       nvirtual++;
       continue;
     }
-    facts = evpubp_mapper_facts(m, "location", l, &type);
-    if(!(facts & EVPUBP_HAS_ADDRESS))
-      evpubp_mapper_finding(m, l, ERROR,
-                            "Google requires the "
-                            "location to be a Place with an address");
+    if(!(facts_of(c, "location", l) & EVPUBP_HAS_ADDRESS))
+      finding(c, l, EVPUBP_ERROR,
+              "Google requires the location to be a Place with an address");
   }
   if(is_online(evpubp_node_get(ev, "eventAttendanceMode")) ||
      (count(loc) && nvirtual == count(loc)))
-    evpubp_mapper_finding(m, ev, ERROR,
-                          "an online-only event is "
-                          "not eligible for Google's event results");
+    finding(c, ev, EVPUBP_ERROR,
+            "an online-only event is not eligible for Google's event results");
   for(i = 0; recommended[i]; i++)
     if(!evpubp_node_get(ev, recommended[i]))
-      evpubp_mapper_finding(m, ev, WARNING, "Google recommends %s",
-                            recommended[i]);
+      finding(c, ev, EVPUBP_WARNING, "Google recommends %s", recommended[i]);
   v = evpubp_node_get(ev, "offers");
   for(i = 0; i < count(v); i++) {
     const evpubp_node *o = item(v, i);
@@ -262,62 +273,59 @@ google(evpubp_mapper *m, const evpubp_node *ev)
       continue;
     for(j = 0; offer_keys[j]; j++)
       if(!evpubp_node_get(o, offer_keys[j]))
-        evpubp_mapper_finding(m, o, WARNING,
-                              "Google recommends %s "
-                              "on each offer",
-                              offer_keys[j]);
+        finding(c, o, EVPUBP_WARNING, "Google recommends %s on each offer",
+                offer_keys[j]);
   }
   v = evpubp_node_get(ev, "organizer");
   for(i = 0; i < count(v); i++) {
     const evpubp_node *o = item(v, i);
-    int type;
-    unsigned facts = evpubp_mapper_facts(m, "organizer", o, &type);
+    unsigned facts = facts_of(c, "organizer", o);
     if(o->kind == EVPUBP_N_SCALAR)
       facts |= EVPUBP_HAS_NAME;
     if(!(facts & EVPUBP_HAS_NAME))
-      evpubp_mapper_finding(m, o, WARNING,
-                            "Google recommends a "
-                            "name for each organizer");
+      finding(c, o, EVPUBP_WARNING,
+              "Google recommends a name for each organizer");
     if(!(facts & EVPUBP_HAS_URL) &&
        !(o->kind == EVPUBP_N_SCALAR && evpubp_iri_absolute(o->str, o->len)))
-      evpubp_mapper_finding(m, o, WARNING,
-                            "Google recommends a "
-                            "url for each organizer");
+      finding(c, o, EVPUBP_WARNING,
+              "Google recommends a url for each organizer");
   }
-  v = scalar(evpubp_node_get(ev, "previousStartDate"));
+  v = evpubp_first_scalar(evpubp_node_get(ev, "previousStartDate"));
   if(v && !(status && (strstr(status->str, "escheduled") != NULL)))
-    evpubp_mapper_finding(m, v, ERROR,
-                          "previousStartDate is only "
-                          "for an event whose eventStatus is rescheduled");
+    finding(c, v, EVPUBP_ERROR,
+            "previousStartDate is only for an event whose eventStatus is "
+            "rescheduled");
   for(i = 0; dated[i]; i++) {
     const evpubp_node *d = evpubp_node_get(ev, dated[i]);
     for(j = 0; j < count(d); j++) {
       const evpubp_node *x = item(d, j);
       if(instant(x, &t, &kind, &tz, &mid) && kind == 2 && !tz)
-        evpubp_mapper_finding(m, x, ERROR,
-                              "%s '%s' needs its UTC "
-                              "offset (e.g. +08:00 or Z)",
-                              dated[i], text(a, sizeof(a), x));
+        finding(c, x, EVPUBP_ERROR,
+                "%s '%s' needs its UTC offset (e.g. +08:00 or Z)", dated[i],
+                text(a, sizeof(a), x));
     }
   }
-  v = scalar(evpubp_node_get(ev, "startDate"));
+  v = evpubp_first_scalar(evpubp_node_get(ev, "startDate"));
   if(instant(v, &t, &kind, &tz, &mid) && kind == 2 && mid) {
-    const evpubp_node *e = scalar(evpubp_node_get(ev, "endDate"));
+    const evpubp_node *e = evpubp_first_scalar(evpubp_node_get(ev, "endDate"));
     int ek = 0, etz, emid = 1;
     long long et;
     if(!e || (instant(e, &et, &ek, &etz, &emid) && (ek == 1 || emid)))
-      evpubp_mapper_finding(m, v, WARNING,
-                            "an all-day event "
-                            "should give its startDate as a date "
-                            "(YYYY-MM-DD), not midnight");
+      finding(c, v, EVPUBP_WARNING,
+              "an all-day event should give its startDate as a date "
+              "(YYYY-MM-DD), not midnight");
   }
 }
 
 void
-evpubp_validate_event(evpubp_mapper *m, const evpubp_node *ev, int profile)
+evpubp_validate_event(evpubp_index *ix, const evpubp_reporter *rep,
+                      const char *file, const evpubp_node *ev, int google)
 {
-  if(profile >= EVPUBP_PROFILE_SCHEMA)
-    sanity(m, ev);
-  if(profile >= EVPUBP_PROFILE_GOOGLE)
-    google(m, ev);
+  checker c;
+  c.index = ix;
+  c.rep = rep;
+  c.file = file;
+  sanity(&c, ev);
+  if(google)
+    google_rules(&c, ev);
 }

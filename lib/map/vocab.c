@@ -1,4 +1,4 @@
-/* evpub_vocab.c - lookups in the schema.org term table */
+/* map/vocab.c - lookups in the schema.org term table */
 #include <string.h>
 
 #include "map/vocab.h"
@@ -110,40 +110,50 @@ evpubp_vocab_prop_allowed(int p, int t)
   return 0;
 }
 
+/* The closest of the names offered to a misspelt one: within 1 edit
+ * for up to 4 characters, 2 for up to 8, else 3. */
+typedef struct {
+  const char *name;
+  size_t best;
+  const char *found;
+} closest;
+
+static void
+offer(closest *c, const char *candidate)
+{
+  size_t d = evpubp_edit_distance(c->name, candidate);
+  if(d < c->best) {
+    c->best = d;
+    c->found = candidate;
+  }
+}
+
+static const char *
+closest_found(const closest *c)
+{
+  size_t len = strlen(c->name);
+  size_t limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
+  return c->best <= limit ? c->found : NULL;
+}
+
 const char *
 evpubp_vocab_suggest(const char *name, int t)
 {
-  size_t i, best = (size_t)-1, len = strlen(name), limit;
-  const char *found = NULL;
-  limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
-  for(i = 0; i < evpubp_vocab_nprops; i++) {
-    size_t d;
-    if(!evpubp_vocab_prop_allowed((int)i, t))
-      continue;
-    d = evpubp_edit_distance(name, evpubp_vocab_props[i].name);
-    if(d < best) {
-      best = d;
-      found = evpubp_vocab_props[i].name;
-    }
-  }
-  return best <= limit ? found : NULL;
+  closest c = { name, (size_t)-1, NULL };
+  size_t i;
+  for(i = 0; i < evpubp_vocab_nprops; i++)
+    if(evpubp_vocab_prop_allowed((int)i, t))
+      offer(&c, evpubp_vocab_props[i].name);
+  return closest_found(&c);
 }
 
 const char *
 evpubp_vocab_suggest_type(const char *name)
 {
-  size_t i, best = (size_t)-1, len = strlen(name), limit;
-  const char *found = NULL;
-  limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
-  for(i = 0; i < evpubp_vocab_ntypes; i++) {
-    size_t d;
-    if(evpubp_vocab_types[i].kind != EVPUBP_VK_CLASS)
-      continue;
-    d = evpubp_edit_distance(name, evpubp_vocab_types[i].name);
-    if(d < best) {
-      best = d;
-      found = evpubp_vocab_types[i].name;
-    }
-  }
-  return best <= limit ? found : NULL;
+  closest c = { name, (size_t)-1, NULL };
+  size_t i;
+  for(i = 0; i < evpubp_vocab_ntypes; i++)
+    if(evpubp_vocab_types[i].kind == EVPUBP_VK_CLASS)
+      offer(&c, evpubp_vocab_types[i].name);
+  return closest_found(&c);
 }
