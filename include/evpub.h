@@ -62,10 +62,12 @@ typedef void (*evpub_log_handler)(void *user_data, const evpub_message *msg);
  * library, in the order help texts list them: what evpub --help, the man
  * page checks and shell completion are made from. */
 typedef enum {
-  EVPUB_READERS = 0, /* input syntaxes (evpub_converter_add_input) */
-  EVPUB_WRITERS,     /* output formats (evpub_converter_set_format) */
-  EVPUB_SERVERS      /* server kinds (the "server" option); the first,
+  EVPUB_READERS = 0,    /* input syntaxes (evpub_converter_add_input) */
+  EVPUB_WRITERS,        /* output formats (evpub_converter_set_format) */
+  EVPUB_SERVERS,        /* server kinds (the "server" option); the first,
                         "generic", is the default */
+  EVPUB_QUERY_FORMATS,  /* result formats (evpub_source_query) */
+  EVPUB_NETWORK_FORMATS /* network formats (evpub_network_write) */
 } evpub_choice_kind;
 
 typedef struct {

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -19,9 +18,10 @@ static const char network_usage[] =
   "Computed natively over the local store, with SPARQL over an endpoint\n"
   "(see doc/network.md).\n"
   "\n"
-  "  -f, --format FORMAT  table (the ranking; the default on a terminal),\n"
-  "                       csv (the edges; the default otherwise), json,\n"
-  "                       dot, graphml, or svg (through Graphviz's dot)\n"
+  "  -f, --format FORMAT  table (the default on a terminal), csv (the\n"
+  "                       default otherwise), svg (drawn by Graphviz's\n"
+  "                       dot), or one of:\n"
+  "{network-formats}\n"
   "      --nodes          with -f csv: the ranking of the nodes instead\n"
   "                       of the edges\n"
   "\n"
@@ -34,85 +34,105 @@ static const char network_usage[] =
   "      --ego ORG        only ORG (its IRI or its name) and its\n"
   "                       co-organizers, with the edges among them\n"
   "      --min-weight N   only edges of at least N events, and the\n"
-  "                       organizations left with an "
-  "edge\n" EVPUB_CLI_SOURCE_HELP
+  "                       organizations left with an edge\n"
+  "\n"
+  "Where to ask (the local store unless --endpoint or "
+  "--query-url):\n" CLI_STORE_HELP CLI_SERVER_HELP CLI_LOGIN_HELP
   "  -v, --verbose        print the counts on standard error\n"
   "  -h, --help           show this help and exit\n"
   "\n"
   "Exit status: 0 success, 2 usage error (also: --ego names no one), 3\n"
   "the store or the server failed, 4 internal error.\n";
 
-/* -f svg: the library writes DOT, Graphviz's dot (found in PATH) draws
- * it from an unnamed temporary file onto standard output. */
-#define DOT_PROGRAM "dot"
 static evpub_status
-write_svg(const evpub_network *net)
+source_set(void *src, const char *name, const char *value)
 {
-  FILE *dot = tmpfile();
-  evpub_status st = dot ? evpub_network_write(net, "dot", dot) : EVPUB_E_IO;
-  pid_t pid;
-  int status = 0;
-  if(!st) {
-    rewind(dot);
-    fflush(stdout);
-    pid = fork();
-    if(pid == 0) {
-      if(dup2(fileno(dot), 0) < 0)
-        _exit(126);
-      execlp(DOT_PROGRAM, DOT_PROGRAM, "-Tsvg", (char *)NULL);
-      _exit(127);
-    }
-    if(pid < 0 || waitpid(pid, &status, 0) < 0) {
-      st = EVPUB_E_IO;
-    } else if(WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-      fprintf(stderr,
-              "evpub: -f svg needs Graphviz's %s (Debian package "
-              "graphviz); -f dot writes what it reads\n",
-              DOT_PROGRAM);
-      st = EVPUB_E_IO;
-    } else if(!WIFEXITED(status) || WEXITSTATUS(status)) {
-      fprintf(stderr, "evpub: %s -Tsvg failed\n", DOT_PROGRAM);
-      st = EVPUB_E_IO;
-    }
+  return evpub_source_set(src, name, value);
+}
+
+/* The library's format for -f format (and --nodes), or NULL (printed):
+ * svg is the command's, drawn from DOT. */
+static const char *
+network_format(const char *format, int nodes)
+{
+  char names[256];
+  size_t i;
+  if(!format)
+    format = isatty(1) ? "table" : "csv";
+  if(nodes && strcmp(format, "csv")) {
+    cli_error("--nodes goes with -f csv");
+    return NULL;
   }
-  if(dot)
-    fclose(dot);
-  return st;
+  if(nodes)
+    return "csv-nodes";
+  if(!strcmp(format, "svg"))
+    return format;
+  for(i = 0; evpub_choice_at(EVPUB_NETWORK_FORMATS, i); i++)
+    if(!strcmp(evpub_choice_at(EVPUB_NETWORK_FORMATS, i)->name, format))
+      return format;
+  cli_error("unknown format '%s' (use %s or svg)", format,
+            cli_names(EVPUB_NETWORK_FORMATS, names, sizeof(names)));
+  return NULL;
+}
+
+/* Write the network: svg through Graphviz, the rest by the library. */
+static int
+write_network(const evpub_network *net, const char *format)
+{
+  char *dot = NULL;
+  size_t len = 0;
+  FILE *mem;
+  evpub_status st;
+  int rc;
+  if(strcmp(format, "svg"))
+    return cli_exit_code(evpub_network_write(net, format, stdout));
+  mem = open_memstream(&dot, &len);
+  if(!mem) {
+    cli_error("out of memory");
+    return CLI_INTERNAL;
+  }
+  st = evpub_network_write(net, "dot", mem);
+  if(fclose(mem) && !st)
+    st = EVPUB_E_NOMEM;
+  rc = st ? cli_exit_code(st) : cli_draw_svg(dot, len);
+  free(dot);
+  return rc;
 }
 
 int
-cmd_network(evpub_world *world, int argc, char **argv)
+cmd_network(cli *cl, int argc, char **argv)
 {
-  enum { O_NODES = 256, O_ROLE, O_SINCE, O_UNTIL, O_EGO, O_MINW };
+  enum { O_NODES = 0x400, O_ROLE, O_SINCE, O_UNTIL, O_EGO, O_MIN_WEIGHT };
   static const struct option opts[] = {
-    EVPUB_CLI_SOURCE_OPTIONS,
+    CLI_WHERE_OPTIONS,
     { "format", required_argument, NULL, 'f' },
     { "nodes", no_argument, NULL, O_NODES },
     { "role", required_argument, NULL, O_ROLE },
     { "since", required_argument, NULL, O_SINCE },
     { "until", required_argument, NULL, O_UNTIL },
     { "ego", required_argument, NULL, O_EGO },
-    { "min-weight", required_argument, NULL, O_MINW },
+    { "min-weight", required_argument, NULL, O_MIN_WEIGHT },
     { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
   };
+  /* the filters: the library's options of the same names */
   static const char *const filters[] = { "role", "since", "until", "ego",
                                          "min-weight" };
-  evpub_source *src = evpub_new_source(world);
-  evpub_network *net = evpub_new_network(world);
-  evpub_cli_source o;
+  evpub_source *src = evpub_new_source(cl->world);
+  evpub_network *net = evpub_new_network(cl->world);
+  cli_where w;
   const char *format = NULL;
   int c, rc = 0, nodes = 0, verbose = 0;
-  evpub_status st;
 
-  memset(&o, 0, sizeof(o));
+  memset(&w, 0, sizeof(w));
+  w.set = source_set;
+  w.obj = src;
   if(!src || !net) {
-    fputs("evpub: out of memory\n", stderr);
-    rc = EXIT_INTERNAL;
+    cli_error("out of memory");
+    rc = CLI_INTERNAL;
     goto done;
   }
-  argv[0] = (char *)"evpub";
   optind = 1;
   while(!rc && (c = getopt_long(argc, argv, "f:vh", opts, NULL)) != -1) {
     switch(c) {
@@ -122,62 +142,34 @@ cmd_network(evpub_world *world, int argc, char **argv)
     case O_SINCE:
     case O_UNTIL:
     case O_EGO:
-    case O_MINW:
-      st = evpub_network_set(net, filters[c - O_ROLE], optarg);
-      rc = st ? evpub_cli_exit_code(st) : 0;
+    case O_MIN_WEIGHT:
+      rc = cli_exit_code(evpub_network_set(net, filters[c - O_ROLE], optarg));
       break;
     case 'v': verbose = 1; break;
-    case 'h': fputs(network_usage, stdout); goto done;
+    case 'h': cli_help(stdout, network_usage); goto done;
     default:
-      rc = evpub_cli_source_option(src, c, optarg, &o);
-      if(rc < 0) {
-        fputs("evpub: try 'evpub network --help'\n", stderr);
-        rc = EXIT_USAGE;
-      }
+      rc = cli_where_option(&w, c, optarg);
+      if(rc < 0)
+        rc = cli_try_help("network");
       break;
     }
   }
-  if(rc)
-    goto done;
-  if(optind < argc) {
-    fprintf(stderr,
-            "evpub: network takes no arguments ('%s'; try 'evpub network "
-            "--help')\n",
-            argv[optind]);
-    rc = EXIT_USAGE;
-    goto done;
+  if(!rc && optind < argc) {
+    cli_error("network takes no arguments ('%s')", argv[optind]);
+    rc = cli_try_help("network");
   }
-  if(!format)
-    format = isatty(1) ? "table" : "csv";
-  if(strcmp(format, "table") && strcmp(format, "csv") &&
-     strcmp(format, "json") && strcmp(format, "dot") &&
-     strcmp(format, "graphml") && strcmp(format, "svg")) {
-    fprintf(stderr,
-            "evpub: unknown format '%s' (use table, csv, json, dot, graphml "
-            "or svg)\n",
-            format);
-    rc = EXIT_USAGE;
-    goto done;
-  }
-  if(nodes && strcmp(format, "csv")) {
-    fputs("evpub: --nodes goes with -f csv\n", stderr);
-    rc = EXIT_USAGE;
-    goto done;
-  }
-  rc = evpub_cli_source_finish(src, o.remote, o.have_password, o.have_token,
-                               o.store);
-  if(rc)
-    goto done;
-  st = evpub_network_compute(net, src);
-  if(!st && !strcmp(format, "svg"))
-    st = write_svg(net);
-  else if(!st)
-    st = evpub_network_write(net, nodes ? "csv-nodes" : format, stdout);
-  if(!st && verbose)
+  if(!rc && !(format = network_format(format, nodes)))
+    rc = CLI_USAGE;
+  if(!rc)
+    rc = cli_where_finish(&w);
+  if(!rc)
+    rc = cli_exit_code(evpub_network_compute(net, src));
+  if(!rc)
+    rc = write_network(net, format);
+  if(!rc && verbose)
     fprintf(stderr, "evpub: %lu organizations, %lu edges, %lu components\n",
             evpub_network_nodes(net), evpub_network_edges(net),
             evpub_network_components(net));
-  rc = evpub_cli_exit_code(st);
 done:
   evpub_free_network(net);
   evpub_free_source(src);

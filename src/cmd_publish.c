@@ -7,8 +7,6 @@
 
 #include "cli.h"
 
-/* The help, around the line of --server, which lists the server kinds
- * of the library's preset table (print_help()). */
 static const char publish_usage[] =
   "Usage: evpub publish [--store DIR | --endpoint URL] [OPTIONS] INPUT...\n"
   "\n"
@@ -18,41 +16,22 @@ static const char publish_usage[] =
   "again replaces each graph, so nothing is duplicated and what was\n"
   "removed from an event is removed from the store.\n"
   "\n"
-  "Where to:\n"
-  "      --store DIR      the local store (the default without\n"
-  "                       --endpoint): DIR, else $EVPUB_STORE, else\n"
-  "                       $XDG_DATA_HOME/evpub/store or\n"
-  "                       ~/.local/share/evpub/store; a publish into it\n"
-  "                       is one transaction (doc/store.md)\n"
-  "      --endpoint URL   the server's base URL\n";
-
-static const char publish_usage_rest[] =
+  "Where to (the local store unless a server's URL is given; a publish\n"
+  "into the store is one transaction, doc/store.md):\n" CLI_STORE_HELP
+    CLI_SERVER_HELP
   "      --gsp-url URL    Graph Store Protocol URL, given alone\n"
   "      --update-url URL  SPARQL Update URL, given alone\n"
-  "      --query-url URL  SPARQL query URL, given alone\n"
   "      --graph IRI      put every triple in this one graph\n"
   "      --method METHOD  gsp (default: HTTP PUT of each graph) or update\n"
   "                       (SPARQL Update, batched, atomic per graph)\n"
   "\n"
-  "Credentials (never on the command line):\n"
-  "      --user NAME      user name; the password comes from the\n"
-  "                       EVPUB_PASSWORD variable, --password-file or\n"
-  "                       ~/.netrc\n"
-  "      --password-file FILE  read the password from FILE's first line\n"
-  "      --token-file FILE  bearer token from FILE (or EVPUB_TOKEN)\n"
-  "      --auth SCHEME    any (default; digest for virtuoso), basic,\n"
-  "                       digest or negotiate\n"
-  "      --netrc-file FILE  use FILE instead of ~/.netrc\n"
-  "      --cacert FILE    trust the CA certificates in FILE (TLS is\n"
-  "                       always verified)\n"
-  "\n"
+  "Credentials (never on the command line):\n" CLI_LOGIN_HELP "\n"
   "How:\n"
   "  -j, --jobs N         requests in flight at once (default 1)\n"
   "      --retries N      retries of a failed request (default 5), on\n"
   "                       connection errors, timeouts, 408, 429 and 5xx,\n"
   "                       with exponential backoff, honouring Retry-After\n"
   "      --retry-wait S   first backoff delay in seconds (default 0.5)\n"
-  "      --timeout S      seconds a request may take (default 300)\n"
   "      --connect-timeout S  seconds to connect (default 10)\n"
   "      --gsp-chunk-triples N  gsp: a graph of more triples goes as a\n"
   "                       PUT of the first N, then POSTs of N more each,\n"
@@ -68,13 +47,7 @@ static const char publish_usage_rest[] =
   "  -n, --dry-run        print the requests instead of sending them\n"
   "  -q, --quiet          no progress line\n"
   "      --progress       a progress line even when stderr is not a\n"
-  "                       terminal\n"
-  "      --base IRI       base IRI for minted IRIs\n"
-  "      --from READER    reader: yaml, json, csv or ics (default: by\n"
-  "                       the file's extension; yaml for standard input)\n"
-  "      --expand N       ics: also list the first N occurrences of a\n"
-  "                       recurring event as subEvents (default 0)\n"
-  "      --max-errors N   stop after N input errors (default 50)\n"
+  "                       terminal\n" CLI_INPUT_HELP
   "  -v, --verbose        also print retries and a summary\n"
   "  -h, --help           show this help and exit\n"
   "\n"
@@ -86,45 +59,51 @@ static const char publish_usage_rest[] =
   "3 a graph was not stored (or a file could not be read), 4 internal\n"
   "error.\n";
 
-#define HELP_INDENT 23 /* where the help texts of options start */
-#define HELP_WIDTH 71  /* where they end, at the most */
+enum {
+  O_GSP_URL = 0x400,
+  O_UPDATE_URL,
+  O_GRAPH,
+  O_METHOD,
+  O_RETRIES,
+  O_RETRY_WAIT,
+  O_CONNECT_TIMEOUT,
+  O_BATCH,
+  O_CHUNK,
+  O_JOURNAL,
+  O_RESUME,
+  O_PROGRESS
+};
 
-/* "      --server KIND    " and the kinds, "a, b or c (default): ...",
- * wrapped as the help's other lines are. */
-static void
-print_server_help(FILE *out)
-{
-  char text[1024];
-  const char *w = text, *def = evpub_choice_at(EVPUB_SERVERS, 0)->name;
-  size_t n, i, at = 0, col;
-  for(n = 1; evpub_choice_at(EVPUB_SERVERS, n); n++)
-    ;
-  for(i = 1; i < n && at < sizeof(text); i++)
-    at += (size_t)snprintf(text + at, sizeof(text) - at, "%s%s",
-                           evpub_choice_at(EVPUB_SERVERS, i)->name,
-                           i + 1 < n ? ", " : " or ");
-  if(at < sizeof(text))
-    snprintf(text + at, sizeof(text) - at,
-             "%s (default): how the URLs below derive from --endpoint", def);
-  col = (size_t)fprintf(out, "      --server KIND    ");
-  while(*w) {
-    size_t len = strcspn(w, " ");
-    if(col > HELP_INDENT && col + 1 + len > HELP_WIDTH)
-      col = (size_t)fprintf(out, "\n%*s", HELP_INDENT, "") - 1;
-    else if(col > HELP_INDENT)
-      col += (size_t)fprintf(out, " ");
-    col += fwrite(w, 1, len, out);
-    w += len + strspn(w + len, " ");
-  }
-  fputc('\n', out);
-}
+/* The options that are the publisher's options of the same name. */
+static const struct {
+  int c;
+  const char *name; /* for evpub_publisher_set() */
+  int remote;       /* names a server */
+} plain[] = { { O_GSP_URL, "gsp-url", 1 },
+              { O_UPDATE_URL, "update-url", 1 },
+              { O_GRAPH, "graph", 0 },
+              { O_METHOD, "method", 0 },
+              { 'j', "jobs", 0 },
+              { O_RETRIES, "retries", 0 },
+              { O_RETRY_WAIT, "retry-wait", 0 },
+              { O_CONNECT_TIMEOUT, "connect-timeout", 0 },
+              { O_BATCH, "batch-triples", 0 },
+              { O_CHUNK, "gsp-chunk-triples", 0 },
+              { O_JOURNAL, "journal", 0 } };
 
-static void
-print_help(FILE *out)
+typedef struct {
+  cli *cl;
+  evpub_converter *conv;
+  evpub_publisher *pub;
+  cli_where where;
+  const char *from;
+  int quiet, progress, dry;
+} publish_run;
+
+static evpub_status
+publisher_set(void *pub, const char *name, const char *value)
 {
-  fputs(publish_usage, out);
-  print_server_help(out);
-  fputs(publish_usage_rest, out);
+  return evpub_publisher_set(pub, name, value);
 }
 
 /* The progress line on standard error, rewritten in place. */
@@ -149,76 +128,64 @@ print_progress(void *user, const evpub_publish_progress *p)
     fputc('\n', stderr);
 }
 
+/* One option: 0, an exit code, or -1 when it is not publish's own. */
 static int
-set(evpub_publisher *pub, const char *name, const char *value)
+publish_option(publish_run *r, int c, const char *arg)
 {
-  evpub_status st = evpub_publisher_set(pub, name, value);
-  if(st == EVPUB_E_NOMEM) {
-    fputs("evpub: out of memory\n", stderr);
-    return EXIT_INTERNAL;
+  size_t i;
+  int rc;
+  for(i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+    if(plain[i].c == c) {
+      r->where.remote |= plain[i].remote;
+      return cli_where_set(&r->where, plain[i].name, arg);
+    }
+  switch(c) {
+  case O_RESUME: return cli_where_set(&r->where, "resume", "1");
+  case 'n': r->dry = 1; return cli_where_set(&r->where, "dry-run", "1");
+  case 'q': r->quiet = 1; return 0;
+  case O_PROGRESS: r->progress = 1; return 0;
+  case 'v': r->cl->verbose = 1; return 0;
+  default: break;
   }
-  return st ? EXIT_USAGE : 0;
+  rc = cli_where_option(&r->where, c, arg);
+  return rc != -1 ? rc : cli_input_option(r->conv, c, arg, &r->from);
 }
 
-static int
-set_secret(evpub_publisher *pub, const char *name, char *value)
+/* The report at the end of a run. */
+static void
+print_report(const publish_run *r, evpub_status st)
 {
-  int rc = set(pub, name, value);
-  memset(value, 0, strlen(value));
-  free(value);
-  return rc;
+  const evpub_publish_stats *s = evpub_publisher_stats(r->pub);
+  if(r->quiet && st == EVPUB_OK)
+    return;
+  fprintf(stderr,
+          "evpub: %s%lu graphs published, %lu unchanged, %lu failed; "
+          "%lu triples",
+          r->dry ? "dry run: " : "", s->published, s->unchanged, s->failed,
+          s->triples);
+  if(r->where.remote)
+    fprintf(stderr, " in %lu requests (%lu retries)\n", s->requests,
+            s->retries);
+  else
+    fputs(st == EVPUB_OK ? "\n"
+                         : " (the store is as it was before this run)\n",
+          stderr);
 }
 
 int
-cmd_publish(evpub_world *world, int argc, char **argv)
+cmd_publish(cli *cl, int argc, char **argv)
 {
-  enum {
-    O_ENDPOINT = 256,
-    O_SERVER,
-    O_GSP,
-    O_UPDATE,
-    O_QUERY,
-    O_GRAPH,
-    O_METHOD,
-    O_USER,
-    O_PWFILE,
-    O_TOKENFILE,
-    O_AUTH,
-    O_NETRC,
-    O_CACERT,
-    O_RETRIES,
-    O_RETRYWAIT,
-    O_TIMEOUT,
-    O_CTIMEOUT,
-    O_BATCH,
-    O_JOURNAL,
-    O_RESUME,
-    O_PROGRESS,
-    O_PASSWORD,
-    O_STORE,
-    O_CHUNK
-  };
   static const struct option opts[] = {
-    { "store", required_argument, NULL, O_STORE },
-    { "endpoint", required_argument, NULL, O_ENDPOINT },
-    { "server", required_argument, NULL, O_SERVER },
-    { "gsp-url", required_argument, NULL, O_GSP },
-    { "update-url", required_argument, NULL, O_UPDATE },
-    { "query-url", required_argument, NULL, O_QUERY },
+    CLI_WHERE_OPTIONS,
+    CLI_INPUT_OPTIONS,
+    { "gsp-url", required_argument, NULL, O_GSP_URL },
+    { "update-url", required_argument, NULL, O_UPDATE_URL },
     { "graph", required_argument, NULL, O_GRAPH },
     { "method", required_argument, NULL, O_METHOD },
-    { "user", required_argument, NULL, O_USER },
-    { "password", required_argument, NULL, O_PASSWORD },
-    { "password-file", required_argument, NULL, O_PWFILE },
-    { "token-file", required_argument, NULL, O_TOKENFILE },
-    { "auth", required_argument, NULL, O_AUTH },
-    { "netrc-file", required_argument, NULL, O_NETRC },
-    { "cacert", required_argument, NULL, O_CACERT },
     { "jobs", required_argument, NULL, 'j' },
     { "retries", required_argument, NULL, O_RETRIES },
-    { "retry-wait", required_argument, NULL, O_RETRYWAIT },
-    { "timeout", required_argument, NULL, O_TIMEOUT },
-    { "connect-timeout", required_argument, NULL, O_CTIMEOUT },
+    { "retry-wait", required_argument, NULL, O_RETRY_WAIT },
+    { "connect-timeout", required_argument, NULL, O_CONNECT_TIMEOUT },
     { "batch-triples", required_argument, NULL, O_BATCH },
     { "gsp-chunk-triples", required_argument, NULL, O_CHUNK },
     { "journal", required_argument, NULL, O_JOURNAL },
@@ -226,146 +193,51 @@ cmd_publish(evpub_world *world, int argc, char **argv)
     { "dry-run", no_argument, NULL, 'n' },
     { "quiet", no_argument, NULL, 'q' },
     { "progress", no_argument, NULL, O_PROGRESS },
-    { "base", required_argument, NULL, 'b' },
-    { "from", required_argument, NULL, 'F' },
-    { "expand", required_argument, NULL, 'E' },
-    { "max-errors", required_argument, NULL, 'm' },
     { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
   };
-  evpub_converter *conv = evpub_new_converter(world);
-  evpub_publisher *pub = evpub_new_publisher(world);
-  const char *from = NULL, *env;
-  char *secret;
-  int c, rc = 0, quiet = 0, progress = -1, have_password = 0;
-  int have_token = 0, dry = 0, remote = 0;
-  const char *store = NULL;
+  publish_run r;
+  int c, rc = 0;
   evpub_status st;
 
-  if(!conv || !pub) {
-    fputs("evpub: out of memory\n", stderr);
-    rc = EXIT_INTERNAL;
+  memset(&r, 0, sizeof(r));
+  r.cl = cl;
+  r.conv = evpub_new_converter(cl->world);
+  r.pub = evpub_new_publisher(cl->world);
+  r.where.set = publisher_set;
+  r.where.obj = r.pub;
+  if(!r.conv || !r.pub) {
+    cli_error("out of memory");
+    rc = CLI_INTERNAL;
     goto done;
   }
-  argv[0] = (char *)"evpub";
   optind = 1;
   while(!rc && (c = getopt_long(argc, argv, "j:nqvh", opts, NULL)) != -1) {
-    switch(c) {
-    case O_STORE: store = optarg; break;
-    case O_ENDPOINT:
-      remote = 1;
-      rc = set(pub, "endpoint", optarg);
-      break;
-    case O_SERVER: rc = set(pub, "server", optarg); break;
-    case O_GSP:
-      remote = 1;
-      rc = set(pub, "gsp-url", optarg);
-      break;
-    case O_UPDATE:
-      remote = 1;
-      rc = set(pub, "update-url", optarg);
-      break;
-    case O_QUERY: rc = set(pub, "query-url", optarg); break;
-    case O_GRAPH: rc = set(pub, "graph", optarg); break;
-    case O_METHOD: rc = set(pub, "method", optarg); break;
-    case O_USER: rc = set(pub, "user", optarg); break;
-    case O_PASSWORD:
-      fputs("evpub: a password is never taken from the command line "
-            "(others can read it there): use EVPUB_PASSWORD, "
-            "--password-file or ~/.netrc\n",
-            stderr);
-      rc = EXIT_USAGE;
-      break;
-    case O_PWFILE:
-      secret = evpub_cli_read_secret(optarg, "password");
-      rc = secret ? set_secret(pub, "password", secret) : EXIT_IO;
-      have_password = 1;
-      break;
-    case O_TOKENFILE:
-      secret = evpub_cli_read_secret(optarg, "token");
-      rc = secret ? set_secret(pub, "token", secret) : EXIT_IO;
-      have_token = 1;
-      break;
-    case O_AUTH: rc = set(pub, "auth", optarg); break;
-    case O_NETRC: rc = set(pub, "netrc", optarg); break;
-    case O_CACERT: rc = set(pub, "cacert", optarg); break;
-    case 'j': rc = set(pub, "jobs", optarg); break;
-    case O_RETRIES: rc = set(pub, "retries", optarg); break;
-    case O_RETRYWAIT: rc = set(pub, "retry-wait", optarg); break;
-    case O_TIMEOUT: rc = set(pub, "timeout", optarg); break;
-    case O_CTIMEOUT: rc = set(pub, "connect-timeout", optarg); break;
-    case O_BATCH: rc = set(pub, "batch-triples", optarg); break;
-    case O_CHUNK: rc = set(pub, "gsp-chunk-triples", optarg); break;
-    case O_JOURNAL: rc = set(pub, "journal", optarg); break;
-    case O_RESUME: rc = set(pub, "resume", "1"); break;
-    case 'n':
-      dry = 1;
-      rc = set(pub, "dry-run", "1");
-      break;
-    case 'q': quiet = 1; break;
-    case O_PROGRESS: progress = 1; break;
-    case 'v': evpub_cli_verbose = 1; break;
-    case 'h': print_help(stdout); goto done;
-    default:
-      rc = evpub_cli_common_option(conv, c, optarg, &from);
-      if(rc < 0) {
-        fputs("evpub: try 'evpub publish --help'\n", stderr);
-        rc = EXIT_USAGE;
-      }
-      break;
+    if(c == 'h') {
+      cli_help(stdout, publish_usage);
+      goto done;
     }
+    rc = publish_option(&r, c, optarg);
+    if(rc < 0)
+      rc = cli_try_help("publish");
   }
+  if(!rc)
+    rc = cli_where_finish(&r.where);
+  if(!rc && !r.quiet && (r.progress || (!r.dry && isatty(2))))
+    evpub_publisher_set_progress(r.pub, print_progress, NULL);
+  if(!rc)
+    rc = cli_add_inputs(r.conv, "publish", argc, argv, optind, r.from);
   if(rc)
     goto done;
-  {
-    char *dir = evpub_cli_store_dir(remote, store, &rc);
-    if(rc)
-      goto done;
-    if(dir)
-      rc = set(pub, "store", dir);
-    free(dir);
-    if(rc)
-      goto done;
-  }
-  if(!have_password && (env = getenv("EVPUB_PASSWORD")) && *env)
-    rc = set(pub, "password", env);
-  if(!rc && !have_token && (env = getenv("EVPUB_TOKEN")) && *env)
-    rc = set(pub, "token", env);
-  if(rc)
-    goto done;
-  if(progress < 0)
-    progress = !quiet && !dry && isatty(2);
-  if(quiet)
-    progress = 0;
-  if(progress)
-    evpub_publisher_set_progress(pub, print_progress, NULL);
-  rc = evpub_cli_add_inputs(conv, "publish", argc, argv, optind, from);
-  if(rc)
-    goto done;
-  st = evpub_publisher_run(pub, conv, stdout);
+  st = evpub_publisher_run(r.pub, r.conv, stdout);
   if(st == EVPUB_E_USAGE) /* the library said what, in its own terms */
-    fputs("evpub: try 'evpub publish --help'\n", stderr);
-  if(st == EVPUB_OK || st == EVPUB_E_IO) {
-    const evpub_publish_stats *s = evpub_publisher_stats(pub);
-    if((!quiet || st != EVPUB_OK) && !remote)
-      fprintf(stderr,
-              "evpub: %s%lu graphs published, %lu unchanged, %lu failed; "
-              "%lu triples%s\n",
-              dry ? "dry run: " : "", s->published, s->unchanged, s->failed,
-              s->triples,
-              st == EVPUB_OK ? ""
-                             : " (the store is as it was before this run)");
-    else if(!quiet || st != EVPUB_OK)
-      fprintf(stderr,
-              "evpub: %s%lu graphs published, %lu unchanged, %lu failed; "
-              "%lu triples in %lu requests (%lu retries)\n",
-              dry ? "dry run: " : "", s->published, s->unchanged, s->failed,
-              s->triples, s->requests, s->retries);
-  }
-  rc = evpub_cli_exit_code(st);
+    cli_try_help("publish");
+  if(st == EVPUB_OK || st == EVPUB_E_IO)
+    print_report(&r, st);
+  rc = cli_exit_code(st);
 done:
-  evpub_free_publisher(pub);
-  evpub_free_converter(conv);
+  evpub_free_publisher(r.pub);
+  evpub_free_converter(r.conv);
   return rc;
 }

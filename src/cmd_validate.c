@@ -1,7 +1,6 @@
 /* cmd_validate.c - evpub validate */
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -19,79 +18,69 @@ static const char validate_usage[] =
   "                       Event rules (required name, startDate, location\n"
   "                       with an address; recommended description,\n"
   "                       endDate, eventStatus, image, offers, organizer,\n"
-  "                       performer; UTC offsets; no online-only events)\n"
-  "      --base IRI       base IRI, as for convert\n"
-  "      --from READER    reader: yaml, json, csv or ics (default: by\n"
-  "                       the file's extension; yaml for standard input)\n"
-  "      --expand N       ics: also list the first N occurrences of a\n"
-  "                       recurring event as subEvents (default 0)\n"
-  "      --max-errors N   stop after N errors (default 50, 0: no limit)\n"
-  "  -h, --help           show this help and exit\n"
+  "                       performer; UTC offsets; no online-only "
+  "events)\n" CLI_INPUT_HELP "  -h, --help           show this help and exit\n"
   "\n"
   "Exit status: 0 no error (warnings allowed), 1 errors found, 2 usage\n"
   "error, 3 input/output error, 4 internal error.\n";
 
-int
-cmd_validate(evpub_world *world, int argc, char **argv)
+/* The findings, positioned errors and warnings, go to standard output
+ * as FILE:LINE:COL: error|warning: text; anything else as cli_log()
+ * says it. */
+static void
+log_findings(void *user, const evpub_message *msg)
 {
-  static const struct option opts[] = {
-    { "profile", required_argument, NULL, 'p' },
-    { "base", required_argument, NULL, 'b' },
-    { "from", required_argument, NULL, 'F' },
-    { "expand", required_argument, NULL, 'E' },
-    { "max-errors", required_argument, NULL, 'm' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 }
-  };
-  evpub_converter *conv;
-  const char *from = NULL;
-  int c, rc;
-  evpub_status st;
-
-  conv = evpub_new_converter(world);
-  if(!conv) {
-    fputs("evpub: out of memory\n", stderr);
-    return EXIT_INTERNAL;
+  if(msg->level == EVPUB_LOG_NOTE || !msg->file || !msg->line) {
+    cli_log(user, msg);
+    return;
   }
-  argv[0] = (char *)"evpub";
+  printf("%s:%lu:%lu: %s: %s\n", msg->file, msg->line, msg->column,
+         msg->level == EVPUB_LOG_ERROR ? "error" : "warning", msg->text);
+}
+
+int
+cmd_validate(cli *cl, int argc, char **argv)
+{
+  static const struct option opts[] = { { "profile", required_argument, NULL,
+                                          'p' },
+                                        { "help", no_argument, NULL, 'h' },
+                                        CLI_INPUT_OPTIONS,
+                                        { NULL, 0, NULL, 0 } };
+  evpub_converter *conv = evpub_new_converter(cl->world);
+  const char *from = NULL;
+  int c, rc = 0;
+
+  if(!conv) {
+    cli_error("out of memory");
+    return CLI_INTERNAL;
+  }
   optind = 1;
   evpub_converter_set_profile(conv, "schema");
-  while((c = getopt_long(argc, argv, "p:h", opts, NULL)) != -1) {
+  while(!rc && (c = getopt_long(argc, argv, "p:h", opts, NULL)) != -1) {
     switch(c) {
     case 'p':
-      if(evpub_converter_set_profile(conv, optarg) ||
-         !strcmp(optarg, "none")) {
-        fprintf(stderr, "evpub: unknown profile '%s' (use schema or google)\n",
-                optarg);
-        evpub_free_converter(conv);
-        return EXIT_USAGE;
+      if(!strcmp(optarg, "none") ||
+         evpub_converter_set_profile(conv, optarg)) {
+        cli_error("unknown profile '%s' (use schema or google)", optarg);
+        rc = CLI_USAGE;
       }
       break;
-    case 'h':
-      fputs(validate_usage, stdout);
-      evpub_free_converter(conv);
-      return EXIT_OK_;
+    case 'h': cli_help(stdout, validate_usage); goto done;
     default:
-      rc = evpub_cli_common_option(conv, c, optarg, &from);
-      if(rc == 0)
-        break;
-      if(rc < 0) {
-        fputs("evpub: try 'evpub validate --help'\n", stderr);
-        rc = EXIT_USAGE;
-      }
-      evpub_free_converter(conv);
-      return rc;
+      rc = cli_input_option(conv, c, optarg, &from);
+      if(rc < 0)
+        rc = cli_try_help("validate");
+      break;
     }
   }
-  rc = evpub_cli_add_inputs(conv, "validate", argc, argv, optind, from);
-  if(rc) {
-    evpub_free_converter(conv);
-    return rc;
+  if(!rc)
+    rc = cli_add_inputs(conv, "validate", argc, argv, optind, from);
+  if(!rc) {
+    evpub_world_set_log_handler(cl->world, log_findings, cl);
+    rc = cli_exit_code(evpub_converter_validate(conv));
+    evpub_world_set_log_handler(cl->world, cli_log, cl);
   }
-  evpub_cli_findings = 1;
-  st = evpub_converter_validate(conv);
-  evpub_cli_findings = 0;
-  rc = evpub_cli_exit_code(st);
+done:
   evpub_free_converter(conv);
   return rc;
 }

@@ -1,121 +1,121 @@
-/* main.c - the evpub command: global options and subcommand dispatch */
-#include <getopt.h>
+/* main.c - the evpub command: global options, then one command */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 
-int evpub_cli_verbose = 0;
-int evpub_cli_findings = 0;
+/* One row per command, in the order --help lists them. */
+static const struct {
+  const char *name;
+  const char *summary;
+  int (*run)(cli *c, int argc, char **argv);
+} commands[] = {
+  { "convert", "read event descriptions and write RDF", cmd_convert },
+  { "validate",
+    "check event descriptions (schema.org sanity, Google's Event rules)",
+    cmd_validate },
+  { "publish",
+    "store event descriptions in the local store or a SPARQL 1.1 server",
+    cmd_publish },
+  { "query", "run a SPARQL query over the local store or a server",
+    cmd_query },
+  { "network",
+    "the co-organizer network: who organizes events with whom (CSV, JSON, "
+    "DOT, GraphML, SVG)",
+    cmd_network },
+  { "export", "write every quad of the local store as N-Quads", cmd_export },
+};
 
-static const char usage_text[] =
-  "Usage: evpub COMMAND [OPTIONS] [ARGS]\n"
-  "       evpub -h|--help | -V|--version\n"
-  "\n"
-  "Publish event descriptions as schema.org linked data.\n"
-  "\n"
-  "Commands:\n"
-  "  convert   read event descriptions (YAML or JSON) and write RDF\n"
-  "            (Turtle, N-Triples, JSON-LD, HTML, RDF/XML)\n"
-  "  validate  check event descriptions (schema.org sanity, Google's\n"
-  "            Event rules) and print the findings\n"
-  "  publish   store event descriptions in the local store or in a\n"
-  "            SPARQL 1.1 server (Graph Store Protocol or SPARQL Update)\n"
-  "  query     run a SPARQL query over the local store or a server\n"
-  "  network   the co-organizer network: who organizes events with whom\n"
-  "            (CSV, JSON, DOT, GraphML, SVG)\n"
-  "  export    write every quad of the local store as N-Quads\n"
-  "\n"
-  "Run 'evpub COMMAND --help' for a command's options.\n"
-  "\n"
-  "Exit status: 0 success, 1 input rejected, 2 usage error,\n"
-  "3 input/output error, 4 internal error.\n";
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* What --list KIND lists. */
+static const struct {
+  const char *name;
+  evpub_choice_kind kind;
+} lists[] = { { "readers", EVPUB_READERS },
+              { "writers", EVPUB_WRITERS },
+              { "servers", EVPUB_SERVERS } };
 
 static void
-log_to_stderr(void *user, const evpub_message *msg)
+usage(FILE *out)
 {
-  (void)user;
-  if(msg->level == EVPUB_LOG_NOTE && !evpub_cli_verbose)
-    return;
-  if(evpub_cli_findings && msg->file && msg->line) {
-    /* evpub validate: FILE:LINE:COL: error|warning: message, on stdout */
-    printf("%s:%lu:%lu: %s: %s\n", msg->file, msg->line, msg->column,
-           msg->level == EVPUB_LOG_ERROR ? "error" : "warning", msg->text);
-    return;
-  }
-  fputs("evpub: ", stderr);
-  if(msg->file) {
-    if(msg->line)
-      fprintf(stderr, "%s:%lu:%lu: ", msg->file, msg->line, msg->column);
-    else
-      fprintf(stderr, "%s: ", msg->file);
-  }
-  if(msg->level == EVPUB_LOG_WARNING)
-    fputs("warning: ", stderr);
-  else if(msg->level == EVPUB_LOG_NOTE)
-    fputs("note: ", stderr);
-  fprintf(stderr, "%s\n", msg->text);
+  size_t i;
+  fputs("Usage: evpub COMMAND [OPTIONS] [ARGS]\n"
+        "       evpub -h|--help | -V|--version | --list KIND\n"
+        "\n"
+        "Publish event descriptions as schema.org linked data.\n"
+        "\n"
+        "Commands:\n",
+        out);
+  for(i = 0; i < NCOMMANDS; i++)
+    fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+  fputs("\n"
+        "Run 'evpub COMMAND --help' for a command's options.\n"
+        "  --list KIND  list the library's readers, writers or servers\n"
+        "               (a name and a summary a line)\n"
+        "\n"
+        "Exit status: 0 success, 1 input rejected, 2 usage error,\n"
+        "3 input/output error, 4 internal error.\n",
+        out);
 }
 
-int
-evpub_cli_exit_code(evpub_status st)
+/* evpub --list KIND: "NAME<TAB>SUMMARY<TAB>EXTENSIONS" a line. */
+static int
+list(const char *what)
 {
-  switch(st) {
-  case EVPUB_OK: return EXIT_OK_;
-  case EVPUB_E_DATA: return EXIT_DATA;
-  case EVPUB_E_USAGE: return EXIT_USAGE;
-  case EVPUB_E_IO: return EXIT_IO;
-  case EVPUB_E_INTERNAL:
-  case EVPUB_E_NOMEM: return EXIT_INTERNAL;
+  size_t i, j;
+  const evpub_choice *ch;
+  for(i = 0; what && i < sizeof(lists) / sizeof(lists[0]); i++)
+    if(!strcmp(lists[i].name, what))
+      break;
+  if(!what || i == sizeof(lists) / sizeof(lists[0])) {
+    cli_error("--list needs readers, writers or servers");
+    return CLI_USAGE;
   }
-  return EXIT_INTERNAL;
+  for(j = 0; (ch = evpub_choice_at(lists[i].kind, j)); j++)
+    printf("%s\t%s\t%s\n", ch->name, ch->summary, ch->extensions);
+  return CLI_OK;
 }
 
 int
 main(int argc, char **argv)
 {
-  evpub_world *world;
-  int rc;
-  const char *cmd;
+  cli c;
+  int rc = CLI_USAGE;
+  size_t i;
+  const char *cmd = argc > 1 ? argv[1] : NULL;
 
-  if(argc < 2) {
-    fputs(usage_text, stderr);
-    return EXIT_USAGE;
+  if(!cmd) {
+    usage(stderr);
+    return CLI_USAGE;
   }
-  cmd = argv[1];
   if(!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
-    fputs(usage_text, stdout);
-    return EXIT_OK_;
+    usage(stdout);
+    return CLI_OK;
   }
-  world = evpub_new_world();
-  if(!world) {
-    fputs("evpub: cannot start the RDF libraries\n", stderr);
-    return EXIT_INTERNAL;
+  if(!strcmp(cmd, "--list"))
+    return list(argc > 2 ? argv[2] : NULL);
+  memset(&c, 0, sizeof(c));
+  c.world = evpub_new_world();
+  if(!c.world) {
+    cli_error("cannot start the RDF libraries");
+    return CLI_INTERNAL;
   }
-  evpub_world_set_log_handler(world, log_to_stderr, NULL);
+  evpub_world_set_log_handler(c.world, cli_log, &c);
   if(!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
     char v[256];
     printf("evpub %s (%s)\n", evpub_version(),
-           evpub_world_versions(world, v, sizeof(v)));
-    evpub_free_world(world);
-    return EXIT_OK_;
-  }
-  if(!strcmp(cmd, "convert")) {
-    rc = cmd_convert(world, argc - 1, argv + 1);
-  } else if(!strcmp(cmd, "validate")) {
-    rc = cmd_validate(world, argc - 1, argv + 1);
-  } else if(!strcmp(cmd, "publish")) {
-    rc = cmd_publish(world, argc - 1, argv + 1);
-  } else if(!strcmp(cmd, "query")) {
-    rc = cmd_query(world, argc - 1, argv + 1);
-  } else if(!strcmp(cmd, "network")) {
-    rc = cmd_network(world, argc - 1, argv + 1);
-  } else if(!strcmp(cmd, "export")) {
-    rc = cmd_export(world, argc - 1, argv + 1);
+           evpub_world_versions(c.world, v, sizeof(v)));
+    rc = CLI_OK;
   } else {
-    fprintf(stderr, "evpub: unknown command '%s' (try 'evpub --help')\n", cmd);
-    rc = EXIT_USAGE;
+    for(i = 0; i < NCOMMANDS && strcmp(commands[i].name, cmd); i++)
+      ;
+    if(i < NCOMMANDS) {
+      argv[1] = (char *)"evpub"; /* getopt's messages name the program */
+      rc = commands[i].run(&c, argc - 1, argv + 1);
+    } else
+      cli_error("unknown command '%s' (try 'evpub --help')", cmd);
   }
-  evpub_free_world(world);
+  evpub_free_world(c.world);
   return rc;
 }

@@ -28,6 +28,26 @@ for opt in $(cat "$TMP/help" "$TMP/chelp" "$TMP/vhelp" "$TMP/phelp" "$TMP/queryh
   man_opt=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
   check "man page documents $opt" grep -q -- "$man_opt" "$MAN"
 done
+# the lists come from the library's tables: every reader, writer and
+# server kind is in the help that offers it and in the man page
+for kind in readers writers servers; do
+  evpub --list $kind >"$TMP/list-$kind" 2>&1
+  check "--list $kind exits 0 and lists something" test -s "$TMP/list-$kind"
+done
+check "--list without a kind: exit 2" sh -c '"$0" --list >/dev/null 2>&1; test $? -eq 2' "$EVPUB"
+for name in $(cut -f1 "$TMP/list-readers"); do
+  check "convert --help lists the reader $name" grep -q "^ *$name " "$TMP/chelp"
+  check "man page documents the reader $name" grep -qw -- "$(printf '%s' "$name" | sed 's/-/\\\\-/g')" "$MAN"
+done
+for name in $(cut -f1 "$TMP/list-writers"); do
+  check "convert --help lists the format $name" grep -q "^ *$name " "$TMP/chelp"
+  check "man page documents the format $name" grep -qw -- "$(printf '%s' "${name%%:*}" | sed 's/-/\\\\-/g')" "$MAN"
+done
+for name in $(cut -f1 "$TMP/list-servers"); do
+  check "publish --help lists the server $name" grep -q "^ *$name " "$TMP/phelp"
+  check "query --help lists the server $name" grep -q "^ *$name " "$TMP/queryhelp"
+  check "man page documents the server $name" grep -qw -- "$name" "$MAN"
+done
 for code in 0 1 2 3 4; do
   check "man page documents exit status $code" grep -q "^\.B $code\$" "$MAN"
 done

@@ -64,4 +64,7 @@ evpub_status evpubp_net_compute_remote(evpub_network *n, evpub_source *src);
 /* ---- filters, ranks, components (rank.c) ---- */
 evpub_status evpubp_net_finish(evpub_network *n);
 
+/* The i-th output format (write.c), NULL past the end. */
+const evpub_choice *evpubp_network_format_at(size_t i);
+
 #endif /* EVPUB_NETWORK_H */

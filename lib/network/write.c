@@ -339,18 +339,25 @@ write_table(const evpub_network *n, evpubp_buf *b, FILE *out)
 
 /* ---- the writers, by name ---- */
 static const struct {
-  const char *name;
+  evpub_choice info;
   void (*write)(const evpub_network *n, evpubp_buf *b, FILE *out);
 } writers[] = {
-  { "table", write_table },
-  { "csv", write_csv },
-  { "csv-nodes", write_csv_nodes },
-  { "json", write_json },
-  { "dot", write_dot },
-  { "graphml", write_graphml },
+  { { "table", "the ranking, for people", "" }, write_table },
+  { { "csv", "the edges: source, target, weight", ".csv" }, write_csv },
+  { { "csv-nodes", "the ranking as CSV", ".csv" }, write_csv_nodes },
+  { { "json", "nodes, edges and components", ".json" }, write_json },
+  { { "dot", "Graphviz DOT", ".dot" }, write_dot },
+  { { "graphml", "GraphML (Gephi, yEd, NetworkX)", ".graphml" },
+    write_graphml },
 };
 
 #define NWRITERS (sizeof(writers) / sizeof(writers[0]))
+
+const evpub_choice *
+evpubp_network_format_at(size_t i)
+{
+  return i < NWRITERS ? &writers[i].info : NULL;
+}
 
 static evpub_status
 unknown_format(const evpub_network *n, const char *format)
@@ -372,7 +379,7 @@ evpub_network_write(const evpub_network *n, const char *format, FILE *out)
   size_t i;
   if(!n || !format || !out || !n->computed)
     return EVPUB_E_USAGE;
-  for(i = 0; i < NWRITERS && strcmp(format, writers[i].name); i++)
+  for(i = 0; i < NWRITERS && strcmp(format, writers[i].info.name); i++)
     ;
   if(i == NWRITERS)
     return unknown_format(n, format);

@@ -89,12 +89,25 @@ evpubp_source_select(evpub_source *s, const char *query, evpubp_result *res)
 
 /* The output formats: of a table (bindings, booleans) or of a graph. */
 static const struct {
-  const char *name;
+  evpub_choice info;
   int graph;
-} formats[] = { { "table", 0 }, { "csv", 0 },    { "tsv", 0 },
-                { "json", 0 },  { "turtle", 1 }, { "ntriples", 1 } };
+} formats[] = {
+  { { "table", "a table for people (the default for bindings)", "" }, 0 },
+  { { "csv", "SPARQL 1.1 Query Results CSV", ".csv" }, 0 },
+  { { "tsv", "SPARQL 1.1 Query Results TSV", ".tsv" }, 0 },
+  { { "json", "SPARQL 1.1 Query Results JSON", ".srj" }, 0 },
+  { { "turtle", "Turtle, for CONSTRUCT and DESCRIBE (the default)", ".ttl" },
+    1 },
+  { { "ntriples", "N-Triples, for CONSTRUCT and DESCRIBE", ".nt" }, 1 }
+};
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))
+
+const evpub_choice *
+evpubp_query_format_at(size_t i)
+{
+  return i < NFORMATS ? &formats[i].info : NULL;
+}
 
 /* The format for form: format checked against it, or the default.  NULL
  * (logged) when format is unknown or does not fit. */
@@ -105,7 +118,7 @@ pick_format(evpub_source *s, evpub_query_form_kind form, const char *format)
   size_t i;
   if(!format || (graph && !strcmp(format, "table")))
     return graph ? "turtle" : "table";
-  for(i = 0; i < NFORMATS && strcmp(format, formats[i].name); i++)
+  for(i = 0; i < NFORMATS && strcmp(format, formats[i].info.name); i++)
     ;
   if(i == NFORMATS) {
     evpubp_buf names;

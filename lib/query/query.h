@@ -141,4 +141,7 @@ evpub_status evpubp_local_query(evpub_source *s, const char *query,
 evpub_status evpubp_remote_query(evpub_source *s, const char *query,
                                  evpub_query_form_kind form,
                                  evpubp_result *res, raptor_serializer *ser);
+/* The i-th result format (query.c), NULL past the end. */
+const evpub_choice *evpubp_query_format_at(size_t i);
+
 #endif /* EVPUB_QUERY_H */

@@ -910,6 +910,6 @@ out:
 
 /* No sniff: a line of YAML is a CSV row too. */
 const evpubp_reader evpubp_reader_csv = {
-  .info = { "csv", "CSV, one event per row (doc/csv.md)", ".csv" },
+  .info = { "csv", "CSV, an event a row (doc/csv.md)", ".csv" },
   .read = read_csv
 };

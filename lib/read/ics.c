@@ -1106,8 +1106,7 @@ ics_sniff(const char *head, size_t len)
 }
 
 const evpubp_reader evpubp_reader_ics = {
-  .info = { "ics", "iCalendar, one event per VEVENT (doc/icalendar.md)",
-            ".ics" },
+  .info = { "ics", "iCalendar, an event a VEVENT (doc/icalendar.md)", ".ics" },
   .sniff = ics_sniff,
   .read = read_ics
 };

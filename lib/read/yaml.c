@@ -424,9 +424,7 @@ done:
 }
 
 const evpubp_reader evpubp_reader_yaml = {
-  .info = { "yaml",
-            "YAML: an event, a list of events or collections "
-            "(doc/input-format.md)",
+  .info = { "yaml", "event descriptions in YAML (doc/input-format.md)",
             ".yaml .yml" },
   .read = read_stream
 };
@@ -440,7 +438,7 @@ json_sniff(const char *head, size_t len)
 }
 
 const evpubp_reader evpubp_reader_json = {
-  .info = { "json", "JSON: the shapes of the YAML input", ".json" },
+  .info = { "json", "event descriptions in JSON", ".json" },
   .sniff = json_sniff,
   .read = read_stream
 };

@@ -12,23 +12,23 @@
 
 /* clang-format off */
 static const evpubp_preset presets[] = {
-  { { "generic", "any SPARQL 1.1 server: the endpoint is the query URL", "" },
+  { { "generic", "any server; the endpoint is its query URL", "" },
     { "", "", "" }, { "", "", "" }, 0, 1000 },
-  { { "virtuoso", "OpenLink Virtuoso 7 (/sparql, /sparql-graph-crud)", "" },
+  { { "virtuoso", "Virtuoso 7: /sparql, /sparql-graph-crud", "" },
     { "/sparql", "/sparql", "/sparql-graph-crud" },
     { "/sparql-auth", "/sparql-auth", "/sparql-graph-crud-auth" },
     EVPUBP_PRESET_STRIP_SPARQL | EVPUBP_PRESET_DIGEST |
       EVPUBP_PRESET_BIG_DATA, 4000 },
-  { { "fuseki", "Apache Jena Fuseki: the endpoint is the dataset URL", "" },
+  { { "fuseki", "Jena Fuseki; the endpoint is a dataset", "" },
     { "/query", "/update", "/data" }, { "/query", "/update", "/data" },
     0, 1000 },
-  { { "oxigraph", "Oxigraph server (/query, /update, /store)", "" },
+  { { "oxigraph", "Oxigraph: /query, /update, /store", "" },
     { "/query", "/update", "/store" }, { "/query", "/update", "/store" },
     0, 1000 },
-  { { "graphdb", "Ontotext GraphDB: the endpoint is the repository URL", "" },
+  { { "graphdb", "GraphDB; the endpoint is a repository", "" },
     { "", "/statements", "/rdf-graphs/service" },
     { "", "/statements", "/rdf-graphs/service" }, 0, 1000 },
-  { { "neptune", "Amazon Neptune (/sparql, /sparql/gsp/)", "" },
+  { { "neptune", "Amazon Neptune: /sparql, /sparql/gsp/", "" },
     { "/sparql", "/sparql", "/sparql/gsp/" },
     { "/sparql", "/sparql", "/sparql/gsp/" }, 0, 1000 },
 };

@@ -607,8 +607,7 @@ jl_free(evpubp_sink *s)
 }
 
 const evpubp_sink_factory evpubp_writer_jsonld = {
-  .info = { "jsonld", "compact, nested JSON-LD with the schema.org context",
-            ".jsonld" },
+  .info = { "jsonld", "compact, nested JSON-LD (schema.org)", ".jsonld" },
   .aliases = "json-ld",
   .mime = "application/ld+json",
   .flags = EVPUBP_W_ENTITIES_FIRST,
@@ -619,8 +618,7 @@ const evpubp_sink_factory evpubp_writer_jsonld = {
 };
 
 const evpubp_sink_factory evpubp_writer_html = {
-  .info = { "html", "one <script type=\"application/ld+json\"> per event",
-            ".html" },
+  .info = { "html", "a JSON-LD <script> per event", ".html" },
   .mime = "text/html",
   .flags = EVPUBP_W_ENTITIES_FIRST,
   .start = jl_start,

@@ -62,7 +62,7 @@ nt_free(evpubp_sink *s)
 }
 
 const evpubp_sink_factory evpubp_writer_ntriples = {
-  .info = { "ntriples", "N-Triples, one statement a line", ".nt" },
+  .info = { "ntriples", "N-Triples, a statement a line", ".nt" },
   .aliases = "nt",
   .mime = "application/n-triples",
   .start = nt_start,
@@ -105,8 +105,7 @@ nq_free(evpubp_sink *s)
 }
 
 const evpubp_sink_factory evpubp_writer_nquads = {
-  .info = { "nquads", "N-Quads, in the named graphs that publish uses",
-            ".nq" },
+  .info = { "nquads", "N-Quads, in the graphs publish uses", ".nq" },
   .aliases = "nq",
   .mime = "application/n-quads",
   .start = nq_start,

@@ -143,7 +143,7 @@ raptor_accepts(evpub_world *w, const char *name)
 }
 
 const evpubp_sink_factory evpubp_writer_rdfxml = {
-  .info = { "rdfxml", "RDF/XML (raptor's rdfxml serializer)", ".rdf" },
+  .info = { "rdfxml", "RDF/XML, through raptor", ".rdf" },
   .mime = "application/rdf+xml",
   .variant = "rdfxml",
   .start = raptor_start,
@@ -153,8 +153,7 @@ const evpubp_sink_factory evpubp_writer_rdfxml = {
 };
 
 const evpubp_sink_factory evpubp_writer_raptor = {
-  .info = { "raptor:NAME", "any raptor serializer (rapper -h lists them)",
-            "" },
+  .info = { "raptor:NAME", "any raptor serializer (rapper -h)", "" },
   .flags = EVPUBP_W_VARIANT,
   .accepts = raptor_accepts,
   .start = raptor_start,

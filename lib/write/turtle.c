@@ -250,7 +250,7 @@ ttl_free(evpubp_sink *s)
 }
 
 const evpubp_sink_factory evpubp_writer_turtle = {
-  .info = { "turtle", "Turtle, one block per subject", ".ttl" },
+  .info = { "turtle", "Turtle, a block per subject", ".ttl" },
   .aliases = "ttl",
   .mime = "text/turtle",
   .start = ttl_start,
