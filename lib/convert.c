@@ -372,7 +372,7 @@ evpubp_converter_run_sink(evpub_converter *conv, evpubp_sink *sink)
   if(evpubp_mapper_warn_base(m))
     evpubp_log(conv->world, EVPUB_LOG_WARNING, NULL, 0, 0,
                "no base IRI given; using %s, so the IRIs are not your own "
-               "(set 'base:' in the input or use --base)",
+               "(set 'base:' in the input, or the base option)",
                EVPUBP_DEFAULT_BASE);
   sink->event_items = evpubp_mapper_event_items(m);
   if(sink->factory->start(sink)) {

@@ -237,8 +237,8 @@ by_parts(evpubp_ics *c, evpubp_node_list *m,
     evpubp_ics_note(
       c, "byother", l,
       "RRULE BYSETPOS/BYYEARDAY/BYWEEKNO/BYHOUR/BYMINUTE/BYSECOND "
-      "cannot be said with schema.org Schedule; left out (--expand "
-      "lists the occurrences)");
+      "cannot be said with schema.org Schedule; left out (the expand "
+      "option lists the occurrences)");
 }
 
 /* startDate and endDate (the days of the first occurrence and of
@@ -523,7 +523,7 @@ evpubp_ics_subevents(evpubp_ics *c, const evpubp_ics_event *e,
     unsigned long n = c->rd->expand;
     if(n > MAX_EXPAND) {
       evpubp_ics_note(c, "expandcap", e->ruleline,
-                      "--expand %lu capped at %lu occurrences per series", n,
+                      "expand %lu capped at %lu occurrences per series", n,
                       MAX_EXPAND);
       n = MAX_EXPAND;
     }
