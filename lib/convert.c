@@ -1,4 +1,4 @@
-/* evpub_convert.c - the converter: inputs -> two passes -> a sink */
+/* convert.c - the converter: inputs -> two passes -> a sink */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,7 +375,7 @@ evpubp_converter_run_sink(evpub_converter *conv, evpubp_sink *sink)
                "(set 'base:' in the input, or the base option)",
                EVPUBP_DEFAULT_BASE);
   sink->event_items = evpubp_mapper_event_items(m);
-  if(sink->factory->start(sink)) {
+  if(evpubp_sink_start(sink)) {
     st = sink->failed_status ? sink->failed_status : EVPUB_E_INTERNAL;
     goto done;
   }
@@ -388,7 +388,7 @@ evpubp_converter_run_sink(evpub_converter *conv, evpubp_sink *sink)
   }
   if(st == EVPUB_OK)
     st = replay(conv, m, sp);
-  if(st == EVPUB_OK && sink->factory->finish(sink)) {
+  if(st == EVPUB_OK && evpubp_sink_finish(sink)) {
     st = sink->failed_status ? sink->failed_status : EVPUB_E_IO;
     if(!sink->failed_status)
       evpubp_log(conv->world, EVPUB_LOG_ERROR, NULL, 0, 0,

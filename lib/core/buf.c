@@ -310,3 +310,32 @@ evpubp_grow(void *arrp, size_t n, size_t *cap, size_t size, size_t first)
   *cap = nc;
   return 0;
 }
+
+/* ---- small helpers ---------------------------------------------------- */
+char *
+evpubp_strndup(const char *s, size_t n)
+{
+  char *p = malloc(n + 1);
+  if(!p)
+    return NULL;
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char *
+evpubp_strdup(const char *s)
+{
+  return s ? evpubp_strndup(s, strlen(s)) : NULL;
+}
+
+uint64_t
+evpubp_mix64(uint64_t x)
+{
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}

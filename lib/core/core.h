@@ -50,6 +50,15 @@ int evpubp_buf_printf(evpubp_buf *b, const char *fmt, ...)
 #endif
   ;
 
+/* ---- small helpers (buf.c) ------------------------------------------ */
+/* A new malloc'd copy of s[0..n) and a NUL, or NULL. */
+char *evpubp_strndup(const char *s, size_t n);
+/* A new malloc'd copy of s; NULL for NULL or when out of memory. */
+char *evpubp_strdup(const char *s);
+/* A 64-bit finalizer (splitmix64): every input bit reaches every output
+ * bit, so that a few bits of the result serve as a hash. */
+uint64_t evpubp_mix64(uint64_t x);
+
 /* ---- growing arrays ------------------------------------------------- */
 /* Room for one more item in the array *arrp (of n items of size bytes,
  * *cap allocated): doubled when full, first items to start with.
@@ -157,6 +166,18 @@ int evpubp_escape_json_string(evpubp_buf *out, const char *s, size_t n,
  * a u or U after a backslash is written as an escape, so that servers
  * that expand \u escapes before parsing read the same string. */
 int evpubp_escape_sparql_string(evpubp_buf *out, const char *s, size_t n);
+/* Append <iri>, escaped for N-Triples, Turtle and SPARQL. */
+int evpubp_put_iri(evpubp_buf *b, const char *iri);
+int evpubp_put_iri_n(evpubp_buf *b, const char *iri, size_t n);
+/* Append a literal: its text quoted (escaped as N-Triples, or with
+ * sparql for SPARQL), then @lang or ^^ and its datatype as put_iri
+ * writes it. */
+int evpubp_put_literal(evpubp_buf *b, const char *s, size_t n,
+                       const char *lang, const char *dt, int sparql,
+                       int (*put_iri)(evpubp_buf *b, const char *iri));
+/* Append s with every byte keep() refuses as %XX (upper-case hex). */
+int evpubp_percent_encode(evpubp_buf *out, const char *s, size_t n,
+                          int (*keep)(unsigned char c));
 /* A URL query component (RFC 3986): every byte but the unreserved
  * ALPHA DIGIT - . _ ~ becomes %XX. */
 int evpubp_escape_url_component(evpubp_buf *out, const char *s, size_t n);

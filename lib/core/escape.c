@@ -1,9 +1,10 @@
-/* evpub_escape.c - escaping of strings and IRIs, one function per syntax
+/* core/escape.c - escaping of strings and IRIs, one function per syntax
  *
  * Every string that enters Turtle or N-Triples output passes through
  * here.  Input is UTF-8 (readers check it); bytes that do not form valid
  * UTF-8 are written as U+FFFD so the output is always valid.
  */
+#include <string.h>
 #include <unistr.h>
 
 #include "core/core.h"
@@ -159,28 +160,72 @@ evpubp_escape_sparql_string(evpubp_buf *out, const char *s, size_t n)
 }
 
 int
-evpubp_escape_url_component(evpubp_buf *out, const char *s, size_t n)
+evpubp_put_iri_n(evpubp_buf *b, const char *iri, size_t n)
 {
+  evpubp_buf_addc(b, '<');
+  evpubp_escape_iri(b, iri, n);
+  return evpubp_buf_addc(b, '>');
+}
+
+int
+evpubp_put_iri(evpubp_buf *b, const char *iri)
+{
+  return evpubp_put_iri_n(b, iri, strlen(iri));
+}
+
+int
+evpubp_put_literal(evpubp_buf *b, const char *s, size_t n, const char *lang,
+                   const char *dt, int sparql,
+                   int (*put_iri)(evpubp_buf *b, const char *iri))
+{
+  evpubp_buf_addc(b, '"');
+  escape_quoted(b, s, n, 0, sparql);
+  evpubp_buf_addc(b, '"');
+  if(lang) {
+    evpubp_buf_addc(b, '@');
+    evpubp_buf_adds(b, lang);
+  } else if(dt) {
+    evpubp_buf_add(b, "^^", 2);
+    put_iri(b, dt);
+  }
+  return b->failed ? -1 : 0;
+}
+
+int
+evpubp_percent_encode(evpubp_buf *out, const char *s, size_t n,
+                      int (*keep)(unsigned char c))
+{
+  static const char hex[] = "0123456789ABCDEF";
   size_t i, run = 0;
   for(i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-       (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-       c == '~') {
+    char e[3];
+    if(keep(c)) {
       run++;
       continue;
     }
-    {
-      char e[3];
-      e[0] = '%';
-      e[1] = hexdig[c >> 4];
-      e[2] = hexdig[c & 15];
-      if(evpubp_buf_add(out, s + i - run, run) || evpubp_buf_add(out, e, 3))
-        return -1;
-      run = 0;
-    }
+    e[0] = '%';
+    e[1] = hex[c >> 4];
+    e[2] = hex[c & 15];
+    if(evpubp_buf_add(out, s + i - run, run) || evpubp_buf_add(out, e, 3))
+      return -1;
+    run = 0;
   }
   return evpubp_buf_add(out, s + n - run, run);
+}
+
+/* RFC 3986's unreserved characters */
+static int
+unreserved(unsigned char c)
+{
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+int
+evpubp_escape_url_component(evpubp_buf *out, const char *s, size_t n)
+{
+  return evpubp_percent_encode(out, s, n, unreserved);
 }
 
 /* The next code point of s[i..n): its length, or 1 for a byte that does

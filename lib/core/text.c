@@ -1,4 +1,4 @@
-/* evpub_text.c - slugs, folding, IRI and language tag checks
+/* core/text.c - slugs, folding, IRI and language tag checks
  *
  * Case mapping is Unicode's simple one (one code point to one, no locale),
  * through libunistring's uc_tolower(), as the format's spec asks.
@@ -59,25 +59,40 @@ is_slug_char(ucs4_t uc)
     uc_is_general_category(uc, UC_CATEGORY_Nd);
 }
 
+/* Append s lower-cased with every run of separators (is_sep) as one
+ * sep between kept characters, none at either end. */
+static int
+squeeze(evpubp_buf *out, const char *s, size_t n, int (*is_sep)(ucs4_t),
+        char sep)
+{
+  size_t i = 0;
+  int pending = 0, any = 0;
+  while(i < n) {
+    ucs4_t uc = next_cp(s, n, &i);
+    if(is_sep(uc)) {
+      pending = 1;
+      continue;
+    }
+    if(pending && any && evpubp_buf_addc(out, sep))
+      return -1;
+    pending = 0;
+    any = 1;
+    if(add_lower(out, uc))
+      return -1;
+  }
+  return out->failed ? -1 : 0;
+}
+
+static int
+not_slug_char(ucs4_t uc)
+{
+  return !is_slug_char(uc);
+}
+
 int
 evpubp_slug(evpubp_buf *out, const char *s, size_t n)
 {
-  size_t i = 0;
-  int pending_dash = 0, any = 0;
-  while(i < n) {
-    ucs4_t uc = next_cp(s, n, &i);
-    if(is_slug_char(uc)) {
-      if(pending_dash && any && evpubp_buf_addc(out, '-'))
-        return -1;
-      pending_dash = 0;
-      any = 1;
-      if(add_lower(out, uc))
-        return -1;
-    } else {
-      pending_dash = 1;
-    }
-  }
-  return out->failed ? -1 : 0;
+  return squeeze(out, s, n, not_slug_char, '-');
 }
 
 static int
@@ -92,22 +107,7 @@ is_space_cp(ucs4_t uc)
 int
 evpubp_fold(evpubp_buf *out, const char *s, size_t n)
 {
-  size_t i = 0;
-  int pending_space = 0, any = 0;
-  while(i < n) {
-    ucs4_t uc = next_cp(s, n, &i);
-    if(is_space_cp(uc)) {
-      pending_space = 1;
-      continue;
-    }
-    if(pending_space && any && evpubp_buf_addc(out, ' '))
-      return -1;
-    pending_space = 0;
-    any = 1;
-    if(add_lower(out, uc))
-      return -1;
-  }
-  return out->failed ? -1 : 0;
+  return squeeze(out, s, n, is_space_cp, ' ');
 }
 
 /* ipchar without '%' handling: iunreserved / sub-delims / ':' / '@' */
@@ -139,27 +139,17 @@ is_segment_ascii(unsigned char c)
   }
 }
 
+static int
+segment_keeps(unsigned char c)
+{
+  /* UTF-8 bytes of ucschar are allowed in an IRI as they are */
+  return c >= 0x80 || is_segment_ascii(c);
+}
+
 int
 evpubp_iri_segment(evpubp_buf *out, const char *s, size_t n)
 {
-  static const char hex[] = "0123456789ABCDEF";
-  size_t i, run = 0;
-  for(i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if(c >= 0x80 || is_segment_ascii(c)) {
-      /* UTF-8 bytes of ucschar are allowed in an IRI as they are */
-      run++;
-    } else {
-      char esc[3];
-      esc[0] = '%';
-      esc[1] = hex[c >> 4];
-      esc[2] = hex[c & 15];
-      if(evpubp_buf_add(out, s + i - run, run) || evpubp_buf_add(out, esc, 3))
-        return -1;
-      run = 0;
-    }
-  }
-  return evpubp_buf_add(out, s + n - run, run);
+  return evpubp_percent_encode(out, s, n, segment_keeps);
 }
 
 int

@@ -1,4 +1,4 @@
-/* evpub_values.c - lexical checks for the XML Schema datatypes we write */
+/* core/values.c - lexical checks for the XML Schema datatypes we write */
 #include <string.h>
 
 #include "core/core.h"
@@ -125,40 +125,34 @@ time_part(const char *s, size_t n, size_t i)
   return i;
 }
 
+/* 1 if s[i..n) is empty or a time zone, and i is not 0 (a part before
+ * it was read). */
+static int
+zone_ends(const char *s, size_t n, size_t i)
+{
+  int tz = i ? tz_part(s, n, i) : -1;
+  return tz >= 0 && i + (size_t)tz == n;
+}
+
 int
 evpubp_is_date(const char *s, size_t n)
 {
-  size_t i = date_part(s, n);
-  int tz;
-  if(!i)
-    return 0;
-  tz = tz_part(s, n, i);
-  return tz >= 0 && i + (size_t)tz == n;
+  return zone_ends(s, n, date_part(s, n));
 }
 
 int
 evpubp_is_datetime(const char *s, size_t n)
 {
   size_t i = date_part(s, n);
-  int tz;
   if(!i || i >= n || s[i] != 'T')
     return 0;
-  i = time_part(s, n, i + 1);
-  if(!i)
-    return 0;
-  tz = tz_part(s, n, i);
-  return tz >= 0 && i + (size_t)tz == n;
+  return zone_ends(s, n, time_part(s, n, i + 1));
 }
 
 int
 evpubp_is_time(const char *s, size_t n)
 {
-  size_t i = time_part(s, n, 0);
-  int tz;
-  if(!i)
-    return 0;
-  tz = tz_part(s, n, i);
-  return tz >= 0 && i + (size_t)tz == n;
+  return zone_ends(s, n, time_part(s, n, 0));
 }
 
 int

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "map/mapperp.h"
-#include "map/util.h"
 
 const char *
 evpubp_emit_str(evpubp_mapper *m, const char *s, size_t n)
@@ -235,7 +234,7 @@ evpubp_emit_flush(evpubp_mapper *m, const char *item)
     b.n = m->nstmts;
     b.item = item;
     b.event = m->cur_coll == EVPUBP_C_EVENTS;
-    rc = m->sink->factory->batch(m->sink, &b);
+    rc = evpubp_sink_batch(m->sink, &b);
     m->triples += m->nstmts;
   }
   m->nstmts = 0;

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "map/index.h"
-#include "map/util.h"
 
 /* A strong declaration, waiting for evpubp_index_finish(). */
 typedef struct {

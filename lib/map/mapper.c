@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "map/mapperp.h"
-#include "map/util.h"
 
 /* ---- where findings go -------------------------------------------------- */
 static int

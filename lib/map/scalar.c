@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "map/mapperp.h"
-#include "map/util.h"
 
 /* One scalar being mapped. */
 typedef struct {

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "map/util.h"
 #include "map/validate.h"
 
 /* Where the checks of one event look things up and report. */

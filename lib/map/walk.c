@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "map/mapperp.h"
-#include "map/util.h"
 #include "map/validate.h"
 
 #define MAX_TYPES 8

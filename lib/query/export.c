@@ -11,28 +11,18 @@ static void
 put_raptor_term(evpubp_buf *b, const raptor_term *t)
 {
   if(t->type == RAPTOR_TERM_TYPE_URI) {
-    const char *u = (const char *)raptor_uri_as_string(t->value.uri);
-    evpubp_buf_addc(b, '<');
-    evpubp_escape_iri(b, u, strlen(u));
-    evpubp_buf_addc(b, '>');
+    evpubp_put_iri(b, (const char *)raptor_uri_as_string(t->value.uri));
   } else if(t->type == RAPTOR_TERM_TYPE_BLANK) {
     evpubp_buf_adds(b, "_:");
     evpubp_buf_add(b, (const char *)t->value.blank.string,
                    t->value.blank.string_len);
   } else {
     const raptor_term_literal_value *l = &t->value.literal;
-    evpubp_buf_addc(b, '"');
-    evpubp_escape_nt_string(b, (const char *)l->string, l->string_len);
-    evpubp_buf_addc(b, '"');
-    if(l->language && l->language_len) {
-      evpubp_buf_addc(b, '@');
-      evpubp_buf_add(b, (const char *)l->language, l->language_len);
-    } else if(l->datatype) {
-      const char *u = (const char *)raptor_uri_as_string(l->datatype);
-      evpubp_buf_adds(b, "^^<");
-      evpubp_escape_iri(b, u, strlen(u));
-      evpubp_buf_addc(b, '>');
-    }
+    evpubp_put_literal(
+      b, (const char *)l->string, l->string_len,
+      l->language && l->language_len ? (const char *)l->language : NULL,
+      l->datatype ? (const char *)raptor_uri_as_string(l->datatype) : NULL, 0,
+      evpubp_put_iri);
   }
 }
 

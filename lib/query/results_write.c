@@ -47,27 +47,13 @@ static void
 put_nt_term(evpubp_buf *b, const evpubp_term *t)
 {
   switch(t->kind) {
-  case EVPUBP_TERM_IRI:
-    evpubp_buf_addc(b, '<');
-    evpubp_escape_iri(b, t->value, t->len);
-    evpubp_buf_addc(b, '>');
-    break;
+  case EVPUBP_TERM_IRI: evpubp_put_iri_n(b, t->value, t->len); break;
   case EVPUBP_TERM_BLANK:
     evpubp_buf_adds(b, "_:");
     evpubp_buf_add(b, t->value, t->len);
     break;
   case EVPUBP_TERM_LITERAL:
-    evpubp_buf_addc(b, '"');
-    evpubp_escape_nt_string(b, t->value, t->len);
-    evpubp_buf_addc(b, '"');
-    if(t->lang) {
-      evpubp_buf_addc(b, '@');
-      evpubp_buf_adds(b, t->lang);
-    } else if(t->dt) {
-      evpubp_buf_adds(b, "^^<");
-      evpubp_escape_iri(b, t->dt, strlen(t->dt));
-      evpubp_buf_addc(b, '>');
-    }
+    evpubp_put_literal(b, t->value, t->len, t->lang, t->dt, 0, evpubp_put_iri);
     break;
   case EVPUBP_TERM_UNBOUND: break;
   }

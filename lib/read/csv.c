@@ -1,4 +1,4 @@
-/* evpub_csv.c - the CSV reader (spec section 6, doc/csv.md)
+/* read/csv.c - the CSV reader (spec section 6, doc/csv.md)
  *
  * libcsv splits the bytes into fields and records; this file turns the
  * header into key paths and every following record into one event

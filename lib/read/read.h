@@ -24,6 +24,11 @@ struct evpubp_node {
   size_t n;
 };
 
+/* The first scalar of a value: itself, or a list's first item; NULL
+ * when there is none. */
+const evpubp_node *evpubp_first_scalar(const evpubp_node *v);
+/* Is n the scalar s? */
+int evpubp_streq(const evpubp_node *n, const char *s);
 /* The value of key in a mapping node, or NULL. */
 const evpubp_node *evpubp_node_get(const evpubp_node *map, const char *key);
 /* The j-th value of a value: the scalar itself (j 0), a list's item, or

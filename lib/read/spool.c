@@ -1,4 +1,4 @@
-/* evpub_spool.c - the first reading's trees, kept for the second
+/* read/spool.c - the first reading's trees, kept for the second
  *
  * Pass 1 parses the inputs; every document start, header and item it
  * hands to the mapper is also written here, in a compact binary form, to

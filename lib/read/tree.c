@@ -11,6 +11,23 @@ const char *const evpubp_collection_names[EVPUBP_C_COUNT] = {
 };
 
 const evpubp_node *
+evpubp_first_scalar(const evpubp_node *v)
+{
+  if(!v)
+    return NULL;
+  if(v->kind == EVPUBP_N_SEQ)
+    return v->n ? evpubp_first_scalar(v->items[0]) : NULL;
+  return v->kind == EVPUBP_N_SCALAR ? v : NULL;
+}
+
+int
+evpubp_streq(const evpubp_node *n, const char *s)
+{
+  size_t l = strlen(s);
+  return n->kind == EVPUBP_N_SCALAR && n->len == l && !memcmp(n->str, s, l);
+}
+
+const evpubp_node *
 evpubp_node_get(const evpubp_node *map, const char *key)
 {
   size_t i, l = strlen(key);

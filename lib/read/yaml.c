@@ -1,4 +1,4 @@
-/* evpub_yaml.c - the YAML/JSON reader: libyaml events to description trees
+/* read/yaml.c - the YAML/JSON reader: libyaml events to description trees
  *
  * The reader streams: the items of a document's collections (events,
  * organizations, people, places, works, or the items of a top-level list)

@@ -1,4 +1,4 @@
-/* evpub_json.c - a small JSON reader (RFC 8259) for the SPARQL 1.1 query
+/* remote/json.c - a small JSON reader (RFC 8259) for the SPARQL 1.1 query
  * results JSON a server answers with
  *
  * The document becomes a tree in an arena; strings are unescaped to UTF-8

@@ -108,37 +108,20 @@ is_numeric(const char *dt)
   return 0;
 }
 
-static char *
-dupn(const char *s, size_t n)
-{
-  char *p = malloc(n + 1);
-  if(!p)
-    return NULL;
-  memcpy(p, s, n);
-  p[n] = '\0';
-  return p;
-}
-
 static int
 subj_add(jl_subj *sj, const evpubp_stmt *st, int copy)
 {
   jl_st *x;
-  if(sj->n == sj->cap) {
-    size_t cap = sj->cap ? sj->cap * 2 : 8;
-    jl_st *ns = realloc(sj->st, cap * sizeof(*ns));
-    if(!ns)
-      return -1;
-    sj->st = ns;
-    sj->cap = cap;
-  }
+  if(evpubp_grow(&sj->st, sj->n, &sj->cap, sizeof(*sj->st), 8))
+    return -1;
   x = &sj->st[sj->n];
   x->okind = st->okind;
   x->olen = st->olen;
   x->dt = st->dt; /* datatype IRIs are static strings */
   if(copy) {
-    x->p = dupn(st->p, strlen(st->p));
-    x->o = dupn(st->o, st->olen);
-    x->lang = st->lang ? dupn(st->lang, strlen(st->lang)) : NULL;
+    x->p = evpubp_strndup(st->p, strlen(st->p));
+    x->o = evpubp_strndup(st->o, st->olen);
+    x->lang = st->lang ? evpubp_strndup(st->lang, strlen(st->lang)) : NULL;
     if(!x->p || !x->o || (st->lang && !x->lang))
       return -1;
   } else {
@@ -470,14 +453,9 @@ write_top(evpubp_sink *s, jl_subj *sj)
 static int
 jl_start(evpubp_sink *s)
 {
-  jl_priv *jp = calloc(1, sizeof(*jp));
-  if(!jp)
-    return -1;
-  s->priv = jp;
+  jl_priv *jp = s->priv;
   jp->html = !strcmp(s->factory->info.name, "html");
   jp->google = jp->html || (s->opts.style && !strcmp(s->opts.style, "google"));
-  evpubp_map_init(&jp->store);
-  evpubp_map_init(&jp->local);
   return 0;
 }
 
@@ -519,14 +497,9 @@ jl_batch(evpubp_sink *s, const evpubp_batch *b)
     if(!e)
       return -1;
     if(!e->value) {
-      if(jp->nlocals == jp->caplocals) {
-        size_t cap = jp->caplocals ? jp->caplocals * 2 : 32;
-        jl_subj *nl = realloc(jp->locals, cap * sizeof(*nl));
-        if(!nl)
-          return -1;
-        jp->locals = nl;
-        jp->caplocals = cap;
-      }
+      if(evpubp_grow(&jp->locals, jp->nlocals, &jp->caplocals,
+                     sizeof(*jp->locals), 32))
+        return -1;
       memset(&jp->locals[jp->nlocals], 0, sizeof(jl_subj));
       jp->locals[jp->nlocals].iri = e->key;
       e->value = (void *)(uintptr_t)(++jp->nlocals);
@@ -584,8 +557,6 @@ jl_free(evpubp_sink *s)
 {
   jl_priv *jp = s->priv;
   size_t i, j;
-  if(!jp)
-    return;
   for(i = 0; i < jp->norder; i++) {
     jl_subj *sj = jp->order[i];
     for(j = 0; j < sj->n; j++) {
@@ -602,8 +573,6 @@ jl_free(evpubp_sink *s)
   free(jp->locals);
   evpubp_map_free(&jp->store);
   evpubp_map_free(&jp->local);
-  free(jp);
-  s->priv = NULL;
 }
 
 const evpubp_sink_factory evpubp_writer_jsonld = {
@@ -611,6 +580,7 @@ const evpubp_sink_factory evpubp_writer_jsonld = {
   .aliases = "json-ld",
   .mime = "application/ld+json",
   .flags = EVPUBP_W_ENTITIES_FIRST,
+  .priv_size = sizeof(jl_priv),
   .start = jl_start,
   .batch = jl_batch,
   .finish = jl_finish,
@@ -621,6 +591,7 @@ const evpubp_sink_factory evpubp_writer_html = {
   .info = { "html", "a JSON-LD <script> per event", ".html" },
   .mime = "text/html",
   .flags = EVPUBP_W_ENTITIES_FIRST,
+  .priv_size = sizeof(jl_priv),
   .start = jl_start,
   .batch = jl_batch,
   .finish = jl_finish,

@@ -4,17 +4,6 @@
 
 #include "write/write.h"
 
-static int
-nt_start(evpubp_sink *s)
-{
-  evpubp_buf *subj = malloc(sizeof(*subj));
-  if(!subj)
-    return -1;
-  evpubp_buf_init(subj);
-  s->priv = subj;
-  return 0;
-}
-
 /* Statements about one subject come in runs: its escaped form is reused
  * (held in s->priv's buffer) while the subject string stays the same. */
 static int
@@ -45,29 +34,18 @@ nt_batch(evpubp_sink *s, const evpubp_batch *b)
   return 0;
 }
 
-static int
-nt_finish(evpubp_sink *s)
-{
-  return evpubp_sink_flush(s);
-}
-
 static void
 nt_free(evpubp_sink *s)
 {
-  if(s->priv) {
-    evpubp_buf_free(s->priv);
-    free(s->priv);
-    s->priv = NULL;
-  }
+  evpubp_buf_free(s->priv);
 }
 
 const evpubp_sink_factory evpubp_writer_ntriples = {
   .info = { "ntriples", "N-Triples, a statement a line", ".nt" },
   .aliases = "nt",
   .mime = "application/n-triples",
-  .start = nt_start,
+  .priv_size = sizeof(evpubp_buf), /* the escaped subject, reused */
   .batch = nt_batch,
-  .finish = nt_finish,
   .free = nt_free
 };
 
@@ -91,25 +69,9 @@ nq_batch(evpubp_sink *s, const evpubp_batch *b)
   return 0;
 }
 
-static int
-nq_start(evpubp_sink *s)
-{
-  (void)s;
-  return 0;
-}
-
-static void
-nq_free(evpubp_sink *s)
-{
-  (void)s;
-}
-
 const evpubp_sink_factory evpubp_writer_nquads = {
   .info = { "nquads", "N-Quads, in the graphs publish uses", ".nq" },
   .aliases = "nq",
   .mime = "application/n-quads",
-  .start = nq_start,
-  .batch = nq_batch,
-  .finish = nt_finish,
-  .free = nq_free
+  .batch = nq_batch
 };

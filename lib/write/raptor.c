@@ -12,11 +12,8 @@ typedef struct {
 static int
 raptor_start(evpubp_sink *s)
 {
-  raptor_priv *rp = calloc(1, sizeof(*rp));
+  raptor_priv *rp = s->priv;
   raptor_uri *ns;
-  if(!rp)
-    return -1;
-  s->priv = rp;
   rp->ser = raptor_new_serializer(s->world->raptor, s->variant);
   rp->io = raptor_new_iostream_to_file_handle(s->world->raptor, s->out);
   if(!rp->ser || !rp->io)
@@ -126,14 +123,10 @@ static void
 raptor_sink_free(evpubp_sink *s)
 {
   raptor_priv *rp = s->priv;
-  if(!rp)
-    return;
   if(rp->ser)
     raptor_free_serializer(rp->ser);
   if(rp->io)
     raptor_free_iostream(rp->io);
-  free(rp);
-  s->priv = NULL;
 }
 
 static int
@@ -146,6 +139,7 @@ const evpubp_sink_factory evpubp_writer_rdfxml = {
   .info = { "rdfxml", "RDF/XML, through raptor", ".rdf" },
   .mime = "application/rdf+xml",
   .variant = "rdfxml",
+  .priv_size = sizeof(raptor_priv),
   .start = raptor_start,
   .batch = raptor_batch,
   .finish = raptor_finish,
@@ -156,6 +150,7 @@ const evpubp_sink_factory evpubp_writer_raptor = {
   .info = { "raptor:NAME", "any raptor serializer (rapper -h)", "" },
   .flags = EVPUBP_W_VARIANT,
   .accepts = raptor_accepts,
+  .priv_size = sizeof(raptor_priv),
   .start = raptor_start,
   .batch = raptor_batch,
   .finish = raptor_finish,

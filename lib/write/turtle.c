@@ -40,17 +40,7 @@ ttl_object(evpubp_buf *b, const evpubp_stmt *st)
 {
   if(st->okind == EVPUBP_O_IRI)
     return ttl_iri(b, st->o);
-  evpubp_buf_addc(b, '"');
-  evpubp_escape_nt_string(b, st->o, st->olen);
-  evpubp_buf_addc(b, '"');
-  if(st->lang) {
-    evpubp_buf_addc(b, '@');
-    evpubp_buf_adds(b, st->lang);
-  } else if(st->dt) {
-    evpubp_buf_add(b, "^^", 2);
-    ttl_iri(b, st->dt);
-  }
-  return b->failed ? -1 : 0;
+  return evpubp_put_literal(b, st->o, st->olen, st->lang, st->dt, 0, ttl_iri);
 }
 
 typedef struct {
@@ -65,15 +55,9 @@ typedef struct {
 static int
 ttl_start(evpubp_sink *s)
 {
-  ttl_priv *tp = calloc(1, sizeof(*tp));
-  if(!tp)
-    return -1;
-  evpubp_map_init(&tp->groups);
-  s->priv = tp;
-  evpubp_buf_adds(&s->buf,
-                  "@prefix schema: <" EVPUBP_SCHEMA_NS "> .\n"
-                  "@prefix xsd: <" EVPUBP_XSD_NS "> .\n");
-  return evpubp_sink_maybe_flush(s);
+  return evpubp_buf_adds(&s->buf,
+                         "@prefix schema: <" EVPUBP_SCHEMA_NS "> .\n"
+                         "@prefix xsd: <" EVPUBP_XSD_NS "> .\n");
 }
 
 static int
@@ -229,32 +213,22 @@ ttl_batch(evpubp_sink *s, const evpubp_batch *bt)
   return 0;
 }
 
-static int
-ttl_finish(evpubp_sink *s)
-{
-  return evpubp_sink_flush(s);
-}
-
 static void
 ttl_free(evpubp_sink *s)
 {
   ttl_priv *tp = s->priv;
-  if(!tp)
-    return;
   free(tp->order);
   free(tp->subj);
   free(tp->hash);
   evpubp_map_free(&tp->groups);
-  free(tp);
-  s->priv = NULL;
 }
 
 const evpubp_sink_factory evpubp_writer_turtle = {
   .info = { "turtle", "Turtle, a block per subject", ".ttl" },
   .aliases = "ttl",
   .mime = "text/turtle",
+  .priv_size = sizeof(ttl_priv),
   .start = ttl_start,
   .batch = ttl_batch,
-  .finish = ttl_finish,
   .free = ttl_free
 };

@@ -52,9 +52,13 @@ typedef struct {
   const char *variant; /* the variant used when the name gives none */
   /* EVPUBP_W_VARIANT: 1 if variant is one this writer can write */
   int (*accepts)(evpub_world *w, const char *variant);
-  /* All writes go to sink->out.  Each returns 0, or -1 on a write error
-   * or when out of memory; batch returns 1 when the syntax cannot hold a
-   * statement (logged).  free is called once, also after a failure. */
+  /* bytes of sink->priv, made zeroed before start and freed after free */
+  size_t priv_size;
+  /* All writes go to sink->out, or to sink->buf, which is written out
+   * after finish.  Each returns 0, or -1 on a write error or when out of
+   * memory; batch returns 1 when the syntax cannot hold a statement
+   * (logged).  Only batch is required; free is called once, also after a
+   * failure, to release what priv points to. */
   int (*start)(evpubp_sink *sink);
   int (*batch)(evpubp_sink *sink, const evpubp_batch *b);
   int (*finish)(evpubp_sink *sink);
@@ -94,14 +98,18 @@ const evpubp_sink_factory *evpubp_writer_at(size_t i);
 evpubp_sink *evpubp_new_sink(evpub_world *w, const char *format, FILE *out,
                              const evpubp_sink_opts *opts);
 void evpubp_free_sink(evpubp_sink *sink);
+/* Run the writer's steps: 0, or as the factory's functions say.  The
+ * caller owns a sink it made itself (the publisher's): then priv is its
+ * own and priv_size 0. */
+int evpubp_sink_start(evpubp_sink *sink);
+int evpubp_sink_batch(evpubp_sink *sink, const evpubp_batch *b);
+int evpubp_sink_finish(evpubp_sink *sink);
 
 /* ---- helpers the writers share (writers.c) -------------------------- */
 /* Write the sink's buffer out: 0, or -1 on a write error. */
 int evpubp_sink_flush(evpubp_sink *s);
 /* The same once the buffer holds 64 KiB or more. */
 int evpubp_sink_maybe_flush(evpubp_sink *s);
-/* Append <iri>, escaped for N-Triples and Turtle. */
-int evpubp_put_iri(evpubp_buf *b, const char *iri);
 /* The named graph of statement st of batch b (see doc/publishing.md):
  * opts.graph when set; statements about an entity described where it is
  * mentioned belong to that entity's graph (its IRI up to '#'); every

@@ -84,6 +84,10 @@ evpubp_new_sink(evpub_world *w, const char *format, FILE *out,
   if(opts)
     s->opts = *opts;
   evpubp_buf_init(&s->buf);
+  if(f->priv_size && !(s->priv = calloc(1, f->priv_size))) {
+    free(s);
+    return NULL;
+  }
   return s;
 }
 
@@ -92,9 +96,33 @@ evpubp_free_sink(evpubp_sink *sink)
 {
   if(!sink)
     return;
-  sink->factory->free(sink);
+  if(sink->factory->free)
+    sink->factory->free(sink);
+  if(sink->factory->priv_size)
+    free(sink->priv);
   evpubp_buf_free(&sink->buf);
   free(sink);
+}
+
+int
+evpubp_sink_start(evpubp_sink *sink)
+{
+  return sink->factory->start ? sink->factory->start(sink) : 0;
+}
+
+/* The writer flushes its buffer itself when it wants to (the JSON-LD
+ * writer holds its first object back). */
+int
+evpubp_sink_batch(evpubp_sink *sink, const evpubp_batch *b)
+{
+  return sink->factory->batch(sink, b);
+}
+
+int
+evpubp_sink_finish(evpubp_sink *sink)
+{
+  int rc = sink->factory->finish ? sink->factory->finish(sink) : 0;
+  return rc ? rc : evpubp_sink_flush(sink);
 }
 
 /* ---- what the writers share ------------------------------------------ */
@@ -119,32 +147,12 @@ evpubp_sink_maybe_flush(evpubp_sink *s)
 }
 
 int
-evpubp_put_iri(evpubp_buf *b, const char *iri)
-{
-  evpubp_buf_addc(b, '<');
-  evpubp_escape_iri(b, iri, strlen(iri));
-  return evpubp_buf_addc(b, '>');
-}
-
-int
 evpubp_object_term(evpubp_buf *b, const evpubp_stmt *st, int sparql)
 {
   if(st->okind == EVPUBP_O_IRI)
     return evpubp_put_iri(b, st->o);
-  evpubp_buf_addc(b, '"');
-  if(sparql)
-    evpubp_escape_sparql_string(b, st->o, st->olen);
-  else
-    evpubp_escape_nt_string(b, st->o, st->olen);
-  evpubp_buf_addc(b, '"');
-  if(st->lang) {
-    evpubp_buf_addc(b, '@');
-    evpubp_buf_adds(b, st->lang);
-  } else if(st->dt) {
-    evpubp_buf_add(b, "^^", 2);
-    evpubp_put_iri(b, st->dt);
-  }
-  return b->failed ? -1 : 0;
+  return evpubp_put_literal(b, st->o, st->olen, st->lang, st->dt, sparql,
+                            evpubp_put_iri);
 }
 
 int
