@@ -50,6 +50,46 @@ int evpubp_buf_printf(evpubp_buf *b, const char *fmt, ...)
 #endif
   ;
 
+/* ---- options set by name (options.c) -------------------------------- */
+typedef enum {
+  EVPUBP_OPT_STRING,  /* char *: a copy, of at least lo characters */
+  EVPUBP_OPT_URL,     /* char *: an http:// or https:// URL */
+  EVPUBP_OPT_IRI,     /* char *: an absolute IRI */
+  EVPUBP_OPT_DATE,    /* char *: a date YYYY-MM-DD */
+  EVPUBP_OPT_COUNT,   /* long: a whole number from lo to hi */
+  EVPUBP_OPT_SECONDS, /* double: more than 0, at most a day */
+  EVPUBP_OPT_BOOL,    /* int: 1, yes, true or 0, no, false */
+  EVPUBP_OPT_ENUM,    /* int: the index of one of words */
+  EVPUBP_OPT_CUSTOM   /* set() takes it, and says what is wrong */
+} evpubp_opt_kind;
+
+#define EVPUBP_OPT_SECRET 1u /* wiped before it is freed */
+
+typedef struct {
+  const char *name;
+  evpubp_opt_kind kind;
+  size_t off;               /* where it goes: offsetof the object */
+  long lo, hi;              /* COUNT: bounds; STRING: least length */
+  const char *const *words; /* ENUM: the values, NULL-terminated */
+  const char *what;         /* STRING: what a value is, for messages */
+  unsigned flags;           /* EVPUBP_OPT_SECRET */
+  /* CUSTOM: parse value into the field at off, or log why not */
+  evpub_status (*set)(evpub_world *w, void *field, const char *value);
+} evpubp_option;
+
+/* Set option name of obj by its table of n rows; what names the object
+ * in a message ("unknown publisher option 'x'").  Returns EVPUB_OK,
+ * EVPUB_E_USAGE for an unknown name or a refused value (both logged), or
+ * EVPUB_E_NOMEM. */
+evpub_status evpubp_option_set(evpub_world *w, void *obj,
+                               const evpubp_option *table, size_t n,
+                               const char *what, const char *name,
+                               const char *value);
+/* Free obj's string options of the table, secrets wiped first. */
+void evpubp_option_free(void *obj, const evpubp_option *table, size_t n);
+/* Append "a, b or c": the NULL-terminated words. */
+void evpubp_put_words(evpubp_buf *b, const char *const *words);
+
 /* ---- small helpers (buf.c) ------------------------------------------ */
 /* A new malloc'd copy of s[0..n) and a NUL, or NULL. */
 char *evpubp_strndup(const char *s, size_t n);

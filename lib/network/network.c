@@ -54,57 +54,26 @@ reset(evpub_network *n)
   n->computed = 0;
 }
 
-/* ---- the filters ---- */
-static evpub_status
-check_date(void *obj, const char *name, const char *v)
-{
-  evpub_network *n = obj;
-  size_t i;
-  int ok = strlen(v) == 10 && v[4] == '-' && v[7] == '-';
-  for(i = 0; ok && i < 10; i++)
-    if(i != 4 && i != 7 && (v[i] < '0' || v[i] > '9'))
-      ok = 0;
-  if(!ok) {
-    evpubp_log(n->w, EVPUB_LOG_ERROR, NULL, 0, 0,
-               "%s needs a date YYYY-MM-DD, not '%s'", name, v);
-    return EVPUB_E_USAGE;
-  }
-  return EVPUB_OK;
-}
+/* ---- the filters (core/options.c) ---- */
+#define AT(f) offsetof(evpub_network, f)
 
-static evpub_status
-set_min_weight(void *obj, const char *name, const char *v)
-{
-  evpub_network *n = obj;
-  char *end;
-  unsigned long w;
-  errno = 0;
-  w = strtoul(v, &end, 10);
-  if(*end || end == v || *v == '-' || errno || !w) {
-    evpubp_log(n->w, EVPUB_LOG_ERROR, NULL, 0, 0,
-               "%s needs a whole number of at least 1, not '%s'", name, v);
-    return EVPUB_E_USAGE;
-  }
-  n->min_weight = w;
-  return EVPUB_OK;
-}
-
-#define FIELD(f) offsetof(evpub_network, f)
-
+/* clang-format off */
 static const evpubp_option options[] = {
-  { "role", FIELD(role), NULL, EVPUBP_OPT_NONEMPTY },
-  { "since", FIELD(since), check_date, EVPUBP_OPT_NONEMPTY },
-  { "until", FIELD(until), check_date, EVPUBP_OPT_NONEMPTY },
-  { "ego", FIELD(ego), NULL, EVPUBP_OPT_NONEMPTY },
-  { "min-weight", EVPUBP_OPT_NO_FIELD, set_min_weight, 0 },
+  { "role", EVPUBP_OPT_STRING, AT(role), 1, 0, NULL, "a value", 0, NULL },
+  { "since", EVPUBP_OPT_DATE, AT(since), 0, 0, NULL, NULL, 0, NULL },
+  { "until", EVPUBP_OPT_DATE, AT(until), 0, 0, NULL, NULL, 0, NULL },
+  { "ego", EVPUBP_OPT_STRING, AT(ego), 1, 0, NULL, "a value", 0, NULL },
+  { "min-weight", EVPUBP_OPT_COUNT, AT(min_weight), 1, 1000000000, NULL,
+    NULL, 0, NULL },
 };
+/* clang-format on */
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
 evpub_status
 evpub_network_set(evpub_network *n, const char *name, const char *v)
 {
-  return evpubp_option_set(n->w, n, options, NOPTIONS, name, v);
+  return evpubp_option_set(n->w, n, options, NOPTIONS, "network", name, v);
 }
 
 void

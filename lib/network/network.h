@@ -30,7 +30,7 @@ struct evpub_network_s {
   evpub_world *w;
   /* the filters */
   char *role, *since, *until, *ego;
-  unsigned long min_weight;
+  long min_weight; /* at least 1 */
   /* the result */
   evpubp_arena arena;
   evpubp_map index; /* iri -> node index + 1 */

@@ -48,7 +48,7 @@ apply_filters(evpub_network *n)
     n->nodes[i].keep = n->nodes[i].events > 0;
   for(i = 0; i < n->nedges; i++) {
     evpubp_net_edge *e = &n->edges[i];
-    e->keep = e->weight >= n->min_weight;
+    e->keep = e->weight >= (unsigned long)n->min_weight;
     if(n->min_weight > 1 && e->keep)
       n->nodes[e->a].keep = n->nodes[e->b].keep = 2; /* has an edge */
   }

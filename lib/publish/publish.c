@@ -67,247 +67,83 @@ end_run(evpub_publisher *p)
   p->store = NULL;
 }
 
-/* ---- options: one table, one lookup ---- */
-typedef enum {
-  OPT_STRING,  /* char *: a copy, of at least lo characters */
-  OPT_URL,     /* char *: an http:// or https:// URL */
-  OPT_IRI,     /* char *: an absolute IRI */
-  OPT_COUNT,   /* long: a whole number from lo to hi */
-  OPT_SECONDS, /* double: more than 0, at most a day */
-  OPT_BOOL,    /* int: 1, yes, true or 0, no, false */
-  OPT_ENUM,    /* int: the index of one of words */
-  OPT_SERVER   /* const evpubp_preset *: a row of the preset table */
-} opt_kind;
-
-#define OPT_SECRET 1u /* wiped before it is freed */
-
-typedef struct {
-  const char *name;
-  opt_kind kind;
-  size_t off;               /* where it goes: offsetof the publisher */
-  long lo, hi;              /* bounds (OPT_COUNT; OPT_STRING: lo) */
-  const char *const *words; /* OPT_ENUM: the values, NULL-terminated */
-  const char *what;         /* OPT_STRING: what a value is, for messages */
-  unsigned flags;           /* OPT_SECRET */
-} pub_option;
-
+/* ---- options: one table, one lookup (core/options.c) ---- */
 static const char *const methods[] = { "gsp", "update", NULL };
-static const char *const auths[] = { "any", "basic", "digest", "negotiate",
-                                     NULL };
 
 #define AT(f) offsetof(struct evpub_publisher_s, f)
+#define STR(n, f)                                                             \
+  {                                                                           \
+    n, EVPUBP_OPT_STRING, AT(f), 0, 0, NULL, NULL, 0, NULL                    \
+  }
+#define URL(n, f)                                                             \
+  {                                                                           \
+    n, EVPUBP_OPT_URL, AT(f), 0, 0, NULL, NULL, 0, NULL                       \
+  }
+#define COUNT(n, f, lo, hi)                                                   \
+  {                                                                           \
+    n, EVPUBP_OPT_COUNT, AT(f), lo, hi, NULL, NULL, 0, NULL                   \
+  }
+#define SECS(n, f)                                                            \
+  {                                                                           \
+    n, EVPUBP_OPT_SECONDS, AT(f), 0, 0, NULL, NULL, 0, NULL                   \
+  }
+#define BOOL(n, f)                                                            \
+  {                                                                           \
+    n, EVPUBP_OPT_BOOL, AT(f), 0, 0, NULL, NULL, 0, NULL                      \
+  }
 
 /* clang-format off */
-static const pub_option options[] = {
-  { "endpoint", OPT_URL, AT(endpoint), 0, 0, NULL, NULL, 0 },
-  { "server", OPT_SERVER, AT(preset), 0, 0, NULL, NULL, 0 },
-  { "query-url", OPT_URL, AT(query_url), 0, 0, NULL, NULL, 0 },
-  { "update-url", OPT_URL, AT(update_url), 0, 0, NULL, NULL, 0 },
-  { "gsp-url", OPT_URL, AT(gsp_url), 0, 0, NULL, NULL, 0 },
-  { "store", OPT_STRING, AT(store_dir), 1, 0, NULL, "a directory", 0 },
-  { "method", OPT_ENUM, AT(method), 0, 0, methods, NULL, 0 },
-  { "graph", OPT_IRI, AT(graph_iri), 0, 0, NULL, NULL, 0 },
-  { "user", OPT_STRING, AT(user), 0, 0, NULL, NULL, 0 },
-  { "password", OPT_STRING, AT(password), 0, 0, NULL, NULL, OPT_SECRET },
-  { "token", OPT_STRING, AT(token), 0, 0, NULL, NULL, OPT_SECRET },
-  { "auth", OPT_ENUM, AT(auth), 0, 0, auths, NULL, 0 },
-  { "netrc", OPT_STRING, AT(netrc), 0, 0, NULL, NULL, 0 },
-  { "cacert", OPT_STRING, AT(cacert), 0, 0, NULL, NULL, 0 },
-  { "jobs", OPT_COUNT, AT(jobs), 1, 64, NULL, NULL, 0 },
-  { "retries", OPT_COUNT, AT(retries), 0, 100, NULL, NULL, 0 },
-  { "batch-triples", OPT_COUNT, AT(batch_triples), 1, 100000, NULL, NULL,
-    0 },
-  { "gsp-chunk-triples", OPT_COUNT, AT(gsp_chunk), 0, 100000000, NULL,
-    NULL, 0 },
-  { "timeout", OPT_SECONDS, AT(timeout), 0, 0, NULL, NULL, 0 },
-  { "connect-timeout", OPT_SECONDS, AT(connect_timeout), 0, 0, NULL, NULL,
-    0 },
-  { "retry-wait", OPT_SECONDS, AT(retry_wait), 0, 0, NULL, NULL, 0 },
-  { "journal", OPT_STRING, AT(journal_path), 0, 0, NULL, NULL, 0 },
-  { "resume", OPT_BOOL, AT(resume), 0, 0, NULL, NULL, 0 },
-  { "dry-run", OPT_BOOL, AT(dry_run), 0, 0, NULL, NULL, 0 },
+static const evpubp_option options[] = {
+  URL("endpoint", endpoint),
+  { "server", EVPUBP_OPT_CUSTOM, AT(preset), 0, 0, NULL, NULL, 0,
+    evpubp_preset_option },
+  URL("query-url", query_url),
+  URL("update-url", update_url),
+  URL("gsp-url", gsp_url),
+  { "store", EVPUBP_OPT_STRING, AT(store_dir), 1, 0, NULL, "a directory", 0,
+    NULL },
+  { "method", EVPUBP_OPT_ENUM, AT(method), 0, 0, methods, NULL, 0, NULL },
+  { "graph", EVPUBP_OPT_IRI, AT(graph_iri), 0, 0, NULL, NULL, 0, NULL },
+  STR("user", user),
+  { "password", EVPUBP_OPT_STRING, AT(password), 0, 0, NULL, NULL,
+    EVPUBP_OPT_SECRET, NULL },
+  { "token", EVPUBP_OPT_STRING, AT(token), 0, 0, NULL, NULL,
+    EVPUBP_OPT_SECRET, NULL },
+  { "auth", EVPUBP_OPT_ENUM, AT(auth), 0, 0, evpubp_auth_words, NULL, 0,
+    NULL },
+  STR("netrc", netrc),
+  STR("cacert", cacert),
+  COUNT("jobs", jobs, 1, 64),
+  COUNT("retries", retries, 0, 100),
+  COUNT("batch-triples", batch_triples, 1, 100000),
+  COUNT("gsp-chunk-triples", gsp_chunk, 0, 100000000),
+  SECS("timeout", timeout),
+  SECS("connect-timeout", connect_timeout),
+  SECS("retry-wait", retry_wait),
+  STR("journal", journal_path),
+  BOOL("resume", resume),
+  BOOL("dry-run", dry_run),
 };
 /* clang-format on */
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
-static void *
-field(evpub_publisher *p, const pub_option *o)
-{
-  return (char *)p + o->off;
-}
-
-static int
-is_string(const pub_option *o)
-{
-  return o->kind == OPT_STRING || o->kind == OPT_URL || o->kind == OPT_IRI;
-}
-
 void
 evpub_free_publisher(evpub_publisher *p)
 {
-  size_t i;
   if(!p)
     return;
   end_run(p);
   evpubp_buf_free(&p->upd.values);
-  for(i = 0; i < NOPTIONS; i++) {
-    char **s = field(p, &options[i]);
-    if(!is_string(&options[i]))
-      continue;
-    if(*s && (options[i].flags & OPT_SECRET))
-      memset(*s, 0, strlen(*s)); /* do not leave secrets about */
-    free(*s);
-  }
+  evpubp_option_free(p, options, NOPTIONS);
   free(p);
-}
-
-/* Append "a, b or c": the words of an enum. */
-static void
-put_words(evpubp_buf *b, const char *const *words)
-{
-  size_t i;
-  for(i = 0; words[i]; i++) {
-    if(i)
-      evpubp_buf_adds(b, words[i + 1] ? ", " : " or ");
-    evpubp_buf_adds(b, words[i]);
-  }
-}
-
-/* Refuse v for option o: say why.  Returns EVPUB_E_USAGE. */
-static evpub_status
-refuse(const evpub_publisher *p, const pub_option *o, const char *v)
-{
-  evpubp_buf b;
-  evpubp_buf_init(&b);
-  switch(o->kind) {
-  case OPT_STRING:
-    evpubp_buf_printf(&b, "%s needs %s", o->name, o->what);
-    break;
-  case OPT_URL:
-    evpubp_buf_printf(&b, "%s '%s' is not an http:// or https:// URL", o->name,
-                      v);
-    break;
-  case OPT_IRI:
-    evpubp_buf_printf(&b, "%s '%s' is not an absolute IRI", o->name, v);
-    break;
-  case OPT_COUNT:
-    evpubp_buf_printf(&b, "%s needs a number from %ld to %ld, not '%s'",
-                      o->name, o->lo, o->hi, v);
-    break;
-  case OPT_SECONDS:
-    evpubp_buf_printf(&b, "%s needs a positive number of seconds, not '%s'",
-                      o->name, v);
-    break;
-  case OPT_BOOL:
-    evpubp_buf_printf(&b, "%s needs 1, yes, true, 0, no or false, not '%s'",
-                      o->name, v);
-    break;
-  case OPT_ENUM:
-  case OPT_SERVER:
-    evpubp_buf_printf(&b, "unknown %s '%s' (use ", o->name, v);
-    if(o->kind == OPT_ENUM)
-      put_words(&b, o->words);
-    else
-      evpubp_preset_names(&b);
-    evpubp_buf_addc(&b, ')');
-    break;
-  }
-  evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0, "%s",
-             b.failed ? "bad option value" : b.data);
-  evpubp_buf_free(&b);
-  return EVPUB_E_USAGE;
-}
-
-/* Parse v as option o into its field.  1: refused, 0: set, -1: out of
- * memory. */
-static int
-parse_option(evpub_publisher *p, const pub_option *o, const char *v)
-{
-  void *f = field(p, o);
-  char *end;
-  size_t i;
-  errno = 0;
-  switch(o->kind) {
-  case OPT_URL:
-    if(strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
-      return 1;
-    /* fall through */
-  case OPT_IRI:
-    if(o->kind == OPT_IRI && !evpubp_iri_absolute(v, strlen(v)))
-      return 1;
-    /* fall through */
-  case OPT_STRING: {
-    char *copy;
-    if(strlen(v) < (size_t)o->lo)
-      return 1;
-    copy = strdup(v);
-    if(!copy)
-      return -1;
-    free(*(char **)f);
-    *(char **)f = copy;
-    return 0;
-  }
-  case OPT_COUNT: {
-    long n = strtol(v, &end, 10);
-    if(errno || end == v || *end || n < o->lo || n > o->hi)
-      return 1;
-    *(long *)f = n;
-    return 0;
-  }
-  case OPT_SECONDS: {
-    double d = strtod(v, &end);
-    if(errno || end == v || *end || !(d > 0) || d > 86400)
-      return 1;
-    *(double *)f = d;
-    return 0;
-  }
-  case OPT_BOOL: {
-    static const char *const bools[] = { "0",   "no",   "false", "1",
-                                         "yes", "true", NULL };
-    for(i = 0; bools[i] && strcmp(bools[i], v); i++)
-      ;
-    if(!bools[i])
-      return 1;
-    *(int *)f = i >= 3;
-    return 0;
-  }
-  case OPT_ENUM:
-    for(i = 0; o->words[i] && strcmp(o->words[i], v); i++)
-      ;
-    if(!o->words[i])
-      return 1;
-    *(int *)f = (int)i;
-    return 0;
-  case OPT_SERVER: {
-    const evpubp_preset *preset = evpubp_preset_find(v);
-    if(!preset)
-      return 1;
-    *(const evpubp_preset **)f = preset;
-    return 0;
-  }
-  }
-  return 1;
 }
 
 evpub_status
 evpub_publisher_set(evpub_publisher *p, const char *name, const char *v)
 {
-  size_t i;
-  int rc;
-  if(!name || !v)
-    return EVPUB_E_USAGE;
-  for(i = 0; i < NOPTIONS && strcmp(options[i].name, name); i++)
-    ;
-  if(i == NOPTIONS) {
-    evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
-               "unknown publisher option '%s'", name);
-    return EVPUB_E_USAGE;
-  }
-  rc = parse_option(p, &options[i], v);
-  if(rc > 0)
-    return refuse(p, &options[i], v);
-  return rc ? EVPUB_E_NOMEM : EVPUB_OK;
+  return evpubp_option_set(p->world, p, options, NOPTIONS, "publisher", name,
+                           v);
 }
 
 const evpub_publish_stats *
@@ -550,7 +386,7 @@ start_run(evpub_publisher *p)
   p->http.user = p->user;
   p->http.password = p->password;
   p->http.token = p->token;
-  p->http.auth = p->auth < 0 ? NULL : auths[p->auth];
+  p->http.auth = p->auth < 0 ? NULL : evpubp_auth_words[p->auth];
   p->http.netrc = p->netrc;
   p->http.cacert = p->cacert;
   p->http.preset = p->preset;

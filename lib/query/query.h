@@ -24,7 +24,8 @@ struct evpub_source_s {
   evpub_world *w;
   char *store_dir, *endpoint, *query_url;
   const evpubp_preset *preset; /* the server kind (remote/presets.c) */
-  char *user, *password, *token, *auth, *netrc, *cacert;
+  char *user, *password, *token, *netrc, *cacert;
+  int auth; /* an index of evpubp_auth_words, or -1 */
   double timeout;
   char *url; /* the resolved query URL */
   evpubp_store *store;
@@ -83,32 +84,7 @@ int evpubp_result_set(evpubp_result *r, evpubp_term *t, evpubp_term_kind kind,
                       const char *value, size_t n, const char *lang,
                       const char *dt);
 
-/* ---- tables of named rows (options.c) ----------------------------- */
-/* Checks the value of option name (logging what is wrong); an option
- * without a field keeps the value itself. */
-typedef evpub_status (*evpubp_option_check)(void *obj, const char *name,
-                                            const char *value);
-
-#define EVPUBP_OPT_NO_FIELD ((size_t)-1)
-#define EVPUBP_OPT_SECRET 1u   /* wiped before it is freed */
-#define EVPUBP_OPT_NONEMPTY 2u /* "" is refused ("NAME needs a value") */
-
-typedef struct {
-  const char *name;
-  size_t field;              /* offset of the char * the value is copied to, or
-                 * EVPUBP_OPT_NO_FIELD */
-  evpubp_option_check check; /* NULL: any value */
-  unsigned flags;            /* EVPUBP_OPT_* */
-} evpubp_option;
-
-/* Set option name of obj by the table of n options: check it, then copy
- * the value into its field.  EVPUB_E_USAGE for an unknown name (not
- * logged) or a refused value (logged), EVPUB_E_NOMEM. */
-evpub_status evpubp_option_set(evpub_world *w, void *obj,
-                               const evpubp_option *table, size_t n,
-                               const char *name, const char *value);
-/* Free the string fields of obj that the table names, secrets wiped. */
-void evpubp_option_free(void *obj, const evpubp_option *table, size_t n);
+/* ---- names for messages (results.c) ------------------------------- */
 /* Append "a, b or c": the names of a table of n rows of size bytes, each
  * row starting with its name (a const char *). */
 void evpubp_put_names(evpubp_buf *b, const void *table, size_t n, size_t size);

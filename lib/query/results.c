@@ -86,3 +86,16 @@ evpubp_result_set(evpubp_result *r, evpubp_term *t, evpubp_term_kind kind,
   }
   return t->value ? 0 : -1;
 }
+
+void
+evpubp_put_names(evpubp_buf *b, const void *table, size_t n, size_t size)
+{
+  size_t i;
+  for(i = 0; i < n; i++) {
+    const char *name =
+      *(const char *const *)(const void *)((const char *)table + i * size);
+    if(i)
+      evpubp_buf_adds(b, i + 1 < n ? ", " : " or ");
+    evpubp_buf_adds(b, name);
+  }
+}

@@ -16,91 +16,36 @@ evpub_new_source(evpub_world *world)
     s->w = world;
     s->preset = evpubp_preset_find(NULL);
     s->timeout = 300;
+    s->auth = -1;
   }
   return s;
 }
 
-/* ---- the options ---- */
-static evpub_status
-check_url(void *obj, const char *name, const char *v)
-{
-  evpub_source *s = obj;
-  if(strncmp(v, "http://", 7) && strncmp(v, "https://", 8)) {
-    evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
-               "%s '%s' is not an http:// or https:// URL", name, v);
-    return EVPUB_E_USAGE;
+/* ---- the options (core/options.c) ---- */
+#define AT(f) offsetof(evpub_source, f)
+#define STR(n, f, flags)                                                      \
+  {                                                                           \
+    n, EVPUBP_OPT_STRING, AT(f), 0, 0, NULL, NULL, flags, NULL                \
   }
-  return EVPUB_OK;
-}
 
-static evpub_status
-check_auth(void *obj, const char *name, const char *v)
-{
-  evpub_source *s = obj;
-  (void)name;
-  if(strcmp(v, "any") && strcmp(v, "basic") && strcmp(v, "digest") &&
-     strcmp(v, "negotiate")) {
-    evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
-               "unknown auth '%s' (use any, basic, digest or negotiate)", v);
-    return EVPUB_E_USAGE;
-  }
-  return EVPUB_OK;
-}
-
-/* server NAME: a row of the server-preset table (remote/presets.c) */
-static evpub_status
-set_server(void *obj, const char *name, const char *v)
-{
-  evpub_source *s = obj;
-  const evpubp_preset *p = evpubp_preset_find(v);
-  evpubp_buf names;
-  size_t n;
-  (void)name;
-  if(p) {
-    s->preset = p;
-    return EVPUB_OK;
-  }
-  for(n = 0; evpubp_preset_at(n); n++)
-    ;
-  evpubp_buf_init(&names);
-  evpubp_put_names(&names, evpubp_preset_at(0), n, sizeof(evpubp_preset));
-  evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0, "unknown server '%s' (use %s)",
-             v, names.data ? names.data : "");
-  evpubp_buf_free(&names);
-  return EVPUB_E_USAGE;
-}
-
-static evpub_status
-set_timeout(void *obj, const char *name, const char *v)
-{
-  evpub_source *s = obj;
-  char *end;
-  double d = strtod(v, &end);
-  if(*end || end == v || !(d > 0) || d > 1e6) {
-    evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
-               "%s needs a positive number of seconds, not '%s'", name, v);
-    return EVPUB_E_USAGE;
-  }
-  s->timeout = d;
-  return EVPUB_OK;
-}
-
-#define NO_FIELD EVPUBP_OPT_NO_FIELD
-#define FIELD(f) offsetof(evpub_source, f)
-
+/* clang-format off */
 static const evpubp_option options[] = {
-  { "store", FIELD(store_dir), NULL, 0 },
-  { "endpoint", FIELD(endpoint), check_url, 0 },
-  { "query-url", FIELD(query_url), check_url, 0 },
-  { "server", NO_FIELD, set_server, 0 },
-  { "user", FIELD(user), NULL, 0 },
-  { "password", FIELD(password), NULL, EVPUBP_OPT_SECRET },
-  { "token", FIELD(token), NULL, EVPUBP_OPT_SECRET },
-  { "auth", FIELD(auth), check_auth, 0 },
-  { "netrc", FIELD(netrc), NULL, 0 },
-  { "cacert", FIELD(cacert), NULL, 0 },
-  { "timeout", NO_FIELD, set_timeout, 0 },
+  { "store", EVPUBP_OPT_STRING, AT(store_dir), 1, 0, NULL, "a directory", 0,
+    NULL },
+  { "endpoint", EVPUBP_OPT_URL, AT(endpoint), 0, 0, NULL, NULL, 0, NULL },
+  { "query-url", EVPUBP_OPT_URL, AT(query_url), 0, 0, NULL, NULL, 0, NULL },
+  { "server", EVPUBP_OPT_CUSTOM, AT(preset), 0, 0, NULL, NULL, 0,
+    evpubp_preset_option },
+  STR("user", user, 0),
+  STR("password", password, EVPUBP_OPT_SECRET),
+  STR("token", token, EVPUBP_OPT_SECRET),
+  { "auth", EVPUBP_OPT_ENUM, AT(auth), 0, 0, evpubp_auth_words, NULL, 0,
+    NULL },
+  STR("netrc", netrc, 0),
+  STR("cacert", cacert, 0),
+  { "timeout", EVPUBP_OPT_SECONDS, AT(timeout), 0, 0, NULL, NULL, 0, NULL },
 };
+/* clang-format on */
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
@@ -118,7 +63,7 @@ evpub_free_source(evpub_source *s)
 evpub_status
 evpub_source_set(evpub_source *s, const char *name, const char *v)
 {
-  return evpubp_option_set(s->w, s, options, NOPTIONS, name, v);
+  return evpubp_option_set(s->w, s, options, NOPTIONS, "source", name, v);
 }
 
 /* ---- what the options give ---- */
@@ -148,7 +93,7 @@ evpubp_source_http(const evpub_source *s, evpubp_http *h)
   h->user = s->user;
   h->password = s->password;
   h->token = s->token;
-  h->auth = s->auth;
+  h->auth = s->auth < 0 ? NULL : evpubp_auth_words[s->auth];
   h->netrc = s->netrc;
   h->cacert = s->cacert;
   h->preset = s->preset;

@@ -9,6 +9,9 @@
 
 #include "remote/remote.h"
 
+const char *const evpubp_auth_words[] = { "any", "basic", "digest",
+                                          "negotiate", NULL };
+
 static long
 auth_bits(const evpubp_http *h)
 {

@@ -85,3 +85,20 @@ evpubp_preset_names(evpubp_buf *b)
   evpubp_buf_adds(b, presets[0].info.name);
   return b->failed ? -1 : 0;
 }
+
+evpub_status
+evpubp_preset_option(evpub_world *w, void *field, const char *value)
+{
+  const evpubp_preset *p = evpubp_preset_find(value);
+  evpubp_buf names;
+  if(p) {
+    *(const evpubp_preset **)field = p;
+    return EVPUB_OK;
+  }
+  evpubp_buf_init(&names);
+  evpubp_preset_names(&names);
+  evpubp_log(w, EVPUB_LOG_ERROR, NULL, 0, 0, "unknown server '%s' (use %s)",
+             value, names.failed ? "another name" : names.data);
+  evpubp_buf_free(&names);
+  return EVPUB_E_USAGE;
+}

@@ -46,6 +46,12 @@ char *evpubp_preset_url(const evpubp_preset *p, const char *endpoint,
  * or -1 when out of memory (b->failed). */
 int evpubp_preset_names(evpubp_buf *b);
 
+/* The "server" option: *(const evpubp_preset **)field set to the preset
+ * called value, or EVPUB_E_USAGE (logged, with the names there are).
+ * An evpubp_option's set(). */
+evpub_status evpubp_preset_option(evpub_world *w, void *field,
+                                  const char *value);
+
 /* ---- HTTP (http.c) -------------------------------------------- */
 typedef struct {
   const char *user, *password, *token, *auth, *netrc, *cacert;
@@ -54,6 +60,10 @@ typedef struct {
   const evpubp_preset *preset;
   double timeout, connect_timeout;
 } evpubp_http;
+
+/* The words of the "auth" option, NULL-terminated; an option holds the
+ * index of one, or -1 for none given. */
+extern const char *const evpubp_auth_words[];
 
 /* Auth, TLS, timeouts and protocol limits on a libcurl easy handle. */
 void evpubp_http_setup(void *curl_handle, const evpubp_http *h);
