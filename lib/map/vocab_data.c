@@ -8,3976 +8,3976 @@
 const char evpubp_vocab_release[] = "30.0";
 
 static const unsigned short vt_supers[976] = {
-  464,           /* 0 3DModel */
-  696,           /* 1 AMRadioChannel */
-  836,           /* 2 APIReference */
-  922,           /* 3 AboutPage */
-  23,            /* 4 AcceptAction */
-  638,           /* 5 Accommodation */
-  306,           /* 6 AccountingService */
-  8,             /* 7 AchieveAction */
-  847,           /* 8 Action */
-  402,           /* 9 ActionAccessSpecification */
-  811,           /* 10 ActionStatusType */
-  176,           /* 11 ActivateAction */
-  875,           /* 12 AddAction */
-  638,           /* 13 AdministrativeArea */
-  283,           /* 14 AdultEntertainment */
-  285,           /* 15 AdultOrientedEnumeration */
-  42,            /* 16 AdvertiserContentArticle */
-  578,           /* 17 AggregateOffer */
-  702,           /* 18 AggregateRating */
-  703,           /* 19 AgreeAction */
-  597,           /* 20 Airline */
-  144,           /* 21 Airport */
-  402,           /* 22 AlignmentObject */
-  599,           /* 23 AllocateAction */
-  190, 464,      /* 24 AmpStory */
-  283,           /* 26 AmusementPark */
-  564,           /* 27 AnalysisNewsArticle */
-  479,           /* 28 AnatomicalStructure */
-  479,           /* 29 AnatomicalSystem */
-  444,           /* 30 AnimalShelter */
-  160,           /* 31 Answer */
-  5,             /* 32 Apartment */
-  732,           /* 33 ApartmentComplex */
-  398,           /* 34 AppendAction */
-  599,           /* 35 ApplyAction */
-  486,           /* 36 ApprovedIndication */
-  144,           /* 37 Aquarium */
-  190,           /* 38 ArchiveComponent */
-  444,           /* 39 ArchiveOrganization */
-  538,           /* 40 ArriveAction */
-  283,           /* 41 ArtGallery */
-  891,           /* 42 Artery */
-  190,           /* 43 Article */
-  162,           /* 44 AskAction */
-  564,           /* 45 AskPublicNewsArticle */
-  8,             /* 46 AssessAction */
-  23,            /* 47 AssignAction */
-  190,           /* 48 Atlas */
-  426,           /* 49 Attorney */
-  402,           /* 50 Audience */
-  464,           /* 51 AudioObject */
-  50,            /* 52 AudioObjectSnapshot */
-  50,  87,       /* 53 Audiobook */
-  176,           /* 55 AuthenticateAction */
-  23,            /* 56 AuthorizeAction */
-  62,            /* 57 AutoBodyShop */
-  62,            /* 58 AutoDealer */
-  62,  813,      /* 59 AutoPartsStore */
-  62,            /* 61 AutoRental */
-  62,            /* 62 AutoRepair */
-  62,            /* 63 AutoWash */
-  306,           /* 64 AutomatedTeller */
-  444,           /* 65 AutomotiveBusiness */
-  564,           /* 66 BackgroundNewsArticle */
-  315,           /* 67 Bakery */
-  305,           /* 68 BankAccount */
-  306,           /* 69 BankOrCreditUnion */
-  315,           /* 70 BarOrPub */
-  387,           /* 71 Barcode */
-  144,           /* 72 Beach */
-  353,           /* 73 BeautySalon */
-  447,           /* 74 BedAndBreakfast */
-  402,           /* 75 BedDetails */
-  685,           /* 76 BedType */
-  404,           /* 77 BefriendAction */
-  813,           /* 78 BikeStore */
-  847,           /* 79 BioChemEntity */
-  190,           /* 80 Blog */
-  791,           /* 81 BlogPosting */
-  504,           /* 82 BloodTest */
-  285,           /* 83 BoardingPolicyType */
-  726,           /* 84 BoatReservation */
-  144,           /* 85 BoatTerminal */
-  868,           /* 86 BoatTrip */
-  460,           /* 87 BodyMeasurementTypeEnumeration */
-  420,           /* 88 BodyOfWater */
-  27,            /* 89 Bone */
-  190,           /* 90 Book */
-  285,           /* 91 BookFormatType */
-  192,           /* 92 BookSeries */
-  813,           /* 93 BookStore */
-  599,           /* 94 BookmarkAction */
-  864,           /* 95 BorrowAction */
-  800,           /* 96 BowlingAlley */
-  27,            /* 97 BrainStructure */
-  402,           /* 98 Brand */
-  412,           /* 99 BreadcrumbList */
-  315,           /* 100 Brewery */
-  144,           /* 101 Bridge */
-  402,           /* 102 BroadcastChannel */
-  680,           /* 103 BroadcastEvent */
-  402,           /* 104 BroadcastFrequencySpecification */
-  772,           /* 105 BroadcastService */
-  408,           /* 106 BrokerageAccount */
-  639,           /* 107 BuddhistTemple */
-  889,           /* 108 BusOrCoach */
-  726,           /* 109 BusReservation */
-  144,           /* 110 BusStation */
-  144,           /* 111 BusStop */
-  868,           /* 112 BusTrip */
-  49,            /* 113 BusinessAudience */
-  285,           /* 114 BusinessEntityType */
-  288,           /* 115 BusinessEvent */
-  285,           /* 116 BusinessFunction */
-  860,           /* 117 BuyAction */
-  814,           /* 118 CDCPMDRecord */
-  772,           /* 119 CableOrSatelliteService */
-  315,           /* 120 CafeOrCoffeeShop */
-  144, 447,      /* 121 Campground */
-  5,             /* 123 CampingPitch */
-  85,            /* 124 Canal */
-  640,           /* 125 CancelAction */
-  889,           /* 126 Car */
-  285,           /* 127 CarUsageType */
-  283,           /* 128 Casino */
-  217,           /* 129 CategoryCode */
-  218,           /* 130 CategoryCodeSet */
-  141,           /* 131 CatholicChurch */
-  144,           /* 132 Cemetery */
-  190,           /* 133 Certification */
-  285,           /* 134 CertificationStatusEnumeration */
-  190,           /* 135 Chapter */
-  307,           /* 136 CheckAction */
-  162,           /* 137 CheckInAction */
-  162,           /* 138 CheckOutAction */
-  922,           /* 139 CheckoutPage */
-  76,            /* 140 ChemicalSubstance */
-  444,           /* 141 ChildCare */
-  288,           /* 142 ChildrensEvent */
-  45,            /* 143 ChooseAction */
-  639,           /* 144 Church */
-  13,            /* 145 City */
-  341,           /* 146 CityHall */
-  638,           /* 147 CivicStructure */
-  190,           /* 148 Claim */
-  741,           /* 149 ClaimReview */
-  402,           /* 150 Class */
-  190,           /* 151 Clip */
-  813,           /* 152 ClothingStore */
-  190,           /* 153 Code */
-  190,           /* 154 Collection */
-  922,           /* 155 CollectionPage */
-  265,           /* 156 CollegeOrUniversity */
-  283,           /* 157 ComedyClub */
-  288,           /* 158 ComedyEvent */
-  159, 187,      /* 159 ComicCoverArt */
-  681,           /* 161 ComicIssue */
-  625,           /* 162 ComicSeries */
-  190,           /* 163 ComicStory */
-  190,           /* 164 Comment */
-  162,           /* 165 CommentAction */
-  404,           /* 166 CommunicateAction */
-  205,           /* 167 CompleteDataFeed */
-  662,           /* 168 CompoundPriceSpecification */
-  402,           /* 169 ComputerLanguage */
-  813,           /* 170 ComputerStore */
-  288,           /* 171 ConferenceEvent */
-  397,           /* 172 ConfirmAction */
-  597,           /* 173 Consortium */
-  402,           /* 174 ConstraintNode */
-  8,             /* 175 ConsumeAction */
-  922,           /* 176 ContactPage */
-  814,           /* 177 ContactPoint */
-  285,           /* 178 ContactPointOption */
-  420,           /* 179 Continent */
-  8,             /* 180 ControlAction */
-  813,           /* 181 ConvenienceStore */
-  190,           /* 182 Conversation */
-  189,           /* 183 CookAction */
-  597,           /* 184 Cooperative */
-  597,           /* 185 Corporation */
-  160,           /* 186 CorrectionComment */
-  13,            /* 187 Country */
-  190, 423,      /* 188 Course */
-  288,           /* 190 CourseInstance */
-  341,           /* 191 Courthouse */
-  902,           /* 192 CoverArt */
-  472,           /* 193 CovidTestingFacility */
-  8,             /* 194 CreateAction */
-  847,           /* 195 CreativeWork */
-  190,           /* 196 CreativeWorkSeason */
-  190, 771,      /* 197 CreativeWorkSeries */
-  190,           /* 199 Credential */
-  443, 613,      /* 200 CreditCard */
-  144,           /* 202 Crematorium */
-  741,           /* 203 CriticReview */
-  840,           /* 204 CssSelectorType */
-  305,           /* 205 CurrencyConversionService */
-  487,           /* 206 DDxElement */
-  568,           /* 207 DENonprofitType */
-  288,           /* 208 DanceEvent */
-  624,           /* 209 DanceGroup */
-  190,           /* 210 DataCatalog */
-  464,           /* 211 DataDownload */
-  208,           /* 212 DataFeed */
-  402,           /* 213 DataFeedItem */
-  190,           /* 214 Dataset */
-  814,           /* 215 DatedMoneySpecification */
-  285,           /* 216 DayOfWeek */
-  353,           /* 217 DaySpa */
-  176,           /* 218 DeactivateAction */
-  341,           /* 219 DefenceEstablishment */
-  638, 814,      /* 220 DefinedRegion */
-  402,           /* 222 DefinedTerm */
-  190,           /* 223 DefinedTermSet */
-  875,           /* 224 DeleteAction */
-  662,           /* 225 DeliveryChargeSpecification */
-  288,           /* 226 DeliveryEvent */
-  285,           /* 227 DeliveryMethod */
-  402,           /* 228 Demand */
+  464, /* 0 3DModel */
+  696, /* 1 AMRadioChannel */
+  836, /* 2 APIReference */
+  922, /* 3 AboutPage */
+  23, /* 4 AcceptAction */
+  638, /* 5 Accommodation */
+  306, /* 6 AccountingService */
+  8, /* 7 AchieveAction */
+  847, /* 8 Action */
+  402, /* 9 ActionAccessSpecification */
+  811, /* 10 ActionStatusType */
+  176, /* 11 ActivateAction */
+  875, /* 12 AddAction */
+  638, /* 13 AdministrativeArea */
+  283, /* 14 AdultEntertainment */
+  285, /* 15 AdultOrientedEnumeration */
+  42, /* 16 AdvertiserContentArticle */
+  578, /* 17 AggregateOffer */
+  702, /* 18 AggregateRating */
+  703, /* 19 AgreeAction */
+  597, /* 20 Airline */
+  144, /* 21 Airport */
+  402, /* 22 AlignmentObject */
+  599, /* 23 AllocateAction */
+  190, 464, /* 24 AmpStory */
+  283, /* 26 AmusementPark */
+  564, /* 27 AnalysisNewsArticle */
+  479, /* 28 AnatomicalStructure */
+  479, /* 29 AnatomicalSystem */
+  444, /* 30 AnimalShelter */
+  160, /* 31 Answer */
+  5, /* 32 Apartment */
+  732, /* 33 ApartmentComplex */
+  398, /* 34 AppendAction */
+  599, /* 35 ApplyAction */
+  486, /* 36 ApprovedIndication */
+  144, /* 37 Aquarium */
+  190, /* 38 ArchiveComponent */
+  444, /* 39 ArchiveOrganization */
+  538, /* 40 ArriveAction */
+  283, /* 41 ArtGallery */
+  891, /* 42 Artery */
+  190, /* 43 Article */
+  162, /* 44 AskAction */
+  564, /* 45 AskPublicNewsArticle */
+  8, /* 46 AssessAction */
+  23, /* 47 AssignAction */
+  190, /* 48 Atlas */
+  426, /* 49 Attorney */
+  402, /* 50 Audience */
+  464, /* 51 AudioObject */
+  50, /* 52 AudioObjectSnapshot */
+  50, 87, /* 53 Audiobook */
+  176, /* 55 AuthenticateAction */
+  23, /* 56 AuthorizeAction */
+  62, /* 57 AutoBodyShop */
+  62, /* 58 AutoDealer */
+  62, 813, /* 59 AutoPartsStore */
+  62, /* 61 AutoRental */
+  62, /* 62 AutoRepair */
+  62, /* 63 AutoWash */
+  306, /* 64 AutomatedTeller */
+  444, /* 65 AutomotiveBusiness */
+  564, /* 66 BackgroundNewsArticle */
+  315, /* 67 Bakery */
+  305, /* 68 BankAccount */
+  306, /* 69 BankOrCreditUnion */
+  315, /* 70 BarOrPub */
+  387, /* 71 Barcode */
+  144, /* 72 Beach */
+  353, /* 73 BeautySalon */
+  447, /* 74 BedAndBreakfast */
+  402, /* 75 BedDetails */
+  685, /* 76 BedType */
+  404, /* 77 BefriendAction */
+  813, /* 78 BikeStore */
+  847, /* 79 BioChemEntity */
+  190, /* 80 Blog */
+  791, /* 81 BlogPosting */
+  504, /* 82 BloodTest */
+  285, /* 83 BoardingPolicyType */
+  726, /* 84 BoatReservation */
+  144, /* 85 BoatTerminal */
+  868, /* 86 BoatTrip */
+  460, /* 87 BodyMeasurementTypeEnumeration */
+  420, /* 88 BodyOfWater */
+  27, /* 89 Bone */
+  190, /* 90 Book */
+  285, /* 91 BookFormatType */
+  192, /* 92 BookSeries */
+  813, /* 93 BookStore */
+  599, /* 94 BookmarkAction */
+  864, /* 95 BorrowAction */
+  800, /* 96 BowlingAlley */
+  27, /* 97 BrainStructure */
+  402, /* 98 Brand */
+  412, /* 99 BreadcrumbList */
+  315, /* 100 Brewery */
+  144, /* 101 Bridge */
+  402, /* 102 BroadcastChannel */
+  680, /* 103 BroadcastEvent */
+  402, /* 104 BroadcastFrequencySpecification */
+  772, /* 105 BroadcastService */
+  408, /* 106 BrokerageAccount */
+  639, /* 107 BuddhistTemple */
+  889, /* 108 BusOrCoach */
+  726, /* 109 BusReservation */
+  144, /* 110 BusStation */
+  144, /* 111 BusStop */
+  868, /* 112 BusTrip */
+  49, /* 113 BusinessAudience */
+  285, /* 114 BusinessEntityType */
+  288, /* 115 BusinessEvent */
+  285, /* 116 BusinessFunction */
+  860, /* 117 BuyAction */
+  814, /* 118 CDCPMDRecord */
+  772, /* 119 CableOrSatelliteService */
+  315, /* 120 CafeOrCoffeeShop */
+  144, 447, /* 121 Campground */
+  5, /* 123 CampingPitch */
+  85, /* 124 Canal */
+  640, /* 125 CancelAction */
+  889, /* 126 Car */
+  285, /* 127 CarUsageType */
+  283, /* 128 Casino */
+  217, /* 129 CategoryCode */
+  218, /* 130 CategoryCodeSet */
+  141, /* 131 CatholicChurch */
+  144, /* 132 Cemetery */
+  190, /* 133 Certification */
+  285, /* 134 CertificationStatusEnumeration */
+  190, /* 135 Chapter */
+  307, /* 136 CheckAction */
+  162, /* 137 CheckInAction */
+  162, /* 138 CheckOutAction */
+  922, /* 139 CheckoutPage */
+  76, /* 140 ChemicalSubstance */
+  444, /* 141 ChildCare */
+  288, /* 142 ChildrensEvent */
+  45, /* 143 ChooseAction */
+  639, /* 144 Church */
+  13, /* 145 City */
+  341, /* 146 CityHall */
+  638, /* 147 CivicStructure */
+  190, /* 148 Claim */
+  741, /* 149 ClaimReview */
+  402, /* 150 Class */
+  190, /* 151 Clip */
+  813, /* 152 ClothingStore */
+  190, /* 153 Code */
+  190, /* 154 Collection */
+  922, /* 155 CollectionPage */
+  265, /* 156 CollegeOrUniversity */
+  283, /* 157 ComedyClub */
+  288, /* 158 ComedyEvent */
+  159, 187, /* 159 ComicCoverArt */
+  681, /* 161 ComicIssue */
+  625, /* 162 ComicSeries */
+  190, /* 163 ComicStory */
+  190, /* 164 Comment */
+  162, /* 165 CommentAction */
+  404, /* 166 CommunicateAction */
+  205, /* 167 CompleteDataFeed */
+  662, /* 168 CompoundPriceSpecification */
+  402, /* 169 ComputerLanguage */
+  813, /* 170 ComputerStore */
+  288, /* 171 ConferenceEvent */
+  397, /* 172 ConfirmAction */
+  597, /* 173 Consortium */
+  402, /* 174 ConstraintNode */
+  8, /* 175 ConsumeAction */
+  922, /* 176 ContactPage */
+  814, /* 177 ContactPoint */
+  285, /* 178 ContactPointOption */
+  420, /* 179 Continent */
+  8, /* 180 ControlAction */
+  813, /* 181 ConvenienceStore */
+  190, /* 182 Conversation */
+  189, /* 183 CookAction */
+  597, /* 184 Cooperative */
+  597, /* 185 Corporation */
+  160, /* 186 CorrectionComment */
+  13, /* 187 Country */
+  190, 423, /* 188 Course */
+  288, /* 190 CourseInstance */
+  341, /* 191 Courthouse */
+  902, /* 192 CoverArt */
+  472, /* 193 CovidTestingFacility */
+  8, /* 194 CreateAction */
+  847, /* 195 CreativeWork */
+  190, /* 196 CreativeWorkSeason */
+  190, 771, /* 197 CreativeWorkSeries */
+  190, /* 199 Credential */
+  443, 613, /* 200 CreditCard */
+  144, /* 202 Crematorium */
+  741, /* 203 CriticReview */
+  840, /* 204 CssSelectorType */
+  305, /* 205 CurrencyConversionService */
+  487, /* 206 DDxElement */
+  568, /* 207 DENonprofitType */
+  288, /* 208 DanceEvent */
+  624, /* 209 DanceGroup */
+  190, /* 210 DataCatalog */
+  464, /* 211 DataDownload */
+  208, /* 212 DataFeed */
+  402, /* 213 DataFeedItem */
+  190, /* 214 Dataset */
+  814, /* 215 DatedMoneySpecification */
+  285, /* 216 DayOfWeek */
+  353, /* 217 DaySpa */
+  176, /* 218 DeactivateAction */
+  341, /* 219 DefenceEstablishment */
+  638, 814, /* 220 DefinedRegion */
+  402, /* 222 DefinedTerm */
+  190, /* 223 DefinedTermSet */
+  875, /* 224 DeleteAction */
+  662, /* 225 DeliveryChargeSpecification */
+  288, /* 226 DeliveryEvent */
+  285, /* 227 DeliveryMethod */
+  402, /* 228 Demand */
   444, 470, 490, /* 229 Dentist */
-  538,           /* 232 DepartAction */
-  813,           /* 233 DepartmentStore */
-  65,  408,      /* 234 DepositAccount */
-  490,           /* 236 DiagnosticLab */
-  491,           /* 237 DiagnosticProcedure */
-  190, 434,      /* 238 Diet */
-  664, 816,      /* 240 DietarySupplement */
-  190,           /* 242 DigitalDocument */
-  402,           /* 243 DigitalDocumentPermission */
-  285,           /* 244 DigitalDocumentPermissionType */
-  285,           /* 245 DigitalPlatformEnumeration */
-  703,           /* 246 DisagreeAction */
-  307,           /* 247 DiscoverAction */
-  791,           /* 248 DiscussionForumPosting */
-  703,           /* 249 DislikeAction */
-  688,           /* 250 Distance */
-  315,           /* 251 Distillery */
-  864,           /* 252 DonateAction */
-  487,           /* 253 DoseSchedule */
-  864,           /* 254 DownloadAction */
-  189,           /* 255 DrawAction */
-  190,           /* 256 Drawing */
-  171,           /* 257 DrinkAction */
-  685,           /* 258 DriveWheelConfigurationValue */
-  664, 816,      /* 259 Drug */
-  479,           /* 261 DrugClass */
-  479,           /* 262 DrugCost */
-  480,           /* 263 DrugCostCategory */
-  487,           /* 264 DrugLegalStatus */
-  480,           /* 265 DrugPregnancyCategory */
-  480,           /* 266 DrugPrescriptionStatus */
-  487,           /* 267 DrugStrength */
-  444,           /* 268 DryCleaningOrLaundry */
-  688,           /* 269 Duration */
-  280,           /* 270 EUEnergyEfficiencyEnumeration */
-  171,           /* 271 EatAction */
-  288,           /* 272 EducationEvent */
-  49,            /* 273 EducationalAudience */
-  193,           /* 274 EducationalOccupationalCredential */
-  402,           /* 275 EducationalOccupationalProgram */
-  144, 597,      /* 276 EducationalOrganization */
-  364,           /* 278 Electrician */
-  813,           /* 279 ElectronicsStore */
-  265,           /* 280 ElementarySchool */
-  521,           /* 281 EmailMessage */
-  341,           /* 282 Embassy */
-  444,           /* 283 EmergencyService */
-  598,           /* 284 EmployeeRole */
-  18,            /* 285 EmployerAggregateRating */
-  741,           /* 286 EmployerReview */
-  444,           /* 287 EmploymentAgency */
-  703,           /* 288 EndorseAction */
-  702,           /* 289 EndorsementRating */
-  688,           /* 290 Energy */
-  402,           /* 291 EnergyConsumptionDetails */
-  285,           /* 292 EnergyEfficiencyEnumeration */
-  280,           /* 293 EnergyStarEnergyEfficiencyEnumeration */
-  814,           /* 294 EngineSpecification */
-  444,           /* 295 EntertainmentBusiness */
-  402,           /* 296 EntryPoint */
-  402,           /* 297 Enumeration */
-  190,           /* 298 Episode */
-  400,           /* 299 Error */
-  847,           /* 300 Event */
-  285,           /* 301 EventAttendanceModeEnumeration */
-  726,           /* 302 EventReservation */
-  288, 771,      /* 303 EventSeries */
-  811,           /* 305 EventStatusType */
-  144,           /* 306 EventVenue */
-  814,           /* 307 ExchangeRateSpecification */
-  642,           /* 308 ExerciseAction */
-  800,           /* 309 ExerciseGym */
-  190, 632,      /* 310 ExercisePlan */
-  288,           /* 312 ExhibitionEvent */
-  922,           /* 313 FAQPage */
-  696,           /* 314 FMRadioChannel */
-  315,           /* 315 FastFoodRestaurant */
-  288,           /* 316 Festival */
-  189,           /* 317 FilmAction */
-  402,           /* 318 FinancialIncentive */
-  772,           /* 319 FinancialProduct */
-  444,           /* 320 FinancialService */
-  8,             /* 321 FindAction */
-  144, 271,      /* 322 FireStation */
-  868,           /* 324 Flight */
-  726,           /* 325 FlightReservation */
-  571,           /* 326 Float */
-  402,           /* 327 FloorPlan */
-  813,           /* 328 Florist */
-  404,           /* 329 FollowAction */
-  444,           /* 330 FoodEstablishment */
-  726,           /* 331 FoodEstablishmentReservation */
-  288,           /* 332 FoodEvent */
-  772,           /* 333 FoodService */
-  285,           /* 334 FulfillmentTypeEnumeration */
-  671,           /* 335 FundingAgency */
-  597,           /* 336 FundingScheme */
-  813,           /* 337 FurnitureStore */
-  190,           /* 338 Game */
-  285,           /* 339 GameAvailabilityEnumeration */
-  285,           /* 340 GamePlayMode */
-  402,           /* 341 GameServer */
-  811,           /* 342 GameServerStatus */
-  813,           /* 343 GardenStore */
-  62,            /* 344 GasStation */
-  732,           /* 345 GatedResidenceCommunity */
-  285,           /* 346 GenderType */
-  76,            /* 347 Gene */
-  364,           /* 348 GeneralContractor */
-  336,           /* 349 GeoCircle */
-  814,           /* 350 GeoCoordinates */
-  814,           /* 351 GeoShape */
-  402,           /* 352 GeospatialGeometry */
-  864,           /* 353 GiveAction */
-  800,           /* 354 GolfCourse */
-  285,           /* 355 GovernmentBenefitsType */
-  144,           /* 356 GovernmentBuilding */
-  444,           /* 357 GovernmentOffice */
-  597,           /* 358 GovernmentOrganization */
-  626,           /* 359 GovernmentPermit */
-  772,           /* 360 GovernmentService */
-  402,           /* 361 Grant */
-  813,           /* 362 GroceryStore */
-  190,           /* 363 Guide */
-  364,           /* 364 HVACBusiness */
-  288,           /* 365 Hackathon */
-  353,           /* 366 HairSalon */
-  813,           /* 367 HardwareStore */
-  444,           /* 368 HealthAndBeautyBusiness */
-  285,           /* 369 HealthAspectEnumeration */
-  353, 800,      /* 370 HealthClub */
-  402,           /* 372 HealthInsurancePlan */
-  402,           /* 373 HealthPlanCostSharingSpecification */
-  402,           /* 374 HealthPlanFormulary */
-  402,           /* 375 HealthPlanNetwork */
-  921,           /* 376 HealthTopicContent */
-  265,           /* 377 HighSchool */
-  639,           /* 378 HinduTemple */
-  813,           /* 379 HobbyShop */
-  444,           /* 380 HomeAndConstructionBusiness */
-  813,           /* 381 HomeGoodsStore */
+  538, /* 232 DepartAction */
+  813, /* 233 DepartmentStore */
+  65, 408, /* 234 DepositAccount */
+  490, /* 236 DiagnosticLab */
+  491, /* 237 DiagnosticProcedure */
+  190, 434, /* 238 Diet */
+  664, 816, /* 240 DietarySupplement */
+  190, /* 242 DigitalDocument */
+  402, /* 243 DigitalDocumentPermission */
+  285, /* 244 DigitalDocumentPermissionType */
+  285, /* 245 DigitalPlatformEnumeration */
+  703, /* 246 DisagreeAction */
+  307, /* 247 DiscoverAction */
+  791, /* 248 DiscussionForumPosting */
+  703, /* 249 DislikeAction */
+  688, /* 250 Distance */
+  315, /* 251 Distillery */
+  864, /* 252 DonateAction */
+  487, /* 253 DoseSchedule */
+  864, /* 254 DownloadAction */
+  189, /* 255 DrawAction */
+  190, /* 256 Drawing */
+  171, /* 257 DrinkAction */
+  685, /* 258 DriveWheelConfigurationValue */
+  664, 816, /* 259 Drug */
+  479, /* 261 DrugClass */
+  479, /* 262 DrugCost */
+  480, /* 263 DrugCostCategory */
+  487, /* 264 DrugLegalStatus */
+  480, /* 265 DrugPregnancyCategory */
+  480, /* 266 DrugPrescriptionStatus */
+  487, /* 267 DrugStrength */
+  444, /* 268 DryCleaningOrLaundry */
+  688, /* 269 Duration */
+  280, /* 270 EUEnergyEfficiencyEnumeration */
+  171, /* 271 EatAction */
+  288, /* 272 EducationEvent */
+  49, /* 273 EducationalAudience */
+  193, /* 274 EducationalOccupationalCredential */
+  402, /* 275 EducationalOccupationalProgram */
+  144, 597, /* 276 EducationalOrganization */
+  364, /* 278 Electrician */
+  813, /* 279 ElectronicsStore */
+  265, /* 280 ElementarySchool */
+  521, /* 281 EmailMessage */
+  341, /* 282 Embassy */
+  444, /* 283 EmergencyService */
+  598, /* 284 EmployeeRole */
+  18, /* 285 EmployerAggregateRating */
+  741, /* 286 EmployerReview */
+  444, /* 287 EmploymentAgency */
+  703, /* 288 EndorseAction */
+  702, /* 289 EndorsementRating */
+  688, /* 290 Energy */
+  402, /* 291 EnergyConsumptionDetails */
+  285, /* 292 EnergyEfficiencyEnumeration */
+  280, /* 293 EnergyStarEnergyEfficiencyEnumeration */
+  814, /* 294 EngineSpecification */
+  444, /* 295 EntertainmentBusiness */
+  402, /* 296 EntryPoint */
+  402, /* 297 Enumeration */
+  190, /* 298 Episode */
+  400, /* 299 Error */
+  847, /* 300 Event */
+  285, /* 301 EventAttendanceModeEnumeration */
+  726, /* 302 EventReservation */
+  288, 771, /* 303 EventSeries */
+  811, /* 305 EventStatusType */
+  144, /* 306 EventVenue */
+  814, /* 307 ExchangeRateSpecification */
+  642, /* 308 ExerciseAction */
+  800, /* 309 ExerciseGym */
+  190, 632, /* 310 ExercisePlan */
+  288, /* 312 ExhibitionEvent */
+  922, /* 313 FAQPage */
+  696, /* 314 FMRadioChannel */
+  315, /* 315 FastFoodRestaurant */
+  288, /* 316 Festival */
+  189, /* 317 FilmAction */
+  402, /* 318 FinancialIncentive */
+  772, /* 319 FinancialProduct */
+  444, /* 320 FinancialService */
+  8, /* 321 FindAction */
+  144, 271, /* 322 FireStation */
+  868, /* 324 Flight */
+  726, /* 325 FlightReservation */
+  571, /* 326 Float */
+  402, /* 327 FloorPlan */
+  813, /* 328 Florist */
+  404, /* 329 FollowAction */
+  444, /* 330 FoodEstablishment */
+  726, /* 331 FoodEstablishmentReservation */
+  288, /* 332 FoodEvent */
+  772, /* 333 FoodService */
+  285, /* 334 FulfillmentTypeEnumeration */
+  671, /* 335 FundingAgency */
+  597, /* 336 FundingScheme */
+  813, /* 337 FurnitureStore */
+  190, /* 338 Game */
+  285, /* 339 GameAvailabilityEnumeration */
+  285, /* 340 GamePlayMode */
+  402, /* 341 GameServer */
+  811, /* 342 GameServerStatus */
+  813, /* 343 GardenStore */
+  62, /* 344 GasStation */
+  732, /* 345 GatedResidenceCommunity */
+  285, /* 346 GenderType */
+  76, /* 347 Gene */
+  364, /* 348 GeneralContractor */
+  336, /* 349 GeoCircle */
+  814, /* 350 GeoCoordinates */
+  814, /* 351 GeoShape */
+  402, /* 352 GeospatialGeometry */
+  864, /* 353 GiveAction */
+  800, /* 354 GolfCourse */
+  285, /* 355 GovernmentBenefitsType */
+  144, /* 356 GovernmentBuilding */
+  444, /* 357 GovernmentOffice */
+  597, /* 358 GovernmentOrganization */
+  626, /* 359 GovernmentPermit */
+  772, /* 360 GovernmentService */
+  402, /* 361 Grant */
+  813, /* 362 GroceryStore */
+  190, /* 363 Guide */
+  364, /* 364 HVACBusiness */
+  288, /* 365 Hackathon */
+  353, /* 366 HairSalon */
+  813, /* 367 HardwareStore */
+  444, /* 368 HealthAndBeautyBusiness */
+  285, /* 369 HealthAspectEnumeration */
+  353, 800, /* 370 HealthClub */
+  402, /* 372 HealthInsurancePlan */
+  402, /* 373 HealthPlanCostSharingSpecification */
+  402, /* 374 HealthPlanFormulary */
+  402, /* 375 HealthPlanNetwork */
+  921, /* 376 HealthTopicContent */
+  265, /* 377 HighSchool */
+  639, /* 378 HinduTemple */
+  813, /* 379 HobbyShop */
+  444, /* 380 HomeAndConstructionBusiness */
+  813, /* 381 HomeGoodsStore */
   144, 271, 490, /* 382 Hospital */
-  447,           /* 385 Hostel */
-  447,           /* 386 Hotel */
-  747,           /* 387 HotelRoom */
-  5,             /* 388 House */
-  364,           /* 389 HousePainter */
-  190,           /* 390 HowTo */
-  190, 439,      /* 391 HowToDirection */
-  439,           /* 393 HowToItem */
+  447, /* 385 Hostel */
+  447, /* 386 Hotel */
+  747, /* 387 HotelRoom */
+  5, /* 388 House */
+  364, /* 389 HousePainter */
+  190, /* 390 HowTo */
+  190, 439, /* 391 HowToDirection */
+  439, /* 393 HowToItem */
   190, 412, 439, /* 394 HowToSection */
   190, 412, 439, /* 397 HowToStep */
-  374,           /* 400 HowToSupply */
-  190, 439,      /* 401 HowToTip */
-  374,           /* 403 HowToTool */
-  190,           /* 404 HyperToc */
-  190,           /* 405 HyperTocEntry */
-  461,           /* 406 IPTCDigitalSourceEnumeration */
-  568,           /* 407 ITNonprofitType */
-  315,           /* 408 IceCreamShop */
-  45,            /* 409 IgnoreAction */
-  462,           /* 410 ImageGallery */
-  464,           /* 411 ImageObject */
-  387,           /* 412 ImageObjectSnapshot */
-  504,           /* 413 ImagingTest */
-  285,           /* 414 IncentiveQualifiedExpenseType */
-  285,           /* 415 IncentiveStatus */
-  285,           /* 416 IncentiveType */
-  636,           /* 417 IndividualPhysician */
-  664,           /* 418 IndividualProduct */
-  480,           /* 419 InfectiousAgentClass */
-  474,           /* 420 InfectiousDisease */
-  162,           /* 421 InformAction */
-  12,            /* 422 InsertAction */
-  171,           /* 423 InstallAction */
-  814,           /* 424 InstantaneousEvent */
-  306,           /* 425 InsuranceAgency */
-  847,           /* 426 Intangible */
-  571,           /* 427 Integer */
-  8,             /* 428 InteractAction */
-  814,           /* 429 InteractionCounter */
-  444,           /* 430 InternetCafe */
-  408,           /* 431 InvestmentFund */
-  305,           /* 432 InvestmentOrDeposit */
-  162,           /* 433 InviteAction */
-  402,           /* 434 Invoice */
-  285,           /* 435 ItemAvailability */
-  402,           /* 436 ItemList */
-  285,           /* 437 ItemListOrderType */
-  922,           /* 438 ItemPage */
-  813,           /* 439 JewelryStore */
-  402,           /* 440 JobPosting */
-  404,           /* 441 JoinAction */
-  27,            /* 442 Joint */
-  85,            /* 443 LakeBodyOfWater */
-  638,           /* 444 Landform */
-  638,           /* 445 LandmarksOrHistoricalBuildings */
-  402,           /* 446 Language */
-  190,           /* 447 LearningResource */
-  404,           /* 448 LeaveAction */
-  811,           /* 449 LegalForceStatus */
-  444,           /* 450 LegalService */
-  285,           /* 451 LegalValueLevel */
-  190,           /* 452 Legislation */
-  428, 464,      /* 453 LegislationObject */
-  341,           /* 455 LegislativeBuilding */
-  864,           /* 456 LendAction */
-  444,           /* 457 Library */
-  597,           /* 458 LibrarySystem */
-  479,           /* 459 LifestyleModification */
-  27,            /* 460 Ligament */
-  703,           /* 461 LikeAction */
-  745,           /* 462 LinkRole */
-  813,           /* 463 LiquorStore */
-  402,           /* 464 ListItem */
-  171,           /* 465 ListenAction */
-  288,           /* 466 LiteraryEvent */
-  78,            /* 467 LiveBlogPosting */
-  305,           /* 468 LoanOrCredit */
-  597, 638,      /* 469 LocalBusiness */
-  674,           /* 471 LocationFeatureSpecification */
-  364,           /* 472 Locksmith */
-  444,           /* 473 LodgingBusiness */
-  726,           /* 474 LodgingReservation */
-  176,           /* 475 LoginAction */
-  7,             /* 476 LoseAction */
-  891,           /* 477 LymphaticVessel */
-  190,           /* 478 Manuscript */
-  190,           /* 479 Map */
-  285,           /* 480 MapCategoryType */
-  404,           /* 481 MarryAction */
-  688,           /* 482 Mass */
-  190,           /* 483 MathSolver */
-  243,           /* 484 MaximumDoseSchedule */
-  285,           /* 485 MeasurementMethodEnum */
-  285,           /* 486 MeasurementTypeEnumeration */
-  285,           /* 487 MediaEnumeration */
-  152,           /* 488 MediaGallery */
-  285,           /* 489 MediaManipulationRatingEnumeration */
-  190,           /* 490 MediaObject */
-  741,           /* 491 MediaReview */
-  190,           /* 492 MediaReviewItem */
-  402,           /* 493 MediaSubscription */
-  49,  619,      /* 494 MedicalAudience */
-  480,           /* 496 MedicalAudienceType */
-  444,           /* 497 MedicalBusiness */
-  479,           /* 498 MedicalCause */
-  470, 490,      /* 499 MedicalClinic */
-  126, 487,      /* 501 MedicalCode */
-  479,           /* 503 MedicalCondition */
-  487,           /* 504 MedicalConditionStage */
-  479,           /* 505 MedicalContraindication */
-  479,           /* 506 MedicalDevice */
-  480,           /* 507 MedicalDevicePurpose */
-  847,           /* 508 MedicalEntity */
-  285,           /* 509 MedicalEnumeration */
-  480,           /* 510 MedicalEvidenceLevel */
-  479,           /* 511 MedicalGuideline */
-  482,           /* 512 MedicalGuidelineContraindication */
-  482,           /* 513 MedicalGuidelineRecommendation */
-  480,           /* 514 MedicalImagingTechnique */
-  479,           /* 515 MedicalIndication */
-  479,           /* 516 MedicalIntangible */
-  501,           /* 517 MedicalObservationalStudy */
-  480,           /* 518 MedicalObservationalStudyDesign */
-  597,           /* 519 MedicalOrganization */
-  479,           /* 520 MedicalProcedure */
-  480,           /* 521 MedicalProcedureType */
-  494,           /* 522 MedicalRiskCalculator */
-  479,           /* 523 MedicalRiskEstimator */
-  479,           /* 524 MedicalRiskFactor */
-  494,           /* 525 MedicalRiskScore */
-  755,           /* 526 MedicalScholarlyArticle */
-  499,           /* 527 MedicalSign */
-  474,           /* 528 MedicalSignOrSymptom */
-  480, 798,      /* 529 MedicalSpecialty */
-  479,           /* 531 MedicalStudy */
-  480,           /* 532 MedicalStudyStatus */
-  499,           /* 533 MedicalSymptom */
-  479,           /* 534 MedicalTest */
-  504,           /* 535 MedicalTestPanel */
-  845,           /* 536 MedicalTherapy */
-  501,           /* 537 MedicalTrial */
-  480,           /* 538 MedicalTrialDesign */
-  922,           /* 539 MedicalWebPage */
-  480,           /* 540 MedicineSystem */
-  747,           /* 541 MeetingRoom */
-  402,           /* 542 MemberProgram */
-  402,           /* 543 MemberProgramTier */
-  813,           /* 544 MensClothingStore */
-  190,           /* 545 Menu */
-  402,           /* 546 MenuItem */
-  190,           /* 547 MenuSection */
-  285,           /* 548 MerchantReturnEnumeration */
-  402,           /* 549 MerchantReturnPolicy */
-  402,           /* 550 MerchantReturnPolicySeasonalOverride */
-  190,           /* 551 Message */
-  265,           /* 552 MiddleSchool */
-  792,           /* 553 MobileApplication */
-  813,           /* 554 MobilePhoneStore */
-  76,            /* 555 MolecularEntity */
-  814,           /* 556 MonetaryAmount */
-  687,           /* 557 MonetaryAmountDistribution */
-  346,           /* 558 MonetaryGrant */
-  864,           /* 559 MoneyTransfer */
-  443,           /* 560 MortgageLoan */
-  639,           /* 561 Mosque */
-  447,           /* 562 Motel */
-  889,           /* 563 Motorcycle */
-  62,            /* 564 MotorcycleDealer */
-  62,            /* 565 MotorcycleRepair */
-  889,           /* 566 MotorizedBicycle */
-  420,           /* 567 Mountain */
-  8,             /* 568 MoveAction */
-  190,           /* 569 Movie */
-  148,           /* 570 MovieClip */
-  813,           /* 571 MovieRentalStore */
-  192,           /* 572 MovieSeries */
-  144, 283,      /* 573 MovieTheater */
-  364,           /* 575 MovingCompany */
-  27,            /* 576 Muscle */
-  144,           /* 577 Museum */
-  553,           /* 578 MusicAlbum */
-  285,           /* 579 MusicAlbumProductionType */
-  285,           /* 580 MusicAlbumReleaseType */
-  190,           /* 581 MusicComposition */
-  288,           /* 582 MusicEvent */
-  624,           /* 583 MusicGroup */
-  190,           /* 584 MusicPlaylist */
-  190,           /* 585 MusicRecording */
-  553,           /* 586 MusicRelease */
-  285,           /* 587 MusicReleaseFormatType */
-  813,           /* 588 MusicStore */
-  144,           /* 589 MusicVenue */
-  464,           /* 590 MusicVideoObject */
-  597,           /* 591 NGO */
-  568,           /* 592 NLNonprofitType */
-  353,           /* 593 NailSalon */
-  27,            /* 594 Nerve */
-  42,            /* 595 NewsArticle */
-  597,           /* 596 NewsMediaOrganization */
-  625,           /* 597 Newspaper */
-  283,           /* 598 NightClub */
-  285,           /* 599 NonprofitType */
-  426,           /* 600 Notary */
-  232,           /* 601 NoteDigitalDocument */
-  814,           /* 602 NutritionInformation */
-  402, 686,      /* 603 Observation */
-  402,           /* 605 Occupation */
-  402,           /* 606 OccupationalExperienceRequirements */
-  506,           /* 607 OccupationalTherapy */
-  85,            /* 608 OceanBodyOfWater */
-  402,           /* 609 Offer */
-  412,           /* 610 OfferCatalog */
-  578,           /* 611 OfferForLease */
-  578,           /* 612 OfferForPurchase */
-  285,           /* 613 OfferItemCondition */
-  814,           /* 614 OfferShippingDetails */
-  813,           /* 615 OfficeEquipmentStore */
-  680,           /* 616 OnDemandEvent */
-  597,           /* 617 OnlineBusiness */
-  588,           /* 618 OnlineMarketplace */
-  586,           /* 619 OnlineStore */
-  814,           /* 620 OpeningHoursSpecification */
-  792,           /* 621 OperatingSystem */
-  564,           /* 622 OpinionNewsArticle */
-  470,           /* 623 Optician */
-  402,           /* 624 Order */
-  860,           /* 625 OrderAction */
-  814,           /* 626 OrderItem */
-  811,           /* 627 OrderStatus */
-  847,           /* 628 Organization */
-  745,           /* 629 OrganizationRole */
-  8,             /* 630 OrganizeAction */
-  813,           /* 631 OutletStore */
-  814,           /* 632 OwnershipInfo */
-  189,           /* 633 PaintAction */
-  190,           /* 634 Painting */
-  491, 506,      /* 635 PalliativeProcedure */
-  402,           /* 637 ParcelDelivery */
-  619,           /* 638 ParentAudience */
-  144,           /* 639 Park */
-  144,           /* 640 ParkingFacility */
-  504,           /* 641 PathologyTest */
-  468, 627,      /* 642 Patient */
-  813,           /* 644 PawnShop */
-  860,           /* 645 PayAction */
-  305, 615,      /* 646 PaymentCard */
-  662,           /* 648 PaymentChargeSpecification */
-  402,           /* 649 PaymentMethod */
-  285,           /* 650 PaymentMethodType */
-  305, 615,      /* 651 PaymentService */
-  811,           /* 653 PaymentStatusType */
-  49,            /* 654 PeopleAudience */
-  642,           /* 655 PerformAction */
-  745,           /* 656 PerformanceRole */
-  288,           /* 657 PerformingArtsEvent */
-  144,           /* 658 PerformingArtsTheater */
-  597,           /* 659 PerformingGroup */
-  192,           /* 660 Periodical */
-  402,           /* 661 Permit */
-  847,           /* 662 Person */
-  813,           /* 663 PetStore */
-  470, 490,      /* 664 Pharmacy */
-  190,           /* 666 Photograph */
-  189,           /* 667 PhotographAction */
-  434,           /* 668 PhysicalActivity */
-  285,           /* 669 PhysicalActivityCategory */
-  480, 491,      /* 670 PhysicalExam */
-  506,           /* 672 PhysicalTherapy */
-  470, 490,      /* 673 Physician */
-  636,           /* 675 PhysiciansOffice */
-  847,           /* 676 Place */
-  144,           /* 677 PlaceOfWorship */
-  599,           /* 678 PlanAction */
-  190,           /* 679 Play */
-  8,             /* 680 PlayAction */
-  171,           /* 681 PlayGameAction */
-  144,           /* 682 Playground */
-  364,           /* 683 Plumber */
-  286,           /* 684 PodcastEpisode */
-  191,           /* 685 PodcastSeason */
-  192,           /* 686 PodcastSeries */
-  144, 271,      /* 687 PoliceStation */
-  597,           /* 689 PoliticalParty */
-  85,            /* 690 Pond */
-  342,           /* 691 PostOffice */
-  173,           /* 692 PostalAddress */
-  814,           /* 693 PostalCodeRangeSpecification */
-  190,           /* 694 Poster */
-  860,           /* 695 PreOrderAction */
-  398,           /* 696 PrependAction */
-  265,           /* 697 Preschool */
-  232,           /* 698 PresentationDigitalDocument */
-  486,           /* 699 PreventionIndication */
-  285,           /* 700 PriceComponentTypeEnumeration */
-  814,           /* 701 PriceSpecification */
-  285,           /* 702 PriceTypeEnumeration */
-  847,           /* 703 Product */
-  151, 664,      /* 704 ProductCollection */
-  664,           /* 706 ProductGroup */
-  664,           /* 707 ProductModel */
-  444,           /* 708 ProfessionalService */
-  922,           /* 709 ProfilePage */
-  402,           /* 710 ProgramMembership */
-  597,           /* 711 Project */
-  840,           /* 712 PronounceableText */
-  402,           /* 713 Property */
-  814,           /* 714 PropertyValue */
-  402,           /* 715 PropertyValueSpecification */
-  76,            /* 716 Protein */
-  845,           /* 717 PsychologicalTreatment */
-  800,           /* 718 PublicSwimmingPool */
-  144,           /* 719 PublicToilet */
-  288,           /* 720 PublicationEvent */
-  190,           /* 721 PublicationIssue */
-  190,           /* 722 PublicationVolume */
-  285,           /* 723 PurchaseType */
-  922,           /* 724 QAPage */
-  285,           /* 725 QualitativeValue */
-  814,           /* 726 QuantitativeValue */
-  814,           /* 727 QuantitativeValueDistribution */
-  160,           /* 728 Question */
-  423,           /* 729 Quiz */
-  190,           /* 730 Quotation */
-  860,           /* 731 QuoteAction */
-  144,           /* 732 RVPark */
-  506,           /* 733 RadiationTherapy */
-  103,           /* 734 RadioBroadcastService */
-  100,           /* 735 RadioChannel */
-  148,           /* 736 RadioClip */
-  286,           /* 737 RadioEpisode */
-  191,           /* 738 RadioSeason */
-  192,           /* 739 RadioSeries */
-  444,           /* 740 RadioStation */
-  402,           /* 741 Rating */
-  45,            /* 742 ReactAction */
-  171,           /* 743 ReadAction */
-  444,           /* 744 RealEstateAgent */
-  922,           /* 745 RealEstateListing */
-  864,           /* 746 ReceiveAction */
-  372,           /* 747 Recipe */
-  741,           /* 748 Recommendation */
-  243,           /* 749 RecommendedDoseSchedule */
-  444,           /* 750 RecyclingCenter */
-  285,           /* 751 RefundTypeEnumeration */
-  404,           /* 752 RegisterAction */
-  23,            /* 753 RejectAction */
-  860,           /* 754 RentAction */
-  726,           /* 755 RentalCarReservation */
-  814,           /* 756 RepaymentSpecification */
-  875,           /* 757 ReplaceAction */
-  162,           /* 758 ReplyAction */
-  42,            /* 759 Report */
-  564,           /* 760 ReportageNewsArticle */
-  243,           /* 761 ReportedDoseSchedule */
-  597,           /* 762 ResearchOrganization */
-  671,           /* 763 ResearchProject */
-  49,            /* 764 Researcher */
-  402,           /* 765 Reservation */
-  726,           /* 766 ReservationPackage */
-  811,           /* 767 ReservationStatusType */
-  640,           /* 768 ReserveAction */
-  85,            /* 769 Reservoir */
-  176,           /* 770 ResetPasswordAction */
-  638,           /* 771 Residence */
-  447,           /* 772 Resort */
-  315,           /* 773 Restaurant */
-  285,           /* 774 RestrictedDiet */
-  176,           /* 775 ResumeAction */
-  864,           /* 776 ReturnAction */
-  285,           /* 777 ReturnFeesEnumeration */
-  285,           /* 778 ReturnLabelSourceEnumeration */
-  285,           /* 779 ReturnMethodEnumeration */
-  190,           /* 780 Review */
-  45,            /* 781 ReviewAction */
-  196, 564,      /* 782 ReviewNewsArticle */
-  85,            /* 784 RiverBodyOfWater */
-  402,           /* 785 Role */
-  364,           /* 786 RoofingContractor */
-  5,             /* 787 Room */
-  397,           /* 788 RsvpAction */
-  285,           /* 789 RsvpResponseType */
-  792,           /* 790 RuntimePlatform */
-  288,           /* 791 SaleEvent */
-  42,            /* 792 SatiricalArticle */
-  402,           /* 793 Schedule */
-  640,           /* 794 ScheduleAction */
-  42,            /* 795 ScholarlyArticle */
-  265,           /* 796 School */
-  13,            /* 797 SchoolDistrict */
-  288,           /* 798 ScreeningEvent */
-  190,           /* 799 Sculpture */
-  85,            /* 800 SeaBodyOfWater */
-  8,             /* 801 SearchAction */
-  597,           /* 802 SearchRescueOrganization */
-  922,           /* 803 SearchResultsPage */
-  190,           /* 804 Season */
-  402,           /* 805 Seat */
-  8,             /* 806 SeekToAction */
-  444,           /* 807 SelfStorage */
-  860,           /* 808 SellAction */
-  864,           /* 809 SendAction */
-  87,  902,      /* 810 SequentialArt */
-  402,           /* 812 Series */
-  402,           /* 813 Service */
-  402,           /* 814 ServiceChannel */
-  814,           /* 815 ServicePeriod */
-  162,           /* 816 ShareAction */
-  190,           /* 817 SheetMusic */
-  814,           /* 818 ShippingConditions */
-  814,           /* 819 ShippingDeliveryTime */
-  814,           /* 820 ShippingRateSettings */
-  814,           /* 821 ShippingService */
-  813,           /* 822 ShoeStore */
-  444,           /* 823 ShoppingCenter */
-  190,           /* 824 ShortStory */
-  370,           /* 825 SingleFamilyResidence */
-  923,           /* 826 SiteNavigationElement */
-  285,           /* 827 SizeGroupEnumeration */
-  685,           /* 828 SizeSpecification */
-  285,           /* 829 SizeSystemEnumeration */
-  733, 800,      /* 830 SkiResort */
-  288,           /* 832 SocialEvent */
-  42,            /* 833 SocialMediaPosting */
-  190,           /* 834 SoftwareApplication */
-  190,           /* 835 SoftwareSourceCode */
-  8,             /* 836 SolveMathAction */
-  664,           /* 837 SomeProducts */
-  402,           /* 838 SpeakableSpecification */
-  190,           /* 839 SpecialAnnouncement */
-  285,           /* 840 Specialty */
-  813,           /* 841 SportingGoodsStore */
-  444,           /* 842 SportsActivityLocation */
-  800,           /* 843 SportsClub */
-  288,           /* 844 SportsEvent */
-  597,           /* 845 SportsOrganization */
-  803,           /* 846 SportsTeam */
-  232,           /* 847 SpreadsheetDigitalDocument */
-  144, 800,      /* 848 StadiumOrArena */
-  13,            /* 850 State */
-  190,           /* 851 Statement */
-  402,           /* 852 StatisticalPopulation */
-  170,           /* 853 StatisticalVariable */
-  285,           /* 854 StatusEnumeration */
-  685,           /* 855 SteeringPositionValue */
-  444,           /* 856 Store */
-  402,           /* 857 StructuredValue */
-  404,           /* 858 SubscribeAction */
-  479,           /* 859 Substance */
-  144,           /* 860 SubwayStation */
-  5,             /* 861 Suite */
-  479,           /* 862 SuperficialAnatomy */
-  491,           /* 863 SurgicalProcedure */
-  176,           /* 864 SuspendAction */
-  423,           /* 865 Syllabus */
-  639,           /* 866 Synagogue */
-  148,           /* 867 TVClip */
-  286,           /* 868 TVEpisode */
-  190, 191,      /* 869 TVSeason */
-  190, 192,      /* 871 TVSeries */
-  923,           /* 873 Table */
-  864,           /* 874 TakeAction */
-  353,           /* 875 TattooParlor */
-  772,           /* 876 Taxi */
-  726,           /* 877 TaxiReservation */
-  772,           /* 878 TaxiService */
-  144,           /* 879 TaxiStand */
-  847,           /* 880 Taxon */
-  42,            /* 881 TechArticle */
-  100,           /* 882 TelevisionChannel */
-  444,           /* 883 TelevisionStation */
-  800,           /* 884 TennisComplex */
-  232,           /* 885 TextDigitalDocument */
-  464,           /* 886 TextObject */
-  288,           /* 887 TheaterEvent */
-  624,           /* 888 TheaterGroup */
-  491,           /* 889 TherapeuticProcedure */
-  190,           /* 890 Thesis */
-  402,           /* 891 Ticket */
-  7,             /* 892 TieAction */
-  285,           /* 893 TierBenefitEnumeration */
-  860,           /* 894 TipAction */
-  813,           /* 895 TireShop */
-  638,           /* 896 TouristAttraction */
-  638,           /* 897 TouristDestination */
-  444,           /* 898 TouristInformationCenter */
-  868,           /* 899 TouristTrip */
-  813,           /* 900 ToyStore */
-  307,           /* 901 TrackAction */
-  8,             /* 902 TradeAction */
-  726,           /* 903 TrainReservation */
-  144,           /* 904 TrainStation */
-  868,           /* 905 TrainTrip */
-  8,             /* 906 TransferAction */
-  538,           /* 907 TravelAction */
-  444,           /* 908 TravelAgency */
-  486,           /* 909 TreatmentIndication */
-  402,           /* 910 Trip */
-  814,           /* 911 TypeAndQuantityNode */
-  568,           /* 912 UKNonprofitType */
-  840,           /* 913 URL */
-  568,           /* 914 USNonprofitType */
-  404,           /* 915 UnRegisterAction */
-  662,           /* 916 UnitPriceSpecification */
-  8,             /* 917 UpdateAction */
-  171,           /* 918 UseAction */
-  881,           /* 919 UserBlocks */
-  881,           /* 920 UserCheckins */
-  881,           /* 921 UserComments */
-  881,           /* 922 UserDownloads */
-  288,           /* 923 UserInteraction */
-  881,           /* 924 UserLikes */
-  881,           /* 925 UserPageVisits */
-  881,           /* 926 UserPlays */
-  881,           /* 927 UserPlusOnes */
-  741,           /* 928 UserReview */
-  881,           /* 929 UserTweets */
-  447,           /* 930 VacationRental */
-  664,           /* 931 Vehicle */
-  891,           /* 932 Vein */
-  27,            /* 933 Vessel */
-  490,           /* 934 VeterinaryCare */
-  462,           /* 935 VideoGallery */
-  323, 792,      /* 936 VideoGame */
-  148,           /* 938 VideoGameClip */
-  192,           /* 939 VideoGameSeries */
-  464,           /* 940 VideoObject */
-  897,           /* 941 VideoObjectSnapshot */
-  171,           /* 942 ViewAction */
-  402,           /* 943 VirtualLocation */
-  288,           /* 944 VisualArtsEvent */
-  190,           /* 945 VisualArtwork */
-  498,           /* 946 VitalSign */
-  420,           /* 947 Volcano */
-  140,           /* 948 VoteAction */
-  923,           /* 949 WPAdBlock */
-  923,           /* 950 WPFooter */
-  923,           /* 951 WPHeader */
-  923,           /* 952 WPSideBar */
-  703,           /* 953 WantAction */
-  814,           /* 954 WarrantyPromise */
-  285,           /* 955 WarrantyScope */
-  171,           /* 956 WatchAction */
-  85,            /* 957 Waterfall */
-  876,           /* 958 WearAction */
-  460,           /* 959 WearableMeasurementTypeEnumeration */
-  786,           /* 960 WearableSizeGroupEnumeration */
-  788,           /* 961 WearableSizeSystemEnumeration */
-  772,           /* 962 WebAPI */
-  792,           /* 963 WebApplication */
-  190,           /* 964 WebContent */
-  190,           /* 965 WebPage */
-  190,           /* 966 WebPageElement */
-  190,           /* 967 WebSite */
-  813,           /* 968 WholesaleStore */
-  7,             /* 969 WinAction */
-  315,           /* 970 Winery */
-  264,           /* 971 WorkBasedProgram */
-  597,           /* 972 WorkersUnion */
-  189,           /* 973 WriteAction */
-  840,           /* 974 XPathType */
-  144,           /* 975 Zoo */
+  374, /* 400 HowToSupply */
+  190, 439, /* 401 HowToTip */
+  374, /* 403 HowToTool */
+  190, /* 404 HyperToc */
+  190, /* 405 HyperTocEntry */
+  461, /* 406 IPTCDigitalSourceEnumeration */
+  568, /* 407 ITNonprofitType */
+  315, /* 408 IceCreamShop */
+  45, /* 409 IgnoreAction */
+  462, /* 410 ImageGallery */
+  464, /* 411 ImageObject */
+  387, /* 412 ImageObjectSnapshot */
+  504, /* 413 ImagingTest */
+  285, /* 414 IncentiveQualifiedExpenseType */
+  285, /* 415 IncentiveStatus */
+  285, /* 416 IncentiveType */
+  636, /* 417 IndividualPhysician */
+  664, /* 418 IndividualProduct */
+  480, /* 419 InfectiousAgentClass */
+  474, /* 420 InfectiousDisease */
+  162, /* 421 InformAction */
+  12, /* 422 InsertAction */
+  171, /* 423 InstallAction */
+  814, /* 424 InstantaneousEvent */
+  306, /* 425 InsuranceAgency */
+  847, /* 426 Intangible */
+  571, /* 427 Integer */
+  8, /* 428 InteractAction */
+  814, /* 429 InteractionCounter */
+  444, /* 430 InternetCafe */
+  408, /* 431 InvestmentFund */
+  305, /* 432 InvestmentOrDeposit */
+  162, /* 433 InviteAction */
+  402, /* 434 Invoice */
+  285, /* 435 ItemAvailability */
+  402, /* 436 ItemList */
+  285, /* 437 ItemListOrderType */
+  922, /* 438 ItemPage */
+  813, /* 439 JewelryStore */
+  402, /* 440 JobPosting */
+  404, /* 441 JoinAction */
+  27, /* 442 Joint */
+  85, /* 443 LakeBodyOfWater */
+  638, /* 444 Landform */
+  638, /* 445 LandmarksOrHistoricalBuildings */
+  402, /* 446 Language */
+  190, /* 447 LearningResource */
+  404, /* 448 LeaveAction */
+  811, /* 449 LegalForceStatus */
+  444, /* 450 LegalService */
+  285, /* 451 LegalValueLevel */
+  190, /* 452 Legislation */
+  428, 464, /* 453 LegislationObject */
+  341, /* 455 LegislativeBuilding */
+  864, /* 456 LendAction */
+  444, /* 457 Library */
+  597, /* 458 LibrarySystem */
+  479, /* 459 LifestyleModification */
+  27, /* 460 Ligament */
+  703, /* 461 LikeAction */
+  745, /* 462 LinkRole */
+  813, /* 463 LiquorStore */
+  402, /* 464 ListItem */
+  171, /* 465 ListenAction */
+  288, /* 466 LiteraryEvent */
+  78, /* 467 LiveBlogPosting */
+  305, /* 468 LoanOrCredit */
+  597, 638, /* 469 LocalBusiness */
+  674, /* 471 LocationFeatureSpecification */
+  364, /* 472 Locksmith */
+  444, /* 473 LodgingBusiness */
+  726, /* 474 LodgingReservation */
+  176, /* 475 LoginAction */
+  7, /* 476 LoseAction */
+  891, /* 477 LymphaticVessel */
+  190, /* 478 Manuscript */
+  190, /* 479 Map */
+  285, /* 480 MapCategoryType */
+  404, /* 481 MarryAction */
+  688, /* 482 Mass */
+  190, /* 483 MathSolver */
+  243, /* 484 MaximumDoseSchedule */
+  285, /* 485 MeasurementMethodEnum */
+  285, /* 486 MeasurementTypeEnumeration */
+  285, /* 487 MediaEnumeration */
+  152, /* 488 MediaGallery */
+  285, /* 489 MediaManipulationRatingEnumeration */
+  190, /* 490 MediaObject */
+  741, /* 491 MediaReview */
+  190, /* 492 MediaReviewItem */
+  402, /* 493 MediaSubscription */
+  49, 619, /* 494 MedicalAudience */
+  480, /* 496 MedicalAudienceType */
+  444, /* 497 MedicalBusiness */
+  479, /* 498 MedicalCause */
+  470, 490, /* 499 MedicalClinic */
+  126, 487, /* 501 MedicalCode */
+  479, /* 503 MedicalCondition */
+  487, /* 504 MedicalConditionStage */
+  479, /* 505 MedicalContraindication */
+  479, /* 506 MedicalDevice */
+  480, /* 507 MedicalDevicePurpose */
+  847, /* 508 MedicalEntity */
+  285, /* 509 MedicalEnumeration */
+  480, /* 510 MedicalEvidenceLevel */
+  479, /* 511 MedicalGuideline */
+  482, /* 512 MedicalGuidelineContraindication */
+  482, /* 513 MedicalGuidelineRecommendation */
+  480, /* 514 MedicalImagingTechnique */
+  479, /* 515 MedicalIndication */
+  479, /* 516 MedicalIntangible */
+  501, /* 517 MedicalObservationalStudy */
+  480, /* 518 MedicalObservationalStudyDesign */
+  597, /* 519 MedicalOrganization */
+  479, /* 520 MedicalProcedure */
+  480, /* 521 MedicalProcedureType */
+  494, /* 522 MedicalRiskCalculator */
+  479, /* 523 MedicalRiskEstimator */
+  479, /* 524 MedicalRiskFactor */
+  494, /* 525 MedicalRiskScore */
+  755, /* 526 MedicalScholarlyArticle */
+  499, /* 527 MedicalSign */
+  474, /* 528 MedicalSignOrSymptom */
+  480, 798, /* 529 MedicalSpecialty */
+  479, /* 531 MedicalStudy */
+  480, /* 532 MedicalStudyStatus */
+  499, /* 533 MedicalSymptom */
+  479, /* 534 MedicalTest */
+  504, /* 535 MedicalTestPanel */
+  845, /* 536 MedicalTherapy */
+  501, /* 537 MedicalTrial */
+  480, /* 538 MedicalTrialDesign */
+  922, /* 539 MedicalWebPage */
+  480, /* 540 MedicineSystem */
+  747, /* 541 MeetingRoom */
+  402, /* 542 MemberProgram */
+  402, /* 543 MemberProgramTier */
+  813, /* 544 MensClothingStore */
+  190, /* 545 Menu */
+  402, /* 546 MenuItem */
+  190, /* 547 MenuSection */
+  285, /* 548 MerchantReturnEnumeration */
+  402, /* 549 MerchantReturnPolicy */
+  402, /* 550 MerchantReturnPolicySeasonalOverride */
+  190, /* 551 Message */
+  265, /* 552 MiddleSchool */
+  792, /* 553 MobileApplication */
+  813, /* 554 MobilePhoneStore */
+  76, /* 555 MolecularEntity */
+  814, /* 556 MonetaryAmount */
+  687, /* 557 MonetaryAmountDistribution */
+  346, /* 558 MonetaryGrant */
+  864, /* 559 MoneyTransfer */
+  443, /* 560 MortgageLoan */
+  639, /* 561 Mosque */
+  447, /* 562 Motel */
+  889, /* 563 Motorcycle */
+  62, /* 564 MotorcycleDealer */
+  62, /* 565 MotorcycleRepair */
+  889, /* 566 MotorizedBicycle */
+  420, /* 567 Mountain */
+  8, /* 568 MoveAction */
+  190, /* 569 Movie */
+  148, /* 570 MovieClip */
+  813, /* 571 MovieRentalStore */
+  192, /* 572 MovieSeries */
+  144, 283, /* 573 MovieTheater */
+  364, /* 575 MovingCompany */
+  27, /* 576 Muscle */
+  144, /* 577 Museum */
+  553, /* 578 MusicAlbum */
+  285, /* 579 MusicAlbumProductionType */
+  285, /* 580 MusicAlbumReleaseType */
+  190, /* 581 MusicComposition */
+  288, /* 582 MusicEvent */
+  624, /* 583 MusicGroup */
+  190, /* 584 MusicPlaylist */
+  190, /* 585 MusicRecording */
+  553, /* 586 MusicRelease */
+  285, /* 587 MusicReleaseFormatType */
+  813, /* 588 MusicStore */
+  144, /* 589 MusicVenue */
+  464, /* 590 MusicVideoObject */
+  597, /* 591 NGO */
+  568, /* 592 NLNonprofitType */
+  353, /* 593 NailSalon */
+  27, /* 594 Nerve */
+  42, /* 595 NewsArticle */
+  597, /* 596 NewsMediaOrganization */
+  625, /* 597 Newspaper */
+  283, /* 598 NightClub */
+  285, /* 599 NonprofitType */
+  426, /* 600 Notary */
+  232, /* 601 NoteDigitalDocument */
+  814, /* 602 NutritionInformation */
+  402, 686, /* 603 Observation */
+  402, /* 605 Occupation */
+  402, /* 606 OccupationalExperienceRequirements */
+  506, /* 607 OccupationalTherapy */
+  85, /* 608 OceanBodyOfWater */
+  402, /* 609 Offer */
+  412, /* 610 OfferCatalog */
+  578, /* 611 OfferForLease */
+  578, /* 612 OfferForPurchase */
+  285, /* 613 OfferItemCondition */
+  814, /* 614 OfferShippingDetails */
+  813, /* 615 OfficeEquipmentStore */
+  680, /* 616 OnDemandEvent */
+  597, /* 617 OnlineBusiness */
+  588, /* 618 OnlineMarketplace */
+  586, /* 619 OnlineStore */
+  814, /* 620 OpeningHoursSpecification */
+  792, /* 621 OperatingSystem */
+  564, /* 622 OpinionNewsArticle */
+  470, /* 623 Optician */
+  402, /* 624 Order */
+  860, /* 625 OrderAction */
+  814, /* 626 OrderItem */
+  811, /* 627 OrderStatus */
+  847, /* 628 Organization */
+  745, /* 629 OrganizationRole */
+  8, /* 630 OrganizeAction */
+  813, /* 631 OutletStore */
+  814, /* 632 OwnershipInfo */
+  189, /* 633 PaintAction */
+  190, /* 634 Painting */
+  491, 506, /* 635 PalliativeProcedure */
+  402, /* 637 ParcelDelivery */
+  619, /* 638 ParentAudience */
+  144, /* 639 Park */
+  144, /* 640 ParkingFacility */
+  504, /* 641 PathologyTest */
+  468, 627, /* 642 Patient */
+  813, /* 644 PawnShop */
+  860, /* 645 PayAction */
+  305, 615, /* 646 PaymentCard */
+  662, /* 648 PaymentChargeSpecification */
+  402, /* 649 PaymentMethod */
+  285, /* 650 PaymentMethodType */
+  305, 615, /* 651 PaymentService */
+  811, /* 653 PaymentStatusType */
+  49, /* 654 PeopleAudience */
+  642, /* 655 PerformAction */
+  745, /* 656 PerformanceRole */
+  288, /* 657 PerformingArtsEvent */
+  144, /* 658 PerformingArtsTheater */
+  597, /* 659 PerformingGroup */
+  192, /* 660 Periodical */
+  402, /* 661 Permit */
+  847, /* 662 Person */
+  813, /* 663 PetStore */
+  470, 490, /* 664 Pharmacy */
+  190, /* 666 Photograph */
+  189, /* 667 PhotographAction */
+  434, /* 668 PhysicalActivity */
+  285, /* 669 PhysicalActivityCategory */
+  480, 491, /* 670 PhysicalExam */
+  506, /* 672 PhysicalTherapy */
+  470, 490, /* 673 Physician */
+  636, /* 675 PhysiciansOffice */
+  847, /* 676 Place */
+  144, /* 677 PlaceOfWorship */
+  599, /* 678 PlanAction */
+  190, /* 679 Play */
+  8, /* 680 PlayAction */
+  171, /* 681 PlayGameAction */
+  144, /* 682 Playground */
+  364, /* 683 Plumber */
+  286, /* 684 PodcastEpisode */
+  191, /* 685 PodcastSeason */
+  192, /* 686 PodcastSeries */
+  144, 271, /* 687 PoliceStation */
+  597, /* 689 PoliticalParty */
+  85, /* 690 Pond */
+  342, /* 691 PostOffice */
+  173, /* 692 PostalAddress */
+  814, /* 693 PostalCodeRangeSpecification */
+  190, /* 694 Poster */
+  860, /* 695 PreOrderAction */
+  398, /* 696 PrependAction */
+  265, /* 697 Preschool */
+  232, /* 698 PresentationDigitalDocument */
+  486, /* 699 PreventionIndication */
+  285, /* 700 PriceComponentTypeEnumeration */
+  814, /* 701 PriceSpecification */
+  285, /* 702 PriceTypeEnumeration */
+  847, /* 703 Product */
+  151, 664, /* 704 ProductCollection */
+  664, /* 706 ProductGroup */
+  664, /* 707 ProductModel */
+  444, /* 708 ProfessionalService */
+  922, /* 709 ProfilePage */
+  402, /* 710 ProgramMembership */
+  597, /* 711 Project */
+  840, /* 712 PronounceableText */
+  402, /* 713 Property */
+  814, /* 714 PropertyValue */
+  402, /* 715 PropertyValueSpecification */
+  76, /* 716 Protein */
+  845, /* 717 PsychologicalTreatment */
+  800, /* 718 PublicSwimmingPool */
+  144, /* 719 PublicToilet */
+  288, /* 720 PublicationEvent */
+  190, /* 721 PublicationIssue */
+  190, /* 722 PublicationVolume */
+  285, /* 723 PurchaseType */
+  922, /* 724 QAPage */
+  285, /* 725 QualitativeValue */
+  814, /* 726 QuantitativeValue */
+  814, /* 727 QuantitativeValueDistribution */
+  160, /* 728 Question */
+  423, /* 729 Quiz */
+  190, /* 730 Quotation */
+  860, /* 731 QuoteAction */
+  144, /* 732 RVPark */
+  506, /* 733 RadiationTherapy */
+  103, /* 734 RadioBroadcastService */
+  100, /* 735 RadioChannel */
+  148, /* 736 RadioClip */
+  286, /* 737 RadioEpisode */
+  191, /* 738 RadioSeason */
+  192, /* 739 RadioSeries */
+  444, /* 740 RadioStation */
+  402, /* 741 Rating */
+  45, /* 742 ReactAction */
+  171, /* 743 ReadAction */
+  444, /* 744 RealEstateAgent */
+  922, /* 745 RealEstateListing */
+  864, /* 746 ReceiveAction */
+  372, /* 747 Recipe */
+  741, /* 748 Recommendation */
+  243, /* 749 RecommendedDoseSchedule */
+  444, /* 750 RecyclingCenter */
+  285, /* 751 RefundTypeEnumeration */
+  404, /* 752 RegisterAction */
+  23, /* 753 RejectAction */
+  860, /* 754 RentAction */
+  726, /* 755 RentalCarReservation */
+  814, /* 756 RepaymentSpecification */
+  875, /* 757 ReplaceAction */
+  162, /* 758 ReplyAction */
+  42, /* 759 Report */
+  564, /* 760 ReportageNewsArticle */
+  243, /* 761 ReportedDoseSchedule */
+  597, /* 762 ResearchOrganization */
+  671, /* 763 ResearchProject */
+  49, /* 764 Researcher */
+  402, /* 765 Reservation */
+  726, /* 766 ReservationPackage */
+  811, /* 767 ReservationStatusType */
+  640, /* 768 ReserveAction */
+  85, /* 769 Reservoir */
+  176, /* 770 ResetPasswordAction */
+  638, /* 771 Residence */
+  447, /* 772 Resort */
+  315, /* 773 Restaurant */
+  285, /* 774 RestrictedDiet */
+  176, /* 775 ResumeAction */
+  864, /* 776 ReturnAction */
+  285, /* 777 ReturnFeesEnumeration */
+  285, /* 778 ReturnLabelSourceEnumeration */
+  285, /* 779 ReturnMethodEnumeration */
+  190, /* 780 Review */
+  45, /* 781 ReviewAction */
+  196, 564, /* 782 ReviewNewsArticle */
+  85, /* 784 RiverBodyOfWater */
+  402, /* 785 Role */
+  364, /* 786 RoofingContractor */
+  5, /* 787 Room */
+  397, /* 788 RsvpAction */
+  285, /* 789 RsvpResponseType */
+  792, /* 790 RuntimePlatform */
+  288, /* 791 SaleEvent */
+  42, /* 792 SatiricalArticle */
+  402, /* 793 Schedule */
+  640, /* 794 ScheduleAction */
+  42, /* 795 ScholarlyArticle */
+  265, /* 796 School */
+  13, /* 797 SchoolDistrict */
+  288, /* 798 ScreeningEvent */
+  190, /* 799 Sculpture */
+  85, /* 800 SeaBodyOfWater */
+  8, /* 801 SearchAction */
+  597, /* 802 SearchRescueOrganization */
+  922, /* 803 SearchResultsPage */
+  190, /* 804 Season */
+  402, /* 805 Seat */
+  8, /* 806 SeekToAction */
+  444, /* 807 SelfStorage */
+  860, /* 808 SellAction */
+  864, /* 809 SendAction */
+  87, 902, /* 810 SequentialArt */
+  402, /* 812 Series */
+  402, /* 813 Service */
+  402, /* 814 ServiceChannel */
+  814, /* 815 ServicePeriod */
+  162, /* 816 ShareAction */
+  190, /* 817 SheetMusic */
+  814, /* 818 ShippingConditions */
+  814, /* 819 ShippingDeliveryTime */
+  814, /* 820 ShippingRateSettings */
+  814, /* 821 ShippingService */
+  813, /* 822 ShoeStore */
+  444, /* 823 ShoppingCenter */
+  190, /* 824 ShortStory */
+  370, /* 825 SingleFamilyResidence */
+  923, /* 826 SiteNavigationElement */
+  285, /* 827 SizeGroupEnumeration */
+  685, /* 828 SizeSpecification */
+  285, /* 829 SizeSystemEnumeration */
+  733, 800, /* 830 SkiResort */
+  288, /* 832 SocialEvent */
+  42, /* 833 SocialMediaPosting */
+  190, /* 834 SoftwareApplication */
+  190, /* 835 SoftwareSourceCode */
+  8, /* 836 SolveMathAction */
+  664, /* 837 SomeProducts */
+  402, /* 838 SpeakableSpecification */
+  190, /* 839 SpecialAnnouncement */
+  285, /* 840 Specialty */
+  813, /* 841 SportingGoodsStore */
+  444, /* 842 SportsActivityLocation */
+  800, /* 843 SportsClub */
+  288, /* 844 SportsEvent */
+  597, /* 845 SportsOrganization */
+  803, /* 846 SportsTeam */
+  232, /* 847 SpreadsheetDigitalDocument */
+  144, 800, /* 848 StadiumOrArena */
+  13, /* 850 State */
+  190, /* 851 Statement */
+  402, /* 852 StatisticalPopulation */
+  170, /* 853 StatisticalVariable */
+  285, /* 854 StatusEnumeration */
+  685, /* 855 SteeringPositionValue */
+  444, /* 856 Store */
+  402, /* 857 StructuredValue */
+  404, /* 858 SubscribeAction */
+  479, /* 859 Substance */
+  144, /* 860 SubwayStation */
+  5, /* 861 Suite */
+  479, /* 862 SuperficialAnatomy */
+  491, /* 863 SurgicalProcedure */
+  176, /* 864 SuspendAction */
+  423, /* 865 Syllabus */
+  639, /* 866 Synagogue */
+  148, /* 867 TVClip */
+  286, /* 868 TVEpisode */
+  190, 191, /* 869 TVSeason */
+  190, 192, /* 871 TVSeries */
+  923, /* 873 Table */
+  864, /* 874 TakeAction */
+  353, /* 875 TattooParlor */
+  772, /* 876 Taxi */
+  726, /* 877 TaxiReservation */
+  772, /* 878 TaxiService */
+  144, /* 879 TaxiStand */
+  847, /* 880 Taxon */
+  42, /* 881 TechArticle */
+  100, /* 882 TelevisionChannel */
+  444, /* 883 TelevisionStation */
+  800, /* 884 TennisComplex */
+  232, /* 885 TextDigitalDocument */
+  464, /* 886 TextObject */
+  288, /* 887 TheaterEvent */
+  624, /* 888 TheaterGroup */
+  491, /* 889 TherapeuticProcedure */
+  190, /* 890 Thesis */
+  402, /* 891 Ticket */
+  7, /* 892 TieAction */
+  285, /* 893 TierBenefitEnumeration */
+  860, /* 894 TipAction */
+  813, /* 895 TireShop */
+  638, /* 896 TouristAttraction */
+  638, /* 897 TouristDestination */
+  444, /* 898 TouristInformationCenter */
+  868, /* 899 TouristTrip */
+  813, /* 900 ToyStore */
+  307, /* 901 TrackAction */
+  8, /* 902 TradeAction */
+  726, /* 903 TrainReservation */
+  144, /* 904 TrainStation */
+  868, /* 905 TrainTrip */
+  8, /* 906 TransferAction */
+  538, /* 907 TravelAction */
+  444, /* 908 TravelAgency */
+  486, /* 909 TreatmentIndication */
+  402, /* 910 Trip */
+  814, /* 911 TypeAndQuantityNode */
+  568, /* 912 UKNonprofitType */
+  840, /* 913 URL */
+  568, /* 914 USNonprofitType */
+  404, /* 915 UnRegisterAction */
+  662, /* 916 UnitPriceSpecification */
+  8, /* 917 UpdateAction */
+  171, /* 918 UseAction */
+  881, /* 919 UserBlocks */
+  881, /* 920 UserCheckins */
+  881, /* 921 UserComments */
+  881, /* 922 UserDownloads */
+  288, /* 923 UserInteraction */
+  881, /* 924 UserLikes */
+  881, /* 925 UserPageVisits */
+  881, /* 926 UserPlays */
+  881, /* 927 UserPlusOnes */
+  741, /* 928 UserReview */
+  881, /* 929 UserTweets */
+  447, /* 930 VacationRental */
+  664, /* 931 Vehicle */
+  891, /* 932 Vein */
+  27, /* 933 Vessel */
+  490, /* 934 VeterinaryCare */
+  462, /* 935 VideoGallery */
+  323, 792, /* 936 VideoGame */
+  148, /* 938 VideoGameClip */
+  192, /* 939 VideoGameSeries */
+  464, /* 940 VideoObject */
+  897, /* 941 VideoObjectSnapshot */
+  171, /* 942 ViewAction */
+  402, /* 943 VirtualLocation */
+  288, /* 944 VisualArtsEvent */
+  190, /* 945 VisualArtwork */
+  498, /* 946 VitalSign */
+  420, /* 947 Volcano */
+  140, /* 948 VoteAction */
+  923, /* 949 WPAdBlock */
+  923, /* 950 WPFooter */
+  923, /* 951 WPHeader */
+  923, /* 952 WPSideBar */
+  703, /* 953 WantAction */
+  814, /* 954 WarrantyPromise */
+  285, /* 955 WarrantyScope */
+  171, /* 956 WatchAction */
+  85, /* 957 Waterfall */
+  876, /* 958 WearAction */
+  460, /* 959 WearableMeasurementTypeEnumeration */
+  786, /* 960 WearableSizeGroupEnumeration */
+  788, /* 961 WearableSizeSystemEnumeration */
+  772, /* 962 WebAPI */
+  792, /* 963 WebApplication */
+  190, /* 964 WebContent */
+  190, /* 965 WebPage */
+  190, /* 966 WebPageElement */
+  190, /* 967 WebSite */
+  813, /* 968 WholesaleStore */
+  7, /* 969 WinAction */
+  315, /* 970 Winery */
+  264, /* 971 WorkBasedProgram */
+  597, /* 972 WorkersUnion */
+  189, /* 973 WriteAction */
+  840, /* 974 XPathType */
+  144, /* 975 Zoo */
 };
 
 static const unsigned short vp_domains[2309] = {
   130, 162, 190, 217, 218, 288, /* 0 about */
-  87,                           /* 6 abridged */
-  190,                          /* 7 abstract */
-  889,                          /* 8 accelerationTime */
-  689,                          /* 9 acceptedAnswer */
-  593,                          /* 10 acceptedOffer */
-  223, 578, 597,                /* 11 acceptedPaymentMethod */
-  315,                          /* 14 acceptsReservations */
-  221,                          /* 15 accessCode */
-  190,                          /* 16 accessMode */
-  190,                          /* 17 accessModeSufficient */
-  190,                          /* 18 accessibilityAPI */
-  190,                          /* 19 accessibilityControl */
-  190,                          /* 20 accessibilityFeature */
-  190,                          /* 21 accessibilityHazard */
-  190,                          /* 22 accessibilitySummary */
-  5,                            /* 23 accommodationCategory */
-  5,   732,                     /* 24 accommodationFloorPlan */
-  410,                          /* 26 accountId */
-  65,                           /* 27 accountMinimumInflow */
-  65,                           /* 28 accountOverdraftLimit */
-  190,                          /* 29 accountablePerson */
-  190,                          /* 30 acquireLicensePage */
-  601,                          /* 31 acquiredFrom */
-  106, 123,                     /* 32 acrissCode */
-  171,                          /* 34 actionAccessibilityRequirement */
-  284,                          /* 35 actionApplication */
-  140,                          /* 36 actionOption */
-  284,                          /* 37 actionPlatform */
-  8,                            /* 38 actionProcess */
-  8,                            /* 39 actionStatus */
-  565, 597,                     /* 40 actionableFeedbackPolicy */
-  231, 249, 256, 816,           /* 42 activeIngredient */
-  297,                          /* 46 activityDuration */
-  297,                          /* 47 activityFrequency */
+  87, /* 6 abridged */
+  190, /* 7 abstract */
+  889, /* 8 accelerationTime */
+  689, /* 9 acceptedAnswer */
+  593, /* 10 acceptedOffer */
+  223, 578, 597, /* 11 acceptedPaymentMethod */
+  315, /* 14 acceptsReservations */
+  221, /* 15 accessCode */
+  190, /* 16 accessMode */
+  190, /* 17 accessModeSufficient */
+  190, /* 18 accessibilityAPI */
+  190, /* 19 accessibilityControl */
+  190, /* 20 accessibilityFeature */
+  190, /* 21 accessibilityHazard */
+  190, /* 22 accessibilitySummary */
+  5, /* 23 accommodationCategory */
+  5, 732, /* 24 accommodationFloorPlan */
+  410, /* 26 accountId */
+  65, /* 27 accountMinimumInflow */
+  65, /* 28 accountOverdraftLimit */
+  190, /* 29 accountablePerson */
+  190, /* 30 acquireLicensePage */
+  601, /* 31 acquiredFrom */
+  106, 123, /* 32 acrissCode */
+  171, /* 34 actionAccessibilityRequirement */
+  284, /* 35 actionApplication */
+  140, /* 36 actionOption */
+  284, /* 37 actionPlatform */
+  8, /* 38 actionProcess */
+  8, /* 39 actionStatus */
+  565, 597, /* 40 actionableFeedbackPolicy */
+  231, 249, 256, 816, /* 42 activeIngredient */
+  297, /* 46 activityDuration */
+  297, /* 47 activityFrequency */
   148, 191, 286, 288, 539, 542, 648, 700, 827, 894, 896, 897, /* 48 actor */
-  148, 286, 539, 542, 700, 827, 894, 896, 897,                /* 60 actors */
-  578,                                                        /* 69 addOn */
-  627,                                    /* 70 additionalName */
-  748,                                    /* 71 additionalNumberOfGuests */
-  519, 578, 638, 664, 685, 686,           /* 72 additionalProperty */
-  847,                                    /* 78 additionalType */
-  297,                                    /* 79 additionalVariable */
-  335, 336, 597, 627, 638,                /* 80 address */
-  216, 335, 336, 653,                     /* 85 addressCountry */
-  653,                                    /* 89 addressLocality */
-  216, 653,                               /* 90 addressRegion */
-  249,                                    /* 92 administrationRoute */
-  223, 578,                               /* 93 advanceBookingRequirement */
-  477, 845,                               /* 95 adverseOutcome */
-  504,                                    /* 97 affectedBy */
-  627,                                    /* 98 affiliation */
-  373,                                    /* 99 afterMedia */
-  8,                                      /* 100 agent */
-  597, 627,                               /* 101 agentInteractionStatistic */
-  412,                                    /* 103 aggregateElement */
-  96,  190, 288, 578, 597, 638, 664, 772, /* 104 aggregateRating */
-  309,                                    /* 112 aircraft */
-  552,                                    /* 113 album */
-  547,                                    /* 114 albumProductionType */
-  547,                                    /* 115 albumRelease */
-  547,                                    /* 116 albumReleaseType */
-  552,                                    /* 117 albums */
-  249,                                    /* 118 alcoholWarning */
-  496,                                    /* 119 algorithm */
-  22,                                     /* 120 alignmentType */
-  847,                                    /* 121 alternateName */
-  190,                                    /* 122 alternativeHeadline */
-  332,                                    /* 123 alternativeOf */
-  265, 597,                               /* 124 alumni */
-  627,                                    /* 126 alumniOf */
-  5,   312, 447, 638,                     /* 127 amenityFeature */
-  211, 408, 443, 528, 529,                /* 131 amount */
-  869,                                    /* 136 amountOfThisGood */
-  797,                                    /* 137 announcementLocation */
-  305,                                    /* 138 annualPercentageRate */
-  689,                                    /* 139 answerCount */
-  30,                                     /* 140 answerExplanation */
-  545,                                    /* 141 antagonist */
-  145,                                    /* 142 appearance */
-  519,                                    /* 143 applicableCountry */
-  251, 253,                               /* 144 applicableLocation */
-  416,                               /* 146 applicantLocationRequirements */
-  284,                               /* 147 application */
-  792,                               /* 148 applicationCategory */
-  416,                               /* 149 applicationContact */
-  264,                               /* 150 applicationDeadline */
-  264,                               /* 151 applicationStartDate */
-  792,                               /* 152 applicationSubCategory */
-  792,                               /* 153 applicationSuite */
-  220, 614,                          /* 154 appliesToDeliveryMethod */
-  614,                               /* 156 appliesToPaymentMethod */
-  38,                                /* 157 archiveHeld */
-  190,                               /* 158 archivedAt */
-  103,                               /* 159 area */
+  148, 286, 539, 542, 700, 827, 894, 896, 897, /* 60 actors */
+  578, /* 69 addOn */
+  627, /* 70 additionalName */
+  748, /* 71 additionalNumberOfGuests */
+  519, 578, 638, 664, 685, 686, /* 72 additionalProperty */
+  847, /* 78 additionalType */
+  297, /* 79 additionalVariable */
+  335, 336, 597, 627, 638, /* 80 address */
+  216, 335, 336, 653, /* 85 addressCountry */
+  653, /* 89 addressLocality */
+  216, 653, /* 90 addressRegion */
+  249, /* 92 administrationRoute */
+  223, 578, /* 93 advanceBookingRequirement */
+  477, 845, /* 95 adverseOutcome */
+  504, /* 97 affectedBy */
+  627, /* 98 affiliation */
+  373, /* 99 afterMedia */
+  8, /* 100 agent */
+  597, 627, /* 101 agentInteractionStatistic */
+  412, /* 103 aggregateElement */
+  96, 190, 288, 578, 597, 638, 664, 772, /* 104 aggregateRating */
+  309, /* 112 aircraft */
+  552, /* 113 album */
+  547, /* 114 albumProductionType */
+  547, /* 115 albumRelease */
+  547, /* 116 albumReleaseType */
+  552, /* 117 albums */
+  249, /* 118 alcoholWarning */
+  496, /* 119 algorithm */
+  22, /* 120 alignmentType */
+  847, /* 121 alternateName */
+  190, /* 122 alternativeHeadline */
+  332, /* 123 alternativeOf */
+  265, 597, /* 124 alumni */
+  627, /* 126 alumniOf */
+  5, 312, 447, 638, /* 127 amenityFeature */
+  211, 408, 443, 528, 529, /* 131 amount */
+  869, /* 136 amountOfThisGood */
+  797, /* 137 announcementLocation */
+  305, /* 138 annualPercentageRate */
+  689, /* 139 answerCount */
+  30, /* 140 answerExplanation */
+  545, /* 141 antagonist */
+  145, /* 142 appearance */
+  519, /* 143 applicableCountry */
+  251, 253, /* 144 applicableLocation */
+  416, /* 146 applicantLocationRequirements */
+  284, /* 147 application */
+  792, /* 148 applicationCategory */
+  416, /* 149 applicationContact */
+  264, /* 150 applicationDeadline */
+  264, /* 151 applicationStartDate */
+  792, /* 152 applicationSubCategory */
+  792, /* 153 applicationSuite */
+  220, 614, /* 154 appliesToDeliveryMethod */
+  614, /* 156 appliesToPaymentMethod */
+  38, /* 157 archiveHeld */
+  190, /* 158 archivedAt */
+  103, /* 159 area */
   173, 220, 223, 304, 578, 597, 772, /* 160 areaServed */
-  309,                               /* 167 arrivalAirport */
-  83,                                /* 168 arrivalBoatTerminal */
-  110,                               /* 169 arrivalBusStop */
-  309,                               /* 170 arrivalGate */
-  863,                               /* 171 arrivalPlatform */
-  863,                               /* 172 arrivalStation */
-  309,                               /* 173 arrivalTerminal */
-  868,                               /* 174 arrivalTime */
-  902,                               /* 175 artEdition */
-  902,                               /* 176 artMedium */
-  41,                                /* 177 arterialBranch */
-  902,                               /* 178 artform */
-  42,                                /* 179 articleBody */
-  42,                                /* 180 articleSection */
-  157, 159, 902,                     /* 181 artist */
-  902,                               /* 184 artworkSurface */
-  223, 578, 664,                     /* 185 asin */
-  509,                               /* 188 aspect */
-  2,                                 /* 189 assembly */
-  2,                                 /* 190 assemblyVersion */
-  190, 261, 423,                     /* 191 assesses */
-  474, 632,                          /* 194 associatedAnatomy */
-  464,                               /* 196 associatedArticle */
-  741,                               /* 197 associatedClaimReview */
-  76,                                /* 198 associatedDisease */
-  190, 380, 381,                     /* 199 associatedMedia */
-  741,                               /* 202 associatedMediaReview */
-  27,  28,  819,                     /* 203 associatedPathophysiology */
-  741,                               /* 206 associatedReview */
-  804,                               /* 207 athlete */
-  288,                               /* 208 attendee */
-  288,                               /* 209 attendees */
-  190, 288, 447, 642, 664, 772,      /* 210 audience */
-  49,                                /* 216 audienceType */
-  190,                               /* 217 audio */
-  130,                               /* 218 auditDate */
-  467,                               /* 219 authenticator */
-  190, 702,                          /* 220 author */
-  223, 578,                          /* 222 availability */
-  9,   223, 578,                     /* 224 availabilityEnds */
-  9,   223, 578,                     /* 227 availabilityStarts */
-  223, 578,                          /* 230 availableAtOrFrom */
-  772,                               /* 232 availableChannel */
-  223, 578,                          /* 233 availableDeliveryMethod */
-  221,                               /* 235 availableFrom */
-  256,                               /* 236 availableIn */
-  173, 184, 447, 773, 854,           /* 237 availableLanguage */
-  792,                               /* 242 availableOnDevice */
-  366, 472, 636,                     /* 243 availableService */
-  249,                               /* 246 availableStrength */
-  228,                               /* 247 availableTest */
-  221,                               /* 248 availableThrough */
-  190, 597, 627, 664, 772,           /* 249 award */
-  190, 597, 627, 664,                /* 254 awards */
-  802,                               /* 258 awayTeam */
-  42,                                /* 259 backstory */
-  65,                                /* 260 bankAccountType */
-  272, 416,                          /* 261 baseSalary */
-  521,                               /* 263 bccRecipient */
-  5,   369, 818,                     /* 264 bed */
-  373,                               /* 267 beforeMedia */
-  529,                               /* 268 beneficiaryBank */
-  416,                               /* 269 benefits */
-  356,                               /* 270 benefitsSummaryUrl */
-  702,                               /* 271 bestRating */
-  593,                               /* 272 billingAddress */
-  874,                               /* 273 billingDuration */
-  874,                               /* 274 billingIncrement */
-  410,                               /* 275 billingPeriod */
-  874,                               /* 276 billingStart */
-  76,                                /* 277 bioChemInteraction */
-  76,                                /* 278 bioChemSimilarity */
-  76,                                /* 279 biologicalRole */
-  418,                               /* 280 biomechnicalClass */
-  627,                               /* 281 birthDate */
-  627,                               /* 282 birthPlace */
-  464,                               /* 283 bitrate */
-  77,                                /* 284 blogPost */
-  77,                                /* 285 blogPosts */
-  545,                               /* 286 bloodSupply */
-  310,                               /* 287 boardingGroup */
-  20,  309,                          /* 288 boardingPolicy */
-  27,  491,                          /* 290 bodyLocation */
-  889,                               /* 292 bodyType */
-  87,                                /* 293 bookEdition */
-  87,                                /* 294 bookFormat */
-  726,                               /* 295 bookingAgent */
-  726,                               /* 296 bookingTime */
-  431,                               /* 297 borrower */
-  336,                               /* 298 box */
-  563,                               /* 299 branch */
-  638,                               /* 300 branchCode */
-  444,                               /* 301 branchOf */
-  597, 627, 664, 772,                /* 302 brand */
-  922,                               /* 306 breadcrumb */
-  249,                               /* 307 breastfeedingWarning */
-  103,                               /* 308 broadcastAffiliateOf */
-  100,                               /* 309 broadcastChannelId */
-  103,                               /* 310 broadcastDisplayName */
-  100, 103,                          /* 311 broadcastFrequency */
-  102,                               /* 313 broadcastFrequencyValue */
-  101,                               /* 314 broadcastOfEvent */
-  100,                               /* 315 broadcastServiceTier */
-  102,                               /* 316 broadcastSignalModulation */
-  102,                               /* 317 broadcastSubChannel */
-  103,                               /* 318 broadcastTimezone */
-  103,                               /* 319 broadcaster */
-  410, 593, 726, 772,                /* 320 broker */
-  920,                               /* 324 browserRequirements */
-  110,                               /* 325 busName */
-  110,                               /* 326 busNumber */
-  774, 778,                          /* 327 businessDays */
-  223, 578, 869,                     /* 329 businessFunction */
-  768,                               /* 332 buyer */
-  547, 554,                          /* 333 byArtist */
-  753,                               /* 335 byDay */
-  753,                               /* 336 byMonth */
-  753,                               /* 337 byMonthDay */
-  753,                               /* 338 byMonthWeek */
-  103, 627, 889,                     /* 339 callSign */
-  572,                               /* 342 calories */
-  905,                               /* 343 candidate */
-  50,  387, 897,                     /* 344 caption */
-  572,                               /* 347 carbohydrateContent */
-  889,                               /* 348 cargoVolume */
-  309, 605,                          /* 349 carrier */
-  523,                               /* 351 carrierRequirements */
-  613,                               /* 352 cashBack */
-  208,                               /* 353 catalog */
-  555,                               /* 354 catalogNumber */
-  9,   348, 410, 578, 632, 664, 709, 772, 797, /* 355 category */
-  474,                                         /* 364 cause */
-  471,                                         /* 365 causeOf */
-  521,                                         /* 366 ccRecipient */
-  130,                          /* 367 certificationIdentification */
-  130,                          /* 368 certificationRating */
-  130,                          /* 369 certificationStatus */
-  190,                          /* 370 character */
-  323, 896,                     /* 371 characterAttribute */
-  621,                          /* 373 characterName */
-  894, 896,                     /* 374 cheatCode */
-  447, 448,                     /* 376 checkinTime */
-  578,                          /* 378 checkoutPageURLTemplate */
-  447, 448,                     /* 379 checkoutTime */
-  137,                          /* 381 chemicalComposition */
-  137, 525,                     /* 382 chemicalRole */
-  606,                          /* 384 childMaxAge */
-  606,                          /* 385 childMinAge */
-  835,                          /* 386 childTaxon */
-  627,                          /* 387 children */
-  572,                          /* 388 cholesterolContent */
-  336,                          /* 389 circle */
-  190,                          /* 390 citation */
-  145,                          /* 391 claimInterpreter */
-  146,                          /* 392 claimReviewed */
-  249,                          /* 393 clincalPharmacology */
-  249,                          /* 394 clinicalPharmacology */
-  148,                          /* 395 clipNumber */
-  589,                          /* 396 closes */
-  804,                          /* 397 coach */
-  479,                          /* 398 code */
-  793,                          /* 399 codeRepository */
-  793,                          /* 400 codeSampleType */
-  126, 473,                     /* 401 codeValue */
-  473,                          /* 403 codingSystem */
-  627,                          /* 404 colleague */
-  627,                          /* 405 colleagues */
-  875,                          /* 406 collection */
-  151,                          /* 407 collectionSize */
-  664,                          /* 408 color */
-  664,                          /* 409 colorSwatch */
-  157, 159, 902,                /* 410 colorist */
-  190, 748,                     /* 413 comment */
-  190,                          /* 415 commentCount */
-  879,                          /* 416 commentText */
-  879,                          /* 417 commentTime */
-  597,                          /* 418 companyRegistration */
-  263, 423,                     /* 419 competencyRequired */
-  802,                          /* 421 competitor */
-  288, 550,                     /* 422 composer */
-  28,                           /* 424 comprisedOf */
-  190,                          /* 425 conditionsOfAccess */
-  410, 593,                     /* 426 confirmationNumber */
-  27,                           /* 428 connectedTo */
-  170,                          /* 429 constraintProperty */
-  173,                          /* 430 contactOption */
-  356, 597, 627,                /* 431 contactPoint */
-  597, 627,                     /* 434 contactPoints */
-  173,                          /* 436 contactType */
-  613,                          /* 437 contactlessPayment */
-  638,                          /* 438 containedIn */
-  638,                          /* 439 containedInPlace */
-  638,                          /* 440 containsPlace */
-  700, 827, 896,                /* 441 containsSeason */
-  190,                          /* 444 contentLocation */
-  190,                          /* 445 contentRating */
-  190,                          /* 446 contentReferenceTime */
-  464,                          /* 447 contentSize */
-  284,                          /* 448 contentType */
-  464,                          /* 449 contentUrl */
-  477, 506,                     /* 450 contraindication */
-  190, 288,                     /* 452 contributor */
-  708,                          /* 454 cookTime */
-  708,                          /* 455 cookingMethod */
-  190,                          /* 456 copyrightHolder */
-  190,                          /* 457 copyrightNotice */
-  190,                          /* 458 copyrightYear */
-  190,                          /* 459 correction */
-  565, 597,                     /* 460 correctionsPolicy */
-  251,                          /* 462 costCategory */
-  251,                          /* 463 costCurrency */
-  251,                          /* 464 costOrigin */
-  251,                          /* 465 costPerUnit */
-  792,                          /* 466 countriesNotSupported */
-  792,                          /* 467 countriesSupported */
-  664,                          /* 468 countryOfAssembly */
-  664,                          /* 469 countryOfLastProcessing */
+  309, /* 167 arrivalAirport */
+  83, /* 168 arrivalBoatTerminal */
+  110, /* 169 arrivalBusStop */
+  309, /* 170 arrivalGate */
+  863, /* 171 arrivalPlatform */
+  863, /* 172 arrivalStation */
+  309, /* 173 arrivalTerminal */
+  868, /* 174 arrivalTime */
+  902, /* 175 artEdition */
+  902, /* 176 artMedium */
+  41, /* 177 arterialBranch */
+  902, /* 178 artform */
+  42, /* 179 articleBody */
+  42, /* 180 articleSection */
+  157, 159, 902, /* 181 artist */
+  902, /* 184 artworkSurface */
+  223, 578, 664, /* 185 asin */
+  509, /* 188 aspect */
+  2, /* 189 assembly */
+  2, /* 190 assemblyVersion */
+  190, 261, 423, /* 191 assesses */
+  474, 632, /* 194 associatedAnatomy */
+  464, /* 196 associatedArticle */
+  741, /* 197 associatedClaimReview */
+  76, /* 198 associatedDisease */
+  190, 380, 381, /* 199 associatedMedia */
+  741, /* 202 associatedMediaReview */
+  27, 28, 819, /* 203 associatedPathophysiology */
+  741, /* 206 associatedReview */
+  804, /* 207 athlete */
+  288, /* 208 attendee */
+  288, /* 209 attendees */
+  190, 288, 447, 642, 664, 772, /* 210 audience */
+  49, /* 216 audienceType */
+  190, /* 217 audio */
+  130, /* 218 auditDate */
+  467, /* 219 authenticator */
+  190, 702, /* 220 author */
+  223, 578, /* 222 availability */
+  9, 223, 578, /* 224 availabilityEnds */
+  9, 223, 578, /* 227 availabilityStarts */
+  223, 578, /* 230 availableAtOrFrom */
+  772, /* 232 availableChannel */
+  223, 578, /* 233 availableDeliveryMethod */
+  221, /* 235 availableFrom */
+  256, /* 236 availableIn */
+  173, 184, 447, 773, 854, /* 237 availableLanguage */
+  792, /* 242 availableOnDevice */
+  366, 472, 636, /* 243 availableService */
+  249, /* 246 availableStrength */
+  228, /* 247 availableTest */
+  221, /* 248 availableThrough */
+  190, 597, 627, 664, 772, /* 249 award */
+  190, 597, 627, 664, /* 254 awards */
+  802, /* 258 awayTeam */
+  42, /* 259 backstory */
+  65, /* 260 bankAccountType */
+  272, 416, /* 261 baseSalary */
+  521, /* 263 bccRecipient */
+  5, 369, 818, /* 264 bed */
+  373, /* 267 beforeMedia */
+  529, /* 268 beneficiaryBank */
+  416, /* 269 benefits */
+  356, /* 270 benefitsSummaryUrl */
+  702, /* 271 bestRating */
+  593, /* 272 billingAddress */
+  874, /* 273 billingDuration */
+  874, /* 274 billingIncrement */
+  410, /* 275 billingPeriod */
+  874, /* 276 billingStart */
+  76, /* 277 bioChemInteraction */
+  76, /* 278 bioChemSimilarity */
+  76, /* 279 biologicalRole */
+  418, /* 280 biomechnicalClass */
+  627, /* 281 birthDate */
+  627, /* 282 birthPlace */
+  464, /* 283 bitrate */
+  77, /* 284 blogPost */
+  77, /* 285 blogPosts */
+  545, /* 286 bloodSupply */
+  310, /* 287 boardingGroup */
+  20, 309, /* 288 boardingPolicy */
+  27, 491, /* 290 bodyLocation */
+  889, /* 292 bodyType */
+  87, /* 293 bookEdition */
+  87, /* 294 bookFormat */
+  726, /* 295 bookingAgent */
+  726, /* 296 bookingTime */
+  431, /* 297 borrower */
+  336, /* 298 box */
+  563, /* 299 branch */
+  638, /* 300 branchCode */
+  444, /* 301 branchOf */
+  597, 627, 664, 772, /* 302 brand */
+  922, /* 306 breadcrumb */
+  249, /* 307 breastfeedingWarning */
+  103, /* 308 broadcastAffiliateOf */
+  100, /* 309 broadcastChannelId */
+  103, /* 310 broadcastDisplayName */
+  100, 103, /* 311 broadcastFrequency */
+  102, /* 313 broadcastFrequencyValue */
+  101, /* 314 broadcastOfEvent */
+  100, /* 315 broadcastServiceTier */
+  102, /* 316 broadcastSignalModulation */
+  102, /* 317 broadcastSubChannel */
+  103, /* 318 broadcastTimezone */
+  103, /* 319 broadcaster */
+  410, 593, 726, 772, /* 320 broker */
+  920, /* 324 browserRequirements */
+  110, /* 325 busName */
+  110, /* 326 busNumber */
+  774, 778, /* 327 businessDays */
+  223, 578, 869, /* 329 businessFunction */
+  768, /* 332 buyer */
+  547, 554, /* 333 byArtist */
+  753, /* 335 byDay */
+  753, /* 336 byMonth */
+  753, /* 337 byMonthDay */
+  753, /* 338 byMonthWeek */
+  103, 627, 889, /* 339 callSign */
+  572, /* 342 calories */
+  905, /* 343 candidate */
+  50, 387, 897, /* 344 caption */
+  572, /* 347 carbohydrateContent */
+  889, /* 348 cargoVolume */
+  309, 605, /* 349 carrier */
+  523, /* 351 carrierRequirements */
+  613, /* 352 cashBack */
+  208, /* 353 catalog */
+  555, /* 354 catalogNumber */
+  9, 348, 410, 578, 632, 664, 709, 772, 797, /* 355 category */
+  474, /* 364 cause */
+  471, /* 365 causeOf */
+  521, /* 366 ccRecipient */
+  130, /* 367 certificationIdentification */
+  130, /* 368 certificationRating */
+  130, /* 369 certificationStatus */
+  190, /* 370 character */
+  323, 896, /* 371 characterAttribute */
+  621, /* 373 characterName */
+  894, 896, /* 374 cheatCode */
+  447, 448, /* 376 checkinTime */
+  578, /* 378 checkoutPageURLTemplate */
+  447, 448, /* 379 checkoutTime */
+  137, /* 381 chemicalComposition */
+  137, 525, /* 382 chemicalRole */
+  606, /* 384 childMaxAge */
+  606, /* 385 childMinAge */
+  835, /* 386 childTaxon */
+  627, /* 387 children */
+  572, /* 388 cholesterolContent */
+  336, /* 389 circle */
+  190, /* 390 citation */
+  145, /* 391 claimInterpreter */
+  146, /* 392 claimReviewed */
+  249, /* 393 clincalPharmacology */
+  249, /* 394 clinicalPharmacology */
+  148, /* 395 clipNumber */
+  589, /* 396 closes */
+  804, /* 397 coach */
+  479, /* 398 code */
+  793, /* 399 codeRepository */
+  793, /* 400 codeSampleType */
+  126, 473, /* 401 codeValue */
+  473, /* 403 codingSystem */
+  627, /* 404 colleague */
+  627, /* 405 colleagues */
+  875, /* 406 collection */
+  151, /* 407 collectionSize */
+  664, /* 408 color */
+  664, /* 409 colorSwatch */
+  157, 159, 902, /* 410 colorist */
+  190, 748, /* 413 comment */
+  190, /* 415 commentCount */
+  879, /* 416 commentText */
+  879, /* 417 commentTime */
+  597, /* 418 companyRegistration */
+  263, 423, /* 419 competencyRequired */
+  802, /* 421 competitor */
+  288, 550, /* 422 composer */
+  28, /* 424 comprisedOf */
+  190, /* 425 conditionsOfAccess */
+  410, 593, /* 426 confirmationNumber */
+  27, /* 428 connectedTo */
+  170, /* 429 constraintProperty */
+  173, /* 430 contactOption */
+  356, 597, 627, /* 431 contactPoint */
+  597, 627, /* 434 contactPoints */
+  173, /* 436 contactType */
+  613, /* 437 contactlessPayment */
+  638, /* 438 containedIn */
+  638, /* 439 containedInPlace */
+  638, /* 440 containsPlace */
+  700, 827, 896, /* 441 containsSeason */
+  190, /* 444 contentLocation */
+  190, /* 445 contentRating */
+  190, /* 446 contentReferenceTime */
+  464, /* 447 contentSize */
+  284, /* 448 contentType */
+  464, /* 449 contentUrl */
+  477, 506, /* 450 contraindication */
+  190, 288, /* 452 contributor */
+  708, /* 454 cookTime */
+  708, /* 455 cookingMethod */
+  190, /* 456 copyrightHolder */
+  190, /* 457 copyrightNotice */
+  190, /* 458 copyrightYear */
+  190, /* 459 correction */
+  565, 597, /* 460 correctionsPolicy */
+  251, /* 462 costCategory */
+  251, /* 463 costCurrency */
+  251, /* 464 costOrigin */
+  251, /* 465 costPerUnit */
+  792, /* 466 countriesNotSupported */
+  792, /* 467 countriesSupported */
+  664, /* 468 countryOfAssembly */
+  664, /* 469 countryOfLastProcessing */
   190, 539, 664, 825, 826, 827, /* 470 countryOfOrigin */
-  295,                          /* 476 course */
-  184,                          /* 477 courseCode */
-  185,                          /* 478 courseMode */
-  184,                          /* 479 coursePrerequisites */
-  185,                          /* 480 courseSchedule */
-  185,                          /* 481 courseWorkload */
-  442,                          /* 482 coverageEndTime */
-  442,                          /* 483 coverageStartTime */
-  190,                          /* 484 creativeWorkStatus */
-  190, 879,                     /* 485 creator */
-  193,                          /* 487 credentialCategory */
-  190,                          /* 488 creditText */
-  555,                          /* 489 creditedTo */
-  796, 923,                     /* 490 cssSelector */
-  444,                          /* 492 currenciesAccepted */
-  211, 294, 443, 526, 527,      /* 493 currency */
-  294,                          /* 498 currentExchangeRate */
-  410, 593,                     /* 499 customer */
-  519,                          /* 501 customerRemorseReturnFees */
-  519,                          /* 502 customerRemorseReturnLabelSource */
-  519,                /* 503 customerRemorseReturnShippingFeesAmount */
-  774, 778,           /* 504 cutoffTime */
-  116,                /* 506 cvdCollectionDate */
-  116,                /* 507 cvdFacilityCounty */
-  116,                /* 508 cvdFacilityId */
-  116,                /* 509 cvdNumBeds */
-  116,                /* 510 cvdNumBedsOcc */
-  116,                /* 511 cvdNumC19Died */
-  116,                /* 512 cvdNumC19HOPats */
-  116,                /* 513 cvdNumC19HospPats */
-  116,                /* 514 cvdNumC19MechVentPats */
-  116,                /* 515 cvdNumC19OFMechVentPats */
-  116,                /* 516 cvdNumC19OverflowPats */
-  116,                /* 517 cvdNumICUBeds */
-  116,                /* 518 cvdNumICUBedsOcc */
-  116,                /* 519 cvdNumTotBeds */
-  116,                /* 520 cvdNumVent */
-  116,                /* 521 cvdNumVentUse */
-  400,                /* 522 data */
-  205,                /* 523 dataFeedElement */
-  203,                /* 524 dataset */
-  208,                /* 525 datasetTimeInterval */
-  190, 206,           /* 526 dateCreated */
-  206,                /* 528 dateDeleted */
-  848,                /* 529 dateIssued */
-  190, 206,           /* 530 dateModified */
+  295, /* 476 course */
+  184, /* 477 courseCode */
+  185, /* 478 courseMode */
+  184, /* 479 coursePrerequisites */
+  185, /* 480 courseSchedule */
+  185, /* 481 courseWorkload */
+  442, /* 482 coverageEndTime */
+  442, /* 483 coverageStartTime */
+  190, /* 484 creativeWorkStatus */
+  190, 879, /* 485 creator */
+  193, /* 487 credentialCategory */
+  190, /* 488 creditText */
+  555, /* 489 creditedTo */
+  796, 923, /* 490 cssSelector */
+  444, /* 492 currenciesAccepted */
+  211, 294, 443, 526, 527, /* 493 currency */
+  294, /* 498 currentExchangeRate */
+  410, 593, /* 499 customer */
+  519, /* 501 customerRemorseReturnFees */
+  519, /* 502 customerRemorseReturnLabelSource */
+  519, /* 503 customerRemorseReturnShippingFeesAmount */
+  774, 778, /* 504 cutoffTime */
+  116, /* 506 cvdCollectionDate */
+  116, /* 507 cvdFacilityCounty */
+  116, /* 508 cvdFacilityId */
+  116, /* 509 cvdNumBeds */
+  116, /* 510 cvdNumBedsOcc */
+  116, /* 511 cvdNumC19Died */
+  116, /* 512 cvdNumC19HOPats */
+  116, /* 513 cvdNumC19HospPats */
+  116, /* 514 cvdNumC19MechVentPats */
+  116, /* 515 cvdNumC19OFMechVentPats */
+  116, /* 516 cvdNumC19OverflowPats */
+  116, /* 517 cvdNumICUBeds */
+  116, /* 518 cvdNumICUBedsOcc */
+  116, /* 519 cvdNumTotBeds */
+  116, /* 520 cvdNumVent */
+  116, /* 521 cvdNumVentUse */
+  400, /* 522 data */
+  205, /* 523 dataFeedElement */
+  203, /* 524 dataset */
+  208, /* 525 datasetTimeInterval */
+  190, 206, /* 526 dateCreated */
+  206, /* 528 dateDeleted */
+  848, /* 529 dateIssued */
+  190, 206, /* 530 dateModified */
   116, 416, 706, 797, /* 532 datePosted */
-  130, 190,           /* 536 datePublished */
-  521,                /* 538 dateRead */
-  521,                /* 539 dateReceived */
-  521,                /* 540 dateSent */
-  889,                /* 541 dateVehicleFirstRegistered */
-  564,                /* 542 dateline */
-  264, 589,           /* 543 dayOfWeek */
-  627,                /* 545 deathDate */
-  627,                /* 546 deathPlace */
-  675,                /* 547 defaultValue */
-  605,                /* 548 deliveryAddress */
-  223, 578,           /* 549 deliveryLeadTime */
+  130, 190, /* 536 datePublished */
+  521, /* 538 dateRead */
+  521, /* 539 dateReceived */
+  521, /* 540 dateSent */
+  889, /* 541 dateVehicleFirstRegistered */
+  564, /* 542 dateline */
+  264, 589, /* 543 dayOfWeek */
+  627, /* 545 deathDate */
+  627, /* 546 deathPlace */
+  675, /* 547 defaultValue */
+  605, /* 548 deliveryAddress */
+  223, 578, /* 549 deliveryLeadTime */
   594, 707, 769, 859, /* 551 deliveryMethod */
-  605,                /* 555 deliveryStatus */
-  583,                /* 556 deliveryTime */
-  597,                /* 557 department */
-  309,                /* 558 departureAirport */
-  83,                 /* 559 departureBoatTerminal */
-  110,                /* 560 departureBusStop */
-  309,                /* 561 departureGate */
-  863,                /* 562 departurePlatform */
-  863,                /* 563 departureStation */
-  309,                /* 564 departureTerminal */
-  868,                /* 565 departureTime */
-  836,                /* 566 dependencies */
+  605, /* 555 deliveryStatus */
+  583, /* 556 deliveryTime */
+  597, /* 557 department */
+  309, /* 558 departureAirport */
+  83, /* 559 departureBoatTerminal */
+  110, /* 560 departureBusStop */
+  309, /* 561 departureGate */
+  863, /* 562 departurePlatform */
+  863, /* 563 departureStation */
+  309, /* 564 departureTerminal */
+  868, /* 565 departureTime */
+  836, /* 566 dependencies */
   583, 664, 777, 902, /* 567 depth */
-  847,                /* 571 description */
-  792,                /* 572 device */
-  199, 610,           /* 573 diagnosis */
-  27,                 /* 575 diagram */
-  295,                /* 576 diet */
-  230,                /* 577 dietFeatures */
-  474,                /* 578 differentialDiagnosis */
-  190,                /* 579 digitalSourceType */
-  416,                /* 580 directApply */
+  847, /* 571 description */
+  792, /* 572 device */
+  199, 610, /* 573 diagnosis */
+  27, /* 575 diagram */
+  295, /* 576 diet */
+  230, /* 577 dietFeatures */
+  474, /* 578 differentialDiagnosis */
+  190, /* 579 digitalSourceType */
+  416, /* 580 directApply */
   148, 191, 286, 288, 539, 542, 700, 827, 894, 896, 897, /* 581 director */
-  148, 286, 539, 542, 700, 827, 894, 896, 897,           /* 592 directors */
-  847,                /* 601 disambiguatingDescription */
-  593,                /* 602 discount */
-  593,                /* 603 discountCode */
-  593,                /* 604 discountCurrency */
-  879,                /* 605 discusses */
-  190,                /* 606 discussionUrl */
-  797,                /* 607 diseasePreventionInfo */
-  797,                /* 608 diseaseSpreadStatistics */
-  190, 664,           /* 609 displayLocation */
-  597,                /* 611 dissolutionDate */
-  295, 865,           /* 612 distance */
-  199,                /* 614 distinguishingSign */
-  208,                /* 615 distribution */
-  565, 597,           /* 616 diversityPolicy */
-  565, 597,           /* 618 diversityStaffingReport */
-  919,                /* 620 documentation */
-  583, 777, 779,      /* 621 doesNotShip */
-  673,                /* 624 domainIncludes */
-  530,                /* 625 domiciledMortgage */
-  288,                /* 626 doorTime */
-  249,                /* 627 dosageForm */
-  249, 845,           /* 628 doseSchedule */
-  243,                /* 630 doseUnit */
-  243,                /* 631 doseValue */
-  717,                /* 632 downPayment */
-  792,                /* 633 downloadUrl */
-  160,                /* 634 downvoteCount */
-  890,                /* 635 drainsTo */
-  889,                /* 636 driveWheelConfiguration */
-  716,                /* 637 dropoffLocation */
-  716,                /* 638 dropoffTime */
+  148, 286, 539, 542, 700, 827, 894, 896, 897, /* 592 directors */
+  847, /* 601 disambiguatingDescription */
+  593, /* 602 discount */
+  593, /* 603 discountCode */
+  593, /* 604 discountCurrency */
+  879, /* 605 discusses */
+  190, /* 606 discussionUrl */
+  797, /* 607 diseasePreventionInfo */
+  797, /* 608 diseaseSpreadStatistics */
+  190, 664, /* 609 displayLocation */
+  597, /* 611 dissolutionDate */
+  295, 865, /* 612 distance */
+  199, /* 614 distinguishingSign */
+  208, /* 615 distribution */
+  565, 597, /* 616 diversityPolicy */
+  565, 597, /* 618 diversityStaffingReport */
+  919, /* 620 documentation */
+  583, 777, 779, /* 621 doesNotShip */
+  673, /* 624 domainIncludes */
+  530, /* 625 domiciledMortgage */
+  288, /* 626 doorTime */
+  249, /* 627 dosageForm */
+  249, 845, /* 628 doseSchedule */
+  243, /* 630 doseUnit */
+  243, /* 631 doseValue */
+  717, /* 632 downPayment */
+  792, /* 633 downloadUrl */
+  160, /* 634 downvoteCount */
+  890, /* 635 drainsTo */
+  889, /* 636 driveWheelConfiguration */
+  716, /* 637 dropoffLocation */
+  716, /* 638 dropoffTime */
   250, 474, 610, 845, /* 639 drug */
-  249,                /* 643 drugClass */
-  249, 251,           /* 644 drugUnit */
-  597, 627,           /* 646 duns */
-  506,                /* 648 duplicateTherapy */
-  52,  286, 288, 464, 539, 554, 555, 687, 753, 774, /* 649 duration */
-  911,                /* 659 durationOfWarranty */
-  373,                /* 660 duringMedia */
-  717,                /* 661 earlyPrepaymentPenalty */
-  190,                /* 662 editEIDR */
-  190,                /* 663 editor */
-  689, 794,           /* 664 eduQuestionType */
-  416, 574,           /* 666 educationRequirements */
-  190, 423,           /* 668 educationalAlignment */
-  184, 264,           /* 670 educationalCredentialAwarded */
-  22,                 /* 672 educationalFramework */
+  249, /* 643 drugClass */
+  249, 251, /* 644 drugUnit */
+  597, 627, /* 646 duns */
+  506, /* 648 duplicateTherapy */
+  52, 286, 288, 464, 539, 554, 555, 687, 753, 774, /* 649 duration */
+  911, /* 659 durationOfWarranty */
+  373, /* 660 duringMedia */
+  717, /* 661 earlyPrepaymentPenalty */
+  190, /* 662 editEIDR */
+  190, /* 663 editor */
+  689, 794, /* 664 eduQuestionType */
+  416, 574, /* 666 educationRequirements */
+  190, 423, /* 668 educationalAlignment */
+  184, 264, /* 670 educationalCredentialAwarded */
+  22, /* 672 educationalFramework */
   190, 261, 263, 423, /* 673 educationalLevel */
-  264,                /* 677 educationalProgramMode */
-  262,                /* 678 educationalRole */
-  190, 423,           /* 679 educationalUse */
-  335, 336,           /* 681 elevation */
-  416,                /* 683 eligibilityToWorkRequirement */
-  223, 578,           /* 684 eligibleCustomerType */
-  223, 578,           /* 686 eligibleDuration */
-  223, 578, 662,      /* 688 eligibleQuantity */
-  9,   220, 223, 578, /* 691 eligibleRegion */
-  223, 578, 662,      /* 695 eligibleTransactionVolume */
-  304,                /* 698 eligibleWithSupplier */
-  173, 597, 627,      /* 699 email */
-  464,                /* 702 embedUrl */
-  50,  387, 897,      /* 703 embeddedTextCaption */
-  889,                /* 706 emissionsCO2 */
-  597,                /* 707 employee */
-  597,                /* 708 employees */
-  416,                /* 709 employerOverview */
-  416,                /* 710 employmentType */
-  416,                /* 711 employmentUnit */
-  332,                /* 712 encodesBioChemEntity */
-  464,                /* 713 encodesCreativeWork */
-  190,                /* 714 encoding */
-  190, 464,           /* 715 encodingFormat */
-  284,                /* 717 encodingType */
-  190,                /* 718 encodings */
+  264, /* 677 educationalProgramMode */
+  262, /* 678 educationalRole */
+  190, 423, /* 679 educationalUse */
+  335, 336, /* 681 elevation */
+  416, /* 683 eligibilityToWorkRequirement */
+  223, 578, /* 684 eligibleCustomerType */
+  223, 578, /* 686 eligibleDuration */
+  223, 578, 662, /* 688 eligibleQuantity */
+  9, 220, 223, 578, /* 691 eligibleRegion */
+  223, 578, 662, /* 695 eligibleTransactionVolume */
+  304, /* 698 eligibleWithSupplier */
+  173, 597, 627, /* 699 email */
+  464, /* 702 embedUrl */
+  50, 387, 897, /* 703 embeddedTextCaption */
+  889, /* 706 emissionsCO2 */
+  597, /* 707 employee */
+  597, /* 708 employees */
+  416, /* 709 employerOverview */
+  416, /* 710 employmentType */
+  416, /* 711 employmentUnit */
+  332, /* 712 encodesBioChemEntity */
+  464, /* 713 encodesCreativeWork */
+  190, /* 714 encoding */
+  190, 464, /* 715 encodingFormat */
+  284, /* 717 encodingType */
+  190, /* 718 encodings */
   191, 192, 211, 264, 288, 520, 745, 753, /* 719 endDate */
-  148,                                    /* 727 endOffset */
-  8,   316, 405, 464, 753,                /* 728 endTime */
-  276,                                    /* 733 endorsee */
-  230,                                    /* 734 endorsers */
-  279,                                    /* 735 energyEfficiencyScaleMax */
-  279,                                    /* 736 energyEfficiencyScaleMin */
-  282,                                    /* 737 engineDisplacement */
-  282,                                    /* 738 enginePower */
-  282,                                    /* 739 engineType */
-  620,                                    /* 740 entertainmentBusiness */
-  474, 632,                               /* 741 epidemiology */
-  191, 700, 827, 896,                     /* 743 episode */
-  286,                                    /* 747 episodeNumber */
-  191, 700, 827, 896,                     /* 748 episodes */
-  685,                                    /* 752 equal */
-  8,                                      /* 753 error */
-  287,                                    /* 754 errorCode */
-  372, 377,                               /* 755 estimatedCost */
-  309,                                    /* 757 estimatedFlightDuration */
-  416, 574,                               /* 758 estimatedSalary */
-  494,                                    /* 760 estimatesRiskOf */
-  565, 597,                               /* 761 ethicsPolicy */
-  397, 409, 417, 424, 597, 638, 642,      /* 763 event */
-  288,                                    /* 770 eventAttendanceMode */
-  288,                                    /* 771 eventSchedule */
-  288,                                    /* 772 eventStatus */
-  597, 638,                               /* 773 events */
-  482,                                    /* 775 evidenceLevel */
-  482,                                    /* 776 evidenceOrigin */
-  190,                                    /* 777 exampleOfWork */
-  753,                                    /* 778 exceptDate */
-  294,                                    /* 779 exchangeRateSpread */
-  2,                                      /* 780 executableLibraryName */
-  295,                                    /* 781 exerciseCourse */
-  295,                                    /* 782 exercisePlan */
-  295,                                    /* 783 exerciseRelatedDiet */
-  295, 297,                               /* 784 exerciseType */
-  387,                                    /* 786 exifData */
-  605,                                    /* 787 expectedArrivalFrom */
-  605,                                    /* 788 expectedArrivalUntil */
-  474,                                    /* 789 expectedPrognosis */
-  9,   171, 467,                          /* 790 expectsAcceptanceOf */
-  416,                               /* 793 experienceInPlaceOfEducation */
-  416, 574,                          /* 794 experienceRequirements */
-  230,                               /* 796 expertConsiderations */
-  130, 190,                          /* 797 expires */
-  332,                               /* 799 expressedIn */
-  653,                               /* 800 extendedAddress */
-  627,                               /* 801 familyName */
-  572,                               /* 802 fatContent */
-  173, 597, 627, 638,                /* 803 faxNumber */
-  792,                               /* 807 featureList */
-  305, 306,                          /* 808 feesAndCommissionsSpecification */
-  572,                               /* 810 fiberContent */
-  190,                               /* 811 fileFormat */
-  792,                               /* 812 fileSize */
-  184, 264,                          /* 813 financialAidEligible */
-  145,                               /* 815 firstAppearance */
-  550,                               /* 816 firstPerformance */
-  309,                               /* 817 flightDistance */
-  309,                               /* 818 flightNumber */
-  5,   444, 732,                     /* 819 floorLevel */
-  613,                               /* 822 floorLimit */
-  5,   312,                          /* 823 floorSize */
-  314,                               /* 825 followee */
-  627,                               /* 826 follows */
-  491,                               /* 827 followup */
-  179,                               /* 828 foodEstablishment */
-  179,                               /* 829 foodEvent */
-  249,                               /* 830 foodWarning */
-  597,                               /* 831 founder */
-  597,                               /* 832 founders */
-  597,                               /* 833 foundingDate */
-  597,                               /* 834 foundingLocation */
-  680,                               /* 835 free */
-  779,                               /* 836 freeShippingThreshold */
-  243,                               /* 837 frequency */
-  295, 538, 864,                     /* 838 fromLocation */
-  889,                               /* 841 fuelCapacity */
-  889,                               /* 842 fuelConsumption */
-  889,                               /* 843 fuelEfficiency */
-  282, 889,                          /* 844 fuelType */
-  780,                               /* 846 fulfillmentType */
-  418,                               /* 847 functionalClass */
-  346,                               /* 848 fundedItem */
-  190, 288, 346, 528, 597, 627,      /* 849 funder */
-  76,  190, 288, 479, 597, 627, 664, /* 855 funding */
-  326,                               /* 862 game */
-  643,                               /* 863 gameAvailabilityType */
-  894,                               /* 864 gameEdition */
-  323, 896,                          /* 865 gameItem */
-  323, 896,                          /* 867 gameLocation */
-  894, 896,                          /* 869 gamePlatform */
-  894,                               /* 871 gameServer */
-  894,                               /* 872 gameTip */
-  627, 804,                          /* 873 gender */
-  100, 190, 552,                     /* 875 genre */
-  638,                               /* 878 geo */
-  337, 638,                          /* 879 geoContains */
-  337, 638,                          /* 881 geoCoveredBy */
-  337, 638,                          /* 883 geoCovers */
-  337, 638,                          /* 885 geoCrosses */
-  337, 638,                          /* 887 geoDisjoint */
-  337, 638,                          /* 889 geoEquals */
-  337, 638,                          /* 891 geoIntersects */
-  334,                               /* 893 geoMidpoint */
-  337, 638,                          /* 894 geoOverlaps */
-  334,                               /* 896 geoRadius */
-  337, 638,                          /* 897 geoTouches */
-  337, 638,                          /* 899 geoWithin */
-  49,                                /* 901 geographicArea */
-  797,                               /* 902 gettingTestedInfo */
-  627,                               /* 903 givenName */
-  597, 627, 638,                     /* 904 globalLocationNumber */
-  797,                               /* 907 governmentBenefitsInfo */
-  443,                               /* 908 gracePeriod */
-  233,                               /* 909 grantee */
-  685,                               /* 910 greater */
-  685,                               /* 911 greaterOrEqual */
-  223, 578, 664,                     /* 912 gtin */
-  223, 578, 664,                     /* 915 gtin12 */
-  223, 578, 664,                     /* 918 gtin13 */
-  223, 578, 664,                     /* 921 gtin14 */
-  223, 578, 664,                     /* 924 gtin8 */
-  479,                               /* 927 guideline */
-  482,                               /* 928 guidelineDate */
-  482,                               /* 929 guidelineSubject */
-  778, 780,                          /* 930 handlingTime */
-  578, 664,                          /* 932 hasAdultConsideration */
-  76,                                /* 934 hasBioChemEntityPart */
-  332, 676,                          /* 935 hasBioPolymerSequence */
-  103,                               /* 937 hasBroadcastChannel */
-  127,                               /* 938 hasCategoryCode */
-  597, 627, 638, 664, 772,           /* 939 hasCertification */
-  264,                               /* 944 hasCourse */
-  184,                               /* 945 hasCourseInstance */
-  597, 627,                          /* 946 hasCredential */
-  218, 835,                          /* 948 hasDefinedTerm */
-  221, 605,                          /* 950 hasDeliveryMethod */
-  232,                               /* 952 hasDigitalDocumentPermission */
-  638,                               /* 953 hasDriveThroughService */
-  664,                               /* 954 hasEnergyConsumptionDetails */
-  279,                               /* 955 hasEnergyEfficiencyCategory */
-  578, 597, 638, 664,                /* 956 hasGS1DigitalLink */
-  360,                               /* 960 hasHealthAspect */
-  638,                               /* 961 hasMap */
-  130, 578, 664, 787,                /* 962 hasMeasurement */
-  597,                               /* 966 hasMemberProgram */
-  315,                               /* 967 hasMenu */
-  515, 517,                          /* 968 hasMenuItem */
-  515, 517,                          /* 970 hasMenuSection */
-  578, 597, 664,                     /* 972 hasMerchantReturnPolicy */
-  76,                                /* 975 hasMolecularFunction */
-  627,                               /* 976 hasOccupation */
-  597, 627, 772,                     /* 977 hasOfferCatalog */
-  597, 627,                          /* 980 hasPOS */
-  190,                               /* 982 hasPart */
-  288,                               /* 983 hasParticipationOffer */
-  76,                                /* 984 hasRepresentation */
-  583, 597,                          /* 985 hasShippingService */
-  288,                               /* 987 hasSponsorshipOffer */
-  587,                               /* 988 hasStore */
-  513,                               /* 989 hasTierBenefit */
-  513,                               /* 990 hasTierRequirement */
-  512,                               /* 991 hasTiers */
-  666,                               /* 992 hasVariant */
-  190,                               /* 993 headline */
-  501, 610, 619,                     /* 994 healthCondition */
-  357,                               /* 997 healthPlanCoinsuranceOption */
-  357,                               /* 998 healthPlanCoinsuranceRate */
-  357,                               /* 999 healthPlanCopay */
-  357,                               /* 1000 healthPlanCopayOption */
-  358, 359,                          /* 1001 healthPlanCostSharing */
-  356,                               /* 1003 healthPlanDrugOption */
-  356, 358,                          /* 1004 healthPlanDrugTier */
-  356,                               /* 1006 healthPlanId */
-  356,                               /* 1007 healthPlanMarketingUrl */
-  359, 490,                          /* 1008 healthPlanNetworkId */
-  359,                               /* 1010 healthPlanNetworkTier */
-  357,                               /* 1011 healthPlanPharmacyCategory */
-  366,                               /* 1012 healthcareReportingData */
-  464, 583, 627, 664, 777, 902,      /* 1013 height */
-  17,                                /* 1019 highPrice */
-  416,                               /* 1020 hiringOrganization */
-  37,                                /* 1021 holdingArchive */
-  627,                               /* 1022 homeLocation */
-  802,                               /* 1023 homeTeam */
-  627,                               /* 1024 honorificPrefix */
-  627,                               /* 1025 honorificSuffix */
-  636,                               /* 1026 hospitalAffiliation */
-  512, 670,                          /* 1027 hostingOrganization */
-  173, 445, 772,                     /* 1029 hoursAvailable */
-  491,                               /* 1032 howPerformed */
-  284,                               /* 1033 httpMethod */
-  20,  21,                           /* 1034 iataCode */
-  21,                                /* 1036 icaoCode */
-  847,                               /* 1037 identifier */
-  498,                               /* 1038 identifyingExam */
-  498,                               /* 1039 identifyingTest */
-  87,                                /* 1040 illustrator */
-  847,                               /* 1041 image */
-  389,                               /* 1042 imagingTechnique */
-  554,                               /* 1043 inAlbum */
-  100,                               /* 1044 inBroadcastLineup */
-  525,                               /* 1045 inChI */
-  525,                               /* 1046 inChIKey */
-  126,                               /* 1047 inCodeSet */
-  217,                               /* 1048 inDefinedTermSet */
+  148, /* 727 endOffset */
+  8, 316, 405, 464, 753, /* 728 endTime */
+  276, /* 733 endorsee */
+  230, /* 734 endorsers */
+  279, /* 735 energyEfficiencyScaleMax */
+  279, /* 736 energyEfficiencyScaleMin */
+  282, /* 737 engineDisplacement */
+  282, /* 738 enginePower */
+  282, /* 739 engineType */
+  620, /* 740 entertainmentBusiness */
+  474, 632, /* 741 epidemiology */
+  191, 700, 827, 896, /* 743 episode */
+  286, /* 747 episodeNumber */
+  191, 700, 827, 896, /* 748 episodes */
+  685, /* 752 equal */
+  8, /* 753 error */
+  287, /* 754 errorCode */
+  372, 377, /* 755 estimatedCost */
+  309, /* 757 estimatedFlightDuration */
+  416, 574, /* 758 estimatedSalary */
+  494, /* 760 estimatesRiskOf */
+  565, 597, /* 761 ethicsPolicy */
+  397, 409, 417, 424, 597, 638, 642, /* 763 event */
+  288, /* 770 eventAttendanceMode */
+  288, /* 771 eventSchedule */
+  288, /* 772 eventStatus */
+  597, 638, /* 773 events */
+  482, /* 775 evidenceLevel */
+  482, /* 776 evidenceOrigin */
+  190, /* 777 exampleOfWork */
+  753, /* 778 exceptDate */
+  294, /* 779 exchangeRateSpread */
+  2, /* 780 executableLibraryName */
+  295, /* 781 exerciseCourse */
+  295, /* 782 exercisePlan */
+  295, /* 783 exerciseRelatedDiet */
+  295, 297, /* 784 exerciseType */
+  387, /* 786 exifData */
+  605, /* 787 expectedArrivalFrom */
+  605, /* 788 expectedArrivalUntil */
+  474, /* 789 expectedPrognosis */
+  9, 171, 467, /* 790 expectsAcceptanceOf */
+  416, /* 793 experienceInPlaceOfEducation */
+  416, 574, /* 794 experienceRequirements */
+  230, /* 796 expertConsiderations */
+  130, 190, /* 797 expires */
+  332, /* 799 expressedIn */
+  653, /* 800 extendedAddress */
+  627, /* 801 familyName */
+  572, /* 802 fatContent */
+  173, 597, 627, 638, /* 803 faxNumber */
+  792, /* 807 featureList */
+  305, 306, /* 808 feesAndCommissionsSpecification */
+  572, /* 810 fiberContent */
+  190, /* 811 fileFormat */
+  792, /* 812 fileSize */
+  184, 264, /* 813 financialAidEligible */
+  145, /* 815 firstAppearance */
+  550, /* 816 firstPerformance */
+  309, /* 817 flightDistance */
+  309, /* 818 flightNumber */
+  5, 444, 732, /* 819 floorLevel */
+  613, /* 822 floorLimit */
+  5, 312, /* 823 floorSize */
+  314, /* 825 followee */
+  627, /* 826 follows */
+  491, /* 827 followup */
+  179, /* 828 foodEstablishment */
+  179, /* 829 foodEvent */
+  249, /* 830 foodWarning */
+  597, /* 831 founder */
+  597, /* 832 founders */
+  597, /* 833 foundingDate */
+  597, /* 834 foundingLocation */
+  680, /* 835 free */
+  779, /* 836 freeShippingThreshold */
+  243, /* 837 frequency */
+  295, 538, 864, /* 838 fromLocation */
+  889, /* 841 fuelCapacity */
+  889, /* 842 fuelConsumption */
+  889, /* 843 fuelEfficiency */
+  282, 889, /* 844 fuelType */
+  780, /* 846 fulfillmentType */
+  418, /* 847 functionalClass */
+  346, /* 848 fundedItem */
+  190, 288, 346, 528, 597, 627, /* 849 funder */
+  76, 190, 288, 479, 597, 627, 664, /* 855 funding */
+  326, /* 862 game */
+  643, /* 863 gameAvailabilityType */
+  894, /* 864 gameEdition */
+  323, 896, /* 865 gameItem */
+  323, 896, /* 867 gameLocation */
+  894, 896, /* 869 gamePlatform */
+  894, /* 871 gameServer */
+  894, /* 872 gameTip */
+  627, 804, /* 873 gender */
+  100, 190, 552, /* 875 genre */
+  638, /* 878 geo */
+  337, 638, /* 879 geoContains */
+  337, 638, /* 881 geoCoveredBy */
+  337, 638, /* 883 geoCovers */
+  337, 638, /* 885 geoCrosses */
+  337, 638, /* 887 geoDisjoint */
+  337, 638, /* 889 geoEquals */
+  337, 638, /* 891 geoIntersects */
+  334, /* 893 geoMidpoint */
+  337, 638, /* 894 geoOverlaps */
+  334, /* 896 geoRadius */
+  337, 638, /* 897 geoTouches */
+  337, 638, /* 899 geoWithin */
+  49, /* 901 geographicArea */
+  797, /* 902 gettingTestedInfo */
+  627, /* 903 givenName */
+  597, 627, 638, /* 904 globalLocationNumber */
+  797, /* 907 governmentBenefitsInfo */
+  443, /* 908 gracePeriod */
+  233, /* 909 grantee */
+  685, /* 910 greater */
+  685, /* 911 greaterOrEqual */
+  223, 578, 664, /* 912 gtin */
+  223, 578, 664, /* 915 gtin12 */
+  223, 578, 664, /* 918 gtin13 */
+  223, 578, 664, /* 921 gtin14 */
+  223, 578, 664, /* 924 gtin8 */
+  479, /* 927 guideline */
+  482, /* 928 guidelineDate */
+  482, /* 929 guidelineSubject */
+  778, 780, /* 930 handlingTime */
+  578, 664, /* 932 hasAdultConsideration */
+  76, /* 934 hasBioChemEntityPart */
+  332, 676, /* 935 hasBioPolymerSequence */
+  103, /* 937 hasBroadcastChannel */
+  127, /* 938 hasCategoryCode */
+  597, 627, 638, 664, 772, /* 939 hasCertification */
+  264, /* 944 hasCourse */
+  184, /* 945 hasCourseInstance */
+  597, 627, /* 946 hasCredential */
+  218, 835, /* 948 hasDefinedTerm */
+  221, 605, /* 950 hasDeliveryMethod */
+  232, /* 952 hasDigitalDocumentPermission */
+  638, /* 953 hasDriveThroughService */
+  664, /* 954 hasEnergyConsumptionDetails */
+  279, /* 955 hasEnergyEfficiencyCategory */
+  578, 597, 638, 664, /* 956 hasGS1DigitalLink */
+  360, /* 960 hasHealthAspect */
+  638, /* 961 hasMap */
+  130, 578, 664, 787, /* 962 hasMeasurement */
+  597, /* 966 hasMemberProgram */
+  315, /* 967 hasMenu */
+  515, 517, /* 968 hasMenuItem */
+  515, 517, /* 970 hasMenuSection */
+  578, 597, 664, /* 972 hasMerchantReturnPolicy */
+  76, /* 975 hasMolecularFunction */
+  627, /* 976 hasOccupation */
+  597, 627, 772, /* 977 hasOfferCatalog */
+  597, 627, /* 980 hasPOS */
+  190, /* 982 hasPart */
+  288, /* 983 hasParticipationOffer */
+  76, /* 984 hasRepresentation */
+  583, 597, /* 985 hasShippingService */
+  288, /* 987 hasSponsorshipOffer */
+  587, /* 988 hasStore */
+  513, /* 989 hasTierBenefit */
+  513, /* 990 hasTierRequirement */
+  512, /* 991 hasTiers */
+  666, /* 992 hasVariant */
+  190, /* 993 headline */
+  501, 610, 619, /* 994 healthCondition */
+  357, /* 997 healthPlanCoinsuranceOption */
+  357, /* 998 healthPlanCoinsuranceRate */
+  357, /* 999 healthPlanCopay */
+  357, /* 1000 healthPlanCopayOption */
+  358, 359, /* 1001 healthPlanCostSharing */
+  356, /* 1003 healthPlanDrugOption */
+  356, 358, /* 1004 healthPlanDrugTier */
+  356, /* 1006 healthPlanId */
+  356, /* 1007 healthPlanMarketingUrl */
+  359, 490, /* 1008 healthPlanNetworkId */
+  359, /* 1010 healthPlanNetworkTier */
+  357, /* 1011 healthPlanPharmacyCategory */
+  366, /* 1012 healthcareReportingData */
+  464, 583, 627, 664, 777, 902, /* 1013 height */
+  17, /* 1019 highPrice */
+  416, /* 1020 hiringOrganization */
+  37, /* 1021 holdingArchive */
+  627, /* 1022 homeLocation */
+  802, /* 1023 homeTeam */
+  627, /* 1024 honorificPrefix */
+  627, /* 1025 honorificSuffix */
+  636, /* 1026 hospitalAffiliation */
+  512, 670, /* 1027 hostingOrganization */
+  173, 445, 772, /* 1029 hoursAvailable */
+  491, /* 1032 howPerformed */
+  284, /* 1033 httpMethod */
+  20, 21, /* 1034 iataCode */
+  21, /* 1036 icaoCode */
+  847, /* 1037 identifier */
+  498, /* 1038 identifyingExam */
+  498, /* 1039 identifyingTest */
+  87, /* 1040 illustrator */
+  847, /* 1041 image */
+  389, /* 1042 imagingTechnique */
+  554, /* 1043 inAlbum */
+  100, /* 1044 inBroadcastLineup */
+  525, /* 1045 inChI */
+  525, /* 1046 inChIKey */
+  126, /* 1047 inCodeSet */
+  217, /* 1048 inDefinedTermSet */
   103, 162, 190, 288, 437, 672, 930, /* 1049 inLanguage */
-  554,                               /* 1056 inPlaylist */
-  664,                               /* 1057 inProductGroupWithID */
-  519,                               /* 1058 inStoreReturnsOffered */
-  846,                               /* 1059 inSupportOf */
-  304,                               /* 1060 incentiveAmount */
-  416,                               /* 1061 incentiveCompensation */
-  304,                               /* 1062 incentiveStatus */
-  304,                               /* 1063 incentiveType */
-  416,                               /* 1064 incentives */
-  304,                               /* 1065 incentivizedItem */
-  550,                               /* 1066 includedComposition */
-  208,                               /* 1067 includedDataCatalog */
-  208,                               /* 1068 includedInDataCatalog */
-  249,                               /* 1069 includedInHealthInsurancePlan */
-  494,                               /* 1070 includedRiskFactor */
-  855,                               /* 1071 includesAttraction */
-  356,                               /* 1072 includesHealthPlanFormulary */
-  356,                               /* 1073 includesHealthPlanNetwork */
-  223, 578, 665,                     /* 1074 includesObject */
-  304,                               /* 1077 incomeLimit */
-  495,                               /* 1078 increasesRiskOf */
-  416,                               /* 1079 industry */
-  9,   220, 223, 464, 578,           /* 1080 ineligibleRegion */
-  396,                               /* 1085 infectiousAgent */
-  396,                               /* 1086 infectiousAgentClass */
-  708,                               /* 1087 ingredients */
-  157, 159, 902,                     /* 1088 inker */
-  545,                               /* 1091 insertion */
-  792,                               /* 1092 installUrl */
-  185,                               /* 1093 instructor */
-  8,                                 /* 1094 instrument */
-  297,                               /* 1095 intensity */
-  249,                               /* 1096 interactingDrug */
-  405,                               /* 1097 interactionService */
-  190, 597, 627,                     /* 1098 interactionStatistic */
-  405,                               /* 1101 interactionType */
-  190,                               /* 1102 interactivityType */
-  305,                               /* 1103 interestRate */
-  190, 464,                          /* 1104 interpretedAsClaim */
-  223, 578, 795,                     /* 1106 inventoryLevel */
-  673,                               /* 1109 inverseOf */
-  490,                               /* 1110 isAcceptingNewPatients */
-  190, 288, 638,                     /* 1111 isAccessibleForFree */
-  664,                               /* 1114 isAccessoryOrSparePartFor */
-  249,                               /* 1115 isAvailableGenerically */
-  190,                               /* 1116 isBasedOn */
-  190,                               /* 1117 isBasedOnUrl */
-  664,                               /* 1118 isConsumableFor */
-  76,                                /* 1119 isEncodedByBioChemEntity */
-  190, 578, 664,                     /* 1120 isFamilyFriendly */
-  593,                               /* 1123 isGift */
-  76,                                /* 1124 isInvolvedInBiologicalProcess */
-  101,                               /* 1125 isLiveBroadcast */
-  76,                                /* 1126 isLocatedInSubcellularLocation */
-  190,                               /* 1127 isPartOf */
-  76,                                /* 1128 isPartOfBioChemEntity */
-  312,                               /* 1129 isPlanForApartment */
-  231, 249,                          /* 1130 isProprietary */
-  664, 772,                          /* 1132 isRelatedTo */
-  0,                                 /* 1134 isResizable */
-  664, 772,                          /* 1135 isSimilarTo */
-  588,                               /* 1137 isStoreOn */
-  513,                               /* 1138 isTierOf */
-  779,                               /* 1139 isUnlabelledFallback */
-  664, 667,                          /* 1140 isVariantOf */
-  87,                                /* 1142 isbn */
-  597, 627, 638,                     /* 1143 isicV4 */
-  597,                               /* 1146 iso6523Code */
-  554,                               /* 1147 isrcCode */
-  77,  192, 208, 924,                /* 1148 issn */
-  681,                               /* 1152 issueNumber */
-  130, 626, 848,                     /* 1153 issuedBy */
-  626,                               /* 1156 issuedThrough */
-  550,                               /* 1157 iswcCode */
-  206, 439,                          /* 1158 item */
-  223, 519, 578, 664,                /* 1160 itemCondition */
-  519,                               /* 1164 itemDefectReturnFees */
-  519,                               /* 1165 itemDefectReturnLabelSource */
-  519,                          /* 1166 itemDefectReturnShippingFeesAmount */
-  412,                          /* 1167 itemListElement */
-  412,                          /* 1168 itemListOrder */
-  37,                           /* 1169 itemLocation */
-  223, 578,                     /* 1170 itemOffered */
-  18,  741,                     /* 1172 itemReviewed */
-  605,                          /* 1174 itemShipped */
-  868,                          /* 1175 itinerary */
-  525,                          /* 1176 iupacName */
-  416,                          /* 1177 jobBenefits */
-  416,                          /* 1178 jobDuration */
-  416,                          /* 1179 jobImmediateStart */
-  416,                          /* 1180 jobLocation */
-  416,                          /* 1181 jobLocationType */
-  416,                          /* 1182 jobStartDate */
-  627,                          /* 1183 jobTitle */
-  345, 428,                     /* 1184 jurisdiction */
-  190, 288, 597, 638, 664,      /* 1186 keywords */
-  889,                          /* 1191 knownVehicleDamages */
-  627,                          /* 1192 knows */
-  597, 627,                     /* 1193 knowsAbout */
-  597, 627,                     /* 1195 knowsLanguage */
-  249,                          /* 1197 labelDetails */
-  715,                          /* 1198 landlord */
-  162, 930,                     /* 1199 language */
-  922,                          /* 1201 lastReviewed */
-  335, 638,                     /* 1202 latitude */
-  312,                          /* 1204 layoutImage */
-  190, 423,                     /* 1205 learningResourceType */
-  5,   578, 706,                /* 1207 leaseLength */
-  597,                          /* 1210 legalAddress */
-  597,                          /* 1211 legalName */
-  597,                          /* 1212 legalRepresentative */
-  231, 249, 479,                /* 1213 legalStatus */
-  428,                          /* 1216 legislationAmends */
-  428,                          /* 1217 legislationApplies */
-  428,                          /* 1218 legislationChanges */
-  428,                          /* 1219 legislationCommences */
-  428,                          /* 1220 legislationConsolidates */
-  428,                          /* 1221 legislationCorrects */
-  428,                          /* 1222 legislationCountersignedBy */
-  428,                          /* 1223 legislationDate */
-  428,                          /* 1224 legislationDateOfApplicability */
-  428,                          /* 1225 legislationDateVersion */
-  428,                          /* 1226 legislationEnsuresImplementationOf */
-  428,                          /* 1227 legislationIdentifier */
-  428,                          /* 1228 legislationJurisdiction */
-  428,                          /* 1229 legislationLegalForce */
-  429,                          /* 1230 legislationLegalValue */
-  428,                          /* 1231 legislationPassedBy */
-  428,                          /* 1232 legislationRepeals */
-  428,                          /* 1233 legislationResponsible */
-  428,                          /* 1234 legislationTransposes */
-  428,                          /* 1235 legislationType */
-  597,                          /* 1236 leiCode */
-  93,                           /* 1237 lender */
-  685,                          /* 1238 lesser */
-  685,                          /* 1239 lesserOrEqual */
-  157, 159, 902,                /* 1240 letterer */
-  190,                          /* 1243 license */
-  627,                          /* 1244 lifeEvent */
-  336,                          /* 1245 line */
-  437,                          /* 1246 linkRelationship */
-  442,                          /* 1247 liveBlogUpdate */
-  530,                          /* 1248 loanMortgageMandateAmount */
-  717,                          /* 1249 loanPaymentAmount */
-  717,                          /* 1250 loanPaymentFrequency */
-  443,                          /* 1251 loanRepaymentForm */
-  443,                          /* 1252 loanTerm */
-  443,                          /* 1253 loanType */
-  8,   288, 405, 597,           /* 1254 location */
-  190,                          /* 1258 locationCreated */
-  448,                          /* 1259 lodgingUnitDescription */
-  448,                          /* 1260 lodgingUnitType */
-  96,  130, 597, 638, 664, 772, /* 1261 logo */
-  335, 638,                     /* 1267 longitude */
-  926,                          /* 1269 loser */
-  17,                           /* 1270 lowPrice */
-  550,                          /* 1271 lyricist */
-  550,                          /* 1272 lyrics */
-  922,                          /* 1273 mainContentOfPage */
-  190,                          /* 1274 mainEntity */
-  847,                          /* 1275 mainEntityOfPage */
-  190,                          /* 1276 maintainer */
-  597, 627,                     /* 1277 makesOffer */
-  664,                          /* 1279 manufacturer */
-  638,                          /* 1280 map */
-  453,                          /* 1281 mapType */
-  638,                          /* 1282 maps */
-  573,                          /* 1283 marginOfError */
-  565,                          /* 1284 masthead */
-  190, 664,                     /* 1285 material */
-  190,                          /* 1287 materialExtent */
-  457,                          /* 1288 mathExpression */
-  662,                          /* 1289 maxPrice */
-  526, 674, 675, 686,           /* 1290 maxValue */
-  288, 638,                     /* 1294 maximumAttendeeCapacity */
-  264,                          /* 1296 maximumEnrollment */
-  231, 249, 256, 816,           /* 1297 maximumIntake */
-  288,                          /* 1301 maximumPhysicalAttendeeCapacity */
-  288,                          /* 1302 maximumVirtualAttendeeCapacity */
-  309,                          /* 1303 mealService */
-  573, 810,                     /* 1304 measuredProperty */
-  573, 810,                     /* 1306 measurementDenominator */
+  554, /* 1056 inPlaylist */
+  664, /* 1057 inProductGroupWithID */
+  519, /* 1058 inStoreReturnsOffered */
+  846, /* 1059 inSupportOf */
+  304, /* 1060 incentiveAmount */
+  416, /* 1061 incentiveCompensation */
+  304, /* 1062 incentiveStatus */
+  304, /* 1063 incentiveType */
+  416, /* 1064 incentives */
+  304, /* 1065 incentivizedItem */
+  550, /* 1066 includedComposition */
+  208, /* 1067 includedDataCatalog */
+  208, /* 1068 includedInDataCatalog */
+  249, /* 1069 includedInHealthInsurancePlan */
+  494, /* 1070 includedRiskFactor */
+  855, /* 1071 includesAttraction */
+  356, /* 1072 includesHealthPlanFormulary */
+  356, /* 1073 includesHealthPlanNetwork */
+  223, 578, 665, /* 1074 includesObject */
+  304, /* 1077 incomeLimit */
+  495, /* 1078 increasesRiskOf */
+  416, /* 1079 industry */
+  9, 220, 223, 464, 578, /* 1080 ineligibleRegion */
+  396, /* 1085 infectiousAgent */
+  396, /* 1086 infectiousAgentClass */
+  708, /* 1087 ingredients */
+  157, 159, 902, /* 1088 inker */
+  545, /* 1091 insertion */
+  792, /* 1092 installUrl */
+  185, /* 1093 instructor */
+  8, /* 1094 instrument */
+  297, /* 1095 intensity */
+  249, /* 1096 interactingDrug */
+  405, /* 1097 interactionService */
+  190, 597, 627, /* 1098 interactionStatistic */
+  405, /* 1101 interactionType */
+  190, /* 1102 interactivityType */
+  305, /* 1103 interestRate */
+  190, 464, /* 1104 interpretedAsClaim */
+  223, 578, 795, /* 1106 inventoryLevel */
+  673, /* 1109 inverseOf */
+  490, /* 1110 isAcceptingNewPatients */
+  190, 288, 638, /* 1111 isAccessibleForFree */
+  664, /* 1114 isAccessoryOrSparePartFor */
+  249, /* 1115 isAvailableGenerically */
+  190, /* 1116 isBasedOn */
+  190, /* 1117 isBasedOnUrl */
+  664, /* 1118 isConsumableFor */
+  76, /* 1119 isEncodedByBioChemEntity */
+  190, 578, 664, /* 1120 isFamilyFriendly */
+  593, /* 1123 isGift */
+  76, /* 1124 isInvolvedInBiologicalProcess */
+  101, /* 1125 isLiveBroadcast */
+  76, /* 1126 isLocatedInSubcellularLocation */
+  190, /* 1127 isPartOf */
+  76, /* 1128 isPartOfBioChemEntity */
+  312, /* 1129 isPlanForApartment */
+  231, 249, /* 1130 isProprietary */
+  664, 772, /* 1132 isRelatedTo */
+  0, /* 1134 isResizable */
+  664, 772, /* 1135 isSimilarTo */
+  588, /* 1137 isStoreOn */
+  513, /* 1138 isTierOf */
+  779, /* 1139 isUnlabelledFallback */
+  664, 667, /* 1140 isVariantOf */
+  87, /* 1142 isbn */
+  597, 627, 638, /* 1143 isicV4 */
+  597, /* 1146 iso6523Code */
+  554, /* 1147 isrcCode */
+  77, 192, 208, 924, /* 1148 issn */
+  681, /* 1152 issueNumber */
+  130, 626, 848, /* 1153 issuedBy */
+  626, /* 1156 issuedThrough */
+  550, /* 1157 iswcCode */
+  206, 439, /* 1158 item */
+  223, 519, 578, 664, /* 1160 itemCondition */
+  519, /* 1164 itemDefectReturnFees */
+  519, /* 1165 itemDefectReturnLabelSource */
+  519, /* 1166 itemDefectReturnShippingFeesAmount */
+  412, /* 1167 itemListElement */
+  412, /* 1168 itemListOrder */
+  37, /* 1169 itemLocation */
+  223, 578, /* 1170 itemOffered */
+  18, 741, /* 1172 itemReviewed */
+  605, /* 1174 itemShipped */
+  868, /* 1175 itinerary */
+  525, /* 1176 iupacName */
+  416, /* 1177 jobBenefits */
+  416, /* 1178 jobDuration */
+  416, /* 1179 jobImmediateStart */
+  416, /* 1180 jobLocation */
+  416, /* 1181 jobLocationType */
+  416, /* 1182 jobStartDate */
+  627, /* 1183 jobTitle */
+  345, 428, /* 1184 jurisdiction */
+  190, 288, 597, 638, 664, /* 1186 keywords */
+  889, /* 1191 knownVehicleDamages */
+  627, /* 1192 knows */
+  597, 627, /* 1193 knowsAbout */
+  597, 627, /* 1195 knowsLanguage */
+  249, /* 1197 labelDetails */
+  715, /* 1198 landlord */
+  162, 930, /* 1199 language */
+  922, /* 1201 lastReviewed */
+  335, 638, /* 1202 latitude */
+  312, /* 1204 layoutImage */
+  190, 423, /* 1205 learningResourceType */
+  5, 578, 706, /* 1207 leaseLength */
+  597, /* 1210 legalAddress */
+  597, /* 1211 legalName */
+  597, /* 1212 legalRepresentative */
+  231, 249, 479, /* 1213 legalStatus */
+  428, /* 1216 legislationAmends */
+  428, /* 1217 legislationApplies */
+  428, /* 1218 legislationChanges */
+  428, /* 1219 legislationCommences */
+  428, /* 1220 legislationConsolidates */
+  428, /* 1221 legislationCorrects */
+  428, /* 1222 legislationCountersignedBy */
+  428, /* 1223 legislationDate */
+  428, /* 1224 legislationDateOfApplicability */
+  428, /* 1225 legislationDateVersion */
+  428, /* 1226 legislationEnsuresImplementationOf */
+  428, /* 1227 legislationIdentifier */
+  428, /* 1228 legislationJurisdiction */
+  428, /* 1229 legislationLegalForce */
+  429, /* 1230 legislationLegalValue */
+  428, /* 1231 legislationPassedBy */
+  428, /* 1232 legislationRepeals */
+  428, /* 1233 legislationResponsible */
+  428, /* 1234 legislationTransposes */
+  428, /* 1235 legislationType */
+  597, /* 1236 leiCode */
+  93, /* 1237 lender */
+  685, /* 1238 lesser */
+  685, /* 1239 lesserOrEqual */
+  157, 159, 902, /* 1240 letterer */
+  190, /* 1243 license */
+  627, /* 1244 lifeEvent */
+  336, /* 1245 line */
+  437, /* 1246 linkRelationship */
+  442, /* 1247 liveBlogUpdate */
+  530, /* 1248 loanMortgageMandateAmount */
+  717, /* 1249 loanPaymentAmount */
+  717, /* 1250 loanPaymentFrequency */
+  443, /* 1251 loanRepaymentForm */
+  443, /* 1252 loanTerm */
+  443, /* 1253 loanType */
+  8, 288, 405, 597, /* 1254 location */
+  190, /* 1258 locationCreated */
+  448, /* 1259 lodgingUnitDescription */
+  448, /* 1260 lodgingUnitType */
+  96, 130, 597, 638, 664, 772, /* 1261 logo */
+  335, 638, /* 1267 longitude */
+  926, /* 1269 loser */
+  17, /* 1270 lowPrice */
+  550, /* 1271 lyricist */
+  550, /* 1272 lyrics */
+  922, /* 1273 mainContentOfPage */
+  190, /* 1274 mainEntity */
+  847, /* 1275 mainEntityOfPage */
+  190, /* 1276 maintainer */
+  597, 627, /* 1277 makesOffer */
+  664, /* 1279 manufacturer */
+  638, /* 1280 map */
+  453, /* 1281 mapType */
+  638, /* 1282 maps */
+  573, /* 1283 marginOfError */
+  565, /* 1284 masthead */
+  190, 664, /* 1285 material */
+  190, /* 1287 materialExtent */
+  457, /* 1288 mathExpression */
+  662, /* 1289 maxPrice */
+  526, 674, 675, 686, /* 1290 maxValue */
+  288, 638, /* 1294 maximumAttendeeCapacity */
+  264, /* 1296 maximumEnrollment */
+  231, 249, 256, 816, /* 1297 maximumIntake */
+  288, /* 1301 maximumPhysicalAttendeeCapacity */
+  288, /* 1302 maximumVirtualAttendeeCapacity */
+  309, /* 1303 mealService */
+  573, 810, /* 1304 measuredProperty */
+  573, 810, /* 1306 measurementDenominator */
   203, 204, 208, 573, 674, 810, /* 1308 measurementMethod */
-  573, 810,                     /* 1314 measurementQualifier */
+  573, 810, /* 1314 measurementQualifier */
   203, 204, 208, 573, 674, 810, /* 1316 measurementTechnique */
-  231, 249,                     /* 1322 mechanismOfAction */
-  465,                          /* 1324 mediaAuthenticityCategory */
-  466,                          /* 1325 mediaItemAppearance */
-  687,                          /* 1326 median */
-  509,                          /* 1327 medicalAudience */
-  366, 472, 490, 636,           /* 1328 medicalSpecialty */
-  479,                          /* 1332 medicineSystem */
-  889,                          /* 1333 meetsEmissionStandard */
-  597, 670,                     /* 1334 member */
-  597, 627,                     /* 1336 memberOf */
-  597, 670,                     /* 1338 members */
-  670,                          /* 1340 membershipNumber */
-  513, 662, 670,                /* 1341 membershipPointsEarned */
-  792,                          /* 1344 memoryRequirements */
-  190,                          /* 1345 mentions */
-  315,                          /* 1346 menu */
-  516,                          /* 1347 menuAddOn */
-  593,                          /* 1348 merchant */
-  519, 520,                     /* 1349 merchantReturnDays */
-  519,                          /* 1351 merchantReturnLink */
-  521,                          /* 1352 messageAttachment */
-  889,                          /* 1353 mileageFromOdometer */
-  662,                          /* 1354 minPrice */
-  526, 674, 675, 686,           /* 1355 minValue */
-  410,                          /* 1359 minimumPaymentDue */
-  565,                          /* 1360 missionCoveragePrioritiesPolicy */
-  578, 664,                     /* 1361 mobileUrl */
-  664,                          /* 1363 model */
-  889,                          /* 1364 modelDate */
-  726,                          /* 1365 modifiedTime */
-  525,                          /* 1366 molecularFormula */
-  525,                          /* 1367 molecularWeight */
-  525,                          /* 1368 monoisotopicMolecularWeight */
-  613,                          /* 1369 monthlyMinimumRepaymentAmount */
-  575,                          /* 1370 monthsOfExperience */
-  223, 578, 664,                /* 1371 mpn */
-  675,                          /* 1374 multipleValues */
-  545,                          /* 1375 muscleAction */
-  550,                          /* 1376 musicArrangement */
+  231, 249, /* 1322 mechanismOfAction */
+  465, /* 1324 mediaAuthenticityCategory */
+  466, /* 1325 mediaItemAppearance */
+  687, /* 1326 median */
+  509, /* 1327 medicalAudience */
+  366, 472, 490, 636, /* 1328 medicalSpecialty */
+  479, /* 1332 medicineSystem */
+  889, /* 1333 meetsEmissionStandard */
+  597, 670, /* 1334 member */
+  597, 627, /* 1336 memberOf */
+  597, 670, /* 1338 members */
+  670, /* 1340 membershipNumber */
+  513, 662, 670, /* 1341 membershipPointsEarned */
+  792, /* 1344 memoryRequirements */
+  190, /* 1345 mentions */
+  315, /* 1346 menu */
+  516, /* 1347 menuAddOn */
+  593, /* 1348 merchant */
+  519, 520, /* 1349 merchantReturnDays */
+  519, /* 1351 merchantReturnLink */
+  521, /* 1352 messageAttachment */
+  889, /* 1353 mileageFromOdometer */
+  662, /* 1354 minPrice */
+  526, 674, 675, 686, /* 1355 minValue */
+  410, /* 1359 minimumPaymentDue */
+  565, /* 1360 missionCoveragePrioritiesPolicy */
+  578, 664, /* 1361 mobileUrl */
+  664, /* 1363 model */
+  889, /* 1364 modelDate */
+  726, /* 1365 modifiedTime */
+  525, /* 1366 molecularFormula */
+  525, /* 1367 molecularWeight */
+  525, /* 1368 monoisotopicMolecularWeight */
+  613, /* 1369 monthlyMinimumRepaymentAmount */
+  575, /* 1370 monthsOfExperience */
+  223, 578, 664, /* 1371 mpn */
+  675, /* 1374 multipleValues */
+  545, /* 1375 muscleAction */
+  550, /* 1376 musicArrangement */
   148, 286, 539, 542, 700, 827, 894, 896, 897, /* 1377 musicBy */
-  550,                                         /* 1386 musicCompositionForm */
-  552,                                         /* 1387 musicGroupMember */
-  555,                                         /* 1388 musicReleaseFormat */
-  550,                                         /* 1389 musicalKey */
-  597, 627,                                    /* 1390 naics */
-  847,                                         /* 1392 name */
-  745,                                         /* 1393 namedPosition */
-  627,                                         /* 1394 nationality */
-  474,                                         /* 1395 naturalProgression */
-  664, 741,                                    /* 1396 negativeNotes */
-  545,                                         /* 1398 nerve */
-  563,                                         /* 1399 nerveMotor */
-  627,                                         /* 1400 netWorth */
-  797,                /* 1401 newsUpdatesAndGuidelines */
-  439,                /* 1402 nextItem */
-  565,                /* 1403 noBylinesPolicy */
-  685,                /* 1404 nonEqual */
-  231, 249,           /* 1405 nonProprietaryName */
-  597,                /* 1407 nonprofitStatus */
-  504,                /* 1408 normalRange */
-  664,                /* 1409 nsn */
-  448,                /* 1410 numAdults */
-  448,                /* 1411 numChildren */
-  170,                /* 1412 numConstraints */
-  777,                /* 1413 numItems */
-  553,                /* 1414 numTracks */
-  32,  312,           /* 1415 numberOfAccommodationUnits */
-  889,                /* 1417 numberOfAirbags */
-  32,  312,           /* 1418 numberOfAvailableAccommodationUnits */
-  889,                /* 1420 numberOfAxles */
-  5,   312,           /* 1421 numberOfBathroomsTotal */
-  5,   32,  312,      /* 1423 numberOfBedrooms */
-  72,                 /* 1426 numberOfBeds */
-  184, 264,           /* 1427 numberOfCredits */
-  889,                /* 1429 numberOfDoors */
-  111, 597,           /* 1430 numberOfEmployees */
+  550, /* 1386 musicCompositionForm */
+  552, /* 1387 musicGroupMember */
+  555, /* 1388 musicReleaseFormat */
+  550, /* 1389 musicalKey */
+  597, 627, /* 1390 naics */
+  847, /* 1392 name */
+  745, /* 1393 namedPosition */
+  627, /* 1394 nationality */
+  474, /* 1395 naturalProgression */
+  664, 741, /* 1396 negativeNotes */
+  545, /* 1398 nerve */
+  563, /* 1399 nerveMotor */
+  627, /* 1400 netWorth */
+  797, /* 1401 newsUpdatesAndGuidelines */
+  439, /* 1402 nextItem */
+  565, /* 1403 noBylinesPolicy */
+  685, /* 1404 nonEqual */
+  231, 249, /* 1405 nonProprietaryName */
+  597, /* 1407 nonprofitStatus */
+  504, /* 1408 normalRange */
+  664, /* 1409 nsn */
+  448, /* 1410 numAdults */
+  448, /* 1411 numChildren */
+  170, /* 1412 numConstraints */
+  777, /* 1413 numItems */
+  553, /* 1414 numTracks */
+  32, 312, /* 1415 numberOfAccommodationUnits */
+  889, /* 1417 numberOfAirbags */
+  32, 312, /* 1418 numberOfAvailableAccommodationUnits */
+  889, /* 1420 numberOfAxles */
+  5, 312, /* 1421 numberOfBathroomsTotal */
+  5, 32, 312, /* 1423 numberOfBedrooms */
+  72, /* 1426 numberOfBeds */
+  184, 264, /* 1427 numberOfCredits */
+  889, /* 1429 numberOfDoors */
+  111, 597, /* 1430 numberOfEmployees */
   191, 700, 827, 896, /* 1432 numberOfEpisodes */
-  889,                /* 1436 numberOfForwardGears */
-  5,   312,           /* 1437 numberOfFullBathrooms */
-  412,                /* 1439 numberOfItems */
-  717,                /* 1440 numberOfLoanPayments */
-  87,                 /* 1441 numberOfPages */
-  5,   312,           /* 1442 numberOfPartialBathrooms */
-  323, 896,           /* 1444 numberOfPlayers */
-  889,                /* 1446 numberOfPreviousOwners */
-  5,   31,  312, 370, 447, 784, 818, /* 1447 numberOfRooms */
-  700, 827, 896,                     /* 1454 numberOfSeasons */
-  598,                               /* 1457 numberedPosition */
-  516, 708,                          /* 1458 nutrition */
-  8,                                 /* 1460 object */
-  573,                               /* 1461 observationAbout */
-  573,                               /* 1462 observationDate */
-  573,                               /* 1463 observationPeriod */
-  5,   31,  369, 784, 818,           /* 1464 occupancy */
-  574,                               /* 1469 occupationLocation */
-  264, 416, 574, 636, 928,           /* 1470 occupationalCategory */
-  184, 264,                          /* 1475 occupationalCredentialAwarded */
-  17,                                /* 1477 offerCount */
-  578,                               /* 1478 offeredBy */
-  17,  190, 264, 288, 516, 664, 772, 868, /* 1479 offers */
-  358,                                    /* 1487 offersPrescriptionByMail */
-  144, 444,                               /* 1488 openingHours */
-  638,                                    /* 1490 openingHoursSpecification */
-  589,                                    /* 1491 opens */
-  792,                                    /* 1492 operatingSystem */
-  295,                                    /* 1493 opponent */
-  140,                                    /* 1494 option */
-  593,                                    /* 1495 orderDate */
-  593, 595,                               /* 1496 orderDelivery */
-  595,                                    /* 1498 orderItemNumber */
-  595,                                    /* 1499 orderItemStatus */
-  593,                                    /* 1500 orderNumber */
-  779,                                    /* 1501 orderPercentage */
-  595,                                    /* 1502 orderQuantity */
-  593,                                    /* 1503 orderStatus */
-  777,                                    /* 1504 orderValue */
-  593, 595,                               /* 1505 orderedItem */
-  288,                                    /* 1507 organizer */
-  605,                                    /* 1508 originAddress */
-  465,                          /* 1509 originalMediaContextDescription */
-  465,                          /* 1510 originalMediaLink */
-  451,                          /* 1511 originatesFrom */
-  249,                          /* 1512 overdosage */
-  601,                          /* 1513 ownedFrom */
-  601,                          /* 1514 ownedThrough */
-  847,                          /* 1515 owner */
-  565, 597,                     /* 1516 ownershipFundingInfo */
-  597, 627,                     /* 1518 owns */
-  42,  132, 681, 682,           /* 1520 pageEnd */
-  42,  132, 681, 682,           /* 1524 pageStart */
-  42,  132, 681, 682,           /* 1528 pagination */
-  627,                          /* 1532 parent */
-  30,  160, 689,                /* 1533 parentItem */
-  597,                          /* 1536 parentOrganization */
-  103,                          /* 1537 parentService */
-  835,                          /* 1538 parentTaxon */
-  627,                          /* 1539 parents */
-  148,                          /* 1540 partOfEpisode */
-  593,                          /* 1541 partOfInvoice */
-  605,                          /* 1542 partOfOrder */
-  148, 286,                     /* 1543 partOfSeason */
-  148, 191, 286,                /* 1545 partOfSeries */
-  27,                           /* 1548 partOfSystem */
-  824, 825, 826,                /* 1549 partOfTVSeries */
-  868,                          /* 1552 partOfTrip */
-  8,                            /* 1553 participant */
-  316, 832,                     /* 1554 partySize */
-  310,                          /* 1556 passengerPriorityStatus */
-  310,                          /* 1557 passengerSequenceNumber */
-  474, 632,                     /* 1558 pathophysiology */
-  190, 664,                     /* 1560 pattern */
-  889,                          /* 1562 payload */
-  444,                          /* 1563 paymentAccepted */
-  410, 593,                     /* 1564 paymentDue */
-  410, 593,                     /* 1566 paymentDueDate */
-  410, 593,                     /* 1568 paymentMethod */
-  410, 593,                     /* 1570 paymentMethodId */
-  615,                          /* 1572 paymentMethodType */
-  410,                          /* 1573 paymentStatus */
-  593,                          /* 1574 paymentUrl */
-  157, 159, 902,                /* 1575 penciler */
-  687,                          /* 1578 percentile10 */
-  687,                          /* 1579 percentile25 */
-  687,                          /* 1580 percentile75 */
-  687,                          /* 1581 percentile90 */
-  372, 373,                     /* 1582 performTime */
-  288,                          /* 1584 performer */
-  627,                          /* 1585 performerIn */
-  288,                          /* 1586 performers */
-  233,                          /* 1587 permissionType */
-  792,                          /* 1588 permissions */
-  626,                          /* 1589 permitAudience */
-  5,                            /* 1590 permittedUsage */
-  5,   32,  312, 447,           /* 1591 petsAllowed */
-  672,                          /* 1595 phoneticText */
-  638,                          /* 1596 photo */
-  638,                          /* 1597 photos */
-  416,                          /* 1598 physicalRequirement */
-  230,                          /* 1599 physiologicalBenefits */
-  716, 832,                     /* 1600 pickupLocation */
-  716, 832,                     /* 1602 pickupTime */
-  894, 896,                     /* 1604 playMode */
-  464,                          /* 1606 playerType */
-  326,                          /* 1607 playersOnline */
-  336,                          /* 1608 polygon */
-  809, 810,                     /* 1609 populationType */
-  190, 439,                     /* 1611 position */
-  664, 741,                     /* 1613 positiveNotes */
-  474,                          /* 1615 possibleComplication */
-  474, 499,                     /* 1616 possibleTreatment */
-  653,                          /* 1618 postOfficeBoxNumber */
-  477,                          /* 1619 postOp */
-  216, 335, 336, 653,           /* 1620 postalCode */
-  654,                          /* 1624 postalCodeBegin */
-  654,                          /* 1625 postalCodeEnd */
-  216,                          /* 1626 postalCodePrefix */
-  216,                          /* 1627 postalCodeRange */
-  847,                          /* 1628 potentialAction */
-  137, 525,                     /* 1629 potentialUse */
-  393,                          /* 1631 practicesAt */
-  477,                          /* 1632 preOp */
-  667,                          /* 1633 predecessorOf */
-  249,                          /* 1634 pregnancyCategory */
-  249,                          /* 1635 pregnancyWarning */
-  372, 373,                     /* 1636 prepTime */
-  491,                          /* 1638 preparation */
-  249,                          /* 1639 prescribingInfo */
-  249,                          /* 1640 prescriptionStatus */
-  439,                          /* 1641 previousItem */
-  288,                          /* 1642 previousStartDate */
-  242, 578, 662, 860,           /* 1643 price */
-  164,                          /* 1647 priceComponent */
-  874,                          /* 1648 priceComponentType */
+  889, /* 1436 numberOfForwardGears */
+  5, 312, /* 1437 numberOfFullBathrooms */
+  412, /* 1439 numberOfItems */
+  717, /* 1440 numberOfLoanPayments */
+  87, /* 1441 numberOfPages */
+  5, 312, /* 1442 numberOfPartialBathrooms */
+  323, 896, /* 1444 numberOfPlayers */
+  889, /* 1446 numberOfPreviousOwners */
+  5, 31, 312, 370, 447, 784, 818, /* 1447 numberOfRooms */
+  700, 827, 896, /* 1454 numberOfSeasons */
+  598, /* 1457 numberedPosition */
+  516, 708, /* 1458 nutrition */
+  8, /* 1460 object */
+  573, /* 1461 observationAbout */
+  573, /* 1462 observationDate */
+  573, /* 1463 observationPeriod */
+  5, 31, 369, 784, 818, /* 1464 occupancy */
+  574, /* 1469 occupationLocation */
+  264, 416, 574, 636, 928, /* 1470 occupationalCategory */
+  184, 264, /* 1475 occupationalCredentialAwarded */
+  17, /* 1477 offerCount */
+  578, /* 1478 offeredBy */
+  17, 190, 264, 288, 516, 664, 772, 868, /* 1479 offers */
+  358, /* 1487 offersPrescriptionByMail */
+  144, 444, /* 1488 openingHours */
+  638, /* 1490 openingHoursSpecification */
+  589, /* 1491 opens */
+  792, /* 1492 operatingSystem */
+  295, /* 1493 opponent */
+  140, /* 1494 option */
+  593, /* 1495 orderDate */
+  593, 595, /* 1496 orderDelivery */
+  595, /* 1498 orderItemNumber */
+  595, /* 1499 orderItemStatus */
+  593, /* 1500 orderNumber */
+  779, /* 1501 orderPercentage */
+  595, /* 1502 orderQuantity */
+  593, /* 1503 orderStatus */
+  777, /* 1504 orderValue */
+  593, 595, /* 1505 orderedItem */
+  288, /* 1507 organizer */
+  605, /* 1508 originAddress */
+  465, /* 1509 originalMediaContextDescription */
+  465, /* 1510 originalMediaLink */
+  451, /* 1511 originatesFrom */
+  249, /* 1512 overdosage */
+  601, /* 1513 ownedFrom */
+  601, /* 1514 ownedThrough */
+  847, /* 1515 owner */
+  565, 597, /* 1516 ownershipFundingInfo */
+  597, 627, /* 1518 owns */
+  42, 132, 681, 682, /* 1520 pageEnd */
+  42, 132, 681, 682, /* 1524 pageStart */
+  42, 132, 681, 682, /* 1528 pagination */
+  627, /* 1532 parent */
+  30, 160, 689, /* 1533 parentItem */
+  597, /* 1536 parentOrganization */
+  103, /* 1537 parentService */
+  835, /* 1538 parentTaxon */
+  627, /* 1539 parents */
+  148, /* 1540 partOfEpisode */
+  593, /* 1541 partOfInvoice */
+  605, /* 1542 partOfOrder */
+  148, 286, /* 1543 partOfSeason */
+  148, 191, 286, /* 1545 partOfSeries */
+  27, /* 1548 partOfSystem */
+  824, 825, 826, /* 1549 partOfTVSeries */
+  868, /* 1552 partOfTrip */
+  8, /* 1553 participant */
+  316, 832, /* 1554 partySize */
+  310, /* 1556 passengerPriorityStatus */
+  310, /* 1557 passengerSequenceNumber */
+  474, 632, /* 1558 pathophysiology */
+  190, 664, /* 1560 pattern */
+  889, /* 1562 payload */
+  444, /* 1563 paymentAccepted */
+  410, 593, /* 1564 paymentDue */
+  410, 593, /* 1566 paymentDueDate */
+  410, 593, /* 1568 paymentMethod */
+  410, 593, /* 1570 paymentMethodId */
+  615, /* 1572 paymentMethodType */
+  410, /* 1573 paymentStatus */
+  593, /* 1574 paymentUrl */
+  157, 159, 902, /* 1575 penciler */
+  687, /* 1578 percentile10 */
+  687, /* 1579 percentile25 */
+  687, /* 1580 percentile75 */
+  687, /* 1581 percentile90 */
+  372, 373, /* 1582 performTime */
+  288, /* 1584 performer */
+  627, /* 1585 performerIn */
+  288, /* 1586 performers */
+  233, /* 1587 permissionType */
+  792, /* 1588 permissions */
+  626, /* 1589 permitAudience */
+  5, /* 1590 permittedUsage */
+  5, 32, 312, 447, /* 1591 petsAllowed */
+  672, /* 1595 phoneticText */
+  638, /* 1596 photo */
+  638, /* 1597 photos */
+  416, /* 1598 physicalRequirement */
+  230, /* 1599 physiologicalBenefits */
+  716, 832, /* 1600 pickupLocation */
+  716, 832, /* 1602 pickupTime */
+  894, 896, /* 1604 playMode */
+  464, /* 1606 playerType */
+  326, /* 1607 playersOnline */
+  336, /* 1608 polygon */
+  809, 810, /* 1609 populationType */
+  190, 439, /* 1611 position */
+  664, 741, /* 1613 positiveNotes */
+  474, /* 1615 possibleComplication */
+  474, 499, /* 1616 possibleTreatment */
+  653, /* 1618 postOfficeBoxNumber */
+  477, /* 1619 postOp */
+  216, 335, 336, 653, /* 1620 postalCode */
+  654, /* 1624 postalCodeBegin */
+  654, /* 1625 postalCodeEnd */
+  216, /* 1626 postalCodePrefix */
+  216, /* 1627 postalCodeRange */
+  847, /* 1628 potentialAction */
+  137, 525, /* 1629 potentialUse */
+  393, /* 1631 practicesAt */
+  477, /* 1632 preOp */
+  667, /* 1633 predecessorOf */
+  249, /* 1634 pregnancyCategory */
+  249, /* 1635 pregnancyWarning */
+  372, 373, /* 1636 prepTime */
+  491, /* 1638 preparation */
+  249, /* 1639 prescribingInfo */
+  249, /* 1640 prescriptionStatus */
+  439, /* 1641 previousItem */
+  288, /* 1642 previousStartDate */
+  242, 578, 662, 860, /* 1643 price */
+  164, /* 1647 priceComponent */
+  874, /* 1648 priceComponentType */
   242, 578, 662, 726, 848, 860, /* 1649 priceCurrency */
-  444,                          /* 1655 priceRange */
-  223, 242, 578, 860,           /* 1656 priceSpecification */
-  164, 874,                     /* 1660 priceType */
-  578,                          /* 1662 priceValidUntil */
-  922,                          /* 1663 primaryImageOfPage */
-  474,                          /* 1664 primaryPrevention */
-  564,                          /* 1665 printColumn */
-  564,                          /* 1666 printEdition */
-  564,                          /* 1667 printPage */
-  564,                          /* 1668 printSection */
-  477,                          /* 1669 procedure */
-  491,                          /* 1670 procedureType */
-  773,                          /* 1671 processingTime */
-  792,                          /* 1672 processorRequirements */
-  190,                          /* 1673 producer */
-  772,                          /* 1674 produces */
-  666,                          /* 1675 productGroupID */
-  664,                          /* 1676 productID */
-  173,                          /* 1677 productSupported */
-  191, 286, 464, 539, 542, 700, 827, 896,      /* 1678 productionCompany */
-  664, 889,                                    /* 1686 productionDate */
-  836,                                         /* 1688 proficiencyLevel */
-  670,                                         /* 1689 program */
-  726,                                         /* 1690 programMembershipUsed */
-  670,                                         /* 1691 programName */
-  264,                                         /* 1692 programPrerequisites */
-  264,                                         /* 1693 programType */
-  793,                                         /* 1694 programmingLanguage */
-  2,                                           /* 1695 programmingModel */
-  627,                                         /* 1696 pronouns */
-  674,                                         /* 1697 propertyID */
-  231, 249,                                    /* 1698 proprietaryName */
-  572,                                         /* 1700 proteinContent */
-  8,   190, 264, 304, 410, 605, 726, 772, 868, /* 1701 provider */
-  772,                                         /* 1710 providerMobility */
-  100,           /* 1711 providesBroadcastService */
-  773,           /* 1712 providesService */
-  638,           /* 1713 publicAccess */
-  797,           /* 1714 publicTransportClosuresInfo */
-  190,           /* 1715 publication */
-  497,           /* 1716 publicationType */
-  680,           /* 1717 publishedBy */
-  680,           /* 1718 publishedOn */
-  190, 304,      /* 1719 publisher */
-  190,           /* 1721 publisherImprint */
+  444, /* 1655 priceRange */
+  223, 242, 578, 860, /* 1656 priceSpecification */
+  164, 874, /* 1660 priceType */
+  578, /* 1662 priceValidUntil */
+  922, /* 1663 primaryImageOfPage */
+  474, /* 1664 primaryPrevention */
+  564, /* 1665 printColumn */
+  564, /* 1666 printEdition */
+  564, /* 1667 printPage */
+  564, /* 1668 printSection */
+  477, /* 1669 procedure */
+  491, /* 1670 procedureType */
+  773, /* 1671 processingTime */
+  792, /* 1672 processorRequirements */
+  190, /* 1673 producer */
+  772, /* 1674 produces */
+  666, /* 1675 productGroupID */
+  664, /* 1676 productID */
+  173, /* 1677 productSupported */
+  191, 286, 464, 539, 542, 700, 827, 896, /* 1678 productionCompany */
+  664, 889, /* 1686 productionDate */
+  836, /* 1688 proficiencyLevel */
+  670, /* 1689 program */
+  726, /* 1690 programMembershipUsed */
+  670, /* 1691 programName */
+  264, /* 1692 programPrerequisites */
+  264, /* 1693 programType */
+  793, /* 1694 programmingLanguage */
+  2, /* 1695 programmingModel */
+  627, /* 1696 pronouns */
+  674, /* 1697 propertyID */
+  231, 249, /* 1698 proprietaryName */
+  572, /* 1700 proteinContent */
+  8, 190, 264, 304, 410, 605, 726, 772, 868, /* 1701 provider */
+  772, /* 1710 providerMobility */
+  100, /* 1711 providesBroadcastService */
+  773, /* 1712 providesService */
+  638, /* 1713 publicAccess */
+  797, /* 1714 publicTransportClosuresInfo */
+  190, /* 1715 publication */
+  497, /* 1716 publicationType */
+  680, /* 1717 publishedBy */
+  680, /* 1718 publishedOn */
+  190, 304, /* 1719 publisher */
+  190, /* 1721 publisherImprint */
   190, 597, 627, /* 1722 publishingPrinciples */
-  664, 889,      /* 1725 purchaseDate */
-  304,           /* 1727 purchasePriceLimit */
-  304,           /* 1728 purchaseType */
-  416, 574,      /* 1729 qualifications */
-  304,           /* 1731 qualifiedExpense */
-  797,           /* 1732 quarantineGuidelines */
-  761,           /* 1733 query */
-  323, 896,      /* 1734 quest */
-  43,            /* 1736 question */
-  673,           /* 1737 rangeIncludes */
-  18,            /* 1738 ratingCount */
-  702,           /* 1739 ratingExplanation */
-  702,           /* 1740 ratingValue */
-  52,            /* 1741 readBy */
-  675,           /* 1742 readonlyValue */
-  715,           /* 1743 realEstateAgent */
-  179,           /* 1744 recipe */
-  708,           /* 1745 recipeCategory */
-  708,           /* 1746 recipeCuisine */
-  708,           /* 1747 recipeIngredient */
-  708,           /* 1748 recipeInstructions */
-  708,           /* 1749 recipeYield */
-  54,  162, 242, 338, 521, 612, 737, 769, 852, /* 1750 recipient */
-  193,                                         /* 1759 recognizedBy */
-  479,                                         /* 1760 recognizingAuthority */
-  484,           /* 1761 recommendationStrength */
-  231,           /* 1762 recommendedIntake */
-  555,           /* 1763 recordLabel */
-  550,           /* 1764 recordedAs */
-  190,           /* 1765 recordedAt */
-  288,           /* 1766 recordedIn */
-  554,           /* 1767 recordingOf */
-  443,           /* 1768 recourseLoan */
-  802,           /* 1769 referee */
-  874,           /* 1770 referenceQuantity */
-  410,           /* 1771 referencesOrder */
-  519, 520,      /* 1772 refundType */
-  451, 890,      /* 1774 regionDrained */
-  464,           /* 1776 regionsAllowed */
-  819,           /* 1777 relatedAnatomy */
-  27,  28,  819, /* 1778 relatedCondition */
-  249,           /* 1781 relatedDrug */
-  922,           /* 1782 relatedLink */
-  28,            /* 1783 relatedStructure */
-  27,  28,  819, /* 1784 relatedTherapy */
-  627,           /* 1787 relatedTo */
-  664,           /* 1788 releaseDate */
-  792,           /* 1789 releaseNotes */
-  555,           /* 1790 releaseOf */
-  190,           /* 1791 releasedEvent */
-  416,           /* 1792 relevantOccupation */
-  479,           /* 1793 relevantSpecialty */
-  288,           /* 1794 remainingAttendeeCapacity */
-  443,           /* 1795 renegotiableLoan */
-  753,           /* 1796 repeatCount */
-  753,           /* 1797 repeatFrequency */
-  297,           /* 1798 repetitions */
-  718,           /* 1799 replacee */
-  718,           /* 1800 replacer */
-  879,           /* 1801 replyToUrl */
-  720,           /* 1802 reportNumber */
-  387,           /* 1803 representativeOfPage */
-  443,           /* 1804 requiredCollateral */
-  619,           /* 1805 requiredGender */
-  619,           /* 1806 requiredMaxAge */
-  619,           /* 1807 requiredMinAge */
-  374,           /* 1808 requiredQuantity */
-  792,           /* 1809 requirements */
-  9,   464,      /* 1810 requiresSubscription */
-  726,           /* 1812 reservationFor */
-  726,           /* 1813 reservationId */
-  726,           /* 1814 reservationStatus */
-  726,           /* 1815 reservedTicket */
-  416, 574,      /* 1816 responsibilities */
-  297,           /* 1818 restPeriods */
-  519, 520,      /* 1819 restockingFee */
-  8,             /* 1821 result */
-  161, 719,      /* 1822 resultComment */
-  742,           /* 1824 resultReview */
-  519, 520,      /* 1825 returnFees */
-  519,           /* 1827 returnLabelSource */
-  519, 520,      /* 1828 returnMethod */
-  519, 520,      /* 1830 returnPolicyCategory */
-  519,           /* 1832 returnPolicyCountry */
-  519,           /* 1833 returnPolicySeasonalOverride */
-  519, 520,      /* 1834 returnShippingFeesAmount */
-  96,  190, 288, 578, 597, 638, 664, 772, /* 1836 review */
-  348, 702, 741,                          /* 1844 reviewAspect */
-  741,                                    /* 1847 reviewBody */
-  18,                                     /* 1848 reviewCount */
-  741,                                    /* 1849 reviewRating */
-  922,                                    /* 1850 reviewedBy */
-  190, 578, 597, 638, 664,                /* 1851 reviews */
-  474,                                    /* 1856 riskFactor */
-  230,                                    /* 1857 risks */
-  745,                                    /* 1858 roleName */
-  106, 123,                               /* 1859 roofLoad */
-  748,                                    /* 1861 rsvpResponse */
-  451,                                    /* 1862 runsTo */
-  793,                                    /* 1863 runtime */
-  792, 793,                               /* 1864 runtimePlatform */
-  249,                                    /* 1866 rxcui */
-  231,                                    /* 1867 safetyConsideration */
-  272, 416,                               /* 1868 salaryCurrency */
-  264,                                    /* 1870 salaryUponCompletion */
-  847,                                    /* 1871 sameAs */
-  793,                                    /* 1872 sampleType */
-  572,                                    /* 1873 saturatedFatContent */
-  753,                                    /* 1874 scheduleTimezone */
-  410,                                    /* 1875 scheduledPaymentDate */
-  640,                                    /* 1876 scheduledTime */
-  190,                                    /* 1877 schemaVersion */
-  797,                                    /* 1878 schoolClosuresInfo */
-  543,                                    /* 1879 screenCount */
-  792,                                    /* 1880 screenshot */
-  190,                                    /* 1881 sdDatePublished */
-  190,                                    /* 1882 sdLicense */
-  190,                                    /* 1883 sdPublisher */
-  700, 827, 896,                          /* 1884 season */
-  191,                                    /* 1887 seasonNumber */
-  777,                                    /* 1888 seasonalOverride */
-  700, 827, 896,                          /* 1889 seasons */
-  765,                                    /* 1892 seatNumber */
-  765,                                    /* 1893 seatRow */
-  765,                                    /* 1894 seatSection */
-  889,                                    /* 1895 seatingCapacity */
-  765,                                    /* 1896 seatingType */
-  474,                                    /* 1897 secondaryPrevention */
-  416,                          /* 1898 securityClearanceRequirement */
-  310,                          /* 1899 securityScreening */
-  597, 627,                     /* 1900 seeks */
-  115, 223, 309, 578, 593,      /* 1902 seller */
-  521, 707,                     /* 1907 sender */
-  416,                          /* 1909 sensoryRequirement */
-  563,                          /* 1910 sensoryUnit */
-  223, 394, 578,                /* 1911 serialNumber */
-  477, 506,                     /* 1914 seriousAdverseOutcome */
-  326,                          /* 1916 serverStatus */
-  315,                          /* 1917 servesCuisine */
-  173, 597, 772,                /* 1918 serviceArea */
-  772,                          /* 1921 serviceAudience */
-  773,                          /* 1922 serviceLocation */
-  345,                          /* 1923 serviceOperator */
-  772,                          /* 1924 serviceOutput */
-  773,                          /* 1925 servicePhone */
-  773,                          /* 1926 servicePostalAddress */
-  773,                          /* 1927 serviceSmsNumber */
-  772,                          /* 1928 serviceType */
-  773,                          /* 1929 serviceUrl */
-  572,                          /* 1930 servingSize */
-  464,                          /* 1931 sha256 */
-  160, 791,                     /* 1932 sharedContent */
-  780,                          /* 1934 shippingConditions */
-  583, 777, 779,                /* 1935 shippingDestination */
-  578,                          /* 1938 shippingDetails */
-  583, 777,                     /* 1939 shippingOrigin */
-  583, 777, 779,                /* 1941 shippingRate */
-  627,                          /* 1944 sibling */
-  627,                          /* 1945 siblings */
-  504,                          /* 1946 signDetected */
-  474,                          /* 1947 signOrSymptom */
-  819,                          /* 1948 significance */
-  922,                          /* 1949 significantLink */
-  922,                          /* 1950 significantLinks */
-  190, 664,                     /* 1951 size */
-  787,                          /* 1953 sizeGroup */
-  787,                          /* 1954 sizeSystem */
-  416, 574, 597, 627,           /* 1955 skills */
-  223, 578, 664,                /* 1959 sku */
-  96,  597, 638, 664, 772,      /* 1962 slogan */
-  525,                          /* 1967 smiles */
-  638,                          /* 1968 smokingAllowed */
-  572,                          /* 1969 sodiumContent */
-  792,                          /* 1970 softwareAddOn */
-  792,                          /* 1971 softwareHelp */
-  792,                          /* 1972 softwareRequirements */
-  792,                          /* 1973 softwareVersion */
-  400,                          /* 1974 source */
-  190,                          /* 1975 sourceOrganization */
-  563,                          /* 1976 sourcedFrom */
-  190,                          /* 1977 spatial */
-  190,                          /* 1978 spatialCoverage */
-  42,  922,                     /* 1979 speakable */
-  416,                          /* 1981 specialCommitments */
-  638,                          /* 1982 specialOpeningHoursSpecification */
-  922,                          /* 1983 specialty */
-  672,                          /* 1984 speechToTextMarkup */
-  889,                          /* 1985 speed */
-  691,                          /* 1986 spokenByCharacter */
+  664, 889, /* 1725 purchaseDate */
+  304, /* 1727 purchasePriceLimit */
+  304, /* 1728 purchaseType */
+  416, 574, /* 1729 qualifications */
+  304, /* 1731 qualifiedExpense */
+  797, /* 1732 quarantineGuidelines */
+  761, /* 1733 query */
+  323, 896, /* 1734 quest */
+  43, /* 1736 question */
+  673, /* 1737 rangeIncludes */
+  18, /* 1738 ratingCount */
+  702, /* 1739 ratingExplanation */
+  702, /* 1740 ratingValue */
+  52, /* 1741 readBy */
+  675, /* 1742 readonlyValue */
+  715, /* 1743 realEstateAgent */
+  179, /* 1744 recipe */
+  708, /* 1745 recipeCategory */
+  708, /* 1746 recipeCuisine */
+  708, /* 1747 recipeIngredient */
+  708, /* 1748 recipeInstructions */
+  708, /* 1749 recipeYield */
+  54, 162, 242, 338, 521, 612, 737, 769, 852, /* 1750 recipient */
+  193, /* 1759 recognizedBy */
+  479, /* 1760 recognizingAuthority */
+  484, /* 1761 recommendationStrength */
+  231, /* 1762 recommendedIntake */
+  555, /* 1763 recordLabel */
+  550, /* 1764 recordedAs */
+  190, /* 1765 recordedAt */
+  288, /* 1766 recordedIn */
+  554, /* 1767 recordingOf */
+  443, /* 1768 recourseLoan */
+  802, /* 1769 referee */
+  874, /* 1770 referenceQuantity */
+  410, /* 1771 referencesOrder */
+  519, 520, /* 1772 refundType */
+  451, 890, /* 1774 regionDrained */
+  464, /* 1776 regionsAllowed */
+  819, /* 1777 relatedAnatomy */
+  27, 28, 819, /* 1778 relatedCondition */
+  249, /* 1781 relatedDrug */
+  922, /* 1782 relatedLink */
+  28, /* 1783 relatedStructure */
+  27, 28, 819, /* 1784 relatedTherapy */
+  627, /* 1787 relatedTo */
+  664, /* 1788 releaseDate */
+  792, /* 1789 releaseNotes */
+  555, /* 1790 releaseOf */
+  190, /* 1791 releasedEvent */
+  416, /* 1792 relevantOccupation */
+  479, /* 1793 relevantSpecialty */
+  288, /* 1794 remainingAttendeeCapacity */
+  443, /* 1795 renegotiableLoan */
+  753, /* 1796 repeatCount */
+  753, /* 1797 repeatFrequency */
+  297, /* 1798 repetitions */
+  718, /* 1799 replacee */
+  718, /* 1800 replacer */
+  879, /* 1801 replyToUrl */
+  720, /* 1802 reportNumber */
+  387, /* 1803 representativeOfPage */
+  443, /* 1804 requiredCollateral */
+  619, /* 1805 requiredGender */
+  619, /* 1806 requiredMaxAge */
+  619, /* 1807 requiredMinAge */
+  374, /* 1808 requiredQuantity */
+  792, /* 1809 requirements */
+  9, 464, /* 1810 requiresSubscription */
+  726, /* 1812 reservationFor */
+  726, /* 1813 reservationId */
+  726, /* 1814 reservationStatus */
+  726, /* 1815 reservedTicket */
+  416, 574, /* 1816 responsibilities */
+  297, /* 1818 restPeriods */
+  519, 520, /* 1819 restockingFee */
+  8, /* 1821 result */
+  161, 719, /* 1822 resultComment */
+  742, /* 1824 resultReview */
+  519, 520, /* 1825 returnFees */
+  519, /* 1827 returnLabelSource */
+  519, 520, /* 1828 returnMethod */
+  519, 520, /* 1830 returnPolicyCategory */
+  519, /* 1832 returnPolicyCountry */
+  519, /* 1833 returnPolicySeasonalOverride */
+  519, 520, /* 1834 returnShippingFeesAmount */
+  96, 190, 288, 578, 597, 638, 664, 772, /* 1836 review */
+  348, 702, 741, /* 1844 reviewAspect */
+  741, /* 1847 reviewBody */
+  18, /* 1848 reviewCount */
+  741, /* 1849 reviewRating */
+  922, /* 1850 reviewedBy */
+  190, 578, 597, 638, 664, /* 1851 reviews */
+  474, /* 1856 riskFactor */
+  230, /* 1857 risks */
+  745, /* 1858 roleName */
+  106, 123, /* 1859 roofLoad */
+  748, /* 1861 rsvpResponse */
+  451, /* 1862 runsTo */
+  793, /* 1863 runtime */
+  792, 793, /* 1864 runtimePlatform */
+  249, /* 1866 rxcui */
+  231, /* 1867 safetyConsideration */
+  272, 416, /* 1868 salaryCurrency */
+  264, /* 1870 salaryUponCompletion */
+  847, /* 1871 sameAs */
+  793, /* 1872 sampleType */
+  572, /* 1873 saturatedFatContent */
+  753, /* 1874 scheduleTimezone */
+  410, /* 1875 scheduledPaymentDate */
+  640, /* 1876 scheduledTime */
+  190, /* 1877 schemaVersion */
+  797, /* 1878 schoolClosuresInfo */
+  543, /* 1879 screenCount */
+  792, /* 1880 screenshot */
+  190, /* 1881 sdDatePublished */
+  190, /* 1882 sdLicense */
+  190, /* 1883 sdPublisher */
+  700, 827, 896, /* 1884 season */
+  191, /* 1887 seasonNumber */
+  777, /* 1888 seasonalOverride */
+  700, 827, 896, /* 1889 seasons */
+  765, /* 1892 seatNumber */
+  765, /* 1893 seatRow */
+  765, /* 1894 seatSection */
+  889, /* 1895 seatingCapacity */
+  765, /* 1896 seatingType */
+  474, /* 1897 secondaryPrevention */
+  416, /* 1898 securityClearanceRequirement */
+  310, /* 1899 securityScreening */
+  597, 627, /* 1900 seeks */
+  115, 223, 309, 578, 593, /* 1902 seller */
+  521, 707, /* 1907 sender */
+  416, /* 1909 sensoryRequirement */
+  563, /* 1910 sensoryUnit */
+  223, 394, 578, /* 1911 serialNumber */
+  477, 506, /* 1914 seriousAdverseOutcome */
+  326, /* 1916 serverStatus */
+  315, /* 1917 servesCuisine */
+  173, 597, 772, /* 1918 serviceArea */
+  772, /* 1921 serviceAudience */
+  773, /* 1922 serviceLocation */
+  345, /* 1923 serviceOperator */
+  772, /* 1924 serviceOutput */
+  773, /* 1925 servicePhone */
+  773, /* 1926 servicePostalAddress */
+  773, /* 1927 serviceSmsNumber */
+  772, /* 1928 serviceType */
+  773, /* 1929 serviceUrl */
+  572, /* 1930 servingSize */
+  464, /* 1931 sha256 */
+  160, 791, /* 1932 sharedContent */
+  780, /* 1934 shippingConditions */
+  583, 777, 779, /* 1935 shippingDestination */
+  578, /* 1938 shippingDetails */
+  583, 777, /* 1939 shippingOrigin */
+  583, 777, 779, /* 1941 shippingRate */
+  627, /* 1944 sibling */
+  627, /* 1945 siblings */
+  504, /* 1946 signDetected */
+  474, /* 1947 signOrSymptom */
+  819, /* 1948 significance */
+  922, /* 1949 significantLink */
+  922, /* 1950 significantLinks */
+  190, 664, /* 1951 size */
+  787, /* 1953 sizeGroup */
+  787, /* 1954 sizeSystem */
+  416, 574, 597, 627, /* 1955 skills */
+  223, 578, 664, /* 1959 sku */
+  96, 597, 638, 664, 772, /* 1962 slogan */
+  525, /* 1967 smiles */
+  638, /* 1968 smokingAllowed */
+  572, /* 1969 sodiumContent */
+  792, /* 1970 softwareAddOn */
+  792, /* 1971 softwareHelp */
+  792, /* 1972 softwareRequirements */
+  792, /* 1973 softwareVersion */
+  400, /* 1974 source */
+  190, /* 1975 sourceOrganization */
+  563, /* 1976 sourcedFrom */
+  190, /* 1977 spatial */
+  190, /* 1978 spatialCoverage */
+  42, 922, /* 1979 speakable */
+  416, /* 1981 specialCommitments */
+  638, /* 1982 specialOpeningHoursSpecification */
+  922, /* 1983 specialty */
+  672, /* 1984 speechToTextMarkup */
+  889, /* 1985 speed */
+  691, /* 1986 spokenByCharacter */
   190, 288, 346, 501, 597, 627, /* 1987 sponsor */
-  802, 803,                     /* 1993 sport */
-  295,                          /* 1995 sportsActivityLocation */
-  295,                          /* 1996 sportsEvent */
-  295,                          /* 1997 sportsTeam */
-  627,                          /* 1998 spouse */
-  474,                          /* 1999 stage */
-  475,                          /* 2000 stageAsNumber */
-  315, 447,                     /* 2001 starRating */
+  802, 803, /* 1993 sport */
+  295, /* 1995 sportsActivityLocation */
+  295, /* 1996 sportsEvent */
+  295, /* 1997 sportsTeam */
+  627, /* 1998 spouse */
+  474, /* 1999 stage */
+  475, /* 2000 stageAsNumber */
+  315, 447, /* 2001 starRating */
   191, 192, 211, 264, 288, 520, 745, 753, /* 2003 startDate */
-  148, 766,                               /* 2011 startOffset */
-  8,   316, 405, 464, 753,                /* 2013 startTime */
-  810,                                    /* 2018 statType */
-  474, 491, 501,                          /* 2019 status */
-  889,                                    /* 2022 steeringPosition */
-  372,                                    /* 2023 step */
-  675,                                    /* 2024 stepValue */
-  372, 375,                               /* 2025 steps */
-  792,                                    /* 2027 storageRequirements */
-  653,                                    /* 2028 streetAddress */
-  256,                                    /* 2029 strengthUnit */
-  256,                                    /* 2030 strengthValue */
-  418,                                    /* 2031 structuralClass */
-  479,                                    /* 2032 study */
-  488,                                    /* 2033 studyDesign */
-  501,                                    /* 2034 studyLocation */
-  501,                                    /* 2035 studySubject */
-  288,                                    /* 2036 subEvent */
-  288,                                    /* 2037 subEvents */
-  597,                                    /* 2038 subOrganization */
-  727,                                    /* 2039 subReservation */
-  475,                                    /* 2040 subStageSuffix */
-  27,                                     /* 2041 subStructure */
-  505,                                    /* 2042 subTest */
-  868,                                    /* 2043 subTrip */
-  847,                                    /* 2044 subjectOf */
-  101, 539, 758, 825,                     /* 2045 subtitleLanguage */
-  667,                                    /* 2049 successorOf */
-  572,                                    /* 2050 sugarContent */
-  619, 787,                               /* 2051 suggestedAge */
-  689,                                    /* 2053 suggestedAnswer */
-  619, 787,                               /* 2054 suggestedGender */
-  619,                                    /* 2056 suggestedMaxAge */
-  619, 787,                               /* 2057 suggestedMeasurement */
-  619,                                    /* 2059 suggestedMinAge */
-  516, 708,                               /* 2060 suitableForDiet */
-  288,                                    /* 2062 superEvent */
-  147, 285, 673,                          /* 2063 supersededBy */
-  372, 373,                               /* 2066 supply */
-  41,                                     /* 2068 supplyTo */
-  792,                                    /* 2069 supportingData */
-  902,                                    /* 2070 surface */
-  184,                                    /* 2071 syllabusSections */
-  8,                                      /* 2072 target */
-  875,                                    /* 2073 targetCollection */
-  22,                                     /* 2074 targetDescription */
-  22,                                     /* 2075 targetName */
-  2,                                      /* 2076 targetPlatform */
-  231, 243,                               /* 2077 targetPopulation */
-  793,                                    /* 2079 targetProduct */
-  22,                                     /* 2080 targetUrl */
-  597, 627,                               /* 2081 taxID */
-  835,                                    /* 2083 taxonRank */
-  76,                                     /* 2084 taxonomicRange */
-  190, 261, 423,                          /* 2085 teaches */
-  173, 597, 627, 638,                     /* 2088 telephone */
-  190,                                    /* 2092 temporal */
-  190,                                    /* 2093 temporalCoverage */
-  217,                                    /* 2094 termCode */
-  264,                                    /* 2095 termDuration */
-  772,                                    /* 2096 termsOfService */
-  264,                                    /* 2097 termsPerYear */
-  190,                                    /* 2098 text */
-  672,                                    /* 2099 textValue */
-  190,                                    /* 2100 thumbnail */
-  190,                                    /* 2101 thumbnailUrl */
-  181,                                    /* 2102 tickerSymbol */
-  848,                                    /* 2103 ticketNumber */
-  848,                                    /* 2104 ticketToken */
-  848,                                    /* 2105 ticketedSeat */
-  264,                                    /* 2106 timeOfDay */
-  190,                                    /* 2107 timeRequired */
-  264,                                    /* 2108 timeToComplete */
-  400,                                    /* 2109 timestamp */
-  609,                                    /* 2110 tissueSample */
-  416,                                    /* 2111 title */
-  539, 825, 826, 827,                     /* 2112 titleEIDR */
-  295, 398, 538, 864,                     /* 2116 toLocation */
-  521,                                    /* 2120 toRecipient */
-  381,                                    /* 2121 tocContinuation */
-  380,                                    /* 2122 tocEntry */
-  889,                                    /* 2123 tongueWeight */
-  372, 373,                               /* 2124 tool */
-  282,                                    /* 2126 torque */
-  184,                                    /* 2127 totalHistoricalEnrollment */
-  416,                                    /* 2128 totalJobOpenings */
-  410,                                    /* 2129 totalPaymentDue */
-  726, 848,                               /* 2130 totalPrice */
-  372, 373,                               /* 2132 totalTime */
-  5,   32,  638,                          /* 2134 tourBookingPage */
-  854, 855, 857,                          /* 2137 touristType */
-  552, 553,                               /* 2140 track */
-  605,                                    /* 2142 trackingNumber */
-  605,                                    /* 2143 trackingUrl */
-  552, 553,                               /* 2144 tracks */
+  148, 766, /* 2011 startOffset */
+  8, 316, 405, 464, 753, /* 2013 startTime */
+  810, /* 2018 statType */
+  474, 491, 501, /* 2019 status */
+  889, /* 2022 steeringPosition */
+  372, /* 2023 step */
+  675, /* 2024 stepValue */
+  372, 375, /* 2025 steps */
+  792, /* 2027 storageRequirements */
+  653, /* 2028 streetAddress */
+  256, /* 2029 strengthUnit */
+  256, /* 2030 strengthValue */
+  418, /* 2031 structuralClass */
+  479, /* 2032 study */
+  488, /* 2033 studyDesign */
+  501, /* 2034 studyLocation */
+  501, /* 2035 studySubject */
+  288, /* 2036 subEvent */
+  288, /* 2037 subEvents */
+  597, /* 2038 subOrganization */
+  727, /* 2039 subReservation */
+  475, /* 2040 subStageSuffix */
+  27, /* 2041 subStructure */
+  505, /* 2042 subTest */
+  868, /* 2043 subTrip */
+  847, /* 2044 subjectOf */
+  101, 539, 758, 825, /* 2045 subtitleLanguage */
+  667, /* 2049 successorOf */
+  572, /* 2050 sugarContent */
+  619, 787, /* 2051 suggestedAge */
+  689, /* 2053 suggestedAnswer */
+  619, 787, /* 2054 suggestedGender */
+  619, /* 2056 suggestedMaxAge */
+  619, 787, /* 2057 suggestedMeasurement */
+  619, /* 2059 suggestedMinAge */
+  516, 708, /* 2060 suitableForDiet */
+  288, /* 2062 superEvent */
+  147, 285, 673, /* 2063 supersededBy */
+  372, 373, /* 2066 supply */
+  41, /* 2068 supplyTo */
+  792, /* 2069 supportingData */
+  902, /* 2070 surface */
+  184, /* 2071 syllabusSections */
+  8, /* 2072 target */
+  875, /* 2073 targetCollection */
+  22, /* 2074 targetDescription */
+  22, /* 2075 targetName */
+  2, /* 2076 targetPlatform */
+  231, 243, /* 2077 targetPopulation */
+  793, /* 2079 targetProduct */
+  22, /* 2080 targetUrl */
+  597, 627, /* 2081 taxID */
+  835, /* 2083 taxonRank */
+  76, /* 2084 taxonomicRange */
+  190, 261, 423, /* 2085 teaches */
+  173, 597, 627, 638, /* 2088 telephone */
+  190, /* 2092 temporal */
+  190, /* 2093 temporalCoverage */
+  217, /* 2094 termCode */
+  264, /* 2095 termDuration */
+  772, /* 2096 termsOfService */
+  264, /* 2097 termsPerYear */
+  190, /* 2098 text */
+  672, /* 2099 textValue */
+  190, /* 2100 thumbnail */
+  190, /* 2101 thumbnailUrl */
+  181, /* 2102 tickerSymbol */
+  848, /* 2103 ticketNumber */
+  848, /* 2104 ticketToken */
+  848, /* 2105 ticketedSeat */
+  264, /* 2106 timeOfDay */
+  190, /* 2107 timeRequired */
+  264, /* 2108 timeToComplete */
+  400, /* 2109 timestamp */
+  609, /* 2110 tissueSample */
+  416, /* 2111 title */
+  539, 825, 826, 827, /* 2112 titleEIDR */
+  295, 398, 538, 864, /* 2116 toLocation */
+  521, /* 2120 toRecipient */
+  381, /* 2121 tocContinuation */
+  380, /* 2122 tocEntry */
+  889, /* 2123 tongueWeight */
+  372, 373, /* 2124 tool */
+  282, /* 2126 torque */
+  184, /* 2127 totalHistoricalEnrollment */
+  416, /* 2128 totalJobOpenings */
+  410, /* 2129 totalPaymentDue */
+  726, 848, /* 2130 totalPrice */
+  372, 373, /* 2132 totalTime */
+  5, 32, 638, /* 2134 tourBookingPage */
+  854, 855, 857, /* 2137 touristType */
+  552, 553, /* 2140 track */
+  605, /* 2142 trackingNumber */
+  605, /* 2143 trackingUrl */
+  552, 553, /* 2144 tracks */
   191, 286, 539, 542, 700, 827, 894, 896, /* 2146 trailer */
-  889,                                    /* 2154 trailerWeight */
-  863,                                    /* 2155 trainName */
-  863,                                    /* 2156 trainNumber */
-  264, 928,                               /* 2157 trainingSalary */
-  572,                                    /* 2159 transFatContent */
-  50,  897,                               /* 2160 transcript */
-  777, 778,                               /* 2162 transitTime */
-  190,                                    /* 2164 translationOfWork */
-  190, 288,                               /* 2165 translator */
-  396,                                    /* 2167 transmissionMethod */
-  797,                                    /* 2168 travelBans */
-  507,                                    /* 2169 trialDesign */
-  890,                                    /* 2170 tributary */
-  868,                                    /* 2171 tripOrigin */
-  72,                                     /* 2172 typeOfBed */
-  601, 869,                               /* 2173 typeOfGood */
-  190, 288,                               /* 2175 typicalAgeRange */
-  264,                                    /* 2177 typicalCreditsPerTerm */
-  474,                                    /* 2178 typicalTest */
-  726, 848,                               /* 2179 underName */
-  674, 686, 869, 874,                     /* 2181 unitCode */
-  674, 686, 869, 874,                     /* 2185 unitText */
-  565, 597,                               /* 2189 unnamedSourcesPolicy */
-  572,                                    /* 2191 unsaturatedFatContent */
-  464,                                    /* 2192 uploadDate */
-  160,                                    /* 2193 upvoteCount */
-  847,                                    /* 2194 url */
-  284,                                    /* 2195 urlTemplate */
-  636,                                    /* 2196 usNPI */
-  190,                                    /* 2197 usageInfo */
-  504,                                    /* 2198 usedToDiagnose */
-  405,                                    /* 2199 userInteractionCount */
-  504,                                    /* 2200 usesDevice */
-  356,                                    /* 2201 usesHealthPlanIdStandard */
-  381,                                    /* 2202 utterances */
-  193, 626,                               /* 2203 validFor */
-  519, 578, 583, 662, 780,                /* 2205 validForMemberTier */
+  889, /* 2154 trailerWeight */
+  863, /* 2155 trainName */
+  863, /* 2156 trainNumber */
+  264, 928, /* 2157 trainingSalary */
+  572, /* 2159 transFatContent */
+  50, 897, /* 2160 transcript */
+  777, 778, /* 2162 transitTime */
+  190, /* 2164 translationOfWork */
+  190, 288, /* 2165 translator */
+  396, /* 2167 transmissionMethod */
+  797, /* 2168 travelBans */
+  507, /* 2169 trialDesign */
+  890, /* 2170 tributary */
+  868, /* 2171 tripOrigin */
+  72, /* 2172 typeOfBed */
+  601, 869, /* 2173 typeOfGood */
+  190, 288, /* 2175 typicalAgeRange */
+  264, /* 2177 typicalCreditsPerTerm */
+  474, /* 2178 typicalTest */
+  726, 848, /* 2179 underName */
+  674, 686, 869, 874, /* 2181 unitCode */
+  674, 686, 869, 874, /* 2185 unitText */
+  565, 597, /* 2189 unnamedSourcesPolicy */
+  572, /* 2191 unsaturatedFatContent */
+  464, /* 2192 uploadDate */
+  160, /* 2193 upvoteCount */
+  847, /* 2194 url */
+  284, /* 2195 urlTemplate */
+  636, /* 2196 usNPI */
+  190, /* 2197 usageInfo */
+  504, /* 2198 usedToDiagnose */
+  405, /* 2199 userInteractionCount */
+  504, /* 2200 usesDevice */
+  356, /* 2201 usesHealthPlanIdStandard */
+  381, /* 2202 utterances */
+  193, 626, /* 2203 validFor */
+  519, 578, 583, 662, 780, /* 2205 validForMemberTier */
   130, 223, 304, 445, 526, 578, 589, 626, 662, /* 2210 validFrom */
-  130, 193, 626,                               /* 2219 validIn */
-  223, 304, 416, 445, 526, 578, 589, 662,      /* 2222 validThrough */
-  626,                                         /* 2230 validUntil */
-  526, 674, 686,                               /* 2231 value */
-  662,                                         /* 2234 valueAddedTaxIncluded */
-  675,                                         /* 2235 valueMaxLength */
-  675,                                         /* 2236 valueMinLength */
-  675,                                         /* 2237 valueName */
-  675,                                         /* 2238 valuePattern */
-  674, 685, 686,                               /* 2239 valueReference */
-  675,                                         /* 2242 valueRequired */
-  208, 573,                                    /* 2243 variableMeasured */
-  157,                                         /* 2245 variantCover */
-  666,                                         /* 2246 variesBy */
-  597, 627,                                    /* 2247 vatID */
-  889,                                         /* 2249 vehicleConfiguration */
-  889,                                         /* 2250 vehicleEngine */
-  889,                     /* 2251 vehicleIdentificationNumber */
-  889,                     /* 2252 vehicleInteriorColor */
-  889,                     /* 2253 vehicleInteriorType */
-  889,                     /* 2254 vehicleModelDate */
-  889,                     /* 2255 vehicleSeatingCapacity */
-  889,                     /* 2256 vehicleSpecialUsage */
-  889,                     /* 2257 vehicleTransmission */
-  115,                     /* 2258 vendor */
-  565,                     /* 2259 verificationFactCheckingPolicy */
-  190,                     /* 2260 version */
-  190,                     /* 2261 video */
-  101, 103, 758,           /* 2262 videoFormat */
-  897,                     /* 2265 videoFrameSize */
-  897,                     /* 2266 videoQuality */
-  682,                     /* 2267 volumeNumber */
-  249,                     /* 2268 warning */
-  223, 578,                /* 2269 warranty */
-  115, 768,                /* 2271 warrantyPromise */
-  911,                     /* 2273 warrantyScope */
-  309,                     /* 2274 webCheckinTime */
-  648, 797,                /* 2275 webFeed */
+  130, 193, 626, /* 2219 validIn */
+  223, 304, 416, 445, 526, 578, 589, 662, /* 2222 validThrough */
+  626, /* 2230 validUntil */
+  526, 674, 686, /* 2231 value */
+  662, /* 2234 valueAddedTaxIncluded */
+  675, /* 2235 valueMaxLength */
+  675, /* 2236 valueMinLength */
+  675, /* 2237 valueName */
+  675, /* 2238 valuePattern */
+  674, 685, 686, /* 2239 valueReference */
+  675, /* 2242 valueRequired */
+  208, 573, /* 2243 variableMeasured */
+  157, /* 2245 variantCover */
+  666, /* 2246 variesBy */
+  597, 627, /* 2247 vatID */
+  889, /* 2249 vehicleConfiguration */
+  889, /* 2250 vehicleEngine */
+  889, /* 2251 vehicleIdentificationNumber */
+  889, /* 2252 vehicleInteriorColor */
+  889, /* 2253 vehicleInteriorType */
+  889, /* 2254 vehicleModelDate */
+  889, /* 2255 vehicleSeatingCapacity */
+  889, /* 2256 vehicleSpecialUsage */
+  889, /* 2257 vehicleTransmission */
+  115, /* 2258 vendor */
+  565, /* 2259 verificationFactCheckingPolicy */
+  190, /* 2260 version */
+  190, /* 2261 video */
+  101, 103, 758, /* 2262 videoFormat */
+  897, /* 2265 videoFrameSize */
+  897, /* 2266 videoQuality */
+  682, /* 2267 volumeNumber */
+  249, /* 2268 warning */
+  223, 578, /* 2269 warranty */
+  115, 768, /* 2271 warrantyPromise */
+  911, /* 2273 warrantyScope */
+  309, /* 2274 webCheckinTime */
+  648, 797, /* 2275 webFeed */
   583, 627, 664, 777, 902, /* 2277 weight */
-  779,                     /* 2282 weightPercentage */
-  889,                     /* 2283 weightTotal */
-  889,                     /* 2284 wheelbase */
+  779, /* 2282 weightPercentage */
+  889, /* 2283 weightTotal */
+  889, /* 2284 wheelbase */
   464, 583, 664, 777, 902, /* 2285 width */
-  450,                     /* 2290 winner */
-  42,  190,                /* 2291 wordCount */
-  190,                     /* 2293 workExample */
-  288,                     /* 2294 workFeatured */
-  416,                     /* 2295 workHours */
-  627,                     /* 2296 workLocation */
-  288,                     /* 2297 workPerformed */
-  758,                     /* 2298 workPresented */
-  190,                     /* 2299 workTranslation */
-  297,                     /* 2300 workload */
-  627,                     /* 2301 worksFor */
-  702,                     /* 2302 worstRating */
-  796, 923,                /* 2303 xpath */
-  5,                       /* 2305 yearBuilt */
-  111,                     /* 2306 yearlyRevenue */
-  111,                     /* 2307 yearsInOperation */
-  372,                     /* 2308 yield */
+  450, /* 2290 winner */
+  42, 190, /* 2291 wordCount */
+  190, /* 2293 workExample */
+  288, /* 2294 workFeatured */
+  416, /* 2295 workHours */
+  627, /* 2296 workLocation */
+  288, /* 2297 workPerformed */
+  758, /* 2298 workPresented */
+  190, /* 2299 workTranslation */
+  297, /* 2300 workload */
+  627, /* 2301 worksFor */
+  702, /* 2302 worstRating */
+  796, 923, /* 2303 xpath */
+  5, /* 2305 yearBuilt */
+  111, /* 2306 yearlyRevenue */
+  111, /* 2307 yearsInOperation */
+  372, /* 2308 yield */
 };
 
 static const unsigned short vp_ranges[2124] = {
-  847,                     /* 0 about */
-  92,                      /* 1 abridged */
-  840,                     /* 2 abstract */
-  686,                     /* 3 accelerationTime */
-  30,  412,                /* 4 acceptedAnswer */
-  578,                     /* 6 acceptedOffer */
-  443, 615, 840,           /* 7 acceptedPaymentMethod */
-  92,  840, 871,           /* 10 acceptsReservations */
-  840,                     /* 13 accessCode */
-  840,                     /* 14 accessMode */
-  412,                     /* 15 accessModeSufficient */
-  840,                     /* 16 accessibilityAPI */
-  840,                     /* 17 accessibilityControl */
-  840,                     /* 18 accessibilityFeature */
-  840,                     /* 19 accessibilityHazard */
-  840,                     /* 20 accessibilitySummary */
-  840,                     /* 21 accommodationCategory */
-  312,                     /* 22 accommodationFloorPlan */
-  840,                     /* 23 accountId */
-  526,                     /* 24 accountMinimumInflow */
-  526,                     /* 25 accountOverdraftLimit */
-  627,                     /* 26 accountablePerson */
-  190, 871,                /* 27 acquireLicensePage */
-  597, 627,                /* 29 acquiredFrom */
-  840,                     /* 31 acrissCode */
-  9,                       /* 32 actionAccessibilityRequirement */
-  792,                     /* 33 actionApplication */
-  840, 847,                /* 34 actionOption */
-  235, 840, 871,           /* 36 actionPlatform */
-  372,                     /* 39 actionProcess */
-  10,                      /* 40 actionStatus */
-  190, 871,                /* 41 actionableFeedbackPolicy */
-  840,                     /* 43 activeIngredient */
-  258, 686,                /* 44 activityDuration */
-  686, 840,                /* 46 activityFrequency */
-  624, 627,                /* 48 actor */
-  627,                     /* 50 actors */
-  578,                     /* 51 addOn */
-  840,                     /* 52 additionalName */
-  571,                     /* 53 additionalNumberOfGuests */
-  674,                     /* 54 additionalProperty */
-  840, 871,                /* 55 additionalType */
-  840,                     /* 57 additionalVariable */
-  653, 840,                /* 58 address */
-  183, 840,                /* 60 addressCountry */
-  840,                     /* 62 addressLocality */
-  13,  840,                /* 63 addressRegion */
-  840,                     /* 65 administrationRoute */
-  686,                     /* 66 advanceBookingRequirement */
-  479,                     /* 67 adverseOutcome */
-  249,                     /* 68 affectedBy */
-  597,                     /* 69 affiliation */
-  464, 871,                /* 70 afterMedia */
-  597, 627,                /* 72 agent */
-  405,                     /* 74 agentInteractionStatistic */
-  847,                     /* 75 aggregateElement */
-  18,                      /* 76 aggregateRating */
-  840, 889,                /* 77 aircraft */
-  547,                     /* 79 album */
-  548,                     /* 80 albumProductionType */
-  555,                     /* 81 albumRelease */
-  549,                     /* 82 albumReleaseType */
-  547,                     /* 83 albums */
-  840,                     /* 84 alcoholWarning */
-  840,                     /* 85 algorithm */
-  840,                     /* 86 alignmentType */
-  840,                     /* 87 alternateName */
-  840,                     /* 88 alternativeHeadline */
-  332,                     /* 89 alternativeOf */
-  627,                     /* 90 alumni */
-  265, 597,                /* 91 alumniOf */
-  445,                     /* 93 amenityFeature */
-  526, 571,                /* 94 amount */
-  571,                     /* 96 amountOfThisGood */
-  144, 444,                /* 97 announcementLocation */
-  571, 686,                /* 99 annualPercentageRate */
-  403,                     /* 101 answerCount */
-  160, 921,                /* 102 answerExplanation */
-  545,                     /* 104 antagonist */
-  190,                     /* 105 appearance */
-  183, 840,                /* 106 applicableCountry */
-  13,                      /* 108 applicableLocation */
-  13,                      /* 109 applicantLocationRequirements */
-  792,                     /* 110 application */
-  840, 871,                /* 111 applicationCategory */
-  173,                     /* 113 applicationContact */
-  209, 840,                /* 114 applicationDeadline */
-  209,                     /* 116 applicationStartDate */
-  840, 871,                /* 117 applicationSubCategory */
-  840,                     /* 119 applicationSuite */
-  222,                     /* 120 appliesToDeliveryMethod */
-  615,                     /* 121 appliesToPaymentMethod */
-  37,                      /* 122 archiveHeld */
-  871, 922,                /* 123 archivedAt */
-  638,                     /* 125 area */
-  13,  336, 638, 840,      /* 126 areaServed */
-  21,                      /* 130 arrivalAirport */
-  82,                      /* 131 arrivalBoatTerminal */
-  108, 109,                /* 132 arrivalBusStop */
-  840,                     /* 134 arrivalGate */
-  840,                     /* 135 arrivalPlatform */
-  862,                     /* 136 arrivalStation */
-  840,                     /* 137 arrivalTerminal */
-  210, 851,                /* 138 arrivalTime */
-  403, 840,                /* 140 artEdition */
-  840, 871,                /* 142 artMedium */
-  27,                      /* 144 arterialBranch */
-  840, 871,                /* 145 artform */
-  840,                     /* 147 articleBody */
-  840,                     /* 148 articleSection */
-  627,                     /* 149 artist */
-  840, 871,                /* 150 artworkSurface */
-  840, 871,                /* 152 asin */
-  840,                     /* 154 aspect */
-  840,                     /* 155 assembly */
-  840,                     /* 156 assemblyVersion */
-  217, 840,                /* 157 assesses */
-  27,  28,  819,           /* 159 associatedAnatomy */
-  564,                     /* 162 associatedArticle */
-  741,                     /* 163 associatedClaimReview */
-  474, 674, 871,           /* 164 associatedDisease */
-  464,                     /* 167 associatedMedia */
-  741,                     /* 168 associatedMediaReview */
-  840,                     /* 169 associatedPathophysiology */
-  741,                     /* 170 associatedReview */
-  627,                     /* 171 athlete */
-  597, 627,                /* 172 attendee */
-  597, 627,                /* 174 attendees */
-  49,                      /* 176 audience */
-  840,                     /* 177 audienceType */
-  50,  148, 554,           /* 178 audio */
-  209, 210,                /* 181 auditDate */
-  597,                     /* 183 authenticator */
-  597, 627,                /* 184 author */
-  411,                     /* 186 availability */
-  209, 210, 851,           /* 187 availabilityEnds */
-  209, 210, 851,           /* 190 availabilityStarts */
-  638,                     /* 193 availableAtOrFrom */
-  773,                     /* 194 availableChannel */
-  222,                     /* 195 availableDeliveryMethod */
-  210,                     /* 196 availableFrom */
-  13,                      /* 197 availableIn */
-  422, 840,                /* 198 availableLanguage */
-  840,                     /* 200 availableOnDevice */
-  491, 504, 506,           /* 201 availableService */
-  256,                     /* 204 availableStrength */
-  504,                     /* 205 availableTest */
-  210,                     /* 206 availableThrough */
-  840,                     /* 207 award */
-  840,                     /* 208 awards */
-  627, 804,                /* 209 awayTeam */
-  190, 840,                /* 211 backstory */
-  840, 871,                /* 213 bankAccountType */
-  526, 571, 662,           /* 215 baseSalary */
-  173, 597, 627,           /* 218 bccRecipient */
-  72,  73,  840,           /* 221 bed */
-  464, 871,                /* 224 beforeMedia */
-  66,  840,                /* 226 beneficiaryBank */
-  840,                     /* 228 benefits */
-  871,                     /* 229 benefitsSummaryUrl */
-  571, 840,                /* 230 bestRating */
-  653,                     /* 232 billingAddress */
-  258, 571, 686,           /* 233 billingDuration */
-  571,                     /* 236 billingIncrement */
-  258,                     /* 237 billingPeriod */
-  571,                     /* 238 billingStart */
-  76,                      /* 239 bioChemInteraction */
-  76,                      /* 240 bioChemSimilarity */
-  217,                     /* 241 biologicalRole */
-  840,                     /* 242 biomechnicalClass */
-  209,                     /* 243 birthDate */
-  638,                     /* 244 birthPlace */
-  840,                     /* 245 bitrate */
-  78,                      /* 246 blogPost */
-  78,                      /* 247 blogPosts */
-  891,                     /* 248 bloodSupply */
-  840,                     /* 249 boardingGroup */
-  80,                      /* 250 boardingPolicy */
-  840,                     /* 251 bodyLocation */
-  685, 840, 871,           /* 252 bodyType */
-  840,                     /* 255 bookEdition */
-  88,                      /* 256 bookFormat */
-  597, 627,                /* 257 bookingAgent */
-  210,                     /* 259 bookingTime */
-  627,                     /* 260 borrower */
-  840,                     /* 261 box */
-  27,                      /* 262 branch */
-  840,                     /* 263 branchCode */
-  597,                     /* 264 branchOf */
-  96,  597,                /* 265 brand */
-  97,  840,                /* 267 breadcrumb */
-  840,                     /* 269 breastfeedingWarning */
-  597,                     /* 270 broadcastAffiliateOf */
-  840,                     /* 271 broadcastChannelId */
-  840,                     /* 272 broadcastDisplayName */
-  102, 840,                /* 273 broadcastFrequency */
-  571, 686,                /* 275 broadcastFrequencyValue */
-  288,                     /* 277 broadcastOfEvent */
-  840,                     /* 278 broadcastServiceTier */
-  685, 840,                /* 279 broadcastSignalModulation */
-  840,                     /* 281 broadcastSubChannel */
-  840,                     /* 282 broadcastTimezone */
-  597,                     /* 283 broadcaster */
-  597, 627,                /* 284 broker */
-  840,                     /* 286 browserRequirements */
-  840,                     /* 287 busName */
-  840,                     /* 288 busNumber */
-  212, 589,                /* 289 businessDays */
-  114,                     /* 291 businessFunction */
-  597, 627,                /* 292 buyer */
-  552, 627,                /* 294 byArtist */
-  212, 840,                /* 296 byDay */
-  403,                     /* 298 byMonth */
-  403,                     /* 299 byMonthDay */
-  403,                     /* 300 byMonthWeek */
-  840,                     /* 301 callSign */
-  278,                     /* 302 calories */
-  627,                     /* 303 candidate */
-  464, 840,                /* 304 caption */
-  456,                     /* 306 carbohydrateContent */
-  686,                     /* 307 cargoVolume */
-  597,                     /* 308 carrier */
-  840,                     /* 309 carrierRequirements */
-  92,  571,                /* 310 cashBack */
-  203,                     /* 312 catalog */
-  840,                     /* 313 catalogNumber */
+  847, /* 0 about */
+  92, /* 1 abridged */
+  840, /* 2 abstract */
+  686, /* 3 accelerationTime */
+  30, 412, /* 4 acceptedAnswer */
+  578, /* 6 acceptedOffer */
+  443, 615, 840, /* 7 acceptedPaymentMethod */
+  92, 840, 871, /* 10 acceptsReservations */
+  840, /* 13 accessCode */
+  840, /* 14 accessMode */
+  412, /* 15 accessModeSufficient */
+  840, /* 16 accessibilityAPI */
+  840, /* 17 accessibilityControl */
+  840, /* 18 accessibilityFeature */
+  840, /* 19 accessibilityHazard */
+  840, /* 20 accessibilitySummary */
+  840, /* 21 accommodationCategory */
+  312, /* 22 accommodationFloorPlan */
+  840, /* 23 accountId */
+  526, /* 24 accountMinimumInflow */
+  526, /* 25 accountOverdraftLimit */
+  627, /* 26 accountablePerson */
+  190, 871, /* 27 acquireLicensePage */
+  597, 627, /* 29 acquiredFrom */
+  840, /* 31 acrissCode */
+  9, /* 32 actionAccessibilityRequirement */
+  792, /* 33 actionApplication */
+  840, 847, /* 34 actionOption */
+  235, 840, 871, /* 36 actionPlatform */
+  372, /* 39 actionProcess */
+  10, /* 40 actionStatus */
+  190, 871, /* 41 actionableFeedbackPolicy */
+  840, /* 43 activeIngredient */
+  258, 686, /* 44 activityDuration */
+  686, 840, /* 46 activityFrequency */
+  624, 627, /* 48 actor */
+  627, /* 50 actors */
+  578, /* 51 addOn */
+  840, /* 52 additionalName */
+  571, /* 53 additionalNumberOfGuests */
+  674, /* 54 additionalProperty */
+  840, 871, /* 55 additionalType */
+  840, /* 57 additionalVariable */
+  653, 840, /* 58 address */
+  183, 840, /* 60 addressCountry */
+  840, /* 62 addressLocality */
+  13, 840, /* 63 addressRegion */
+  840, /* 65 administrationRoute */
+  686, /* 66 advanceBookingRequirement */
+  479, /* 67 adverseOutcome */
+  249, /* 68 affectedBy */
+  597, /* 69 affiliation */
+  464, 871, /* 70 afterMedia */
+  597, 627, /* 72 agent */
+  405, /* 74 agentInteractionStatistic */
+  847, /* 75 aggregateElement */
+  18, /* 76 aggregateRating */
+  840, 889, /* 77 aircraft */
+  547, /* 79 album */
+  548, /* 80 albumProductionType */
+  555, /* 81 albumRelease */
+  549, /* 82 albumReleaseType */
+  547, /* 83 albums */
+  840, /* 84 alcoholWarning */
+  840, /* 85 algorithm */
+  840, /* 86 alignmentType */
+  840, /* 87 alternateName */
+  840, /* 88 alternativeHeadline */
+  332, /* 89 alternativeOf */
+  627, /* 90 alumni */
+  265, 597, /* 91 alumniOf */
+  445, /* 93 amenityFeature */
+  526, 571, /* 94 amount */
+  571, /* 96 amountOfThisGood */
+  144, 444, /* 97 announcementLocation */
+  571, 686, /* 99 annualPercentageRate */
+  403, /* 101 answerCount */
+  160, 921, /* 102 answerExplanation */
+  545, /* 104 antagonist */
+  190, /* 105 appearance */
+  183, 840, /* 106 applicableCountry */
+  13, /* 108 applicableLocation */
+  13, /* 109 applicantLocationRequirements */
+  792, /* 110 application */
+  840, 871, /* 111 applicationCategory */
+  173, /* 113 applicationContact */
+  209, 840, /* 114 applicationDeadline */
+  209, /* 116 applicationStartDate */
+  840, 871, /* 117 applicationSubCategory */
+  840, /* 119 applicationSuite */
+  222, /* 120 appliesToDeliveryMethod */
+  615, /* 121 appliesToPaymentMethod */
+  37, /* 122 archiveHeld */
+  871, 922, /* 123 archivedAt */
+  638, /* 125 area */
+  13, 336, 638, 840, /* 126 areaServed */
+  21, /* 130 arrivalAirport */
+  82, /* 131 arrivalBoatTerminal */
+  108, 109, /* 132 arrivalBusStop */
+  840, /* 134 arrivalGate */
+  840, /* 135 arrivalPlatform */
+  862, /* 136 arrivalStation */
+  840, /* 137 arrivalTerminal */
+  210, 851, /* 138 arrivalTime */
+  403, 840, /* 140 artEdition */
+  840, 871, /* 142 artMedium */
+  27, /* 144 arterialBranch */
+  840, 871, /* 145 artform */
+  840, /* 147 articleBody */
+  840, /* 148 articleSection */
+  627, /* 149 artist */
+  840, 871, /* 150 artworkSurface */
+  840, 871, /* 152 asin */
+  840, /* 154 aspect */
+  840, /* 155 assembly */
+  840, /* 156 assemblyVersion */
+  217, 840, /* 157 assesses */
+  27, 28, 819, /* 159 associatedAnatomy */
+  564, /* 162 associatedArticle */
+  741, /* 163 associatedClaimReview */
+  474, 674, 871, /* 164 associatedDisease */
+  464, /* 167 associatedMedia */
+  741, /* 168 associatedMediaReview */
+  840, /* 169 associatedPathophysiology */
+  741, /* 170 associatedReview */
+  627, /* 171 athlete */
+  597, 627, /* 172 attendee */
+  597, 627, /* 174 attendees */
+  49, /* 176 audience */
+  840, /* 177 audienceType */
+  50, 148, 554, /* 178 audio */
+  209, 210, /* 181 auditDate */
+  597, /* 183 authenticator */
+  597, 627, /* 184 author */
+  411, /* 186 availability */
+  209, 210, 851, /* 187 availabilityEnds */
+  209, 210, 851, /* 190 availabilityStarts */
+  638, /* 193 availableAtOrFrom */
+  773, /* 194 availableChannel */
+  222, /* 195 availableDeliveryMethod */
+  210, /* 196 availableFrom */
+  13, /* 197 availableIn */
+  422, 840, /* 198 availableLanguage */
+  840, /* 200 availableOnDevice */
+  491, 504, 506, /* 201 availableService */
+  256, /* 204 availableStrength */
+  504, /* 205 availableTest */
+  210, /* 206 availableThrough */
+  840, /* 207 award */
+  840, /* 208 awards */
+  627, 804, /* 209 awayTeam */
+  190, 840, /* 211 backstory */
+  840, 871, /* 213 bankAccountType */
+  526, 571, 662, /* 215 baseSalary */
+  173, 597, 627, /* 218 bccRecipient */
+  72, 73, 840, /* 221 bed */
+  464, 871, /* 224 beforeMedia */
+  66, 840, /* 226 beneficiaryBank */
+  840, /* 228 benefits */
+  871, /* 229 benefitsSummaryUrl */
+  571, 840, /* 230 bestRating */
+  653, /* 232 billingAddress */
+  258, 571, 686, /* 233 billingDuration */
+  571, /* 236 billingIncrement */
+  258, /* 237 billingPeriod */
+  571, /* 238 billingStart */
+  76, /* 239 bioChemInteraction */
+  76, /* 240 bioChemSimilarity */
+  217, /* 241 biologicalRole */
+  840, /* 242 biomechnicalClass */
+  209, /* 243 birthDate */
+  638, /* 244 birthPlace */
+  840, /* 245 bitrate */
+  78, /* 246 blogPost */
+  78, /* 247 blogPosts */
+  891, /* 248 bloodSupply */
+  840, /* 249 boardingGroup */
+  80, /* 250 boardingPolicy */
+  840, /* 251 bodyLocation */
+  685, 840, 871, /* 252 bodyType */
+  840, /* 255 bookEdition */
+  88, /* 256 bookFormat */
+  597, 627, /* 257 bookingAgent */
+  210, /* 259 bookingTime */
+  627, /* 260 borrower */
+  840, /* 261 box */
+  27, /* 262 branch */
+  840, /* 263 branchCode */
+  597, /* 264 branchOf */
+  96, 597, /* 265 brand */
+  97, 840, /* 267 breadcrumb */
+  840, /* 269 breastfeedingWarning */
+  597, /* 270 broadcastAffiliateOf */
+  840, /* 271 broadcastChannelId */
+  840, /* 272 broadcastDisplayName */
+  102, 840, /* 273 broadcastFrequency */
+  571, 686, /* 275 broadcastFrequencyValue */
+  288, /* 277 broadcastOfEvent */
+  840, /* 278 broadcastServiceTier */
+  685, 840, /* 279 broadcastSignalModulation */
+  840, /* 281 broadcastSubChannel */
+  840, /* 282 broadcastTimezone */
+  597, /* 283 broadcaster */
+  597, 627, /* 284 broker */
+  840, /* 286 browserRequirements */
+  840, /* 287 busName */
+  840, /* 288 busNumber */
+  212, 589, /* 289 businessDays */
+  114, /* 291 businessFunction */
+  597, 627, /* 292 buyer */
+  552, 627, /* 294 byArtist */
+  212, 840, /* 296 byDay */
+  403, /* 298 byMonth */
+  403, /* 299 byMonthDay */
+  403, /* 300 byMonthWeek */
+  840, /* 301 callSign */
+  278, /* 302 calories */
+  627, /* 303 candidate */
+  464, 840, /* 304 caption */
+  456, /* 306 carbohydrateContent */
+  686, /* 307 cargoVolume */
+  597, /* 308 carrier */
+  840, /* 309 carrierRequirements */
+  92, 571, /* 310 cashBack */
+  203, /* 312 catalog */
+  840, /* 313 catalogNumber */
   126, 633, 840, 847, 871, /* 314 category */
-  471,                     /* 319 cause */
-  479,                     /* 320 causeOf */
-  173, 597, 627,           /* 321 ccRecipient */
-  217, 840,                /* 324 certificationIdentification */
-  702,                     /* 326 certificationRating */
-  131,                     /* 327 certificationStatus */
-  627,                     /* 328 character */
-  847,                     /* 329 characterAttribute */
-  840,                     /* 330 characterName */
-  190,                     /* 331 cheatCode */
-  210, 851,                /* 332 checkinTime */
-  840,                     /* 334 checkoutPageURLTemplate */
-  210, 851,                /* 335 checkoutTime */
-  840,                     /* 337 chemicalComposition */
-  217,                     /* 338 chemicalRole */
-  571,                     /* 339 childMaxAge */
-  571,                     /* 340 childMinAge */
-  835, 840, 871,           /* 341 childTaxon */
-  627,                     /* 344 children */
-  456,                     /* 345 cholesterolContent */
-  840,                     /* 346 circle */
-  190, 840,                /* 347 citation */
-  597, 627,                /* 349 claimInterpreter */
-  840,                     /* 351 claimReviewed */
-  840,                     /* 352 clincalPharmacology */
-  840,                     /* 353 clinicalPharmacology */
-  403, 840,                /* 354 clipNumber */
-  851,                     /* 356 closes */
-  627,                     /* 357 coach */
-  473,                     /* 358 code */
-  871,                     /* 359 codeRepository */
-  840,                     /* 360 codeSampleType */
-  840,                     /* 361 codeValue */
-  840,                     /* 362 codingSystem */
-  627, 871,                /* 363 colleague */
-  627,                     /* 365 colleagues */
-  847,                     /* 366 collection */
-  403,                     /* 367 collectionSize */
-  840,                     /* 368 color */
-  387, 871,                /* 369 colorSwatch */
-  627,                     /* 371 colorist */
-  160,                     /* 372 comment */
-  403,                     /* 373 commentCount */
-  840,                     /* 374 commentText */
-  209, 210,                /* 375 commentTime */
-  130,                     /* 377 companyRegistration */
-  217, 840, 871,           /* 378 competencyRequired */
-  627, 804,                /* 381 competitor */
-  597, 627,                /* 383 composer */
-  27,  28,                 /* 385 comprisedOf */
-  840,                     /* 387 conditionsOfAccess */
-  840,                     /* 388 confirmationNumber */
-  27,                      /* 389 connectedTo */
-  673, 871,                /* 390 constraintProperty */
-  174,                     /* 392 contactOption */
-  173,                     /* 393 contactPoint */
-  173,                     /* 394 contactPoints */
-  840,                     /* 395 contactType */
-  92,                      /* 396 contactlessPayment */
-  638,                     /* 397 containedIn */
-  638,                     /* 398 containedInPlace */
-  638,                     /* 399 containsPlace */
-  191,                     /* 400 containsSeason */
-  638,                     /* 401 contentLocation */
-  702, 840,                /* 402 contentRating */
-  210,                     /* 404 contentReferenceTime */
-  840,                     /* 405 contentSize */
-  840,                     /* 406 contentType */
-  871,                     /* 407 contentUrl */
-  476, 840,                /* 408 contraindication */
-  597, 627,                /* 410 contributor */
-  258,                     /* 412 cookTime */
-  840,                     /* 413 cookingMethod */
-  597, 627,                /* 414 copyrightHolder */
-  840,                     /* 416 copyrightNotice */
-  571,                     /* 417 copyrightYear */
-  182, 840, 871,           /* 418 correction */
-  190, 871,                /* 421 correctionsPolicy */
-  252,                     /* 423 costCategory */
-  840,                     /* 424 costCurrency */
-  840,                     /* 425 costOrigin */
-  571, 685, 840,           /* 426 costPerUnit */
-  840,                     /* 429 countriesNotSupported */
-  840,                     /* 430 countriesSupported */
-  840,                     /* 431 countryOfAssembly */
-  840,                     /* 432 countryOfLastProcessing */
-  183,                     /* 433 countryOfOrigin */
-  638,                     /* 434 course */
-  840,                     /* 435 courseCode */
-  840, 871,                /* 436 courseMode */
-  22,  184, 840,           /* 438 coursePrerequisites */
-  753,                     /* 441 courseSchedule */
-  840,                     /* 442 courseWorkload */
-  210,                     /* 443 coverageEndTime */
-  210,                     /* 444 coverageStartTime */
-  217, 840,                /* 445 creativeWorkStatus */
-  597, 627,                /* 447 creator */
-  217, 840, 871,           /* 449 credentialCategory */
-  840,                     /* 452 creditText */
-  597, 627,                /* 453 creditedTo */
-  197,                     /* 455 cssSelector */
-  840,                     /* 456 currenciesAccepted */
-  840,                     /* 457 currency */
-  874,                     /* 458 currentExchangeRate */
-  597, 627,                /* 459 customer */
-  738,                     /* 461 customerRemorseReturnFees */
-  739,                     /* 462 customerRemorseReturnLabelSource */
-  526,                     /* 463 customerRemorseReturnShippingFeesAmount */
-  851,                     /* 464 cutoffTime */
-  210, 840,                /* 465 cvdCollectionDate */
-  840,                     /* 467 cvdFacilityCounty */
-  840,                     /* 468 cvdFacilityId */
-  571,                     /* 469 cvdNumBeds */
-  571,                     /* 470 cvdNumBedsOcc */
-  571,                     /* 471 cvdNumC19Died */
-  571,                     /* 472 cvdNumC19HOPats */
-  571,                     /* 473 cvdNumC19HospPats */
-  571,                     /* 474 cvdNumC19MechVentPats */
-  571,                     /* 475 cvdNumC19OFMechVentPats */
-  571,                     /* 476 cvdNumC19OverflowPats */
-  571,                     /* 477 cvdNumICUBeds */
-  571,                     /* 478 cvdNumICUBedsOcc */
-  571,                     /* 479 cvdNumTotBeds */
-  571,                     /* 480 cvdNumVent */
-  571,                     /* 481 cvdNumVentUse */
-  847,                     /* 482 data */
-  206, 840, 847,           /* 483 dataFeedElement */
-  208,                     /* 486 dataset */
-  210,                     /* 487 datasetTimeInterval */
-  209, 210,                /* 488 dateCreated */
-  209, 210,                /* 490 dateDeleted */
-  209, 210,                /* 492 dateIssued */
-  209, 210,                /* 494 dateModified */
-  209, 210,                /* 496 datePosted */
-  209, 210,                /* 498 datePublished */
-  209, 210,                /* 500 dateRead */
-  210,                     /* 502 dateReceived */
-  210,                     /* 503 dateSent */
-  209,                     /* 504 dateVehicleFirstRegistered */
-  840,                     /* 505 dateline */
-  212,                     /* 506 dayOfWeek */
-  209,                     /* 507 deathDate */
-  638,                     /* 508 deathPlace */
-  840, 847,                /* 509 defaultValue */
-  653,                     /* 511 deliveryAddress */
-  686,                     /* 512 deliveryLeadTime */
-  222,                     /* 513 deliveryMethod */
-  221,                     /* 514 deliveryStatus */
-  778,                     /* 515 deliveryTime */
-  597,                     /* 516 department */
-  21,                      /* 517 departureAirport */
-  82,                      /* 518 departureBoatTerminal */
-  108, 109,                /* 519 departureBusStop */
-  840,                     /* 521 departureGate */
-  840,                     /* 522 departurePlatform */
-  862,                     /* 523 departureStation */
-  840,                     /* 524 departureTerminal */
-  210, 851,                /* 525 departureTime */
-  840,                     /* 527 dependencies */
-  240, 686,                /* 528 depth */
-  840, 842,                /* 530 description */
-  840,                     /* 532 device */
-  474,                     /* 533 diagnosis */
-  387,                     /* 534 diagram */
-  230,                     /* 535 diet */
-  840,                     /* 536 dietFeatures */
-  199,                     /* 537 differentialDiagnosis */
-  382,                     /* 538 digitalSourceType */
-  92,                      /* 539 directApply */
-  627,                     /* 540 director */
-  627,                     /* 541 directors */
-  840,                     /* 542 disambiguatingDescription */
-  571, 840,                /* 543 discount */
-  840,                     /* 545 discountCode */
-  840,                     /* 546 discountCurrency */
-  190,                     /* 547 discusses */
-  871,                     /* 548 discussionUrl */
-  871, 921,                /* 549 diseasePreventionInfo */
-  208, 573, 871, 921,      /* 551 diseaseSpreadStatistics */
-  638,                     /* 555 displayLocation */
-  209,                     /* 556 dissolutionDate */
-  240,                     /* 557 distance */
-  499,                     /* 558 distinguishingSign */
-  204,                     /* 559 distribution */
-  190, 871,                /* 560 diversityPolicy */
-  42,  871,                /* 562 diversityStaffingReport */
-  190, 871,                /* 564 documentation */
-  92,                      /* 566 doesNotShip */
-  147,                     /* 567 domainIncludes */
-  92,                      /* 568 domiciledMortgage */
-  210, 851,                /* 569 doorTime */
-  840,                     /* 571 dosageForm */
-  243,                     /* 572 doseSchedule */
-  840,                     /* 573 doseUnit */
-  571, 685,                /* 574 doseValue */
-  526, 571,                /* 576 downPayment */
-  871,                     /* 578 downloadUrl */
-  403,                     /* 579 downvoteCount */
-  891,                     /* 580 drainsTo */
-  248, 840,                /* 581 driveWheelConfiguration */
-  638,                     /* 583 dropoffLocation */
-  210,                     /* 584 dropoffTime */
-  249,                     /* 585 drug */
-  250,                     /* 586 drugClass */
-  840,                     /* 587 drugUnit */
-  840,                     /* 588 duns */
-  506,                     /* 589 duplicateTherapy */
-  258, 686,                /* 590 duration */
-  686,                     /* 592 durationOfWarranty */
-  464, 871,                /* 593 duringMedia */
-  526,                     /* 595 earlyPrepaymentPenalty */
-  840, 871,                /* 596 editEIDR */
-  627,                     /* 598 editor */
-  840,                     /* 599 eduQuestionType */
-  263, 840,                /* 600 educationRequirements */
-  22,                      /* 602 educationalAlignment */
-  263, 840, 871,           /* 603 educationalCredentialAwarded */
-  840,                     /* 606 educationalFramework */
-  217, 840, 871,           /* 607 educationalLevel */
-  840, 871,                /* 610 educationalProgramMode */
-  840,                     /* 612 educationalRole */
-  217, 840,                /* 613 educationalUse */
-  571, 840,                /* 615 elevation */
-  840,                     /* 617 eligibilityToWorkRequirement */
-  112,                     /* 618 eligibleCustomerType */
-  686,                     /* 619 eligibleDuration */
-  686,                     /* 620 eligibleQuantity */
-  336, 638, 840,           /* 621 eligibleRegion */
-  662,                     /* 624 eligibleTransactionVolume */
-  597,                     /* 625 eligibleWithSupplier */
-  840,                     /* 626 email */
-  871,                     /* 627 embedUrl */
-  840,                     /* 628 embeddedTextCaption */
-  571,                     /* 629 emissionsCO2 */
-  627,                     /* 630 employee */
-  627,                     /* 631 employees */
-  840,                     /* 632 employerOverview */
-  840,                     /* 633 employmentType */
-  597,                     /* 634 employmentUnit */
-  76,                      /* 635 encodesBioChemEntity */
-  190,                     /* 636 encodesCreativeWork */
-  464,                     /* 637 encoding */
-  840, 871,                /* 638 encodingFormat */
-  840,                     /* 640 encodingType */
-  464,                     /* 641 encodings */
-  209, 210,                /* 642 endDate */
-  381, 571,                /* 644 endOffset */
-  210, 851,                /* 646 endTime */
-  597, 627,                /* 648 endorsee */
-  597, 627,                /* 650 endorsers */
-  259,                     /* 652 energyEfficiencyScaleMax */
-  259,                     /* 653 energyEfficiencyScaleMin */
-  686,                     /* 654 engineDisplacement */
-  686,                     /* 655 enginePower */
-  685, 840, 871,           /* 656 engineType */
-  283,                     /* 659 entertainmentBusiness */
-  840,                     /* 660 epidemiology */
-  286,                     /* 661 episode */
-  403, 840,                /* 662 episodeNumber */
-  286,                     /* 664 episodes */
-  685,                     /* 665 equal */
-  847,                     /* 666 error */
-  217, 403, 811, 840,      /* 667 errorCode */
-  526, 840,                /* 671 estimatedCost */
-  258, 840,                /* 673 estimatedFlightDuration */
-  526, 527, 571,           /* 675 estimatedSalary */
-  479,                     /* 678 estimatesRiskOf */
-  190, 871,                /* 679 ethicsPolicy */
-  288,                     /* 681 event */
-  289,                     /* 682 eventAttendanceMode */
-  753,                     /* 683 eventSchedule */
-  292,                     /* 684 eventStatus */
-  288,                     /* 685 events */
-  481,                     /* 686 evidenceLevel */
-  840,                     /* 687 evidenceOrigin */
-  190,                     /* 688 exampleOfWork */
-  209, 210,                /* 689 exceptDate */
-  526, 571,                /* 691 exchangeRateSpread */
-  840,                     /* 693 executableLibraryName */
-  638,                     /* 694 exerciseCourse */
-  297,                     /* 695 exercisePlan */
-  230,                     /* 696 exerciseRelatedDiet */
-  840,                     /* 697 exerciseType */
-  674, 840,                /* 698 exifData */
-  209, 210,                /* 700 expectedArrivalFrom */
-  209, 210,                /* 702 expectedArrivalUntil */
-  840,                     /* 704 expectedPrognosis */
-  578,                     /* 705 expectsAcceptanceOf */
-  92,                      /* 706 experienceInPlaceOfEducation */
-  575, 840,                /* 707 experienceRequirements */
-  840,                     /* 709 expertConsiderations */
-  209, 210,                /* 710 expires */
-  27,  28,  76,  217,      /* 712 expressedIn */
-  840,                     /* 716 extendedAddress */
-  840,                     /* 717 familyName */
-  456,                     /* 718 fatContent */
-  840,                     /* 719 faxNumber */
-  840, 871,                /* 720 featureList */
-  840, 871,                /* 722 feesAndCommissionsSpecification */
-  456,                     /* 724 fiberContent */
-  840, 871,                /* 725 fileFormat */
-  840,                     /* 727 fileSize */
-  217, 840,                /* 728 financialAidEligible */
-  190,                     /* 730 firstAppearance */
-  288,                     /* 731 firstPerformance */
-  240, 840,                /* 732 flightDistance */
-  840,                     /* 734 flightNumber */
-  840,                     /* 735 floorLevel */
-  526,                     /* 736 floorLimit */
-  686,                     /* 737 floorSize */
-  597, 627,                /* 738 followee */
-  627,                     /* 740 follows */
-  840,                     /* 741 followup */
-  315, 638,                /* 742 foodEstablishment */
-  317,                     /* 744 foodEvent */
-  840,                     /* 745 foodWarning */
-  597, 627,                /* 746 founder */
-  627,                     /* 748 founders */
-  209,                     /* 749 foundingDate */
-  638,                     /* 750 foundingLocation */
-  92,                      /* 751 free */
-  220, 526,                /* 752 freeShippingThreshold */
-  840,                     /* 754 frequency */
-  638,                     /* 755 fromLocation */
-  686,                     /* 756 fuelCapacity */
-  686,                     /* 757 fuelConsumption */
-  686,                     /* 758 fuelEfficiency */
-  685, 840, 871,           /* 759 fuelType */
-  319,                     /* 762 fulfillmentType */
-  479, 840,                /* 763 functionalClass */
-  76,  190, 288, 479, 597, 627, 664, /* 765 fundedItem */
-  597, 627,                          /* 772 funder */
-  346,                               /* 774 funding */
-  894,                               /* 775 game */
-  324, 840,                          /* 776 gameAvailabilityType */
-  840,                               /* 778 gameEdition */
-  847,                               /* 779 gameItem */
-  638, 653, 871,                     /* 780 gameLocation */
-  840, 847, 871,                     /* 783 gamePlatform */
-  326,                               /* 786 gameServer */
-  190,                               /* 787 gameTip */
-  331, 840,                          /* 788 gender */
-  217, 840, 871,                     /* 790 genre */
-  335, 336,                          /* 793 geo */
-  337, 638,                          /* 795 geoContains */
-  337, 638,                          /* 797 geoCoveredBy */
-  337, 638,                          /* 799 geoCovers */
-  337, 638,                          /* 801 geoCrosses */
-  337, 638,                          /* 803 geoDisjoint */
-  337, 638,                          /* 805 geoEquals */
-  337, 638,                          /* 807 geoIntersects */
-  335,                               /* 809 geoMidpoint */
-  337, 638,                          /* 810 geoOverlaps */
-  240, 571, 840,                     /* 812 geoRadius */
-  337, 638,                          /* 815 geoTouches */
-  337, 638,                          /* 817 geoWithin */
-  13,                                /* 819 geographicArea */
-  871, 921,                          /* 820 gettingTestedInfo */
-  840,                               /* 822 givenName */
-  840,                               /* 823 globalLocationNumber */
-  345,                               /* 824 governmentBenefitsInfo */
-  258,                               /* 825 gracePeriod */
-  49,  173, 597, 627,                /* 826 grantee */
-  685,                               /* 830 greater */
-  685,                               /* 831 greaterOrEqual */
-  840, 871,                          /* 832 gtin */
-  840,                               /* 834 gtin12 */
-  840,                               /* 835 gtin13 */
-  840,                               /* 836 gtin14 */
-  840,                               /* 837 gtin8 */
-  482,                               /* 838 guideline */
-  209,                               /* 839 guidelineDate */
-  479,                               /* 840 guidelineSubject */
-  686, 774,                          /* 841 handlingTime */
-  15,                                /* 843 hasAdultConsideration */
-  76,                                /* 844 hasBioChemEntityPart */
-  840,                               /* 845 hasBioPolymerSequence */
-  100,                               /* 846 hasBroadcastChannel */
-  126,                               /* 847 hasCategoryCode */
-  130,                               /* 848 hasCertification */
-  184,                               /* 849 hasCourse */
-  185,                               /* 850 hasCourseInstance */
-  193,                               /* 851 hasCredential */
-  217,                               /* 852 hasDefinedTerm */
-  222,                               /* 853 hasDeliveryMethod */
-  233,                               /* 854 hasDigitalDocumentPermission */
-  92,                                /* 855 hasDriveThroughService */
-  279,                               /* 856 hasEnergyConsumptionDetails */
-  280,                               /* 857 hasEnergyEfficiencyCategory */
-  871,                               /* 858 hasGS1DigitalLink */
-  354,                               /* 859 hasHealthAspect */
-  453, 871,                          /* 860 hasMap */
-  686,                               /* 862 hasMeasurement */
-  512,                               /* 863 hasMemberProgram */
-  515, 840, 871,                     /* 864 hasMenu */
-  516,                               /* 867 hasMenuItem */
-  517,                               /* 868 hasMenuSection */
-  519,                               /* 869 hasMerchantReturnPolicy */
-  217, 674, 871,                     /* 870 hasMolecularFunction */
-  574,                               /* 873 hasOccupation */
-  579,                               /* 874 hasOfferCatalog */
-  638,                               /* 875 hasPOS */
-  190,                               /* 876 hasPart */
-  578,                               /* 877 hasParticipationOffer */
-  674, 840, 871,                     /* 878 hasRepresentation */
-  780,                               /* 881 hasShippingService */
-  578,                               /* 882 hasSponsorshipOffer */
-  588,                               /* 883 hasStore */
-  850,                               /* 884 hasTierBenefit */
-  194, 526, 840, 874,                /* 885 hasTierRequirement */
-  513,                               /* 889 hasTiers */
-  664,                               /* 890 hasVariant */
-  840,                               /* 891 headline */
-  474,                               /* 892 healthCondition */
-  840,                               /* 893 healthPlanCoinsuranceOption */
-  571,                               /* 894 healthPlanCoinsuranceRate */
-  662,                               /* 895 healthPlanCopay */
-  840,                               /* 896 healthPlanCopayOption */
-  92,  357,                          /* 897 healthPlanCostSharing */
-  840,                               /* 899 healthPlanDrugOption */
-  840,                               /* 900 healthPlanDrugTier */
-  840,                               /* 901 healthPlanId */
-  871,                               /* 902 healthPlanMarketingUrl */
-  840,                               /* 903 healthPlanNetworkId */
-  840,                               /* 904 healthPlanNetworkTier */
-  840,                               /* 905 healthPlanPharmacyCategory */
-  116, 208,                          /* 906 healthcareReportingData */
-  240, 686,                          /* 908 height */
-  571, 840,                          /* 910 highPrice */
-  597, 627,                          /* 912 hiringOrganization */
-  38,                                /* 914 holdingArchive */
-  173, 638,                          /* 915 homeLocation */
-  627, 804,                          /* 917 homeTeam */
-  840,                               /* 919 honorificPrefix */
-  840,                               /* 920 honorificSuffix */
-  366,                               /* 921 hospitalAffiliation */
-  597,                               /* 922 hostingOrganization */
-  589,                               /* 923 hoursAvailable */
-  840,                               /* 924 howPerformed */
-  840,                               /* 925 httpMethod */
-  840,                               /* 926 iataCode */
-  840,                               /* 927 icaoCode */
-  674, 840, 871,                     /* 928 identifier */
-  634,                               /* 931 identifyingExam */
-  504,                               /* 932 identifyingTest */
-  627,                               /* 933 illustrator */
-  387, 871,                          /* 934 image */
-  485,                               /* 936 imagingTechnique */
-  547,                               /* 937 inAlbum */
-  117,                               /* 938 inBroadcastLineup */
-  840,                               /* 939 inChI */
-  840,                               /* 940 inChIKey */
-  127, 871,                          /* 941 inCodeSet */
-  218, 871,                          /* 943 inDefinedTermSet */
-  422, 840,                          /* 945 inLanguage */
-  553,                               /* 947 inPlaylist */
-  840,                               /* 948 inProductGroupWithID */
-  92,                                /* 949 inStoreReturnsOffered */
-  840,                               /* 950 inSupportOf */
-  443, 686, 874,                     /* 951 incentiveAmount */
-  840,                               /* 954 incentiveCompensation */
-  391,                               /* 955 incentiveStatus */
-  392,                               /* 956 incentiveType */
-  840,                               /* 957 incentives */
-  217, 664,                          /* 958 incentivizedItem */
-  550,                               /* 960 includedComposition */
-  203,                               /* 961 includedDataCatalog */
-  203,                               /* 962 includedInDataCatalog */
-  356,                               /* 963 includedInHealthInsurancePlan */
-  495,                               /* 964 includedRiskFactor */
-  854,                               /* 965 includesAttraction */
-  358,                               /* 966 includesHealthPlanFormulary */
-  359,                               /* 967 includesHealthPlanNetwork */
-  869,                               /* 968 includesObject */
-  526, 840,                          /* 969 incomeLimit */
-  479,                               /* 971 increasesRiskOf */
-  217, 840,                          /* 972 industry */
-  336, 638, 840,                     /* 974 ineligibleRegion */
-  840,                               /* 977 infectiousAgent */
-  395,                               /* 978 infectiousAgentClass */
-  840,                               /* 979 ingredients */
-  627,                               /* 980 inker */
-  27,                                /* 981 insertion */
-  871,                               /* 982 installUrl */
-  627,                               /* 983 instructor */
-  847,                               /* 984 instrument */
-  686, 840,                          /* 985 intensity */
-  249,                               /* 987 interactingDrug */
-  792, 924,                          /* 988 interactionService */
-  405,                               /* 990 interactionStatistic */
-  8,                                 /* 991 interactionType */
-  840,                               /* 992 interactivityType */
-  571, 686,                          /* 993 interestRate */
-  145,                               /* 995 interpretedAsClaim */
-  686,                               /* 996 inventoryLevel */
-  673,                               /* 997 inverseOf */
-  92,                                /* 998 isAcceptingNewPatients */
-  92,                                /* 999 isAccessibleForFree */
-  664,                               /* 1000 isAccessoryOrSparePartFor */
-  92,                                /* 1001 isAvailableGenerically */
-  190, 664, 871,                     /* 1002 isBasedOn */
-  190, 664, 871,                     /* 1005 isBasedOnUrl */
-  664,                               /* 1008 isConsumableFor */
-  332,                               /* 1009 isEncodedByBioChemEntity */
-  92,                                /* 1010 isFamilyFriendly */
-  92,                                /* 1011 isGift */
-  217, 674, 871,                     /* 1012 isInvolvedInBiologicalProcess */
-  92,                                /* 1015 isLiveBroadcast */
-  217, 674, 871,                     /* 1016 isLocatedInSubcellularLocation */
-  190, 871,                          /* 1019 isPartOf */
-  76,                                /* 1021 isPartOfBioChemEntity */
-  5,                                 /* 1022 isPlanForApartment */
-  92,                                /* 1023 isProprietary */
-  664, 772,                          /* 1024 isRelatedTo */
-  92,                                /* 1026 isResizable */
-  664, 772,                          /* 1027 isSimilarTo */
-  587,                               /* 1029 isStoreOn */
-  512,                               /* 1030 isTierOf */
-  92,                                /* 1031 isUnlabelledFallback */
-  666, 667,                          /* 1032 isVariantOf */
-  840,                               /* 1034 isbn */
-  840,                               /* 1035 isicV4 */
-  840,                               /* 1036 iso6523Code */
-  840,                               /* 1037 isrcCode */
-  840,                               /* 1038 issn */
-  403, 840,                          /* 1039 issueNumber */
-  597,                               /* 1041 issuedBy */
-  772,                               /* 1042 issuedThrough */
-  840,                               /* 1043 iswcCode */
-  847,                               /* 1044 item */
-  582,                               /* 1045 itemCondition */
-  738,                               /* 1046 itemDefectReturnFees */
-  739,                               /* 1047 itemDefectReturnLabelSource */
-  526,           /* 1048 itemDefectReturnShippingFeesAmount */
+  471, /* 319 cause */
+  479, /* 320 causeOf */
+  173, 597, 627, /* 321 ccRecipient */
+  217, 840, /* 324 certificationIdentification */
+  702, /* 326 certificationRating */
+  131, /* 327 certificationStatus */
+  627, /* 328 character */
+  847, /* 329 characterAttribute */
+  840, /* 330 characterName */
+  190, /* 331 cheatCode */
+  210, 851, /* 332 checkinTime */
+  840, /* 334 checkoutPageURLTemplate */
+  210, 851, /* 335 checkoutTime */
+  840, /* 337 chemicalComposition */
+  217, /* 338 chemicalRole */
+  571, /* 339 childMaxAge */
+  571, /* 340 childMinAge */
+  835, 840, 871, /* 341 childTaxon */
+  627, /* 344 children */
+  456, /* 345 cholesterolContent */
+  840, /* 346 circle */
+  190, 840, /* 347 citation */
+  597, 627, /* 349 claimInterpreter */
+  840, /* 351 claimReviewed */
+  840, /* 352 clincalPharmacology */
+  840, /* 353 clinicalPharmacology */
+  403, 840, /* 354 clipNumber */
+  851, /* 356 closes */
+  627, /* 357 coach */
+  473, /* 358 code */
+  871, /* 359 codeRepository */
+  840, /* 360 codeSampleType */
+  840, /* 361 codeValue */
+  840, /* 362 codingSystem */
+  627, 871, /* 363 colleague */
+  627, /* 365 colleagues */
+  847, /* 366 collection */
+  403, /* 367 collectionSize */
+  840, /* 368 color */
+  387, 871, /* 369 colorSwatch */
+  627, /* 371 colorist */
+  160, /* 372 comment */
+  403, /* 373 commentCount */
+  840, /* 374 commentText */
+  209, 210, /* 375 commentTime */
+  130, /* 377 companyRegistration */
+  217, 840, 871, /* 378 competencyRequired */
+  627, 804, /* 381 competitor */
+  597, 627, /* 383 composer */
+  27, 28, /* 385 comprisedOf */
+  840, /* 387 conditionsOfAccess */
+  840, /* 388 confirmationNumber */
+  27, /* 389 connectedTo */
+  673, 871, /* 390 constraintProperty */
+  174, /* 392 contactOption */
+  173, /* 393 contactPoint */
+  173, /* 394 contactPoints */
+  840, /* 395 contactType */
+  92, /* 396 contactlessPayment */
+  638, /* 397 containedIn */
+  638, /* 398 containedInPlace */
+  638, /* 399 containsPlace */
+  191, /* 400 containsSeason */
+  638, /* 401 contentLocation */
+  702, 840, /* 402 contentRating */
+  210, /* 404 contentReferenceTime */
+  840, /* 405 contentSize */
+  840, /* 406 contentType */
+  871, /* 407 contentUrl */
+  476, 840, /* 408 contraindication */
+  597, 627, /* 410 contributor */
+  258, /* 412 cookTime */
+  840, /* 413 cookingMethod */
+  597, 627, /* 414 copyrightHolder */
+  840, /* 416 copyrightNotice */
+  571, /* 417 copyrightYear */
+  182, 840, 871, /* 418 correction */
+  190, 871, /* 421 correctionsPolicy */
+  252, /* 423 costCategory */
+  840, /* 424 costCurrency */
+  840, /* 425 costOrigin */
+  571, 685, 840, /* 426 costPerUnit */
+  840, /* 429 countriesNotSupported */
+  840, /* 430 countriesSupported */
+  840, /* 431 countryOfAssembly */
+  840, /* 432 countryOfLastProcessing */
+  183, /* 433 countryOfOrigin */
+  638, /* 434 course */
+  840, /* 435 courseCode */
+  840, 871, /* 436 courseMode */
+  22, 184, 840, /* 438 coursePrerequisites */
+  753, /* 441 courseSchedule */
+  840, /* 442 courseWorkload */
+  210, /* 443 coverageEndTime */
+  210, /* 444 coverageStartTime */
+  217, 840, /* 445 creativeWorkStatus */
+  597, 627, /* 447 creator */
+  217, 840, 871, /* 449 credentialCategory */
+  840, /* 452 creditText */
+  597, 627, /* 453 creditedTo */
+  197, /* 455 cssSelector */
+  840, /* 456 currenciesAccepted */
+  840, /* 457 currency */
+  874, /* 458 currentExchangeRate */
+  597, 627, /* 459 customer */
+  738, /* 461 customerRemorseReturnFees */
+  739, /* 462 customerRemorseReturnLabelSource */
+  526, /* 463 customerRemorseReturnShippingFeesAmount */
+  851, /* 464 cutoffTime */
+  210, 840, /* 465 cvdCollectionDate */
+  840, /* 467 cvdFacilityCounty */
+  840, /* 468 cvdFacilityId */
+  571, /* 469 cvdNumBeds */
+  571, /* 470 cvdNumBedsOcc */
+  571, /* 471 cvdNumC19Died */
+  571, /* 472 cvdNumC19HOPats */
+  571, /* 473 cvdNumC19HospPats */
+  571, /* 474 cvdNumC19MechVentPats */
+  571, /* 475 cvdNumC19OFMechVentPats */
+  571, /* 476 cvdNumC19OverflowPats */
+  571, /* 477 cvdNumICUBeds */
+  571, /* 478 cvdNumICUBedsOcc */
+  571, /* 479 cvdNumTotBeds */
+  571, /* 480 cvdNumVent */
+  571, /* 481 cvdNumVentUse */
+  847, /* 482 data */
+  206, 840, 847, /* 483 dataFeedElement */
+  208, /* 486 dataset */
+  210, /* 487 datasetTimeInterval */
+  209, 210, /* 488 dateCreated */
+  209, 210, /* 490 dateDeleted */
+  209, 210, /* 492 dateIssued */
+  209, 210, /* 494 dateModified */
+  209, 210, /* 496 datePosted */
+  209, 210, /* 498 datePublished */
+  209, 210, /* 500 dateRead */
+  210, /* 502 dateReceived */
+  210, /* 503 dateSent */
+  209, /* 504 dateVehicleFirstRegistered */
+  840, /* 505 dateline */
+  212, /* 506 dayOfWeek */
+  209, /* 507 deathDate */
+  638, /* 508 deathPlace */
+  840, 847, /* 509 defaultValue */
+  653, /* 511 deliveryAddress */
+  686, /* 512 deliveryLeadTime */
+  222, /* 513 deliveryMethod */
+  221, /* 514 deliveryStatus */
+  778, /* 515 deliveryTime */
+  597, /* 516 department */
+  21, /* 517 departureAirport */
+  82, /* 518 departureBoatTerminal */
+  108, 109, /* 519 departureBusStop */
+  840, /* 521 departureGate */
+  840, /* 522 departurePlatform */
+  862, /* 523 departureStation */
+  840, /* 524 departureTerminal */
+  210, 851, /* 525 departureTime */
+  840, /* 527 dependencies */
+  240, 686, /* 528 depth */
+  840, 842, /* 530 description */
+  840, /* 532 device */
+  474, /* 533 diagnosis */
+  387, /* 534 diagram */
+  230, /* 535 diet */
+  840, /* 536 dietFeatures */
+  199, /* 537 differentialDiagnosis */
+  382, /* 538 digitalSourceType */
+  92, /* 539 directApply */
+  627, /* 540 director */
+  627, /* 541 directors */
+  840, /* 542 disambiguatingDescription */
+  571, 840, /* 543 discount */
+  840, /* 545 discountCode */
+  840, /* 546 discountCurrency */
+  190, /* 547 discusses */
+  871, /* 548 discussionUrl */
+  871, 921, /* 549 diseasePreventionInfo */
+  208, 573, 871, 921, /* 551 diseaseSpreadStatistics */
+  638, /* 555 displayLocation */
+  209, /* 556 dissolutionDate */
+  240, /* 557 distance */
+  499, /* 558 distinguishingSign */
+  204, /* 559 distribution */
+  190, 871, /* 560 diversityPolicy */
+  42, 871, /* 562 diversityStaffingReport */
+  190, 871, /* 564 documentation */
+  92, /* 566 doesNotShip */
+  147, /* 567 domainIncludes */
+  92, /* 568 domiciledMortgage */
+  210, 851, /* 569 doorTime */
+  840, /* 571 dosageForm */
+  243, /* 572 doseSchedule */
+  840, /* 573 doseUnit */
+  571, 685, /* 574 doseValue */
+  526, 571, /* 576 downPayment */
+  871, /* 578 downloadUrl */
+  403, /* 579 downvoteCount */
+  891, /* 580 drainsTo */
+  248, 840, /* 581 driveWheelConfiguration */
+  638, /* 583 dropoffLocation */
+  210, /* 584 dropoffTime */
+  249, /* 585 drug */
+  250, /* 586 drugClass */
+  840, /* 587 drugUnit */
+  840, /* 588 duns */
+  506, /* 589 duplicateTherapy */
+  258, 686, /* 590 duration */
+  686, /* 592 durationOfWarranty */
+  464, 871, /* 593 duringMedia */
+  526, /* 595 earlyPrepaymentPenalty */
+  840, 871, /* 596 editEIDR */
+  627, /* 598 editor */
+  840, /* 599 eduQuestionType */
+  263, 840, /* 600 educationRequirements */
+  22, /* 602 educationalAlignment */
+  263, 840, 871, /* 603 educationalCredentialAwarded */
+  840, /* 606 educationalFramework */
+  217, 840, 871, /* 607 educationalLevel */
+  840, 871, /* 610 educationalProgramMode */
+  840, /* 612 educationalRole */
+  217, 840, /* 613 educationalUse */
+  571, 840, /* 615 elevation */
+  840, /* 617 eligibilityToWorkRequirement */
+  112, /* 618 eligibleCustomerType */
+  686, /* 619 eligibleDuration */
+  686, /* 620 eligibleQuantity */
+  336, 638, 840, /* 621 eligibleRegion */
+  662, /* 624 eligibleTransactionVolume */
+  597, /* 625 eligibleWithSupplier */
+  840, /* 626 email */
+  871, /* 627 embedUrl */
+  840, /* 628 embeddedTextCaption */
+  571, /* 629 emissionsCO2 */
+  627, /* 630 employee */
+  627, /* 631 employees */
+  840, /* 632 employerOverview */
+  840, /* 633 employmentType */
+  597, /* 634 employmentUnit */
+  76, /* 635 encodesBioChemEntity */
+  190, /* 636 encodesCreativeWork */
+  464, /* 637 encoding */
+  840, 871, /* 638 encodingFormat */
+  840, /* 640 encodingType */
+  464, /* 641 encodings */
+  209, 210, /* 642 endDate */
+  381, 571, /* 644 endOffset */
+  210, 851, /* 646 endTime */
+  597, 627, /* 648 endorsee */
+  597, 627, /* 650 endorsers */
+  259, /* 652 energyEfficiencyScaleMax */
+  259, /* 653 energyEfficiencyScaleMin */
+  686, /* 654 engineDisplacement */
+  686, /* 655 enginePower */
+  685, 840, 871, /* 656 engineType */
+  283, /* 659 entertainmentBusiness */
+  840, /* 660 epidemiology */
+  286, /* 661 episode */
+  403, 840, /* 662 episodeNumber */
+  286, /* 664 episodes */
+  685, /* 665 equal */
+  847, /* 666 error */
+  217, 403, 811, 840, /* 667 errorCode */
+  526, 840, /* 671 estimatedCost */
+  258, 840, /* 673 estimatedFlightDuration */
+  526, 527, 571, /* 675 estimatedSalary */
+  479, /* 678 estimatesRiskOf */
+  190, 871, /* 679 ethicsPolicy */
+  288, /* 681 event */
+  289, /* 682 eventAttendanceMode */
+  753, /* 683 eventSchedule */
+  292, /* 684 eventStatus */
+  288, /* 685 events */
+  481, /* 686 evidenceLevel */
+  840, /* 687 evidenceOrigin */
+  190, /* 688 exampleOfWork */
+  209, 210, /* 689 exceptDate */
+  526, 571, /* 691 exchangeRateSpread */
+  840, /* 693 executableLibraryName */
+  638, /* 694 exerciseCourse */
+  297, /* 695 exercisePlan */
+  230, /* 696 exerciseRelatedDiet */
+  840, /* 697 exerciseType */
+  674, 840, /* 698 exifData */
+  209, 210, /* 700 expectedArrivalFrom */
+  209, 210, /* 702 expectedArrivalUntil */
+  840, /* 704 expectedPrognosis */
+  578, /* 705 expectsAcceptanceOf */
+  92, /* 706 experienceInPlaceOfEducation */
+  575, 840, /* 707 experienceRequirements */
+  840, /* 709 expertConsiderations */
+  209, 210, /* 710 expires */
+  27, 28, 76, 217, /* 712 expressedIn */
+  840, /* 716 extendedAddress */
+  840, /* 717 familyName */
+  456, /* 718 fatContent */
+  840, /* 719 faxNumber */
+  840, 871, /* 720 featureList */
+  840, 871, /* 722 feesAndCommissionsSpecification */
+  456, /* 724 fiberContent */
+  840, 871, /* 725 fileFormat */
+  840, /* 727 fileSize */
+  217, 840, /* 728 financialAidEligible */
+  190, /* 730 firstAppearance */
+  288, /* 731 firstPerformance */
+  240, 840, /* 732 flightDistance */
+  840, /* 734 flightNumber */
+  840, /* 735 floorLevel */
+  526, /* 736 floorLimit */
+  686, /* 737 floorSize */
+  597, 627, /* 738 followee */
+  627, /* 740 follows */
+  840, /* 741 followup */
+  315, 638, /* 742 foodEstablishment */
+  317, /* 744 foodEvent */
+  840, /* 745 foodWarning */
+  597, 627, /* 746 founder */
+  627, /* 748 founders */
+  209, /* 749 foundingDate */
+  638, /* 750 foundingLocation */
+  92, /* 751 free */
+  220, 526, /* 752 freeShippingThreshold */
+  840, /* 754 frequency */
+  638, /* 755 fromLocation */
+  686, /* 756 fuelCapacity */
+  686, /* 757 fuelConsumption */
+  686, /* 758 fuelEfficiency */
+  685, 840, 871, /* 759 fuelType */
+  319, /* 762 fulfillmentType */
+  479, 840, /* 763 functionalClass */
+  76, 190, 288, 479, 597, 627, 664, /* 765 fundedItem */
+  597, 627, /* 772 funder */
+  346, /* 774 funding */
+  894, /* 775 game */
+  324, 840, /* 776 gameAvailabilityType */
+  840, /* 778 gameEdition */
+  847, /* 779 gameItem */
+  638, 653, 871, /* 780 gameLocation */
+  840, 847, 871, /* 783 gamePlatform */
+  326, /* 786 gameServer */
+  190, /* 787 gameTip */
+  331, 840, /* 788 gender */
+  217, 840, 871, /* 790 genre */
+  335, 336, /* 793 geo */
+  337, 638, /* 795 geoContains */
+  337, 638, /* 797 geoCoveredBy */
+  337, 638, /* 799 geoCovers */
+  337, 638, /* 801 geoCrosses */
+  337, 638, /* 803 geoDisjoint */
+  337, 638, /* 805 geoEquals */
+  337, 638, /* 807 geoIntersects */
+  335, /* 809 geoMidpoint */
+  337, 638, /* 810 geoOverlaps */
+  240, 571, 840, /* 812 geoRadius */
+  337, 638, /* 815 geoTouches */
+  337, 638, /* 817 geoWithin */
+  13, /* 819 geographicArea */
+  871, 921, /* 820 gettingTestedInfo */
+  840, /* 822 givenName */
+  840, /* 823 globalLocationNumber */
+  345, /* 824 governmentBenefitsInfo */
+  258, /* 825 gracePeriod */
+  49, 173, 597, 627, /* 826 grantee */
+  685, /* 830 greater */
+  685, /* 831 greaterOrEqual */
+  840, 871, /* 832 gtin */
+  840, /* 834 gtin12 */
+  840, /* 835 gtin13 */
+  840, /* 836 gtin14 */
+  840, /* 837 gtin8 */
+  482, /* 838 guideline */
+  209, /* 839 guidelineDate */
+  479, /* 840 guidelineSubject */
+  686, 774, /* 841 handlingTime */
+  15, /* 843 hasAdultConsideration */
+  76, /* 844 hasBioChemEntityPart */
+  840, /* 845 hasBioPolymerSequence */
+  100, /* 846 hasBroadcastChannel */
+  126, /* 847 hasCategoryCode */
+  130, /* 848 hasCertification */
+  184, /* 849 hasCourse */
+  185, /* 850 hasCourseInstance */
+  193, /* 851 hasCredential */
+  217, /* 852 hasDefinedTerm */
+  222, /* 853 hasDeliveryMethod */
+  233, /* 854 hasDigitalDocumentPermission */
+  92, /* 855 hasDriveThroughService */
+  279, /* 856 hasEnergyConsumptionDetails */
+  280, /* 857 hasEnergyEfficiencyCategory */
+  871, /* 858 hasGS1DigitalLink */
+  354, /* 859 hasHealthAspect */
+  453, 871, /* 860 hasMap */
+  686, /* 862 hasMeasurement */
+  512, /* 863 hasMemberProgram */
+  515, 840, 871, /* 864 hasMenu */
+  516, /* 867 hasMenuItem */
+  517, /* 868 hasMenuSection */
+  519, /* 869 hasMerchantReturnPolicy */
+  217, 674, 871, /* 870 hasMolecularFunction */
+  574, /* 873 hasOccupation */
+  579, /* 874 hasOfferCatalog */
+  638, /* 875 hasPOS */
+  190, /* 876 hasPart */
+  578, /* 877 hasParticipationOffer */
+  674, 840, 871, /* 878 hasRepresentation */
+  780, /* 881 hasShippingService */
+  578, /* 882 hasSponsorshipOffer */
+  588, /* 883 hasStore */
+  850, /* 884 hasTierBenefit */
+  194, 526, 840, 874, /* 885 hasTierRequirement */
+  513, /* 889 hasTiers */
+  664, /* 890 hasVariant */
+  840, /* 891 headline */
+  474, /* 892 healthCondition */
+  840, /* 893 healthPlanCoinsuranceOption */
+  571, /* 894 healthPlanCoinsuranceRate */
+  662, /* 895 healthPlanCopay */
+  840, /* 896 healthPlanCopayOption */
+  92, 357, /* 897 healthPlanCostSharing */
+  840, /* 899 healthPlanDrugOption */
+  840, /* 900 healthPlanDrugTier */
+  840, /* 901 healthPlanId */
+  871, /* 902 healthPlanMarketingUrl */
+  840, /* 903 healthPlanNetworkId */
+  840, /* 904 healthPlanNetworkTier */
+  840, /* 905 healthPlanPharmacyCategory */
+  116, 208, /* 906 healthcareReportingData */
+  240, 686, /* 908 height */
+  571, 840, /* 910 highPrice */
+  597, 627, /* 912 hiringOrganization */
+  38, /* 914 holdingArchive */
+  173, 638, /* 915 homeLocation */
+  627, 804, /* 917 homeTeam */
+  840, /* 919 honorificPrefix */
+  840, /* 920 honorificSuffix */
+  366, /* 921 hospitalAffiliation */
+  597, /* 922 hostingOrganization */
+  589, /* 923 hoursAvailable */
+  840, /* 924 howPerformed */
+  840, /* 925 httpMethod */
+  840, /* 926 iataCode */
+  840, /* 927 icaoCode */
+  674, 840, 871, /* 928 identifier */
+  634, /* 931 identifyingExam */
+  504, /* 932 identifyingTest */
+  627, /* 933 illustrator */
+  387, 871, /* 934 image */
+  485, /* 936 imagingTechnique */
+  547, /* 937 inAlbum */
+  117, /* 938 inBroadcastLineup */
+  840, /* 939 inChI */
+  840, /* 940 inChIKey */
+  127, 871, /* 941 inCodeSet */
+  218, 871, /* 943 inDefinedTermSet */
+  422, 840, /* 945 inLanguage */
+  553, /* 947 inPlaylist */
+  840, /* 948 inProductGroupWithID */
+  92, /* 949 inStoreReturnsOffered */
+  840, /* 950 inSupportOf */
+  443, 686, 874, /* 951 incentiveAmount */
+  840, /* 954 incentiveCompensation */
+  391, /* 955 incentiveStatus */
+  392, /* 956 incentiveType */
+  840, /* 957 incentives */
+  217, 664, /* 958 incentivizedItem */
+  550, /* 960 includedComposition */
+  203, /* 961 includedDataCatalog */
+  203, /* 962 includedInDataCatalog */
+  356, /* 963 includedInHealthInsurancePlan */
+  495, /* 964 includedRiskFactor */
+  854, /* 965 includesAttraction */
+  358, /* 966 includesHealthPlanFormulary */
+  359, /* 967 includesHealthPlanNetwork */
+  869, /* 968 includesObject */
+  526, 840, /* 969 incomeLimit */
+  479, /* 971 increasesRiskOf */
+  217, 840, /* 972 industry */
+  336, 638, 840, /* 974 ineligibleRegion */
+  840, /* 977 infectiousAgent */
+  395, /* 978 infectiousAgentClass */
+  840, /* 979 ingredients */
+  627, /* 980 inker */
+  27, /* 981 insertion */
+  871, /* 982 installUrl */
+  627, /* 983 instructor */
+  847, /* 984 instrument */
+  686, 840, /* 985 intensity */
+  249, /* 987 interactingDrug */
+  792, 924, /* 988 interactionService */
+  405, /* 990 interactionStatistic */
+  8, /* 991 interactionType */
+  840, /* 992 interactivityType */
+  571, 686, /* 993 interestRate */
+  145, /* 995 interpretedAsClaim */
+  686, /* 996 inventoryLevel */
+  673, /* 997 inverseOf */
+  92, /* 998 isAcceptingNewPatients */
+  92, /* 999 isAccessibleForFree */
+  664, /* 1000 isAccessoryOrSparePartFor */
+  92, /* 1001 isAvailableGenerically */
+  190, 664, 871, /* 1002 isBasedOn */
+  190, 664, 871, /* 1005 isBasedOnUrl */
+  664, /* 1008 isConsumableFor */
+  332, /* 1009 isEncodedByBioChemEntity */
+  92, /* 1010 isFamilyFriendly */
+  92, /* 1011 isGift */
+  217, 674, 871, /* 1012 isInvolvedInBiologicalProcess */
+  92, /* 1015 isLiveBroadcast */
+  217, 674, 871, /* 1016 isLocatedInSubcellularLocation */
+  190, 871, /* 1019 isPartOf */
+  76, /* 1021 isPartOfBioChemEntity */
+  5, /* 1022 isPlanForApartment */
+  92, /* 1023 isProprietary */
+  664, 772, /* 1024 isRelatedTo */
+  92, /* 1026 isResizable */
+  664, 772, /* 1027 isSimilarTo */
+  587, /* 1029 isStoreOn */
+  512, /* 1030 isTierOf */
+  92, /* 1031 isUnlabelledFallback */
+  666, 667, /* 1032 isVariantOf */
+  840, /* 1034 isbn */
+  840, /* 1035 isicV4 */
+  840, /* 1036 iso6523Code */
+  840, /* 1037 isrcCode */
+  840, /* 1038 issn */
+  403, 840, /* 1039 issueNumber */
+  597, /* 1041 issuedBy */
+  772, /* 1042 issuedThrough */
+  840, /* 1043 iswcCode */
+  847, /* 1044 item */
+  582, /* 1045 itemCondition */
+  738, /* 1046 itemDefectReturnFees */
+  739, /* 1047 itemDefectReturnLabelSource */
+  526, /* 1048 itemDefectReturnShippingFeesAmount */
   439, 840, 847, /* 1049 itemListElement */
-  413, 840,      /* 1052 itemListOrder */
+  413, 840, /* 1052 itemListOrder */
   638, 653, 840, /* 1054 itemLocation */
-  17,  190, 288, 516, 664, 772, 868, /* 1057 itemOffered */
-  847,                               /* 1064 itemReviewed */
-  664,                               /* 1065 itemShipped */
-  412, 638,                          /* 1066 itinerary */
-  840,                               /* 1068 iupacName */
-  840,                               /* 1069 jobBenefits */
-  258, 686,                          /* 1070 jobDuration */
-  92,                                /* 1072 jobImmediateStart */
-  638,                               /* 1073 jobLocation */
-  840,                               /* 1074 jobLocationType */
-  209, 840,                          /* 1075 jobStartDate */
-  217, 840,                          /* 1077 jobTitle */
-  13,  840,                          /* 1079 jurisdiction */
-  217, 840, 871,                     /* 1081 keywords */
-  840,                               /* 1084 knownVehicleDamages */
-  627,                               /* 1085 knows */
-  840, 847, 871,                     /* 1086 knowsAbout */
-  422, 840,                          /* 1089 knowsLanguage */
-  871,                               /* 1091 labelDetails */
-  597, 627,                          /* 1092 landlord */
-  422,                               /* 1094 language */
-  209,                               /* 1095 lastReviewed */
-  571, 840,                          /* 1096 latitude */
-  387, 871,                          /* 1098 layoutImage */
-  217, 840,                          /* 1100 learningResourceType */
-  258, 686,                          /* 1102 leaseLength */
-  653,                               /* 1104 legalAddress */
-  840,                               /* 1105 legalName */
-  627,                               /* 1106 legalRepresentative */
-  253, 480, 840,                     /* 1107 legalStatus */
-  428,                               /* 1110 legislationAmends */
-  428,                               /* 1111 legislationApplies */
-  428,                               /* 1112 legislationChanges */
-  428,                               /* 1113 legislationCommences */
-  428,                               /* 1114 legislationConsolidates */
-  428,                               /* 1115 legislationCorrects */
-  597, 627,                          /* 1116 legislationCountersignedBy */
-  209,                               /* 1118 legislationDate */
-  209,                               /* 1119 legislationDateOfApplicability */
-  209,                               /* 1120 legislationDateVersion */
-  428,                /* 1121 legislationEnsuresImplementationOf */
-  840, 871,           /* 1122 legislationIdentifier */
-  13,  840,           /* 1124 legislationJurisdiction */
-  425,                /* 1126 legislationLegalForce */
-  427,                /* 1127 legislationLegalValue */
-  597, 627,           /* 1128 legislationPassedBy */
-  428,                /* 1130 legislationRepeals */
-  597, 627,           /* 1131 legislationResponsible */
-  428,                /* 1133 legislationTransposes */
-  126, 840,           /* 1134 legislationType */
-  840,                /* 1136 leiCode */
-  597, 627,           /* 1137 lender */
-  685,                /* 1139 lesser */
-  685,                /* 1140 lesserOrEqual */
-  627,                /* 1141 letterer */
-  190, 871,           /* 1142 license */
-  288,                /* 1144 lifeEvent */
-  840,                /* 1145 line */
-  840,                /* 1146 linkRelationship */
-  78,                 /* 1147 liveBlogUpdate */
-  526,                /* 1148 loanMortgageMandateAmount */
-  526,                /* 1149 loanPaymentAmount */
-  571,                /* 1150 loanPaymentFrequency */
-  717,                /* 1151 loanRepaymentForm */
-  686,                /* 1152 loanTerm */
-  840, 871,           /* 1153 loanType */
+  17, 190, 288, 516, 664, 772, 868, /* 1057 itemOffered */
+  847, /* 1064 itemReviewed */
+  664, /* 1065 itemShipped */
+  412, 638, /* 1066 itinerary */
+  840, /* 1068 iupacName */
+  840, /* 1069 jobBenefits */
+  258, 686, /* 1070 jobDuration */
+  92, /* 1072 jobImmediateStart */
+  638, /* 1073 jobLocation */
+  840, /* 1074 jobLocationType */
+  209, 840, /* 1075 jobStartDate */
+  217, 840, /* 1077 jobTitle */
+  13, 840, /* 1079 jurisdiction */
+  217, 840, 871, /* 1081 keywords */
+  840, /* 1084 knownVehicleDamages */
+  627, /* 1085 knows */
+  840, 847, 871, /* 1086 knowsAbout */
+  422, 840, /* 1089 knowsLanguage */
+  871, /* 1091 labelDetails */
+  597, 627, /* 1092 landlord */
+  422, /* 1094 language */
+  209, /* 1095 lastReviewed */
+  571, 840, /* 1096 latitude */
+  387, 871, /* 1098 layoutImage */
+  217, 840, /* 1100 learningResourceType */
+  258, 686, /* 1102 leaseLength */
+  653, /* 1104 legalAddress */
+  840, /* 1105 legalName */
+  627, /* 1106 legalRepresentative */
+  253, 480, 840, /* 1107 legalStatus */
+  428, /* 1110 legislationAmends */
+  428, /* 1111 legislationApplies */
+  428, /* 1112 legislationChanges */
+  428, /* 1113 legislationCommences */
+  428, /* 1114 legislationConsolidates */
+  428, /* 1115 legislationCorrects */
+  597, 627, /* 1116 legislationCountersignedBy */
+  209, /* 1118 legislationDate */
+  209, /* 1119 legislationDateOfApplicability */
+  209, /* 1120 legislationDateVersion */
+  428, /* 1121 legislationEnsuresImplementationOf */
+  840, 871, /* 1122 legislationIdentifier */
+  13, 840, /* 1124 legislationJurisdiction */
+  425, /* 1126 legislationLegalForce */
+  427, /* 1127 legislationLegalValue */
+  597, 627, /* 1128 legislationPassedBy */
+  428, /* 1130 legislationRepeals */
+  597, 627, /* 1131 legislationResponsible */
+  428, /* 1133 legislationTransposes */
+  126, 840, /* 1134 legislationType */
+  840, /* 1136 leiCode */
+  597, 627, /* 1137 lender */
+  685, /* 1139 lesser */
+  685, /* 1140 lesserOrEqual */
+  627, /* 1141 letterer */
+  190, 871, /* 1142 license */
+  288, /* 1144 lifeEvent */
+  840, /* 1145 line */
+  840, /* 1146 linkRelationship */
+  78, /* 1147 liveBlogUpdate */
+  526, /* 1148 loanMortgageMandateAmount */
+  526, /* 1149 loanPaymentAmount */
+  571, /* 1150 loanPaymentFrequency */
+  717, /* 1151 loanRepaymentForm */
+  686, /* 1152 loanTerm */
+  840, 871, /* 1153 loanType */
   638, 653, 840, 900, /* 1155 location */
-  638,                /* 1159 locationCreated */
-  840,                /* 1160 lodgingUnitDescription */
-  685, 840,           /* 1161 lodgingUnitType */
-  387, 871,           /* 1163 logo */
-  571, 840,           /* 1165 longitude */
-  627,                /* 1167 loser */
-  571, 840,           /* 1168 lowPrice */
-  627,                /* 1170 lyricist */
-  190,                /* 1171 lyrics */
-  923,                /* 1172 mainContentOfPage */
-  847,                /* 1173 mainEntity */
-  190, 871,           /* 1174 mainEntityOfPage */
-  597, 627,           /* 1176 maintainer */
-  578,                /* 1178 makesOffer */
-  597,                /* 1179 manufacturer */
-  871,                /* 1180 map */
-  454,                /* 1181 mapType */
-  871,                /* 1182 maps */
-  686,                /* 1183 marginOfError */
-  190, 871,           /* 1184 masthead */
-  664, 840, 871,      /* 1186 material */
-  686, 840,           /* 1189 materialExtent */
-  794, 840,           /* 1191 mathExpression */
-  571,                /* 1193 maxPrice */
-  571,                /* 1194 maxValue */
-  403,                /* 1195 maximumAttendeeCapacity */
-  403,                /* 1196 maximumEnrollment */
-  458,                /* 1197 maximumIntake */
-  403,                /* 1198 maximumPhysicalAttendeeCapacity */
-  403,                /* 1199 maximumVirtualAttendeeCapacity */
-  840,                /* 1200 mealService */
-  673,                /* 1201 measuredProperty */
-  810,                /* 1202 measurementDenominator */
+  638, /* 1159 locationCreated */
+  840, /* 1160 lodgingUnitDescription */
+  685, 840, /* 1161 lodgingUnitType */
+  387, 871, /* 1163 logo */
+  571, 840, /* 1165 longitude */
+  627, /* 1167 loser */
+  571, 840, /* 1168 lowPrice */
+  627, /* 1170 lyricist */
+  190, /* 1171 lyrics */
+  923, /* 1172 mainContentOfPage */
+  847, /* 1173 mainEntity */
+  190, 871, /* 1174 mainEntityOfPage */
+  597, 627, /* 1176 maintainer */
+  578, /* 1178 makesOffer */
+  597, /* 1179 manufacturer */
+  871, /* 1180 map */
+  454, /* 1181 mapType */
+  871, /* 1182 maps */
+  686, /* 1183 marginOfError */
+  190, 871, /* 1184 masthead */
+  664, 840, 871, /* 1186 material */
+  686, 840, /* 1189 materialExtent */
+  794, 840, /* 1191 mathExpression */
+  571, /* 1193 maxPrice */
+  571, /* 1194 maxValue */
+  403, /* 1195 maximumAttendeeCapacity */
+  403, /* 1196 maximumEnrollment */
+  458, /* 1197 maximumIntake */
+  403, /* 1198 maximumPhysicalAttendeeCapacity */
+  403, /* 1199 maximumVirtualAttendeeCapacity */
+  840, /* 1200 mealService */
+  673, /* 1201 measuredProperty */
+  810, /* 1202 measurementDenominator */
   217, 459, 840, 871, /* 1203 measurementMethod */
-  285,                /* 1207 measurementQualifier */
+  285, /* 1207 measurementQualifier */
   217, 459, 840, 871, /* 1208 measurementTechnique */
-  840,                /* 1212 mechanismOfAction */
-  463,                /* 1213 mediaAuthenticityCategory */
-  464,                /* 1214 mediaItemAppearance */
-  571,                /* 1215 median */
-  468, 469,           /* 1216 medicalAudience */
-  500,                /* 1218 medicalSpecialty */
-  510,                /* 1219 medicineSystem */
-  685, 840, 871,      /* 1220 meetsEmissionStandard */
-  597, 627,           /* 1223 member */
-  513, 597, 670,      /* 1225 memberOf */
-  597, 627,           /* 1228 members */
-  840,                /* 1230 membershipNumber */
-  571, 686,           /* 1231 membershipPointsEarned */
-  840, 871,           /* 1233 memoryRequirements */
-  847,                /* 1235 mentions */
-  515, 840, 871,      /* 1236 menu */
-  516, 517,           /* 1239 menuAddOn */
-  597, 627,           /* 1241 merchant */
-  209, 210, 403,      /* 1243 merchantReturnDays */
-  871,                /* 1246 merchantReturnLink */
-  190,                /* 1247 messageAttachment */
-  686,                /* 1248 mileageFromOdometer */
-  571,                /* 1249 minPrice */
-  571,                /* 1250 minValue */
-  526, 662,           /* 1251 minimumPaymentDue */
-  190, 871,           /* 1253 missionCoveragePrioritiesPolicy */
-  840,                /* 1255 mobileUrl */
-  667, 840,           /* 1256 model */
-  209,                /* 1258 modelDate */
-  210,                /* 1259 modifiedTime */
-  840,                /* 1260 molecularFormula */
-  686, 840,           /* 1261 molecularWeight */
-  686, 840,           /* 1263 monoisotopicMolecularWeight */
-  526, 571,           /* 1265 monthlyMinimumRepaymentAmount */
-  571,                /* 1267 monthsOfExperience */
-  840,                /* 1268 mpn */
-  92,                 /* 1269 multipleValues */
-  840,                /* 1270 muscleAction */
-  550,                /* 1271 musicArrangement */
-  552, 627,           /* 1272 musicBy */
-  840,                /* 1274 musicCompositionForm */
-  627,                /* 1275 musicGroupMember */
-  556,                /* 1276 musicReleaseFormat */
-  840,                /* 1277 musicalKey */
-  840,                /* 1278 naics */
-  840,                /* 1279 name */
-  840, 871,           /* 1280 namedPosition */
-  183,                /* 1282 nationality */
-  840,                /* 1283 naturalProgression */
+  840, /* 1212 mechanismOfAction */
+  463, /* 1213 mediaAuthenticityCategory */
+  464, /* 1214 mediaItemAppearance */
+  571, /* 1215 median */
+  468, 469, /* 1216 medicalAudience */
+  500, /* 1218 medicalSpecialty */
+  510, /* 1219 medicineSystem */
+  685, 840, 871, /* 1220 meetsEmissionStandard */
+  597, 627, /* 1223 member */
+  513, 597, 670, /* 1225 memberOf */
+  597, 627, /* 1228 members */
+  840, /* 1230 membershipNumber */
+  571, 686, /* 1231 membershipPointsEarned */
+  840, 871, /* 1233 memoryRequirements */
+  847, /* 1235 mentions */
+  515, 840, 871, /* 1236 menu */
+  516, 517, /* 1239 menuAddOn */
+  597, 627, /* 1241 merchant */
+  209, 210, 403, /* 1243 merchantReturnDays */
+  871, /* 1246 merchantReturnLink */
+  190, /* 1247 messageAttachment */
+  686, /* 1248 mileageFromOdometer */
+  571, /* 1249 minPrice */
+  571, /* 1250 minValue */
+  526, 662, /* 1251 minimumPaymentDue */
+  190, 871, /* 1253 missionCoveragePrioritiesPolicy */
+  840, /* 1255 mobileUrl */
+  667, 840, /* 1256 model */
+  209, /* 1258 modelDate */
+  210, /* 1259 modifiedTime */
+  840, /* 1260 molecularFormula */
+  686, 840, /* 1261 molecularWeight */
+  686, 840, /* 1263 monoisotopicMolecularWeight */
+  526, 571, /* 1265 monthlyMinimumRepaymentAmount */
+  571, /* 1267 monthsOfExperience */
+  840, /* 1268 mpn */
+  92, /* 1269 multipleValues */
+  840, /* 1270 muscleAction */
+  550, /* 1271 musicArrangement */
+  552, 627, /* 1272 musicBy */
+  840, /* 1274 musicCompositionForm */
+  627, /* 1275 musicGroupMember */
+  556, /* 1276 musicReleaseFormat */
+  840, /* 1277 musicalKey */
+  840, /* 1278 naics */
+  840, /* 1279 name */
+  840, 871, /* 1280 namedPosition */
+  183, /* 1282 nationality */
+  840, /* 1283 naturalProgression */
   412, 439, 840, 921, /* 1284 negativeNotes */
-  563,                /* 1288 nerve */
-  545,                /* 1289 nerveMotor */
-  526, 662,           /* 1290 netWorth */
-  871, 921,           /* 1292 newsUpdatesAndGuidelines */
-  439,                /* 1294 nextItem */
-  190, 871,           /* 1295 noBylinesPolicy */
-  685,                /* 1297 nonEqual */
-  840,                /* 1298 nonProprietaryName */
-  568,                /* 1299 nonprofitStatus */
-  480, 840,           /* 1300 normalRange */
-  840,                /* 1302 nsn */
-  403, 686,           /* 1303 numAdults */
-  403, 686,           /* 1305 numChildren */
-  403,                /* 1307 numConstraints */
-  686,                /* 1308 numItems */
-  403,                /* 1309 numTracks */
-  686,                /* 1310 numberOfAccommodationUnits */
-  571, 840,           /* 1311 numberOfAirbags */
-  686,                /* 1313 numberOfAvailableAccommodationUnits */
-  571, 686,           /* 1314 numberOfAxles */
-  403,                /* 1316 numberOfBathroomsTotal */
-  571, 686,           /* 1317 numberOfBedrooms */
-  571,                /* 1319 numberOfBeds */
-  403, 814,           /* 1320 numberOfCredits */
-  571, 686,           /* 1322 numberOfDoors */
-  686,                /* 1324 numberOfEmployees */
-  403,                /* 1325 numberOfEpisodes */
-  571, 686,           /* 1326 numberOfForwardGears */
-  571,                /* 1328 numberOfFullBathrooms */
-  403,                /* 1329 numberOfItems */
-  571,                /* 1330 numberOfLoanPayments */
-  403,                /* 1331 numberOfPages */
-  571,                /* 1332 numberOfPartialBathrooms */
-  686,                /* 1333 numberOfPlayers */
-  571, 686,           /* 1334 numberOfPreviousOwners */
-  571, 686,           /* 1336 numberOfRooms */
-  403,                /* 1338 numberOfSeasons */
-  571,                /* 1339 numberedPosition */
-  572,                /* 1340 nutrition */
-  847,                /* 1341 object */
-  638, 847,           /* 1342 observationAbout */
-  209, 210,           /* 1344 observationDate */
-  840,                /* 1346 observationPeriod */
-  686,                /* 1347 occupancy */
-  13,                 /* 1348 occupationLocation */
-  126, 840,           /* 1349 occupationalCategory */
-  263, 840, 871,      /* 1351 occupationalCredentialAwarded */
-  403,                /* 1354 offerCount */
-  597, 627,           /* 1355 offeredBy */
-  223, 578,           /* 1357 offers */
-  92,                 /* 1359 offersPrescriptionByMail */
-  840,                /* 1360 openingHours */
-  589,                /* 1361 openingHoursSpecification */
-  851,                /* 1362 opens */
-  590, 840,           /* 1363 operatingSystem */
-  627,                /* 1365 opponent */
-  840, 847,           /* 1366 option */
-  209, 210,           /* 1368 orderDate */
-  605,                /* 1370 orderDelivery */
-  840,                /* 1371 orderItemNumber */
-  596,                /* 1372 orderItemStatus */
-  840,                /* 1373 orderNumber */
-  571,                /* 1374 orderPercentage */
-  571, 686,           /* 1375 orderQuantity */
-  596,                /* 1377 orderStatus */
-  526,                /* 1378 orderValue */
-  595, 664, 772,      /* 1379 orderedItem */
-  597, 627,           /* 1382 organizer */
-  653,                /* 1384 originAddress */
-  840,                /* 1385 originalMediaContextDescription */
-  464, 871, 922,      /* 1386 originalMediaLink */
-  891,                /* 1389 originatesFrom */
-  840,                /* 1390 overdosage */
-  210,                /* 1391 ownedFrom */
-  210,                /* 1392 ownedThrough */
-  597, 627,           /* 1393 owner */
-  3,   190, 840, 871, /* 1395 ownershipFundingInfo */
-  847,                /* 1399 owns */
-  403, 840,           /* 1400 pageEnd */
-  403, 840,           /* 1402 pageStart */
-  840,                /* 1404 pagination */
-  627,                /* 1405 parent */
-  160, 190,           /* 1406 parentItem */
-  597,                /* 1408 parentOrganization */
-  103,                /* 1409 parentService */
-  835, 840, 871,      /* 1410 parentTaxon */
-  627,                /* 1413 parents */
-  286,                /* 1414 partOfEpisode */
-  410,                /* 1415 partOfInvoice */
-  593,                /* 1416 partOfOrder */
-  191,                /* 1417 partOfSeason */
-  192,                /* 1418 partOfSeries */
-  28,                 /* 1419 partOfSystem */
-  827,                /* 1420 partOfTVSeries */
-  868,                /* 1421 partOfTrip */
-  597, 627,           /* 1422 participant */
-  403, 686,           /* 1424 partySize */
-  685, 840,           /* 1426 passengerPriorityStatus */
-  840,                /* 1428 passengerSequenceNumber */
-  840,                /* 1429 pathophysiology */
-  217, 840,           /* 1430 pattern */
-  686,                /* 1432 payload */
-  840,                /* 1433 paymentAccepted */
-  210,                /* 1434 paymentDue */
-  209, 210,           /* 1435 paymentDueDate */
-  615, 840,           /* 1437 paymentMethod */
-  840,                /* 1439 paymentMethodId */
-  616,                /* 1440 paymentMethodType */
-  618, 840,           /* 1441 paymentStatus */
-  871,                /* 1443 paymentUrl */
-  627,                /* 1444 penciler */
-  571,                /* 1445 percentile10 */
-  571,                /* 1446 percentile25 */
-  571,                /* 1447 percentile75 */
-  571,                /* 1448 percentile90 */
-  258,                /* 1449 performTime */
-  597, 627,           /* 1450 performer */
-  288,                /* 1452 performerIn */
-  597, 627,           /* 1453 performers */
-  234,                /* 1455 permissionType */
-  840,                /* 1456 permissions */
-  49,                 /* 1457 permitAudience */
-  840,                /* 1458 permittedUsage */
-  92,  840,           /* 1459 petsAllowed */
-  840,                /* 1461 phoneticText */
-  387, 630,           /* 1462 photo */
-  387, 630,           /* 1464 photos */
-  217, 840, 871,      /* 1466 physicalRequirement */
-  840,                /* 1469 physiologicalBenefits */
-  638,                /* 1470 pickupLocation */
-  210,                /* 1471 pickupTime */
-  325,                /* 1472 playMode */
-  840,                /* 1473 playerType */
-  403,                /* 1474 playersOnline */
-  840,                /* 1475 polygon */
-  147,                /* 1476 populationType */
-  403, 840,           /* 1477 position */
+  563, /* 1288 nerve */
+  545, /* 1289 nerveMotor */
+  526, 662, /* 1290 netWorth */
+  871, 921, /* 1292 newsUpdatesAndGuidelines */
+  439, /* 1294 nextItem */
+  190, 871, /* 1295 noBylinesPolicy */
+  685, /* 1297 nonEqual */
+  840, /* 1298 nonProprietaryName */
+  568, /* 1299 nonprofitStatus */
+  480, 840, /* 1300 normalRange */
+  840, /* 1302 nsn */
+  403, 686, /* 1303 numAdults */
+  403, 686, /* 1305 numChildren */
+  403, /* 1307 numConstraints */
+  686, /* 1308 numItems */
+  403, /* 1309 numTracks */
+  686, /* 1310 numberOfAccommodationUnits */
+  571, 840, /* 1311 numberOfAirbags */
+  686, /* 1313 numberOfAvailableAccommodationUnits */
+  571, 686, /* 1314 numberOfAxles */
+  403, /* 1316 numberOfBathroomsTotal */
+  571, 686, /* 1317 numberOfBedrooms */
+  571, /* 1319 numberOfBeds */
+  403, 814, /* 1320 numberOfCredits */
+  571, 686, /* 1322 numberOfDoors */
+  686, /* 1324 numberOfEmployees */
+  403, /* 1325 numberOfEpisodes */
+  571, 686, /* 1326 numberOfForwardGears */
+  571, /* 1328 numberOfFullBathrooms */
+  403, /* 1329 numberOfItems */
+  571, /* 1330 numberOfLoanPayments */
+  403, /* 1331 numberOfPages */
+  571, /* 1332 numberOfPartialBathrooms */
+  686, /* 1333 numberOfPlayers */
+  571, 686, /* 1334 numberOfPreviousOwners */
+  571, 686, /* 1336 numberOfRooms */
+  403, /* 1338 numberOfSeasons */
+  571, /* 1339 numberedPosition */
+  572, /* 1340 nutrition */
+  847, /* 1341 object */
+  638, 847, /* 1342 observationAbout */
+  209, 210, /* 1344 observationDate */
+  840, /* 1346 observationPeriod */
+  686, /* 1347 occupancy */
+  13, /* 1348 occupationLocation */
+  126, 840, /* 1349 occupationalCategory */
+  263, 840, 871, /* 1351 occupationalCredentialAwarded */
+  403, /* 1354 offerCount */
+  597, 627, /* 1355 offeredBy */
+  223, 578, /* 1357 offers */
+  92, /* 1359 offersPrescriptionByMail */
+  840, /* 1360 openingHours */
+  589, /* 1361 openingHoursSpecification */
+  851, /* 1362 opens */
+  590, 840, /* 1363 operatingSystem */
+  627, /* 1365 opponent */
+  840, 847, /* 1366 option */
+  209, 210, /* 1368 orderDate */
+  605, /* 1370 orderDelivery */
+  840, /* 1371 orderItemNumber */
+  596, /* 1372 orderItemStatus */
+  840, /* 1373 orderNumber */
+  571, /* 1374 orderPercentage */
+  571, 686, /* 1375 orderQuantity */
+  596, /* 1377 orderStatus */
+  526, /* 1378 orderValue */
+  595, 664, 772, /* 1379 orderedItem */
+  597, 627, /* 1382 organizer */
+  653, /* 1384 originAddress */
+  840, /* 1385 originalMediaContextDescription */
+  464, 871, 922, /* 1386 originalMediaLink */
+  891, /* 1389 originatesFrom */
+  840, /* 1390 overdosage */
+  210, /* 1391 ownedFrom */
+  210, /* 1392 ownedThrough */
+  597, 627, /* 1393 owner */
+  3, 190, 840, 871, /* 1395 ownershipFundingInfo */
+  847, /* 1399 owns */
+  403, 840, /* 1400 pageEnd */
+  403, 840, /* 1402 pageStart */
+  840, /* 1404 pagination */
+  627, /* 1405 parent */
+  160, 190, /* 1406 parentItem */
+  597, /* 1408 parentOrganization */
+  103, /* 1409 parentService */
+  835, 840, 871, /* 1410 parentTaxon */
+  627, /* 1413 parents */
+  286, /* 1414 partOfEpisode */
+  410, /* 1415 partOfInvoice */
+  593, /* 1416 partOfOrder */
+  191, /* 1417 partOfSeason */
+  192, /* 1418 partOfSeries */
+  28, /* 1419 partOfSystem */
+  827, /* 1420 partOfTVSeries */
+  868, /* 1421 partOfTrip */
+  597, 627, /* 1422 participant */
+  403, 686, /* 1424 partySize */
+  685, 840, /* 1426 passengerPriorityStatus */
+  840, /* 1428 passengerSequenceNumber */
+  840, /* 1429 pathophysiology */
+  217, 840, /* 1430 pattern */
+  686, /* 1432 payload */
+  840, /* 1433 paymentAccepted */
+  210, /* 1434 paymentDue */
+  209, 210, /* 1435 paymentDueDate */
+  615, 840, /* 1437 paymentMethod */
+  840, /* 1439 paymentMethodId */
+  616, /* 1440 paymentMethodType */
+  618, 840, /* 1441 paymentStatus */
+  871, /* 1443 paymentUrl */
+  627, /* 1444 penciler */
+  571, /* 1445 percentile10 */
+  571, /* 1446 percentile25 */
+  571, /* 1447 percentile75 */
+  571, /* 1448 percentile90 */
+  258, /* 1449 performTime */
+  597, 627, /* 1450 performer */
+  288, /* 1452 performerIn */
+  597, 627, /* 1453 performers */
+  234, /* 1455 permissionType */
+  840, /* 1456 permissions */
+  49, /* 1457 permitAudience */
+  840, /* 1458 permittedUsage */
+  92, 840, /* 1459 petsAllowed */
+  840, /* 1461 phoneticText */
+  387, 630, /* 1462 photo */
+  387, 630, /* 1464 photos */
+  217, 840, 871, /* 1466 physicalRequirement */
+  840, /* 1469 physiologicalBenefits */
+  638, /* 1470 pickupLocation */
+  210, /* 1471 pickupTime */
+  325, /* 1472 playMode */
+  840, /* 1473 playerType */
+  403, /* 1474 playersOnline */
+  840, /* 1475 polygon */
+  147, /* 1476 populationType */
+  403, 840, /* 1477 position */
   412, 439, 840, 921, /* 1479 positiveNotes */
-  840,                /* 1483 possibleComplication */
+  840, /* 1483 possibleComplication */
   249, 250, 434, 506, /* 1484 possibleTreatment */
-  840,                /* 1488 postOfficeBoxNumber */
-  840,                /* 1489 postOp */
-  840,                /* 1490 postalCode */
-  840,                /* 1491 postalCodeBegin */
-  840,                /* 1492 postalCodeEnd */
-  840,                /* 1493 postalCodePrefix */
-  654,                /* 1494 postalCodeRange */
-  8,                  /* 1495 potentialAction */
-  217,                /* 1496 potentialUse */
-  490,                /* 1497 practicesAt */
-  840,                /* 1498 preOp */
-  667,                /* 1499 predecessorOf */
-  254,                /* 1500 pregnancyCategory */
-  840,                /* 1501 pregnancyWarning */
-  258,                /* 1502 prepTime */
-  479, 840,           /* 1503 preparation */
-  871,                /* 1505 prescribingInfo */
-  255, 840,           /* 1506 prescriptionStatus */
-  439,                /* 1508 previousItem */
-  209, 210,           /* 1509 previousStartDate */
-  571, 840,           /* 1511 price */
-  662,                /* 1513 priceComponent */
-  661,                /* 1514 priceComponentType */
-  840,                /* 1515 priceCurrency */
-  840,                /* 1516 priceRange */
-  662,                /* 1517 priceSpecification */
-  663, 840,           /* 1518 priceType */
-  209,                /* 1520 priceValidUntil */
-  387,                /* 1521 primaryImageOfPage */
-  506,                /* 1522 primaryPrevention */
-  840,                /* 1523 printColumn */
-  840,                /* 1524 printEdition */
-  840,                /* 1525 printPage */
-  840,                /* 1526 printSection */
-  840,                /* 1527 procedure */
-  492,                /* 1528 procedureType */
-  258,                /* 1529 processingTime */
-  840,                /* 1530 processorRequirements */
-  597, 627,           /* 1531 producer */
-  847,                /* 1533 produces */
-  840,                /* 1534 productGroupID */
-  840,                /* 1535 productID */
-  664, 840,           /* 1536 productSupported */
-  597,                /* 1538 productionCompany */
-  209,                /* 1539 productionDate */
-  840,                /* 1540 proficiencyLevel */
-  512,                /* 1541 program */
-  670,                /* 1542 programMembershipUsed */
-  840,                /* 1543 programName */
-  22,  184, 263, 840, /* 1544 programPrerequisites */
-  217, 840,           /* 1548 programType */
-  165, 840,           /* 1550 programmingLanguage */
-  840,                /* 1552 programmingModel */
-  217, 814, 840,      /* 1553 pronouns */
-  840, 871,           /* 1556 propertyID */
-  840,                /* 1558 proprietaryName */
-  456,                /* 1559 proteinContent */
-  597, 627,           /* 1560 provider */
-  840,                /* 1562 providerMobility */
-  103,                /* 1563 providesBroadcastService */
-  772,                /* 1564 providesService */
-  92,                 /* 1565 publicAccess */
-  871, 921,           /* 1566 publicTransportClosuresInfo */
-  680,                /* 1568 publication */
-  840,                /* 1569 publicationType */
-  597, 627,           /* 1570 publishedBy */
-  103,                /* 1572 publishedOn */
-  597, 627,           /* 1573 publisher */
-  597,                /* 1575 publisherImprint */
-  190, 871,           /* 1576 publishingPrinciples */
-  209,                /* 1578 purchaseDate */
-  526,                /* 1579 purchasePriceLimit */
-  683,                /* 1580 purchaseType */
-  193, 840,           /* 1581 qualifications */
-  390,                /* 1583 qualifiedExpense */
-  871, 921,           /* 1584 quarantineGuidelines */
-  840,                /* 1586 query */
-  847,                /* 1587 quest */
-  689,                /* 1588 question */
-  147,                /* 1589 rangeIncludes */
-  403,                /* 1590 ratingCount */
-  840,                /* 1591 ratingExplanation */
-  571, 840,           /* 1592 ratingValue */
-  627,                /* 1594 readBy */
-  92,                 /* 1595 readonlyValue */
-  705,                /* 1596 realEstateAgent */
-  708,                /* 1597 recipe */
-  840,                /* 1598 recipeCategory */
-  840,                /* 1599 recipeCuisine */
-  412, 674, 840,      /* 1600 recipeIngredient */
-  190, 412, 840,      /* 1603 recipeInstructions */
-  686, 840,           /* 1606 recipeYield */
-  49,  173, 597, 627, /* 1608 recipient */
-  597,                /* 1612 recognizedBy */
-  597,                /* 1613 recognizingAuthority */
-  840,                /* 1614 recommendationStrength */
-  710,                /* 1615 recommendedIntake */
-  597,                /* 1616 recordLabel */
-  554,                /* 1617 recordedAs */
-  288,                /* 1618 recordedAt */
-  190,                /* 1619 recordedIn */
-  550,                /* 1620 recordingOf */
-  92,                 /* 1621 recourseLoan */
-  627,                /* 1622 referee */
-  686,                /* 1623 referenceQuantity */
-  593,                /* 1624 referencesOrder */
-  712,                /* 1625 refundType */
-  27,  28,            /* 1626 regionDrained */
-  638,                /* 1628 regionsAllowed */
-  27,  28,            /* 1629 relatedAnatomy */
-  474,                /* 1631 relatedCondition */
-  249,                /* 1632 relatedDrug */
-  871,                /* 1633 relatedLink */
-  27,                 /* 1634 relatedStructure */
-  506,                /* 1635 relatedTherapy */
-  627,                /* 1636 relatedTo */
-  209,                /* 1637 releaseDate */
-  840, 871,           /* 1638 releaseNotes */
-  547,                /* 1640 releaseOf */
-  680,                /* 1641 releasedEvent */
-  574,                /* 1642 relevantOccupation */
-  500,                /* 1643 relevantSpecialty */
-  403,                /* 1644 remainingAttendeeCapacity */
-  92,                 /* 1645 renegotiableLoan */
-  403,                /* 1646 repeatCount */
-  258, 840,           /* 1647 repeatFrequency */
-  571, 686,           /* 1649 repetitions */
-  847,                /* 1651 replacee */
-  847,                /* 1652 replacer */
-  871,                /* 1653 replyToUrl */
-  840,                /* 1654 reportNumber */
-  92,                 /* 1655 representativeOfPage */
-  840, 847,           /* 1656 requiredCollateral */
-  840,                /* 1658 requiredGender */
-  403,                /* 1659 requiredMaxAge */
-  403,                /* 1660 requiredMinAge */
-  571, 686, 840,      /* 1661 requiredQuantity */
-  840, 871,           /* 1664 requirements */
-  92,  467,           /* 1666 requiresSubscription */
-  847,                /* 1668 reservationFor */
-  840,                /* 1669 reservationId */
-  728,                /* 1670 reservationStatus */
-  848,                /* 1671 reservedTicket */
-  840,                /* 1672 responsibilities */
-  686, 840,           /* 1673 restPeriods */
-  526, 571,           /* 1675 restockingFee */
-  847,                /* 1677 result */
-  160,                /* 1678 resultComment */
-  741,                /* 1679 resultReview */
-  738,                /* 1680 returnFees */
-  739,                /* 1681 returnLabelSource */
-  740,                /* 1682 returnMethod */
-  518,                /* 1683 returnPolicyCategory */
-  183, 840,           /* 1684 returnPolicyCountry */
-  520,                /* 1686 returnPolicySeasonalOverride */
-  526,                /* 1687 returnShippingFeesAmount */
-  741,                /* 1688 review */
-  814, 840,           /* 1689 reviewAspect */
-  840,                /* 1691 reviewBody */
-  403,                /* 1692 reviewCount */
-  702,                /* 1693 reviewRating */
-  597, 627,           /* 1694 reviewedBy */
-  741,                /* 1696 reviews */
-  495,                /* 1697 riskFactor */
-  840,                /* 1698 risks */
-  840, 871,           /* 1699 roleName */
-  686,                /* 1701 roofLoad */
-  749,                /* 1702 rsvpResponse */
-  891,                /* 1703 runsTo */
-  840,                /* 1704 runtime */
-  750, 840,           /* 1705 runtimePlatform */
-  840,                /* 1707 rxcui */
-  840,                /* 1708 safetyConsideration */
-  840,                /* 1709 salaryCurrency */
-  527,                /* 1710 salaryUponCompletion */
-  871,                /* 1711 sameAs */
-  840,                /* 1712 sampleType */
-  456,                /* 1713 saturatedFatContent */
-  840,                /* 1714 scheduleTimezone */
-  209,                /* 1715 scheduledPaymentDate */
-  209, 210,           /* 1716 scheduledTime */
-  840, 871,           /* 1718 schemaVersion */
-  871, 921,           /* 1720 schoolClosuresInfo */
-  571,                /* 1722 screenCount */
-  387, 871,           /* 1723 screenshot */
-  209,                /* 1725 sdDatePublished */
-  190, 871,           /* 1726 sdLicense */
-  597, 627,           /* 1728 sdPublisher */
-  191, 871,           /* 1730 season */
-  403, 840,           /* 1732 seasonNumber */
-  589,                /* 1734 seasonalOverride */
-  191,                /* 1735 seasons */
-  840,                /* 1736 seatNumber */
-  840,                /* 1737 seatRow */
-  840,                /* 1738 seatSection */
-  571, 686,           /* 1739 seatingCapacity */
-  685, 840,           /* 1741 seatingType */
+  840, /* 1488 postOfficeBoxNumber */
+  840, /* 1489 postOp */
+  840, /* 1490 postalCode */
+  840, /* 1491 postalCodeBegin */
+  840, /* 1492 postalCodeEnd */
+  840, /* 1493 postalCodePrefix */
+  654, /* 1494 postalCodeRange */
+  8, /* 1495 potentialAction */
+  217, /* 1496 potentialUse */
+  490, /* 1497 practicesAt */
+  840, /* 1498 preOp */
+  667, /* 1499 predecessorOf */
+  254, /* 1500 pregnancyCategory */
+  840, /* 1501 pregnancyWarning */
+  258, /* 1502 prepTime */
+  479, 840, /* 1503 preparation */
+  871, /* 1505 prescribingInfo */
+  255, 840, /* 1506 prescriptionStatus */
+  439, /* 1508 previousItem */
+  209, 210, /* 1509 previousStartDate */
+  571, 840, /* 1511 price */
+  662, /* 1513 priceComponent */
+  661, /* 1514 priceComponentType */
+  840, /* 1515 priceCurrency */
+  840, /* 1516 priceRange */
+  662, /* 1517 priceSpecification */
+  663, 840, /* 1518 priceType */
+  209, /* 1520 priceValidUntil */
+  387, /* 1521 primaryImageOfPage */
+  506, /* 1522 primaryPrevention */
+  840, /* 1523 printColumn */
+  840, /* 1524 printEdition */
+  840, /* 1525 printPage */
+  840, /* 1526 printSection */
+  840, /* 1527 procedure */
+  492, /* 1528 procedureType */
+  258, /* 1529 processingTime */
+  840, /* 1530 processorRequirements */
+  597, 627, /* 1531 producer */
+  847, /* 1533 produces */
+  840, /* 1534 productGroupID */
+  840, /* 1535 productID */
+  664, 840, /* 1536 productSupported */
+  597, /* 1538 productionCompany */
+  209, /* 1539 productionDate */
+  840, /* 1540 proficiencyLevel */
+  512, /* 1541 program */
+  670, /* 1542 programMembershipUsed */
+  840, /* 1543 programName */
+  22, 184, 263, 840, /* 1544 programPrerequisites */
+  217, 840, /* 1548 programType */
+  165, 840, /* 1550 programmingLanguage */
+  840, /* 1552 programmingModel */
+  217, 814, 840, /* 1553 pronouns */
+  840, 871, /* 1556 propertyID */
+  840, /* 1558 proprietaryName */
+  456, /* 1559 proteinContent */
+  597, 627, /* 1560 provider */
+  840, /* 1562 providerMobility */
+  103, /* 1563 providesBroadcastService */
+  772, /* 1564 providesService */
+  92, /* 1565 publicAccess */
+  871, 921, /* 1566 publicTransportClosuresInfo */
+  680, /* 1568 publication */
+  840, /* 1569 publicationType */
+  597, 627, /* 1570 publishedBy */
+  103, /* 1572 publishedOn */
+  597, 627, /* 1573 publisher */
+  597, /* 1575 publisherImprint */
+  190, 871, /* 1576 publishingPrinciples */
+  209, /* 1578 purchaseDate */
+  526, /* 1579 purchasePriceLimit */
+  683, /* 1580 purchaseType */
+  193, 840, /* 1581 qualifications */
+  390, /* 1583 qualifiedExpense */
+  871, 921, /* 1584 quarantineGuidelines */
+  840, /* 1586 query */
+  847, /* 1587 quest */
+  689, /* 1588 question */
+  147, /* 1589 rangeIncludes */
+  403, /* 1590 ratingCount */
+  840, /* 1591 ratingExplanation */
+  571, 840, /* 1592 ratingValue */
+  627, /* 1594 readBy */
+  92, /* 1595 readonlyValue */
+  705, /* 1596 realEstateAgent */
+  708, /* 1597 recipe */
+  840, /* 1598 recipeCategory */
+  840, /* 1599 recipeCuisine */
+  412, 674, 840, /* 1600 recipeIngredient */
+  190, 412, 840, /* 1603 recipeInstructions */
+  686, 840, /* 1606 recipeYield */
+  49, 173, 597, 627, /* 1608 recipient */
+  597, /* 1612 recognizedBy */
+  597, /* 1613 recognizingAuthority */
+  840, /* 1614 recommendationStrength */
+  710, /* 1615 recommendedIntake */
+  597, /* 1616 recordLabel */
+  554, /* 1617 recordedAs */
+  288, /* 1618 recordedAt */
+  190, /* 1619 recordedIn */
+  550, /* 1620 recordingOf */
+  92, /* 1621 recourseLoan */
+  627, /* 1622 referee */
+  686, /* 1623 referenceQuantity */
+  593, /* 1624 referencesOrder */
+  712, /* 1625 refundType */
+  27, 28, /* 1626 regionDrained */
+  638, /* 1628 regionsAllowed */
+  27, 28, /* 1629 relatedAnatomy */
+  474, /* 1631 relatedCondition */
+  249, /* 1632 relatedDrug */
+  871, /* 1633 relatedLink */
+  27, /* 1634 relatedStructure */
+  506, /* 1635 relatedTherapy */
+  627, /* 1636 relatedTo */
+  209, /* 1637 releaseDate */
+  840, 871, /* 1638 releaseNotes */
+  547, /* 1640 releaseOf */
+  680, /* 1641 releasedEvent */
+  574, /* 1642 relevantOccupation */
+  500, /* 1643 relevantSpecialty */
+  403, /* 1644 remainingAttendeeCapacity */
+  92, /* 1645 renegotiableLoan */
+  403, /* 1646 repeatCount */
+  258, 840, /* 1647 repeatFrequency */
+  571, 686, /* 1649 repetitions */
+  847, /* 1651 replacee */
+  847, /* 1652 replacer */
+  871, /* 1653 replyToUrl */
+  840, /* 1654 reportNumber */
+  92, /* 1655 representativeOfPage */
+  840, 847, /* 1656 requiredCollateral */
+  840, /* 1658 requiredGender */
+  403, /* 1659 requiredMaxAge */
+  403, /* 1660 requiredMinAge */
+  571, 686, 840, /* 1661 requiredQuantity */
+  840, 871, /* 1664 requirements */
+  92, 467, /* 1666 requiresSubscription */
+  847, /* 1668 reservationFor */
+  840, /* 1669 reservationId */
+  728, /* 1670 reservationStatus */
+  848, /* 1671 reservedTicket */
+  840, /* 1672 responsibilities */
+  686, 840, /* 1673 restPeriods */
+  526, 571, /* 1675 restockingFee */
+  847, /* 1677 result */
+  160, /* 1678 resultComment */
+  741, /* 1679 resultReview */
+  738, /* 1680 returnFees */
+  739, /* 1681 returnLabelSource */
+  740, /* 1682 returnMethod */
+  518, /* 1683 returnPolicyCategory */
+  183, 840, /* 1684 returnPolicyCountry */
+  520, /* 1686 returnPolicySeasonalOverride */
+  526, /* 1687 returnShippingFeesAmount */
+  741, /* 1688 review */
+  814, 840, /* 1689 reviewAspect */
+  840, /* 1691 reviewBody */
+  403, /* 1692 reviewCount */
+  702, /* 1693 reviewRating */
+  597, 627, /* 1694 reviewedBy */
+  741, /* 1696 reviews */
+  495, /* 1697 riskFactor */
+  840, /* 1698 risks */
+  840, 871, /* 1699 roleName */
+  686, /* 1701 roofLoad */
+  749, /* 1702 rsvpResponse */
+  891, /* 1703 runsTo */
+  840, /* 1704 runtime */
+  750, 840, /* 1705 runtimePlatform */
+  840, /* 1707 rxcui */
+  840, /* 1708 safetyConsideration */
+  840, /* 1709 salaryCurrency */
+  527, /* 1710 salaryUponCompletion */
+  871, /* 1711 sameAs */
+  840, /* 1712 sampleType */
+  456, /* 1713 saturatedFatContent */
+  840, /* 1714 scheduleTimezone */
+  209, /* 1715 scheduledPaymentDate */
+  209, 210, /* 1716 scheduledTime */
+  840, 871, /* 1718 schemaVersion */
+  871, 921, /* 1720 schoolClosuresInfo */
+  571, /* 1722 screenCount */
+  387, 871, /* 1723 screenshot */
+  209, /* 1725 sdDatePublished */
+  190, 871, /* 1726 sdLicense */
+  597, 627, /* 1728 sdPublisher */
+  191, 871, /* 1730 season */
+  403, 840, /* 1732 seasonNumber */
+  589, /* 1734 seasonalOverride */
+  191, /* 1735 seasons */
+  840, /* 1736 seatNumber */
+  840, /* 1737 seatRow */
+  840, /* 1738 seatSection */
+  571, 686, /* 1739 seatingCapacity */
+  685, 840, /* 1741 seatingType */
   249, 250, 434, 506, /* 1743 secondaryPrevention */
-  840, 871,           /* 1747 securityClearanceRequirement */
-  840,                /* 1749 securityScreening */
-  223,                /* 1750 seeks */
-  597, 627,           /* 1751 seller */
-  49,  597, 627,      /* 1753 sender */
-  217, 840, 871,      /* 1756 sensoryRequirement */
-  27,  819,           /* 1759 sensoryUnit */
-  840,                /* 1761 serialNumber */
-  479,                /* 1762 seriousAdverseOutcome */
-  327,                /* 1763 serverStatus */
-  840,                /* 1764 servesCuisine */
-  13,  336, 638,      /* 1765 serviceArea */
-  49,                 /* 1768 serviceAudience */
-  638,                /* 1769 serviceLocation */
-  597,                /* 1770 serviceOperator */
-  847,                /* 1771 serviceOutput */
-  173,                /* 1772 servicePhone */
-  653,                /* 1773 servicePostalAddress */
-  173,                /* 1774 serviceSmsNumber */
-  340, 840,           /* 1775 serviceType */
-  871,                /* 1777 serviceUrl */
-  840,                /* 1778 servingSize */
-  840,                /* 1779 sha256 */
-  190,                /* 1780 sharedContent */
-  777,                /* 1781 shippingConditions */
-  216,                /* 1782 shippingDestination */
-  583,                /* 1783 shippingDetails */
-  216,                /* 1784 shippingOrigin */
-  526, 779,           /* 1785 shippingRate */
-  627,                /* 1787 sibling */
-  627,                /* 1788 siblings */
-  498,                /* 1789 signDetected */
-  499,                /* 1790 signOrSymptom */
-  840,                /* 1791 significance */
-  871,                /* 1792 significantLink */
-  871,                /* 1793 significantLinks */
+  840, 871, /* 1747 securityClearanceRequirement */
+  840, /* 1749 securityScreening */
+  223, /* 1750 seeks */
+  597, 627, /* 1751 seller */
+  49, 597, 627, /* 1753 sender */
+  217, 840, 871, /* 1756 sensoryRequirement */
+  27, 819, /* 1759 sensoryUnit */
+  840, /* 1761 serialNumber */
+  479, /* 1762 seriousAdverseOutcome */
+  327, /* 1763 serverStatus */
+  840, /* 1764 servesCuisine */
+  13, 336, 638, /* 1765 serviceArea */
+  49, /* 1768 serviceAudience */
+  638, /* 1769 serviceLocation */
+  597, /* 1770 serviceOperator */
+  847, /* 1771 serviceOutput */
+  173, /* 1772 servicePhone */
+  653, /* 1773 servicePostalAddress */
+  173, /* 1774 serviceSmsNumber */
+  340, 840, /* 1775 serviceType */
+  871, /* 1777 serviceUrl */
+  840, /* 1778 servingSize */
+  840, /* 1779 sha256 */
+  190, /* 1780 sharedContent */
+  777, /* 1781 shippingConditions */
+  216, /* 1782 shippingDestination */
+  583, /* 1783 shippingDetails */
+  216, /* 1784 shippingOrigin */
+  526, 779, /* 1785 shippingRate */
+  627, /* 1787 sibling */
+  627, /* 1788 siblings */
+  498, /* 1789 signDetected */
+  499, /* 1790 signOrSymptom */
+  840, /* 1791 significance */
+  871, /* 1792 significantLink */
+  871, /* 1793 significantLinks */
   217, 686, 787, 840, /* 1794 size */
-  786, 840,           /* 1798 sizeGroup */
-  788, 840,           /* 1800 sizeSystem */
-  217, 840,           /* 1802 skills */
-  840,                /* 1804 sku */
-  840,                /* 1805 slogan */
-  840,                /* 1806 smiles */
-  92,                 /* 1807 smokingAllowed */
-  456,                /* 1808 sodiumContent */
-  792,                /* 1809 softwareAddOn */
-  190,                /* 1810 softwareHelp */
-  792, 840, 871,      /* 1811 softwareRequirements */
-  840,                /* 1814 softwareVersion */
-  847,                /* 1815 source */
-  597,                /* 1816 sourceOrganization */
-  95,                 /* 1817 sourcedFrom */
-  638,                /* 1818 spatial */
-  638,                /* 1819 spatialCoverage */
-  796, 871,           /* 1820 speakable */
-  840,                /* 1822 specialCommitments */
-  589,                /* 1823 specialOpeningHoursSpecification */
-  798,                /* 1824 specialty */
-  840,                /* 1825 speechToTextMarkup */
-  686,                /* 1826 speed */
-  597, 627,           /* 1827 spokenByCharacter */
-  597, 627,           /* 1829 sponsor */
-  840, 871,           /* 1831 sport */
-  800,                /* 1833 sportsActivityLocation */
-  802,                /* 1834 sportsEvent */
-  804,                /* 1835 sportsTeam */
-  627,                /* 1836 spouse */
-  475,                /* 1837 stage */
-  571,                /* 1838 stageAsNumber */
-  702,                /* 1839 starRating */
-  209, 210,           /* 1840 startDate */
-  381, 571,           /* 1842 startOffset */
-  210, 851,           /* 1844 startTime */
-  673, 840, 871,      /* 1846 statType */
-  292, 502, 840,      /* 1849 status */
-  812,                /* 1852 steeringPosition */
+  786, 840, /* 1798 sizeGroup */
+  788, 840, /* 1800 sizeSystem */
+  217, 840, /* 1802 skills */
+  840, /* 1804 sku */
+  840, /* 1805 slogan */
+  840, /* 1806 smiles */
+  92, /* 1807 smokingAllowed */
+  456, /* 1808 sodiumContent */
+  792, /* 1809 softwareAddOn */
+  190, /* 1810 softwareHelp */
+  792, 840, 871, /* 1811 softwareRequirements */
+  840, /* 1814 softwareVersion */
+  847, /* 1815 source */
+  597, /* 1816 sourceOrganization */
+  95, /* 1817 sourcedFrom */
+  638, /* 1818 spatial */
+  638, /* 1819 spatialCoverage */
+  796, 871, /* 1820 speakable */
+  840, /* 1822 specialCommitments */
+  589, /* 1823 specialOpeningHoursSpecification */
+  798, /* 1824 specialty */
+  840, /* 1825 speechToTextMarkup */
+  686, /* 1826 speed */
+  597, 627, /* 1827 spokenByCharacter */
+  597, 627, /* 1829 sponsor */
+  840, 871, /* 1831 sport */
+  800, /* 1833 sportsActivityLocation */
+  802, /* 1834 sportsEvent */
+  804, /* 1835 sportsTeam */
+  627, /* 1836 spouse */
+  475, /* 1837 stage */
+  571, /* 1838 stageAsNumber */
+  702, /* 1839 starRating */
+  209, 210, /* 1840 startDate */
+  381, 571, /* 1842 startOffset */
+  210, 851, /* 1844 startTime */
+  673, 840, 871, /* 1846 statType */
+  292, 502, 840, /* 1849 status */
+  812, /* 1852 steeringPosition */
   190, 375, 376, 840, /* 1853 step */
-  571,                /* 1857 stepValue */
-  190, 412, 840,      /* 1858 steps */
-  840, 871,           /* 1861 storageRequirements */
-  840,                /* 1863 streetAddress */
-  840,                /* 1864 strengthUnit */
-  571,                /* 1865 strengthValue */
-  840,                /* 1866 structuralClass */
-  501,                /* 1867 study */
-  489,                /* 1868 studyDesign */
-  13,                 /* 1869 studyLocation */
-  479,                /* 1870 studySubject */
-  288,                /* 1871 subEvent */
-  288,                /* 1872 subEvents */
-  597,                /* 1873 subOrganization */
-  726,                /* 1874 subReservation */
-  840,                /* 1875 subStageSuffix */
-  27,                 /* 1876 subStructure */
-  504,                /* 1877 subTest */
-  868,                /* 1878 subTrip */
-  190, 288,           /* 1879 subjectOf */
-  422, 840,           /* 1881 subtitleLanguage */
-  667,                /* 1883 successorOf */
-  456,                /* 1884 sugarContent */
-  686,                /* 1885 suggestedAge */
-  30,  412,           /* 1886 suggestedAnswer */
-  331, 840,           /* 1888 suggestedGender */
-  571,                /* 1890 suggestedMaxAge */
-  686,                /* 1891 suggestedMeasurement */
-  571,                /* 1892 suggestedMinAge */
-  230, 735,           /* 1893 suitableForDiet */
-  288,                /* 1895 superEvent */
-  147, 285, 673,      /* 1896 supersededBy */
-  377, 840,           /* 1899 supply */
-  27,                 /* 1901 supplyTo */
-  205,                /* 1902 supportingData */
-  840, 871,           /* 1903 surface */
-  822,                /* 1905 syllabusSections */
-  284, 871,           /* 1906 target */
-  847,                /* 1908 targetCollection */
-  840,                /* 1909 targetDescription */
-  840,                /* 1910 targetName */
-  840,                /* 1911 targetPlatform */
-  840,                /* 1912 targetPopulation */
-  792,                /* 1913 targetProduct */
-  871,                /* 1914 targetUrl */
-  840,                /* 1915 taxID */
-  674, 840, 871,      /* 1916 taxonRank */
+  571, /* 1857 stepValue */
+  190, 412, 840, /* 1858 steps */
+  840, 871, /* 1861 storageRequirements */
+  840, /* 1863 streetAddress */
+  840, /* 1864 strengthUnit */
+  571, /* 1865 strengthValue */
+  840, /* 1866 structuralClass */
+  501, /* 1867 study */
+  489, /* 1868 studyDesign */
+  13, /* 1869 studyLocation */
+  479, /* 1870 studySubject */
+  288, /* 1871 subEvent */
+  288, /* 1872 subEvents */
+  597, /* 1873 subOrganization */
+  726, /* 1874 subReservation */
+  840, /* 1875 subStageSuffix */
+  27, /* 1876 subStructure */
+  504, /* 1877 subTest */
+  868, /* 1878 subTrip */
+  190, 288, /* 1879 subjectOf */
+  422, 840, /* 1881 subtitleLanguage */
+  667, /* 1883 successorOf */
+  456, /* 1884 sugarContent */
+  686, /* 1885 suggestedAge */
+  30, 412, /* 1886 suggestedAnswer */
+  331, 840, /* 1888 suggestedGender */
+  571, /* 1890 suggestedMaxAge */
+  686, /* 1891 suggestedMeasurement */
+  571, /* 1892 suggestedMinAge */
+  230, 735, /* 1893 suitableForDiet */
+  288, /* 1895 superEvent */
+  147, 285, 673, /* 1896 supersededBy */
+  377, 840, /* 1899 supply */
+  27, /* 1901 supplyTo */
+  205, /* 1902 supportingData */
+  840, 871, /* 1903 surface */
+  822, /* 1905 syllabusSections */
+  284, 871, /* 1906 target */
+  847, /* 1908 targetCollection */
+  840, /* 1909 targetDescription */
+  840, /* 1910 targetName */
+  840, /* 1911 targetPlatform */
+  840, /* 1912 targetPopulation */
+  792, /* 1913 targetProduct */
+  871, /* 1914 targetUrl */
+  840, /* 1915 taxID */
+  674, 840, 871, /* 1916 taxonRank */
   217, 835, 840, 871, /* 1919 taxonomicRange */
-  217, 840,           /* 1923 teaches */
-  840,                /* 1925 telephone */
-  210, 840,           /* 1926 temporal */
-  210, 840, 871,      /* 1928 temporalCoverage */
-  840,                /* 1931 termCode */
-  258,                /* 1932 termDuration */
-  840, 871,           /* 1933 termsOfService */
-  571,                /* 1935 termsPerYear */
-  840,                /* 1936 text */
-  840,                /* 1937 textValue */
-  387,                /* 1938 thumbnail */
-  871,                /* 1939 thumbnailUrl */
-  840,                /* 1940 tickerSymbol */
-  840,                /* 1941 ticketNumber */
-  840, 871,           /* 1942 ticketToken */
-  765,                /* 1944 ticketedSeat */
-  840,                /* 1945 timeOfDay */
-  258,                /* 1946 timeRequired */
-  258,                /* 1947 timeToComplete */
-  210,                /* 1948 timestamp */
-  840,                /* 1949 tissueSample */
-  840,                /* 1950 title */
-  840, 871,           /* 1951 titleEIDR */
-  638,                /* 1953 toLocation */
-  49,  173, 597, 627, /* 1954 toRecipient */
-  381,                /* 1958 tocContinuation */
-  381,                /* 1959 tocEntry */
-  686,                /* 1960 tongueWeight */
-  379, 840,           /* 1961 tool */
-  686,                /* 1963 torque */
-  403,                /* 1964 totalHistoricalEnrollment */
-  403,                /* 1965 totalJobOpenings */
-  526, 662,           /* 1966 totalPaymentDue */
-  571, 662, 840,      /* 1968 totalPrice */
-  258,                /* 1971 totalTime */
-  871,                /* 1972 tourBookingPage */
-  49,  840,           /* 1973 touristType */
-  412, 554,           /* 1975 track */
-  840,                /* 1977 trackingNumber */
-  871,                /* 1978 trackingUrl */
-  554,                /* 1979 tracks */
-  897,                /* 1980 trailer */
-  686,                /* 1981 trailerWeight */
-  840,                /* 1982 trainName */
-  840,                /* 1983 trainNumber */
-  527,                /* 1984 trainingSalary */
-  456,                /* 1985 transFatContent */
-  840,                /* 1986 transcript */
-  686, 774,           /* 1987 transitTime */
-  190,                /* 1989 translationOfWork */
-  597, 627,           /* 1990 translator */
-  840,                /* 1992 transmissionMethod */
-  871, 921,           /* 1993 travelBans */
-  508,                /* 1995 trialDesign */
-  27,                 /* 1996 tributary */
-  638,                /* 1997 tripOrigin */
-  73,  840,           /* 1998 typeOfBed */
-  664, 772,           /* 2000 typeOfGood */
-  840,                /* 2002 typicalAgeRange */
-  403, 814,           /* 2003 typicalCreditsPerTerm */
-  504,                /* 2005 typicalTest */
-  597, 627,           /* 2006 underName */
-  840, 871,           /* 2008 unitCode */
-  840,                /* 2010 unitText */
-  190, 871,           /* 2011 unnamedSourcesPolicy */
-  456,                /* 2013 unsaturatedFatContent */
-  209, 210,           /* 2014 uploadDate */
-  403,                /* 2016 upvoteCount */
-  871,                /* 2017 url */
-  840,                /* 2018 urlTemplate */
-  840,                /* 2019 usNPI */
-  190, 871,           /* 2020 usageInfo */
-  474,                /* 2022 usedToDiagnose */
-  403,                /* 2023 userInteractionCount */
-  477,                /* 2024 usesDevice */
-  840, 871,           /* 2025 usesHealthPlanIdStandard */
-  840,                /* 2027 utterances */
-  258,                /* 2028 validFor */
-  513,                /* 2029 validForMemberTier */
-  209, 210,           /* 2030 validFrom */
-  13,                 /* 2032 validIn */
-  209, 210,           /* 2033 validThrough */
-  209,                /* 2035 validUntil */
-  92,  571, 814, 840, /* 2036 value */
-  92,                 /* 2040 valueAddedTaxIncluded */
-  571,                /* 2041 valueMaxLength */
-  571,                /* 2042 valueMinLength */
-  840,                /* 2043 valueName */
-  840,                /* 2044 valuePattern */
+  217, 840, /* 1923 teaches */
+  840, /* 1925 telephone */
+  210, 840, /* 1926 temporal */
+  210, 840, 871, /* 1928 temporalCoverage */
+  840, /* 1931 termCode */
+  258, /* 1932 termDuration */
+  840, 871, /* 1933 termsOfService */
+  571, /* 1935 termsPerYear */
+  840, /* 1936 text */
+  840, /* 1937 textValue */
+  387, /* 1938 thumbnail */
+  871, /* 1939 thumbnailUrl */
+  840, /* 1940 tickerSymbol */
+  840, /* 1941 ticketNumber */
+  840, 871, /* 1942 ticketToken */
+  765, /* 1944 ticketedSeat */
+  840, /* 1945 timeOfDay */
+  258, /* 1946 timeRequired */
+  258, /* 1947 timeToComplete */
+  210, /* 1948 timestamp */
+  840, /* 1949 tissueSample */
+  840, /* 1950 title */
+  840, 871, /* 1951 titleEIDR */
+  638, /* 1953 toLocation */
+  49, 173, 597, 627, /* 1954 toRecipient */
+  381, /* 1958 tocContinuation */
+  381, /* 1959 tocEntry */
+  686, /* 1960 tongueWeight */
+  379, 840, /* 1961 tool */
+  686, /* 1963 torque */
+  403, /* 1964 totalHistoricalEnrollment */
+  403, /* 1965 totalJobOpenings */
+  526, 662, /* 1966 totalPaymentDue */
+  571, 662, 840, /* 1968 totalPrice */
+  258, /* 1971 totalTime */
+  871, /* 1972 tourBookingPage */
+  49, 840, /* 1973 touristType */
+  412, 554, /* 1975 track */
+  840, /* 1977 trackingNumber */
+  871, /* 1978 trackingUrl */
+  554, /* 1979 tracks */
+  897, /* 1980 trailer */
+  686, /* 1981 trailerWeight */
+  840, /* 1982 trainName */
+  840, /* 1983 trainNumber */
+  527, /* 1984 trainingSalary */
+  456, /* 1985 transFatContent */
+  840, /* 1986 transcript */
+  686, 774, /* 1987 transitTime */
+  190, /* 1989 translationOfWork */
+  597, 627, /* 1990 translator */
+  840, /* 1992 transmissionMethod */
+  871, 921, /* 1993 travelBans */
+  508, /* 1995 trialDesign */
+  27, /* 1996 tributary */
+  638, /* 1997 tripOrigin */
+  73, 840, /* 1998 typeOfBed */
+  664, 772, /* 2000 typeOfGood */
+  840, /* 2002 typicalAgeRange */
+  403, 814, /* 2003 typicalCreditsPerTerm */
+  504, /* 2005 typicalTest */
+  597, 627, /* 2006 underName */
+  840, 871, /* 2008 unitCode */
+  840, /* 2010 unitText */
+  190, 871, /* 2011 unnamedSourcesPolicy */
+  456, /* 2013 unsaturatedFatContent */
+  209, 210, /* 2014 uploadDate */
+  403, /* 2016 upvoteCount */
+  871, /* 2017 url */
+  840, /* 2018 urlTemplate */
+  840, /* 2019 usNPI */
+  190, 871, /* 2020 usageInfo */
+  474, /* 2022 usedToDiagnose */
+  403, /* 2023 userInteractionCount */
+  477, /* 2024 usesDevice */
+  840, 871, /* 2025 usesHealthPlanIdStandard */
+  840, /* 2027 utterances */
+  258, /* 2028 validFor */
+  513, /* 2029 validForMemberTier */
+  209, 210, /* 2030 validFrom */
+  13, /* 2032 validIn */
+  209, 210, /* 2033 validThrough */
+  209, /* 2035 validUntil */
+  92, 571, 814, 840, /* 2036 value */
+  92, /* 2040 valueAddedTaxIncluded */
+  571, /* 2041 valueMaxLength */
+  571, /* 2042 valueMinLength */
+  840, /* 2043 valueName */
+  840, /* 2044 valuePattern */
   217, 285, 460, 674, 685, 686, 814, 840, /* 2045 valueReference */
-  92,                                     /* 2053 valueRequired */
-  673, 674, 810, 840,                     /* 2054 variableMeasured */
-  840,                                    /* 2058 variantCover */
-  217, 840,                               /* 2059 variesBy */
-  840,                                    /* 2061 vatID */
-  840,                                    /* 2062 vehicleConfiguration */
-  282,                                    /* 2063 vehicleEngine */
-  840,           /* 2064 vehicleIdentificationNumber */
-  840,           /* 2065 vehicleInteriorColor */
-  840,           /* 2066 vehicleInteriorType */
-  209,           /* 2067 vehicleModelDate */
-  571, 686,      /* 2068 vehicleSeatingCapacity */
-  124, 840,      /* 2070 vehicleSpecialUsage */
+  92, /* 2053 valueRequired */
+  673, 674, 810, 840, /* 2054 variableMeasured */
+  840, /* 2058 variantCover */
+  217, 840, /* 2059 variesBy */
+  840, /* 2061 vatID */
+  840, /* 2062 vehicleConfiguration */
+  282, /* 2063 vehicleEngine */
+  840, /* 2064 vehicleIdentificationNumber */
+  840, /* 2065 vehicleInteriorColor */
+  840, /* 2066 vehicleInteriorType */
+  209, /* 2067 vehicleModelDate */
+  571, 686, /* 2068 vehicleSeatingCapacity */
+  124, 840, /* 2070 vehicleSpecialUsage */
   685, 840, 871, /* 2072 vehicleTransmission */
-  597, 627,      /* 2075 vendor */
-  190, 871,      /* 2077 verificationFactCheckingPolicy */
-  571, 840,      /* 2079 version */
-  148, 897,      /* 2081 video */
-  840,           /* 2083 videoFormat */
-  840,           /* 2084 videoFrameSize */
-  840,           /* 2085 videoQuality */
-  403, 840,      /* 2086 volumeNumber */
-  840, 871,      /* 2088 warning */
-  911,           /* 2090 warranty */
-  911,           /* 2091 warrantyPromise */
-  912,           /* 2092 warrantyScope */
-  210,           /* 2093 webCheckinTime */
-  205, 871,      /* 2094 webFeed */
-  456, 686,      /* 2096 weight */
-  571,           /* 2098 weightPercentage */
-  686,           /* 2099 weightTotal */
-  686,           /* 2100 wheelbase */
-  240, 686,      /* 2101 width */
-  627,           /* 2103 winner */
-  403,           /* 2104 wordCount */
-  190,           /* 2105 workExample */
-  190,           /* 2106 workFeatured */
-  840,           /* 2107 workHours */
-  173, 638,      /* 2108 workLocation */
-  190,           /* 2110 workPerformed */
-  539,           /* 2111 workPresented */
-  190,           /* 2112 workTranslation */
-  278, 686,      /* 2113 workload */
-  597,           /* 2115 worksFor */
-  571, 840,      /* 2116 worstRating */
-  931,           /* 2118 xpath */
-  571,           /* 2119 yearBuilt */
-  686,           /* 2120 yearlyRevenue */
-  686,           /* 2121 yearsInOperation */
-  686, 840,      /* 2122 yield */
+  597, 627, /* 2075 vendor */
+  190, 871, /* 2077 verificationFactCheckingPolicy */
+  571, 840, /* 2079 version */
+  148, 897, /* 2081 video */
+  840, /* 2083 videoFormat */
+  840, /* 2084 videoFrameSize */
+  840, /* 2085 videoQuality */
+  403, 840, /* 2086 volumeNumber */
+  840, 871, /* 2088 warning */
+  911, /* 2090 warranty */
+  911, /* 2091 warrantyPromise */
+  912, /* 2092 warrantyScope */
+  210, /* 2093 webCheckinTime */
+  205, 871, /* 2094 webFeed */
+  456, 686, /* 2096 weight */
+  571, /* 2098 weightPercentage */
+  686, /* 2099 weightTotal */
+  686, /* 2100 wheelbase */
+  240, 686, /* 2101 width */
+  627, /* 2103 winner */
+  403, /* 2104 wordCount */
+  190, /* 2105 workExample */
+  190, /* 2106 workFeatured */
+  840, /* 2107 workHours */
+  173, 638, /* 2108 workLocation */
+  190, /* 2110 workPerformed */
+  539, /* 2111 workPresented */
+  190, /* 2112 workTranslation */
+  278, 686, /* 2113 workload */
+  597, /* 2115 worksFor */
+  571, 840, /* 2116 worstRating */
+  931, /* 2118 xpath */
+  571, /* 2119 yearBuilt */
+  686, /* 2120 yearlyRevenue */
+  686, /* 2121 yearsInOperation */
+  686, 840, /* 2122 yield */
 };
 
 /* name, kind, nsupers, supers */
@@ -3991,16 +3991,14 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*    6 */ { "AccountingService", EVPUBP_VK_CLASS, 1, vt_supers + 6 },
   /*    7 */ { "AchieveAction", EVPUBP_VK_CLASS, 1, vt_supers + 7 },
   /*    8 */ { "Action", EVPUBP_VK_CLASS, 1, vt_supers + 8 },
-  /*    9 */
-  { "ActionAccessSpecification", EVPUBP_VK_CLASS, 1, vt_supers + 9 },
+  /*    9 */ { "ActionAccessSpecification", EVPUBP_VK_CLASS, 1, vt_supers + 9 },
   /*   10 */ { "ActionStatusType", EVPUBP_VK_ENUM, 1, vt_supers + 10 },
   /*   11 */ { "ActivateAction", EVPUBP_VK_CLASS, 1, vt_supers + 11 },
   /*   12 */ { "AddAction", EVPUBP_VK_CLASS, 1, vt_supers + 12 },
   /*   13 */ { "AdministrativeArea", EVPUBP_VK_CLASS, 1, vt_supers + 13 },
   /*   14 */ { "AdultEntertainment", EVPUBP_VK_CLASS, 1, vt_supers + 14 },
   /*   15 */ { "AdultOrientedEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 15 },
-  /*   16 */
-  { "AdvertiserContentArticle", EVPUBP_VK_CLASS, 1, vt_supers + 16 },
+  /*   16 */ { "AdvertiserContentArticle", EVPUBP_VK_CLASS, 1, vt_supers + 16 },
   /*   17 */ { "AggregateOffer", EVPUBP_VK_CLASS, 1, vt_supers + 17 },
   /*   18 */ { "AggregateRating", EVPUBP_VK_CLASS, 1, vt_supers + 18 },
   /*   19 */ { "AgreeAction", EVPUBP_VK_CLASS, 1, vt_supers + 19 },
@@ -4068,8 +4066,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*   81 */ { "BoatReservation", EVPUBP_VK_CLASS, 1, vt_supers + 84 },
   /*   82 */ { "BoatTerminal", EVPUBP_VK_CLASS, 1, vt_supers + 85 },
   /*   83 */ { "BoatTrip", EVPUBP_VK_CLASS, 1, vt_supers + 86 },
-  /*   84 */
-  { "BodyMeasurementTypeEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 87 },
+  /*   84 */ { "BodyMeasurementTypeEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 87 },
   /*   85 */ { "BodyOfWater", EVPUBP_VK_CLASS, 1, vt_supers + 88 },
   /*   86 */ { "Bone", EVPUBP_VK_CLASS, 1, vt_supers + 89 },
   /*   87 */ { "Book", EVPUBP_VK_CLASS, 1, vt_supers + 90 },
@@ -4087,8 +4084,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*   99 */ { "Bridge", EVPUBP_VK_CLASS, 1, vt_supers + 101 },
   /*  100 */ { "BroadcastChannel", EVPUBP_VK_CLASS, 1, vt_supers + 102 },
   /*  101 */ { "BroadcastEvent", EVPUBP_VK_CLASS, 1, vt_supers + 103 },
-  /*  102 */
-  { "BroadcastFrequencySpecification", EVPUBP_VK_CLASS, 1, vt_supers + 104 },
+  /*  102 */ { "BroadcastFrequencySpecification", EVPUBP_VK_CLASS, 1, vt_supers + 104 },
   /*  103 */ { "BroadcastService", EVPUBP_VK_CLASS, 1, vt_supers + 105 },
   /*  104 */ { "BrokerageAccount", EVPUBP_VK_CLASS, 1, vt_supers + 106 },
   /*  105 */ { "BuddhistTemple", EVPUBP_VK_CLASS, 1, vt_supers + 107 },
@@ -4103,8 +4099,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  114 */ { "BusinessFunction", EVPUBP_VK_ENUM, 1, vt_supers + 116 },
   /*  115 */ { "BuyAction", EVPUBP_VK_CLASS, 1, vt_supers + 117 },
   /*  116 */ { "CDCPMDRecord", EVPUBP_VK_CLASS, 1, vt_supers + 118 },
-  /*  117 */
-  { "CableOrSatelliteService", EVPUBP_VK_CLASS, 1, vt_supers + 119 },
+  /*  117 */ { "CableOrSatelliteService", EVPUBP_VK_CLASS, 1, vt_supers + 119 },
   /*  118 */ { "CafeOrCoffeeShop", EVPUBP_VK_CLASS, 1, vt_supers + 120 },
   /*  119 */ { "Campground", EVPUBP_VK_CLASS, 2, vt_supers + 121 },
   /*  120 */ { "CampingPitch", EVPUBP_VK_CLASS, 1, vt_supers + 123 },
@@ -4118,8 +4113,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  128 */ { "CatholicChurch", EVPUBP_VK_CLASS, 1, vt_supers + 131 },
   /*  129 */ { "Cemetery", EVPUBP_VK_CLASS, 1, vt_supers + 132 },
   /*  130 */ { "Certification", EVPUBP_VK_CLASS, 1, vt_supers + 133 },
-  /*  131 */
-  { "CertificationStatusEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 134 },
+  /*  131 */ { "CertificationStatusEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 134 },
   /*  132 */ { "Chapter", EVPUBP_VK_CLASS, 1, vt_supers + 135 },
   /*  133 */ { "CheckAction", EVPUBP_VK_CLASS, 1, vt_supers + 136 },
   /*  134 */ { "CheckInAction", EVPUBP_VK_CLASS, 1, vt_supers + 137 },
@@ -4152,8 +4146,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  161 */ { "CommentAction", EVPUBP_VK_CLASS, 1, vt_supers + 165 },
   /*  162 */ { "CommunicateAction", EVPUBP_VK_CLASS, 1, vt_supers + 166 },
   /*  163 */ { "CompleteDataFeed", EVPUBP_VK_CLASS, 1, vt_supers + 167 },
-  /*  164 */
-  { "CompoundPriceSpecification", EVPUBP_VK_CLASS, 1, vt_supers + 168 },
+  /*  164 */ { "CompoundPriceSpecification", EVPUBP_VK_CLASS, 1, vt_supers + 168 },
   /*  165 */ { "ComputerLanguage", EVPUBP_VK_CLASS, 1, vt_supers + 169 },
   /*  166 */ { "ComputerStore", EVPUBP_VK_CLASS, 1, vt_supers + 170 },
   /*  167 */ { "ConferenceEvent", EVPUBP_VK_CLASS, 1, vt_supers + 171 },
@@ -4187,8 +4180,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  195 */ { "Crematorium", EVPUBP_VK_CLASS, 1, vt_supers + 202 },
   /*  196 */ { "CriticReview", EVPUBP_VK_CLASS, 1, vt_supers + 203 },
   /*  197 */ { "CssSelectorType", EVPUBP_VK_DATATYPE, 1, vt_supers + 204 },
-  /*  198 */
-  { "CurrencyConversionService", EVPUBP_VK_CLASS, 1, vt_supers + 205 },
+  /*  198 */ { "CurrencyConversionService", EVPUBP_VK_CLASS, 1, vt_supers + 205 },
   /*  199 */ { "DDxElement", EVPUBP_VK_CLASS, 1, vt_supers + 206 },
   /*  200 */ { "DENonprofitType", EVPUBP_VK_ENUM, 1, vt_supers + 207 },
   /*  201 */ { "DanceEvent", EVPUBP_VK_CLASS, 1, vt_supers + 208 },
@@ -4201,8 +4193,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  208 */ { "Dataset", EVPUBP_VK_CLASS, 1, vt_supers + 214 },
   /*  209 */ { "Date", EVPUBP_VK_DATATYPE, 0, NULL },
   /*  210 */ { "DateTime", EVPUBP_VK_DATATYPE, 0, NULL },
-  /*  211 */
-  { "DatedMoneySpecification", EVPUBP_VK_CLASS, 1, vt_supers + 215 },
+  /*  211 */ { "DatedMoneySpecification", EVPUBP_VK_CLASS, 1, vt_supers + 215 },
   /*  212 */ { "DayOfWeek", EVPUBP_VK_ENUM, 1, vt_supers + 216 },
   /*  213 */ { "DaySpa", EVPUBP_VK_CLASS, 1, vt_supers + 217 },
   /*  214 */ { "DeactivateAction", EVPUBP_VK_CLASS, 1, vt_supers + 218 },
@@ -4211,8 +4202,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  217 */ { "DefinedTerm", EVPUBP_VK_CLASS, 1, vt_supers + 222 },
   /*  218 */ { "DefinedTermSet", EVPUBP_VK_CLASS, 1, vt_supers + 223 },
   /*  219 */ { "DeleteAction", EVPUBP_VK_CLASS, 1, vt_supers + 224 },
-  /*  220 */
-  { "DeliveryChargeSpecification", EVPUBP_VK_CLASS, 1, vt_supers + 225 },
+  /*  220 */ { "DeliveryChargeSpecification", EVPUBP_VK_CLASS, 1, vt_supers + 225 },
   /*  221 */ { "DeliveryEvent", EVPUBP_VK_CLASS, 1, vt_supers + 226 },
   /*  222 */ { "DeliveryMethod", EVPUBP_VK_ENUM, 1, vt_supers + 227 },
   /*  223 */ { "Demand", EVPUBP_VK_CLASS, 1, vt_supers + 228 },
@@ -4225,12 +4215,9 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  230 */ { "Diet", EVPUBP_VK_CLASS, 2, vt_supers + 238 },
   /*  231 */ { "DietarySupplement", EVPUBP_VK_CLASS, 2, vt_supers + 240 },
   /*  232 */ { "DigitalDocument", EVPUBP_VK_CLASS, 1, vt_supers + 242 },
-  /*  233 */
-  { "DigitalDocumentPermission", EVPUBP_VK_CLASS, 1, vt_supers + 243 },
-  /*  234 */
-  { "DigitalDocumentPermissionType", EVPUBP_VK_ENUM, 1, vt_supers + 244 },
-  /*  235 */
-  { "DigitalPlatformEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 245 },
+  /*  233 */ { "DigitalDocumentPermission", EVPUBP_VK_CLASS, 1, vt_supers + 243 },
+  /*  234 */ { "DigitalDocumentPermissionType", EVPUBP_VK_ENUM, 1, vt_supers + 244 },
+  /*  235 */ { "DigitalPlatformEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 245 },
   /*  236 */ { "DisagreeAction", EVPUBP_VK_CLASS, 1, vt_supers + 246 },
   /*  237 */ { "DiscoverAction", EVPUBP_VK_CLASS, 1, vt_supers + 247 },
   /*  238 */ { "DiscussionForumPosting", EVPUBP_VK_CLASS, 1, vt_supers + 248 },
@@ -4243,8 +4230,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  245 */ { "DrawAction", EVPUBP_VK_CLASS, 1, vt_supers + 255 },
   /*  246 */ { "Drawing", EVPUBP_VK_CLASS, 1, vt_supers + 256 },
   /*  247 */ { "DrinkAction", EVPUBP_VK_CLASS, 1, vt_supers + 257 },
-  /*  248 */
-  { "DriveWheelConfigurationValue", EVPUBP_VK_ENUM, 1, vt_supers + 258 },
+  /*  248 */ { "DriveWheelConfigurationValue", EVPUBP_VK_ENUM, 1, vt_supers + 258 },
   /*  249 */ { "Drug", EVPUBP_VK_CLASS, 2, vt_supers + 259 },
   /*  250 */ { "DrugClass", EVPUBP_VK_CLASS, 1, vt_supers + 261 },
   /*  251 */ { "DrugCost", EVPUBP_VK_CLASS, 1, vt_supers + 262 },
@@ -4255,17 +4241,13 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  256 */ { "DrugStrength", EVPUBP_VK_CLASS, 1, vt_supers + 267 },
   /*  257 */ { "DryCleaningOrLaundry", EVPUBP_VK_CLASS, 1, vt_supers + 268 },
   /*  258 */ { "Duration", EVPUBP_VK_DATATYPE, 1, vt_supers + 269 },
-  /*  259 */
-  { "EUEnergyEfficiencyEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 270 },
+  /*  259 */ { "EUEnergyEfficiencyEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 270 },
   /*  260 */ { "EatAction", EVPUBP_VK_CLASS, 1, vt_supers + 271 },
   /*  261 */ { "EducationEvent", EVPUBP_VK_CLASS, 1, vt_supers + 272 },
   /*  262 */ { "EducationalAudience", EVPUBP_VK_CLASS, 1, vt_supers + 273 },
-  /*  263 */
-  { "EducationalOccupationalCredential", EVPUBP_VK_CLASS, 1, vt_supers + 274 },
-  /*  264 */
-  { "EducationalOccupationalProgram", EVPUBP_VK_CLASS, 1, vt_supers + 275 },
-  /*  265 */
-  { "EducationalOrganization", EVPUBP_VK_CLASS, 2, vt_supers + 276 },
+  /*  263 */ { "EducationalOccupationalCredential", EVPUBP_VK_CLASS, 1, vt_supers + 274 },
+  /*  264 */ { "EducationalOccupationalProgram", EVPUBP_VK_CLASS, 1, vt_supers + 275 },
+  /*  265 */ { "EducationalOrganization", EVPUBP_VK_CLASS, 2, vt_supers + 276 },
   /*  266 */ { "Electrician", EVPUBP_VK_CLASS, 1, vt_supers + 278 },
   /*  267 */ { "ElectronicsStore", EVPUBP_VK_CLASS, 1, vt_supers + 279 },
   /*  268 */ { "ElementarySchool", EVPUBP_VK_CLASS, 1, vt_supers + 280 },
@@ -4273,20 +4255,15 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  270 */ { "Embassy", EVPUBP_VK_CLASS, 1, vt_supers + 282 },
   /*  271 */ { "EmergencyService", EVPUBP_VK_CLASS, 1, vt_supers + 283 },
   /*  272 */ { "EmployeeRole", EVPUBP_VK_CLASS, 1, vt_supers + 284 },
-  /*  273 */
-  { "EmployerAggregateRating", EVPUBP_VK_CLASS, 1, vt_supers + 285 },
+  /*  273 */ { "EmployerAggregateRating", EVPUBP_VK_CLASS, 1, vt_supers + 285 },
   /*  274 */ { "EmployerReview", EVPUBP_VK_CLASS, 1, vt_supers + 286 },
   /*  275 */ { "EmploymentAgency", EVPUBP_VK_CLASS, 1, vt_supers + 287 },
   /*  276 */ { "EndorseAction", EVPUBP_VK_CLASS, 1, vt_supers + 288 },
   /*  277 */ { "EndorsementRating", EVPUBP_VK_CLASS, 1, vt_supers + 289 },
   /*  278 */ { "Energy", EVPUBP_VK_DATATYPE, 1, vt_supers + 290 },
-  /*  279 */
-  { "EnergyConsumptionDetails", EVPUBP_VK_CLASS, 1, vt_supers + 291 },
-  /*  280 */
-  { "EnergyEfficiencyEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 292 },
-  /*  281 */
-  { "EnergyStarEnergyEfficiencyEnumeration", EVPUBP_VK_ENUM, 1,
-    vt_supers + 293 },
+  /*  279 */ { "EnergyConsumptionDetails", EVPUBP_VK_CLASS, 1, vt_supers + 291 },
+  /*  280 */ { "EnergyEfficiencyEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 292 },
+  /*  281 */ { "EnergyStarEnergyEfficiencyEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 293 },
   /*  282 */ { "EngineSpecification", EVPUBP_VK_CLASS, 1, vt_supers + 294 },
   /*  283 */ { "EntertainmentBusiness", EVPUBP_VK_CLASS, 1, vt_supers + 295 },
   /*  284 */ { "EntryPoint", EVPUBP_VK_CLASS, 1, vt_supers + 296 },
@@ -4294,14 +4271,12 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  286 */ { "Episode", EVPUBP_VK_CLASS, 1, vt_supers + 298 },
   /*  287 */ { "Error", EVPUBP_VK_CLASS, 1, vt_supers + 299 },
   /*  288 */ { "Event", EVPUBP_VK_CLASS, 1, vt_supers + 300 },
-  /*  289 */
-  { "EventAttendanceModeEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 301 },
+  /*  289 */ { "EventAttendanceModeEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 301 },
   /*  290 */ { "EventReservation", EVPUBP_VK_CLASS, 1, vt_supers + 302 },
   /*  291 */ { "EventSeries", EVPUBP_VK_CLASS, 2, vt_supers + 303 },
   /*  292 */ { "EventStatusType", EVPUBP_VK_ENUM, 1, vt_supers + 305 },
   /*  293 */ { "EventVenue", EVPUBP_VK_CLASS, 1, vt_supers + 306 },
-  /*  294 */
-  { "ExchangeRateSpecification", EVPUBP_VK_CLASS, 1, vt_supers + 307 },
+  /*  294 */ { "ExchangeRateSpecification", EVPUBP_VK_CLASS, 1, vt_supers + 307 },
   /*  295 */ { "ExerciseAction", EVPUBP_VK_CLASS, 1, vt_supers + 308 },
   /*  296 */ { "ExerciseGym", EVPUBP_VK_CLASS, 1, vt_supers + 309 },
   /*  297 */ { "ExercisePlan", EVPUBP_VK_CLASS, 2, vt_supers + 310 },
@@ -4323,25 +4298,21 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  313 */ { "Florist", EVPUBP_VK_CLASS, 1, vt_supers + 328 },
   /*  314 */ { "FollowAction", EVPUBP_VK_CLASS, 1, vt_supers + 329 },
   /*  315 */ { "FoodEstablishment", EVPUBP_VK_CLASS, 1, vt_supers + 330 },
-  /*  316 */
-  { "FoodEstablishmentReservation", EVPUBP_VK_CLASS, 1, vt_supers + 331 },
+  /*  316 */ { "FoodEstablishmentReservation", EVPUBP_VK_CLASS, 1, vt_supers + 331 },
   /*  317 */ { "FoodEvent", EVPUBP_VK_CLASS, 1, vt_supers + 332 },
   /*  318 */ { "FoodService", EVPUBP_VK_CLASS, 1, vt_supers + 333 },
-  /*  319 */
-  { "FulfillmentTypeEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 334 },
+  /*  319 */ { "FulfillmentTypeEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 334 },
   /*  320 */ { "FundingAgency", EVPUBP_VK_CLASS, 1, vt_supers + 335 },
   /*  321 */ { "FundingScheme", EVPUBP_VK_CLASS, 1, vt_supers + 336 },
   /*  322 */ { "FurnitureStore", EVPUBP_VK_CLASS, 1, vt_supers + 337 },
   /*  323 */ { "Game", EVPUBP_VK_CLASS, 1, vt_supers + 338 },
-  /*  324 */
-  { "GameAvailabilityEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 339 },
+  /*  324 */ { "GameAvailabilityEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 339 },
   /*  325 */ { "GamePlayMode", EVPUBP_VK_ENUM, 1, vt_supers + 340 },
   /*  326 */ { "GameServer", EVPUBP_VK_CLASS, 1, vt_supers + 341 },
   /*  327 */ { "GameServerStatus", EVPUBP_VK_ENUM, 1, vt_supers + 342 },
   /*  328 */ { "GardenStore", EVPUBP_VK_CLASS, 1, vt_supers + 343 },
   /*  329 */ { "GasStation", EVPUBP_VK_CLASS, 1, vt_supers + 344 },
-  /*  330 */
-  { "GatedResidenceCommunity", EVPUBP_VK_CLASS, 1, vt_supers + 345 },
+  /*  330 */ { "GatedResidenceCommunity", EVPUBP_VK_CLASS, 1, vt_supers + 345 },
   /*  331 */ { "GenderType", EVPUBP_VK_ENUM, 1, vt_supers + 346 },
   /*  332 */ { "Gene", EVPUBP_VK_CLASS, 1, vt_supers + 347 },
   /*  333 */ { "GeneralContractor", EVPUBP_VK_CLASS, 1, vt_supers + 348 },
@@ -4364,22 +4335,18 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  350 */ { "Hackathon", EVPUBP_VK_CLASS, 1, vt_supers + 365 },
   /*  351 */ { "HairSalon", EVPUBP_VK_CLASS, 1, vt_supers + 366 },
   /*  352 */ { "HardwareStore", EVPUBP_VK_CLASS, 1, vt_supers + 367 },
-  /*  353 */
-  { "HealthAndBeautyBusiness", EVPUBP_VK_CLASS, 1, vt_supers + 368 },
+  /*  353 */ { "HealthAndBeautyBusiness", EVPUBP_VK_CLASS, 1, vt_supers + 368 },
   /*  354 */ { "HealthAspectEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 369 },
   /*  355 */ { "HealthClub", EVPUBP_VK_CLASS, 2, vt_supers + 370 },
   /*  356 */ { "HealthInsurancePlan", EVPUBP_VK_CLASS, 1, vt_supers + 372 },
-  /*  357 */
-  { "HealthPlanCostSharingSpecification", EVPUBP_VK_CLASS, 1,
-    vt_supers + 373 },
+  /*  357 */ { "HealthPlanCostSharingSpecification", EVPUBP_VK_CLASS, 1, vt_supers + 373 },
   /*  358 */ { "HealthPlanFormulary", EVPUBP_VK_CLASS, 1, vt_supers + 374 },
   /*  359 */ { "HealthPlanNetwork", EVPUBP_VK_CLASS, 1, vt_supers + 375 },
   /*  360 */ { "HealthTopicContent", EVPUBP_VK_CLASS, 1, vt_supers + 376 },
   /*  361 */ { "HighSchool", EVPUBP_VK_CLASS, 1, vt_supers + 377 },
   /*  362 */ { "HinduTemple", EVPUBP_VK_CLASS, 1, vt_supers + 378 },
   /*  363 */ { "HobbyShop", EVPUBP_VK_CLASS, 1, vt_supers + 379 },
-  /*  364 */
-  { "HomeAndConstructionBusiness", EVPUBP_VK_CLASS, 1, vt_supers + 380 },
+  /*  364 */ { "HomeAndConstructionBusiness", EVPUBP_VK_CLASS, 1, vt_supers + 380 },
   /*  365 */ { "HomeGoodsStore", EVPUBP_VK_CLASS, 1, vt_supers + 381 },
   /*  366 */ { "Hospital", EVPUBP_VK_CLASS, 3, vt_supers + 382 },
   /*  367 */ { "Hostel", EVPUBP_VK_CLASS, 1, vt_supers + 385 },
@@ -4397,8 +4364,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  379 */ { "HowToTool", EVPUBP_VK_CLASS, 1, vt_supers + 403 },
   /*  380 */ { "HyperToc", EVPUBP_VK_CLASS, 1, vt_supers + 404 },
   /*  381 */ { "HyperTocEntry", EVPUBP_VK_CLASS, 1, vt_supers + 405 },
-  /*  382 */
-  { "IPTCDigitalSourceEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 406 },
+  /*  382 */ { "IPTCDigitalSourceEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 406 },
   /*  383 */ { "ITNonprofitType", EVPUBP_VK_ENUM, 1, vt_supers + 407 },
   /*  384 */ { "IceCreamShop", EVPUBP_VK_CLASS, 1, vt_supers + 408 },
   /*  385 */ { "IgnoreAction", EVPUBP_VK_CLASS, 1, vt_supers + 409 },
@@ -4406,8 +4372,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  387 */ { "ImageObject", EVPUBP_VK_CLASS, 1, vt_supers + 411 },
   /*  388 */ { "ImageObjectSnapshot", EVPUBP_VK_CLASS, 1, vt_supers + 412 },
   /*  389 */ { "ImagingTest", EVPUBP_VK_CLASS, 1, vt_supers + 413 },
-  /*  390 */
-  { "IncentiveQualifiedExpenseType", EVPUBP_VK_ENUM, 1, vt_supers + 414 },
+  /*  390 */ { "IncentiveQualifiedExpenseType", EVPUBP_VK_ENUM, 1, vt_supers + 414 },
   /*  391 */ { "IncentiveStatus", EVPUBP_VK_ENUM, 1, vt_supers + 415 },
   /*  392 */ { "IncentiveType", EVPUBP_VK_ENUM, 1, vt_supers + 416 },
   /*  393 */ { "IndividualPhysician", EVPUBP_VK_CLASS, 1, vt_supers + 417 },
@@ -4438,8 +4403,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  418 */ { "Joint", EVPUBP_VK_CLASS, 1, vt_supers + 442 },
   /*  419 */ { "LakeBodyOfWater", EVPUBP_VK_CLASS, 1, vt_supers + 443 },
   /*  420 */ { "Landform", EVPUBP_VK_CLASS, 1, vt_supers + 444 },
-  /*  421 */
-  { "LandmarksOrHistoricalBuildings", EVPUBP_VK_CLASS, 1, vt_supers + 445 },
+  /*  421 */ { "LandmarksOrHistoricalBuildings", EVPUBP_VK_CLASS, 1, vt_supers + 445 },
   /*  422 */ { "Language", EVPUBP_VK_CLASS, 1, vt_supers + 446 },
   /*  423 */ { "LearningResource", EVPUBP_VK_CLASS, 1, vt_supers + 447 },
   /*  424 */ { "LeaveAction", EVPUBP_VK_CLASS, 1, vt_supers + 448 },
@@ -4463,8 +4427,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  442 */ { "LiveBlogPosting", EVPUBP_VK_CLASS, 1, vt_supers + 467 },
   /*  443 */ { "LoanOrCredit", EVPUBP_VK_CLASS, 1, vt_supers + 468 },
   /*  444 */ { "LocalBusiness", EVPUBP_VK_CLASS, 2, vt_supers + 469 },
-  /*  445 */
-  { "LocationFeatureSpecification", EVPUBP_VK_CLASS, 1, vt_supers + 471 },
+  /*  445 */ { "LocationFeatureSpecification", EVPUBP_VK_CLASS, 1, vt_supers + 471 },
   /*  446 */ { "Locksmith", EVPUBP_VK_CLASS, 1, vt_supers + 472 },
   /*  447 */ { "LodgingBusiness", EVPUBP_VK_CLASS, 1, vt_supers + 473 },
   /*  448 */ { "LodgingReservation", EVPUBP_VK_CLASS, 1, vt_supers + 474 },
@@ -4479,12 +4442,10 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  457 */ { "MathSolver", EVPUBP_VK_CLASS, 1, vt_supers + 483 },
   /*  458 */ { "MaximumDoseSchedule", EVPUBP_VK_CLASS, 1, vt_supers + 484 },
   /*  459 */ { "MeasurementMethodEnum", EVPUBP_VK_ENUM, 1, vt_supers + 485 },
-  /*  460 */
-  { "MeasurementTypeEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 486 },
+  /*  460 */ { "MeasurementTypeEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 486 },
   /*  461 */ { "MediaEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 487 },
   /*  462 */ { "MediaGallery", EVPUBP_VK_CLASS, 1, vt_supers + 488 },
-  /*  463 */
-  { "MediaManipulationRatingEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 489 },
+  /*  463 */ { "MediaManipulationRatingEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 489 },
   /*  464 */ { "MediaObject", EVPUBP_VK_CLASS, 1, vt_supers + 490 },
   /*  465 */ { "MediaReview", EVPUBP_VK_CLASS, 1, vt_supers + 491 },
   /*  466 */ { "MediaReviewItem", EVPUBP_VK_CLASS, 1, vt_supers + 492 },
@@ -4497,25 +4458,20 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  473 */ { "MedicalCode", EVPUBP_VK_CLASS, 2, vt_supers + 501 },
   /*  474 */ { "MedicalCondition", EVPUBP_VK_CLASS, 1, vt_supers + 503 },
   /*  475 */ { "MedicalConditionStage", EVPUBP_VK_CLASS, 1, vt_supers + 504 },
-  /*  476 */
-  { "MedicalContraindication", EVPUBP_VK_CLASS, 1, vt_supers + 505 },
+  /*  476 */ { "MedicalContraindication", EVPUBP_VK_CLASS, 1, vt_supers + 505 },
   /*  477 */ { "MedicalDevice", EVPUBP_VK_CLASS, 1, vt_supers + 506 },
   /*  478 */ { "MedicalDevicePurpose", EVPUBP_VK_ENUM, 1, vt_supers + 507 },
   /*  479 */ { "MedicalEntity", EVPUBP_VK_CLASS, 1, vt_supers + 508 },
   /*  480 */ { "MedicalEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 509 },
   /*  481 */ { "MedicalEvidenceLevel", EVPUBP_VK_ENUM, 1, vt_supers + 510 },
   /*  482 */ { "MedicalGuideline", EVPUBP_VK_CLASS, 1, vt_supers + 511 },
-  /*  483 */
-  { "MedicalGuidelineContraindication", EVPUBP_VK_CLASS, 1, vt_supers + 512 },
-  /*  484 */
-  { "MedicalGuidelineRecommendation", EVPUBP_VK_CLASS, 1, vt_supers + 513 },
+  /*  483 */ { "MedicalGuidelineContraindication", EVPUBP_VK_CLASS, 1, vt_supers + 512 },
+  /*  484 */ { "MedicalGuidelineRecommendation", EVPUBP_VK_CLASS, 1, vt_supers + 513 },
   /*  485 */ { "MedicalImagingTechnique", EVPUBP_VK_ENUM, 1, vt_supers + 514 },
   /*  486 */ { "MedicalIndication", EVPUBP_VK_CLASS, 1, vt_supers + 515 },
   /*  487 */ { "MedicalIntangible", EVPUBP_VK_CLASS, 1, vt_supers + 516 },
-  /*  488 */
-  { "MedicalObservationalStudy", EVPUBP_VK_CLASS, 1, vt_supers + 517 },
-  /*  489 */
-  { "MedicalObservationalStudyDesign", EVPUBP_VK_ENUM, 1, vt_supers + 518 },
+  /*  488 */ { "MedicalObservationalStudy", EVPUBP_VK_CLASS, 1, vt_supers + 517 },
+  /*  489 */ { "MedicalObservationalStudyDesign", EVPUBP_VK_ENUM, 1, vt_supers + 518 },
   /*  490 */ { "MedicalOrganization", EVPUBP_VK_CLASS, 1, vt_supers + 519 },
   /*  491 */ { "MedicalProcedure", EVPUBP_VK_CLASS, 1, vt_supers + 520 },
   /*  492 */ { "MedicalProcedureType", EVPUBP_VK_ENUM, 1, vt_supers + 521 },
@@ -4523,8 +4479,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  494 */ { "MedicalRiskEstimator", EVPUBP_VK_CLASS, 1, vt_supers + 523 },
   /*  495 */ { "MedicalRiskFactor", EVPUBP_VK_CLASS, 1, vt_supers + 524 },
   /*  496 */ { "MedicalRiskScore", EVPUBP_VK_CLASS, 1, vt_supers + 525 },
-  /*  497 */
-  { "MedicalScholarlyArticle", EVPUBP_VK_CLASS, 1, vt_supers + 526 },
+  /*  497 */ { "MedicalScholarlyArticle", EVPUBP_VK_CLASS, 1, vt_supers + 526 },
   /*  498 */ { "MedicalSign", EVPUBP_VK_CLASS, 1, vt_supers + 527 },
   /*  499 */ { "MedicalSignOrSymptom", EVPUBP_VK_CLASS, 1, vt_supers + 528 },
   /*  500 */ { "MedicalSpecialty", EVPUBP_VK_ENUM, 2, vt_supers + 529 },
@@ -4545,20 +4500,16 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  515 */ { "Menu", EVPUBP_VK_CLASS, 1, vt_supers + 545 },
   /*  516 */ { "MenuItem", EVPUBP_VK_CLASS, 1, vt_supers + 546 },
   /*  517 */ { "MenuSection", EVPUBP_VK_CLASS, 1, vt_supers + 547 },
-  /*  518 */
-  { "MerchantReturnEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 548 },
+  /*  518 */ { "MerchantReturnEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 548 },
   /*  519 */ { "MerchantReturnPolicy", EVPUBP_VK_CLASS, 1, vt_supers + 549 },
-  /*  520 */
-  { "MerchantReturnPolicySeasonalOverride", EVPUBP_VK_CLASS, 1,
-    vt_supers + 550 },
+  /*  520 */ { "MerchantReturnPolicySeasonalOverride", EVPUBP_VK_CLASS, 1, vt_supers + 550 },
   /*  521 */ { "Message", EVPUBP_VK_CLASS, 1, vt_supers + 551 },
   /*  522 */ { "MiddleSchool", EVPUBP_VK_CLASS, 1, vt_supers + 552 },
   /*  523 */ { "MobileApplication", EVPUBP_VK_CLASS, 1, vt_supers + 553 },
   /*  524 */ { "MobilePhoneStore", EVPUBP_VK_CLASS, 1, vt_supers + 554 },
   /*  525 */ { "MolecularEntity", EVPUBP_VK_CLASS, 1, vt_supers + 555 },
   /*  526 */ { "MonetaryAmount", EVPUBP_VK_CLASS, 1, vt_supers + 556 },
-  /*  527 */
-  { "MonetaryAmountDistribution", EVPUBP_VK_CLASS, 1, vt_supers + 557 },
+  /*  527 */ { "MonetaryAmountDistribution", EVPUBP_VK_CLASS, 1, vt_supers + 557 },
   /*  528 */ { "MonetaryGrant", EVPUBP_VK_CLASS, 1, vt_supers + 558 },
   /*  529 */ { "MoneyTransfer", EVPUBP_VK_CLASS, 1, vt_supers + 559 },
   /*  530 */ { "MortgageLoan", EVPUBP_VK_CLASS, 1, vt_supers + 560 },
@@ -4579,8 +4530,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  545 */ { "Muscle", EVPUBP_VK_CLASS, 1, vt_supers + 576 },
   /*  546 */ { "Museum", EVPUBP_VK_CLASS, 1, vt_supers + 577 },
   /*  547 */ { "MusicAlbum", EVPUBP_VK_CLASS, 1, vt_supers + 578 },
-  /*  548 */
-  { "MusicAlbumProductionType", EVPUBP_VK_ENUM, 1, vt_supers + 579 },
+  /*  548 */ { "MusicAlbumProductionType", EVPUBP_VK_ENUM, 1, vt_supers + 579 },
   /*  549 */ { "MusicAlbumReleaseType", EVPUBP_VK_ENUM, 1, vt_supers + 580 },
   /*  550 */ { "MusicComposition", EVPUBP_VK_CLASS, 1, vt_supers + 581 },
   /*  551 */ { "MusicEvent", EVPUBP_VK_CLASS, 1, vt_supers + 582 },
@@ -4607,9 +4557,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  572 */ { "NutritionInformation", EVPUBP_VK_CLASS, 1, vt_supers + 602 },
   /*  573 */ { "Observation", EVPUBP_VK_CLASS, 2, vt_supers + 603 },
   /*  574 */ { "Occupation", EVPUBP_VK_CLASS, 1, vt_supers + 605 },
-  /*  575 */
-  { "OccupationalExperienceRequirements", EVPUBP_VK_CLASS, 1,
-    vt_supers + 606 },
+  /*  575 */ { "OccupationalExperienceRequirements", EVPUBP_VK_CLASS, 1, vt_supers + 606 },
   /*  576 */ { "OccupationalTherapy", EVPUBP_VK_CLASS, 1, vt_supers + 607 },
   /*  577 */ { "OceanBodyOfWater", EVPUBP_VK_CLASS, 1, vt_supers + 608 },
   /*  578 */ { "Offer", EVPUBP_VK_CLASS, 1, vt_supers + 609 },
@@ -4623,8 +4571,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  586 */ { "OnlineBusiness", EVPUBP_VK_CLASS, 1, vt_supers + 617 },
   /*  587 */ { "OnlineMarketplace", EVPUBP_VK_CLASS, 1, vt_supers + 618 },
   /*  588 */ { "OnlineStore", EVPUBP_VK_CLASS, 1, vt_supers + 619 },
-  /*  589 */
-  { "OpeningHoursSpecification", EVPUBP_VK_CLASS, 1, vt_supers + 620 },
+  /*  589 */ { "OpeningHoursSpecification", EVPUBP_VK_CLASS, 1, vt_supers + 620 },
   /*  590 */ { "OperatingSystem", EVPUBP_VK_CLASS, 1, vt_supers + 621 },
   /*  591 */ { "OpinionNewsArticle", EVPUBP_VK_CLASS, 1, vt_supers + 622 },
   /*  592 */ { "Optician", EVPUBP_VK_CLASS, 1, vt_supers + 623 },
@@ -4649,8 +4596,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  611 */ { "PawnShop", EVPUBP_VK_CLASS, 1, vt_supers + 644 },
   /*  612 */ { "PayAction", EVPUBP_VK_CLASS, 1, vt_supers + 645 },
   /*  613 */ { "PaymentCard", EVPUBP_VK_CLASS, 2, vt_supers + 646 },
-  /*  614 */
-  { "PaymentChargeSpecification", EVPUBP_VK_CLASS, 1, vt_supers + 648 },
+  /*  614 */ { "PaymentChargeSpecification", EVPUBP_VK_CLASS, 1, vt_supers + 648 },
   /*  615 */ { "PaymentMethod", EVPUBP_VK_CLASS, 1, vt_supers + 649 },
   /*  616 */ { "PaymentMethodType", EVPUBP_VK_ENUM, 1, vt_supers + 650 },
   /*  617 */ { "PaymentService", EVPUBP_VK_CLASS, 2, vt_supers + 651 },
@@ -4669,8 +4615,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  630 */ { "Photograph", EVPUBP_VK_CLASS, 1, vt_supers + 666 },
   /*  631 */ { "PhotographAction", EVPUBP_VK_CLASS, 1, vt_supers + 667 },
   /*  632 */ { "PhysicalActivity", EVPUBP_VK_CLASS, 1, vt_supers + 668 },
-  /*  633 */
-  { "PhysicalActivityCategory", EVPUBP_VK_ENUM, 1, vt_supers + 669 },
+  /*  633 */ { "PhysicalActivityCategory", EVPUBP_VK_ENUM, 1, vt_supers + 669 },
   /*  634 */ { "PhysicalExam", EVPUBP_VK_ENUM, 2, vt_supers + 670 },
   /*  635 */ { "PhysicalTherapy", EVPUBP_VK_CLASS, 1, vt_supers + 672 },
   /*  636 */ { "Physician", EVPUBP_VK_CLASS, 2, vt_supers + 673 },
@@ -4691,17 +4636,14 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  651 */ { "Pond", EVPUBP_VK_CLASS, 1, vt_supers + 690 },
   /*  652 */ { "PostOffice", EVPUBP_VK_CLASS, 1, vt_supers + 691 },
   /*  653 */ { "PostalAddress", EVPUBP_VK_CLASS, 1, vt_supers + 692 },
-  /*  654 */
-  { "PostalCodeRangeSpecification", EVPUBP_VK_CLASS, 1, vt_supers + 693 },
+  /*  654 */ { "PostalCodeRangeSpecification", EVPUBP_VK_CLASS, 1, vt_supers + 693 },
   /*  655 */ { "Poster", EVPUBP_VK_CLASS, 1, vt_supers + 694 },
   /*  656 */ { "PreOrderAction", EVPUBP_VK_CLASS, 1, vt_supers + 695 },
   /*  657 */ { "PrependAction", EVPUBP_VK_CLASS, 1, vt_supers + 696 },
   /*  658 */ { "Preschool", EVPUBP_VK_CLASS, 1, vt_supers + 697 },
-  /*  659 */
-  { "PresentationDigitalDocument", EVPUBP_VK_CLASS, 1, vt_supers + 698 },
+  /*  659 */ { "PresentationDigitalDocument", EVPUBP_VK_CLASS, 1, vt_supers + 698 },
   /*  660 */ { "PreventionIndication", EVPUBP_VK_CLASS, 1, vt_supers + 699 },
-  /*  661 */
-  { "PriceComponentTypeEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 700 },
+  /*  661 */ { "PriceComponentTypeEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 700 },
   /*  662 */ { "PriceSpecification", EVPUBP_VK_CLASS, 1, vt_supers + 701 },
   /*  663 */ { "PriceTypeEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 702 },
   /*  664 */ { "Product", EVPUBP_VK_CLASS, 1, vt_supers + 703 },
@@ -4715,8 +4657,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  672 */ { "PronounceableText", EVPUBP_VK_DATATYPE, 1, vt_supers + 712 },
   /*  673 */ { "Property", EVPUBP_VK_CLASS, 1, vt_supers + 713 },
   /*  674 */ { "PropertyValue", EVPUBP_VK_CLASS, 1, vt_supers + 714 },
-  /*  675 */
-  { "PropertyValueSpecification", EVPUBP_VK_CLASS, 1, vt_supers + 715 },
+  /*  675 */ { "PropertyValueSpecification", EVPUBP_VK_CLASS, 1, vt_supers + 715 },
   /*  676 */ { "Protein", EVPUBP_VK_CLASS, 1, vt_supers + 716 },
   /*  677 */ { "PsychologicalTreatment", EVPUBP_VK_CLASS, 1, vt_supers + 717 },
   /*  678 */ { "PublicSwimmingPool", EVPUBP_VK_CLASS, 1, vt_supers + 718 },
@@ -4728,8 +4669,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  684 */ { "QAPage", EVPUBP_VK_CLASS, 1, vt_supers + 724 },
   /*  685 */ { "QualitativeValue", EVPUBP_VK_ENUM, 1, vt_supers + 725 },
   /*  686 */ { "QuantitativeValue", EVPUBP_VK_CLASS, 1, vt_supers + 726 },
-  /*  687 */
-  { "QuantitativeValueDistribution", EVPUBP_VK_CLASS, 1, vt_supers + 727 },
+  /*  687 */ { "QuantitativeValueDistribution", EVPUBP_VK_CLASS, 1, vt_supers + 727 },
   /*  688 */ { "Quantity", EVPUBP_VK_DATATYPE, 0, NULL },
   /*  689 */ { "Question", EVPUBP_VK_CLASS, 1, vt_supers + 728 },
   /*  690 */ { "Quiz", EVPUBP_VK_CLASS, 1, vt_supers + 729 },
@@ -4752,8 +4692,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  707 */ { "ReceiveAction", EVPUBP_VK_CLASS, 1, vt_supers + 746 },
   /*  708 */ { "Recipe", EVPUBP_VK_CLASS, 1, vt_supers + 747 },
   /*  709 */ { "Recommendation", EVPUBP_VK_CLASS, 1, vt_supers + 748 },
-  /*  710 */
-  { "RecommendedDoseSchedule", EVPUBP_VK_CLASS, 1, vt_supers + 749 },
+  /*  710 */ { "RecommendedDoseSchedule", EVPUBP_VK_CLASS, 1, vt_supers + 749 },
   /*  711 */ { "RecyclingCenter", EVPUBP_VK_CLASS, 1, vt_supers + 750 },
   /*  712 */ { "RefundTypeEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 751 },
   /*  713 */ { "RegisterAction", EVPUBP_VK_CLASS, 1, vt_supers + 752 },
@@ -4782,8 +4721,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  736 */ { "ResumeAction", EVPUBP_VK_CLASS, 1, vt_supers + 775 },
   /*  737 */ { "ReturnAction", EVPUBP_VK_CLASS, 1, vt_supers + 776 },
   /*  738 */ { "ReturnFeesEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 777 },
-  /*  739 */
-  { "ReturnLabelSourceEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 778 },
+  /*  739 */ { "ReturnLabelSourceEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 778 },
   /*  740 */ { "ReturnMethodEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 779 },
   /*  741 */ { "Review", EVPUBP_VK_CLASS, 1, vt_supers + 780 },
   /*  742 */ { "ReviewAction", EVPUBP_VK_CLASS, 1, vt_supers + 781 },
@@ -4806,8 +4744,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  759 */ { "Sculpture", EVPUBP_VK_CLASS, 1, vt_supers + 799 },
   /*  760 */ { "SeaBodyOfWater", EVPUBP_VK_CLASS, 1, vt_supers + 800 },
   /*  761 */ { "SearchAction", EVPUBP_VK_CLASS, 1, vt_supers + 801 },
-  /*  762 */
-  { "SearchRescueOrganization", EVPUBP_VK_CLASS, 1, vt_supers + 802 },
+  /*  762 */ { "SearchRescueOrganization", EVPUBP_VK_CLASS, 1, vt_supers + 802 },
   /*  763 */ { "SearchResultsPage", EVPUBP_VK_CLASS, 1, vt_supers + 803 },
   /*  764 */ { "Season", EVPUBP_VK_CLASS, 1, vt_supers + 804 },
   /*  765 */ { "Seat", EVPUBP_VK_CLASS, 1, vt_supers + 805 },
@@ -4850,8 +4787,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  802 */ { "SportsEvent", EVPUBP_VK_CLASS, 1, vt_supers + 844 },
   /*  803 */ { "SportsOrganization", EVPUBP_VK_CLASS, 1, vt_supers + 845 },
   /*  804 */ { "SportsTeam", EVPUBP_VK_CLASS, 1, vt_supers + 846 },
-  /*  805 */
-  { "SpreadsheetDigitalDocument", EVPUBP_VK_CLASS, 1, vt_supers + 847 },
+  /*  805 */ { "SpreadsheetDigitalDocument", EVPUBP_VK_CLASS, 1, vt_supers + 847 },
   /*  806 */ { "StadiumOrArena", EVPUBP_VK_CLASS, 2, vt_supers + 848 },
   /*  807 */ { "State", EVPUBP_VK_CLASS, 1, vt_supers + 850 },
   /*  808 */ { "Statement", EVPUBP_VK_CLASS, 1, vt_supers + 851 },
@@ -4902,8 +4838,7 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  853 */ { "TireShop", EVPUBP_VK_CLASS, 1, vt_supers + 895 },
   /*  854 */ { "TouristAttraction", EVPUBP_VK_CLASS, 1, vt_supers + 896 },
   /*  855 */ { "TouristDestination", EVPUBP_VK_CLASS, 1, vt_supers + 897 },
-  /*  856 */
-  { "TouristInformationCenter", EVPUBP_VK_CLASS, 1, vt_supers + 898 },
+  /*  856 */ { "TouristInformationCenter", EVPUBP_VK_CLASS, 1, vt_supers + 898 },
   /*  857 */ { "TouristTrip", EVPUBP_VK_CLASS, 1, vt_supers + 899 },
   /*  858 */ { "ToyStore", EVPUBP_VK_CLASS, 1, vt_supers + 900 },
   /*  859 */ { "TrackAction", EVPUBP_VK_CLASS, 1, vt_supers + 901 },
@@ -4963,12 +4898,9 @@ const evpubp_vtype evpubp_vocab_types[933] = {
   /*  913 */ { "WatchAction", EVPUBP_VK_CLASS, 1, vt_supers + 956 },
   /*  914 */ { "Waterfall", EVPUBP_VK_CLASS, 1, vt_supers + 957 },
   /*  915 */ { "WearAction", EVPUBP_VK_CLASS, 1, vt_supers + 958 },
-  /*  916 */
-  { "WearableMeasurementTypeEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 959 },
-  /*  917 */
-  { "WearableSizeGroupEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 960 },
-  /*  918 */
-  { "WearableSizeSystemEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 961 },
+  /*  916 */ { "WearableMeasurementTypeEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 959 },
+  /*  917 */ { "WearableSizeGroupEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 960 },
+  /*  918 */ { "WearableSizeSystemEnumeration", EVPUBP_VK_ENUM, 1, vt_supers + 961 },
   /*  919 */ { "WebAPI", EVPUBP_VK_CLASS, 1, vt_supers + 962 },
   /*  920 */ { "WebApplication", EVPUBP_VK_CLASS, 1, vt_supers + 963 },
   /*  921 */ { "WebContent", EVPUBP_VK_CLASS, 1, vt_supers + 964 },
@@ -4994,47 +4926,32 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*    3 */ { "accelerationTime", 1, vp_domains + 8, 1, vp_ranges + 3, 0 },
   /*    4 */ { "acceptedAnswer", 1, vp_domains + 9, 2, vp_ranges + 4, 0 },
   /*    5 */ { "acceptedOffer", 1, vp_domains + 10, 1, vp_ranges + 6, 0 },
-  /*    6 */
-  { "acceptedPaymentMethod", 3, vp_domains + 11, 3, vp_ranges + 7, 0 },
-  /*    7 */
-  { "acceptsReservations", 1, vp_domains + 14, 3, vp_ranges + 10, 0 },
+  /*    6 */ { "acceptedPaymentMethod", 3, vp_domains + 11, 3, vp_ranges + 7, 0 },
+  /*    7 */ { "acceptsReservations", 1, vp_domains + 14, 3, vp_ranges + 10, 0 },
   /*    8 */ { "accessCode", 1, vp_domains + 15, 1, vp_ranges + 13, 0 },
   /*    9 */ { "accessMode", 1, vp_domains + 16, 1, vp_ranges + 14, 0 },
-  /*   10 */
-  { "accessModeSufficient", 1, vp_domains + 17, 1, vp_ranges + 15, 0 },
+  /*   10 */ { "accessModeSufficient", 1, vp_domains + 17, 1, vp_ranges + 15, 0 },
   /*   11 */ { "accessibilityAPI", 1, vp_domains + 18, 1, vp_ranges + 16, 0 },
-  /*   12 */
-  { "accessibilityControl", 1, vp_domains + 19, 1, vp_ranges + 17, 0 },
-  /*   13 */
-  { "accessibilityFeature", 1, vp_domains + 20, 1, vp_ranges + 18, 0 },
-  /*   14 */
-  { "accessibilityHazard", 1, vp_domains + 21, 1, vp_ranges + 19, 0 },
-  /*   15 */
-  { "accessibilitySummary", 1, vp_domains + 22, 1, vp_ranges + 20, 0 },
-  /*   16 */
-  { "accommodationCategory", 1, vp_domains + 23, 1, vp_ranges + 21, 0 },
-  /*   17 */
-  { "accommodationFloorPlan", 2, vp_domains + 24, 1, vp_ranges + 22, 0 },
+  /*   12 */ { "accessibilityControl", 1, vp_domains + 19, 1, vp_ranges + 17, 0 },
+  /*   13 */ { "accessibilityFeature", 1, vp_domains + 20, 1, vp_ranges + 18, 0 },
+  /*   14 */ { "accessibilityHazard", 1, vp_domains + 21, 1, vp_ranges + 19, 0 },
+  /*   15 */ { "accessibilitySummary", 1, vp_domains + 22, 1, vp_ranges + 20, 0 },
+  /*   16 */ { "accommodationCategory", 1, vp_domains + 23, 1, vp_ranges + 21, 0 },
+  /*   17 */ { "accommodationFloorPlan", 2, vp_domains + 24, 1, vp_ranges + 22, 0 },
   /*   18 */ { "accountId", 1, vp_domains + 26, 1, vp_ranges + 23, 0 },
-  /*   19 */
-  { "accountMinimumInflow", 1, vp_domains + 27, 1, vp_ranges + 24, 0 },
-  /*   20 */
-  { "accountOverdraftLimit", 1, vp_domains + 28, 1, vp_ranges + 25, 0 },
+  /*   19 */ { "accountMinimumInflow", 1, vp_domains + 27, 1, vp_ranges + 24, 0 },
+  /*   20 */ { "accountOverdraftLimit", 1, vp_domains + 28, 1, vp_ranges + 25, 0 },
   /*   21 */ { "accountablePerson", 1, vp_domains + 29, 1, vp_ranges + 26, 0 },
-  /*   22 */
-  { "acquireLicensePage", 1, vp_domains + 30, 2, vp_ranges + 27, 0 },
+  /*   22 */ { "acquireLicensePage", 1, vp_domains + 30, 2, vp_ranges + 27, 0 },
   /*   23 */ { "acquiredFrom", 1, vp_domains + 31, 2, vp_ranges + 29, 0 },
   /*   24 */ { "acrissCode", 2, vp_domains + 32, 1, vp_ranges + 31, 0 },
-  /*   25 */
-  { "actionAccessibilityRequirement", 1, vp_domains + 34, 1, vp_ranges + 32,
-    0 },
+  /*   25 */ { "actionAccessibilityRequirement", 1, vp_domains + 34, 1, vp_ranges + 32, 0 },
   /*   26 */ { "actionApplication", 1, vp_domains + 35, 1, vp_ranges + 33, 0 },
   /*   27 */ { "actionOption", 1, vp_domains + 36, 2, vp_ranges + 34, 0 },
   /*   28 */ { "actionPlatform", 1, vp_domains + 37, 3, vp_ranges + 36, 0 },
   /*   29 */ { "actionProcess", 1, vp_domains + 38, 1, vp_ranges + 39, 0 },
   /*   30 */ { "actionStatus", 1, vp_domains + 39, 1, vp_ranges + 40, 0 },
-  /*   31 */
-  { "actionableFeedbackPolicy", 2, vp_domains + 40, 2, vp_ranges + 41, 0 },
+  /*   31 */ { "actionableFeedbackPolicy", 2, vp_domains + 40, 2, vp_ranges + 41, 0 },
   /*   32 */ { "activeIngredient", 4, vp_domains + 42, 1, vp_ranges + 43, 0 },
   /*   33 */ { "activityDuration", 1, vp_domains + 46, 2, vp_ranges + 44, 0 },
   /*   34 */ { "activityFrequency", 1, vp_domains + 47, 2, vp_ranges + 46, 0 },
@@ -5042,34 +4959,27 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*   36 */ { "actors", 9, vp_domains + 60, 1, vp_ranges + 50, 1 },
   /*   37 */ { "addOn", 1, vp_domains + 69, 1, vp_ranges + 51, 0 },
   /*   38 */ { "additionalName", 1, vp_domains + 70, 1, vp_ranges + 52, 0 },
-  /*   39 */
-  { "additionalNumberOfGuests", 1, vp_domains + 71, 1, vp_ranges + 53, 0 },
-  /*   40 */
-  { "additionalProperty", 6, vp_domains + 72, 1, vp_ranges + 54, 0 },
+  /*   39 */ { "additionalNumberOfGuests", 1, vp_domains + 71, 1, vp_ranges + 53, 0 },
+  /*   40 */ { "additionalProperty", 6, vp_domains + 72, 1, vp_ranges + 54, 0 },
   /*   41 */ { "additionalType", 1, vp_domains + 78, 2, vp_ranges + 55, 0 },
-  /*   42 */
-  { "additionalVariable", 1, vp_domains + 79, 1, vp_ranges + 57, 0 },
+  /*   42 */ { "additionalVariable", 1, vp_domains + 79, 1, vp_ranges + 57, 0 },
   /*   43 */ { "address", 5, vp_domains + 80, 2, vp_ranges + 58, 0 },
   /*   44 */ { "addressCountry", 4, vp_domains + 85, 2, vp_ranges + 60, 0 },
   /*   45 */ { "addressLocality", 1, vp_domains + 89, 1, vp_ranges + 62, 0 },
   /*   46 */ { "addressRegion", 2, vp_domains + 90, 2, vp_ranges + 63, 0 },
-  /*   47 */
-  { "administrationRoute", 1, vp_domains + 92, 1, vp_ranges + 65, 0 },
-  /*   48 */
-  { "advanceBookingRequirement", 2, vp_domains + 93, 1, vp_ranges + 66, 0 },
+  /*   47 */ { "administrationRoute", 1, vp_domains + 92, 1, vp_ranges + 65, 0 },
+  /*   48 */ { "advanceBookingRequirement", 2, vp_domains + 93, 1, vp_ranges + 66, 0 },
   /*   49 */ { "adverseOutcome", 2, vp_domains + 95, 1, vp_ranges + 67, 0 },
   /*   50 */ { "affectedBy", 1, vp_domains + 97, 1, vp_ranges + 68, 0 },
   /*   51 */ { "affiliation", 1, vp_domains + 98, 1, vp_ranges + 69, 0 },
   /*   52 */ { "afterMedia", 1, vp_domains + 99, 2, vp_ranges + 70, 0 },
   /*   53 */ { "agent", 1, vp_domains + 100, 2, vp_ranges + 72, 0 },
-  /*   54 */
-  { "agentInteractionStatistic", 2, vp_domains + 101, 1, vp_ranges + 74, 0 },
+  /*   54 */ { "agentInteractionStatistic", 2, vp_domains + 101, 1, vp_ranges + 74, 0 },
   /*   55 */ { "aggregateElement", 1, vp_domains + 103, 1, vp_ranges + 75, 0 },
   /*   56 */ { "aggregateRating", 8, vp_domains + 104, 1, vp_ranges + 76, 0 },
   /*   57 */ { "aircraft", 1, vp_domains + 112, 2, vp_ranges + 77, 0 },
   /*   58 */ { "album", 1, vp_domains + 113, 1, vp_ranges + 79, 0 },
-  /*   59 */
-  { "albumProductionType", 1, vp_domains + 114, 1, vp_ranges + 80, 0 },
+  /*   59 */ { "albumProductionType", 1, vp_domains + 114, 1, vp_ranges + 80, 0 },
   /*   60 */ { "albumRelease", 1, vp_domains + 115, 1, vp_ranges + 81, 0 },
   /*   61 */ { "albumReleaseType", 1, vp_domains + 116, 1, vp_ranges + 82, 0 },
   /*   62 */ { "albums", 1, vp_domains + 117, 1, vp_ranges + 83, 1 },
@@ -5077,54 +4987,37 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*   64 */ { "algorithm", 1, vp_domains + 119, 1, vp_ranges + 85, 0 },
   /*   65 */ { "alignmentType", 1, vp_domains + 120, 1, vp_ranges + 86, 0 },
   /*   66 */ { "alternateName", 1, vp_domains + 121, 1, vp_ranges + 87, 0 },
-  /*   67 */
-  { "alternativeHeadline", 1, vp_domains + 122, 1, vp_ranges + 88, 0 },
+  /*   67 */ { "alternativeHeadline", 1, vp_domains + 122, 1, vp_ranges + 88, 0 },
   /*   68 */ { "alternativeOf", 1, vp_domains + 123, 1, vp_ranges + 89, 0 },
   /*   69 */ { "alumni", 2, vp_domains + 124, 1, vp_ranges + 90, 0 },
   /*   70 */ { "alumniOf", 1, vp_domains + 126, 2, vp_ranges + 91, 0 },
   /*   71 */ { "amenityFeature", 4, vp_domains + 127, 1, vp_ranges + 93, 0 },
   /*   72 */ { "amount", 5, vp_domains + 131, 2, vp_ranges + 94, 0 },
   /*   73 */ { "amountOfThisGood", 1, vp_domains + 136, 1, vp_ranges + 96, 0 },
-  /*   74 */
-  { "announcementLocation", 1, vp_domains + 137, 2, vp_ranges + 97, 0 },
-  /*   75 */
-  { "annualPercentageRate", 1, vp_domains + 138, 2, vp_ranges + 99, 0 },
+  /*   74 */ { "announcementLocation", 1, vp_domains + 137, 2, vp_ranges + 97, 0 },
+  /*   75 */ { "annualPercentageRate", 1, vp_domains + 138, 2, vp_ranges + 99, 0 },
   /*   76 */ { "answerCount", 1, vp_domains + 139, 1, vp_ranges + 101, 0 },
-  /*   77 */
-  { "answerExplanation", 1, vp_domains + 140, 2, vp_ranges + 102, 0 },
+  /*   77 */ { "answerExplanation", 1, vp_domains + 140, 2, vp_ranges + 102, 0 },
   /*   78 */ { "antagonist", 1, vp_domains + 141, 1, vp_ranges + 104, 0 },
   /*   79 */ { "appearance", 1, vp_domains + 142, 1, vp_ranges + 105, 0 },
-  /*   80 */
-  { "applicableCountry", 1, vp_domains + 143, 2, vp_ranges + 106, 0 },
-  /*   81 */
-  { "applicableLocation", 2, vp_domains + 144, 1, vp_ranges + 108, 0 },
-  /*   82 */
-  { "applicantLocationRequirements", 1, vp_domains + 146, 1, vp_ranges + 109,
-    0 },
+  /*   80 */ { "applicableCountry", 1, vp_domains + 143, 2, vp_ranges + 106, 0 },
+  /*   81 */ { "applicableLocation", 2, vp_domains + 144, 1, vp_ranges + 108, 0 },
+  /*   82 */ { "applicantLocationRequirements", 1, vp_domains + 146, 1, vp_ranges + 109, 0 },
   /*   83 */ { "application", 1, vp_domains + 147, 1, vp_ranges + 110, 1 },
-  /*   84 */
-  { "applicationCategory", 1, vp_domains + 148, 2, vp_ranges + 111, 0 },
-  /*   85 */
-  { "applicationContact", 1, vp_domains + 149, 1, vp_ranges + 113, 0 },
-  /*   86 */
-  { "applicationDeadline", 1, vp_domains + 150, 2, vp_ranges + 114, 0 },
-  /*   87 */
-  { "applicationStartDate", 1, vp_domains + 151, 1, vp_ranges + 116, 0 },
-  /*   88 */
-  { "applicationSubCategory", 1, vp_domains + 152, 2, vp_ranges + 117, 0 },
-  /*   89 */
-  { "applicationSuite", 1, vp_domains + 153, 1, vp_ranges + 119, 0 },
-  /*   90 */
-  { "appliesToDeliveryMethod", 2, vp_domains + 154, 1, vp_ranges + 120, 0 },
-  /*   91 */
-  { "appliesToPaymentMethod", 1, vp_domains + 156, 1, vp_ranges + 121, 0 },
+  /*   84 */ { "applicationCategory", 1, vp_domains + 148, 2, vp_ranges + 111, 0 },
+  /*   85 */ { "applicationContact", 1, vp_domains + 149, 1, vp_ranges + 113, 0 },
+  /*   86 */ { "applicationDeadline", 1, vp_domains + 150, 2, vp_ranges + 114, 0 },
+  /*   87 */ { "applicationStartDate", 1, vp_domains + 151, 1, vp_ranges + 116, 0 },
+  /*   88 */ { "applicationSubCategory", 1, vp_domains + 152, 2, vp_ranges + 117, 0 },
+  /*   89 */ { "applicationSuite", 1, vp_domains + 153, 1, vp_ranges + 119, 0 },
+  /*   90 */ { "appliesToDeliveryMethod", 2, vp_domains + 154, 1, vp_ranges + 120, 0 },
+  /*   91 */ { "appliesToPaymentMethod", 1, vp_domains + 156, 1, vp_ranges + 121, 0 },
   /*   92 */ { "archiveHeld", 1, vp_domains + 157, 1, vp_ranges + 122, 0 },
   /*   93 */ { "archivedAt", 1, vp_domains + 158, 2, vp_ranges + 123, 0 },
   /*   94 */ { "area", 1, vp_domains + 159, 1, vp_ranges + 125, 1 },
   /*   95 */ { "areaServed", 7, vp_domains + 160, 4, vp_ranges + 126, 0 },
   /*   96 */ { "arrivalAirport", 1, vp_domains + 167, 1, vp_ranges + 130, 0 },
-  /*   97 */
-  { "arrivalBoatTerminal", 1, vp_domains + 168, 1, vp_ranges + 131, 0 },
+  /*   97 */ { "arrivalBoatTerminal", 1, vp_domains + 168, 1, vp_ranges + 131, 0 },
   /*   98 */ { "arrivalBusStop", 1, vp_domains + 169, 2, vp_ranges + 132, 0 },
   /*   99 */ { "arrivalGate", 1, vp_domains + 170, 1, vp_ranges + 134, 0 },
   /*  100 */ { "arrivalPlatform", 1, vp_domains + 171, 1, vp_ranges + 135, 0 },
@@ -5144,21 +5037,14 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  114 */ { "assembly", 1, vp_domains + 189, 1, vp_ranges + 155, 1 },
   /*  115 */ { "assemblyVersion", 1, vp_domains + 190, 1, vp_ranges + 156, 0 },
   /*  116 */ { "assesses", 3, vp_domains + 191, 2, vp_ranges + 157, 0 },
-  /*  117 */
-  { "associatedAnatomy", 2, vp_domains + 194, 3, vp_ranges + 159, 0 },
-  /*  118 */
-  { "associatedArticle", 1, vp_domains + 196, 1, vp_ranges + 162, 0 },
-  /*  119 */
-  { "associatedClaimReview", 1, vp_domains + 197, 1, vp_ranges + 163, 0 },
-  /*  120 */
-  { "associatedDisease", 1, vp_domains + 198, 3, vp_ranges + 164, 0 },
+  /*  117 */ { "associatedAnatomy", 2, vp_domains + 194, 3, vp_ranges + 159, 0 },
+  /*  118 */ { "associatedArticle", 1, vp_domains + 196, 1, vp_ranges + 162, 0 },
+  /*  119 */ { "associatedClaimReview", 1, vp_domains + 197, 1, vp_ranges + 163, 0 },
+  /*  120 */ { "associatedDisease", 1, vp_domains + 198, 3, vp_ranges + 164, 0 },
   /*  121 */ { "associatedMedia", 3, vp_domains + 199, 1, vp_ranges + 167, 0 },
-  /*  122 */
-  { "associatedMediaReview", 1, vp_domains + 202, 1, vp_ranges + 168, 0 },
-  /*  123 */
-  { "associatedPathophysiology", 3, vp_domains + 203, 1, vp_ranges + 169, 0 },
-  /*  124 */
-  { "associatedReview", 1, vp_domains + 206, 1, vp_ranges + 170, 0 },
+  /*  122 */ { "associatedMediaReview", 1, vp_domains + 202, 1, vp_ranges + 168, 0 },
+  /*  123 */ { "associatedPathophysiology", 3, vp_domains + 203, 1, vp_ranges + 169, 0 },
+  /*  124 */ { "associatedReview", 1, vp_domains + 206, 1, vp_ranges + 170, 0 },
   /*  125 */ { "athlete", 1, vp_domains + 207, 1, vp_ranges + 171, 0 },
   /*  126 */ { "attendee", 1, vp_domains + 208, 2, vp_ranges + 172, 0 },
   /*  127 */ { "attendees", 1, vp_domains + 209, 2, vp_ranges + 174, 1 },
@@ -5169,29 +5055,19 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  132 */ { "authenticator", 1, vp_domains + 219, 1, vp_ranges + 183, 0 },
   /*  133 */ { "author", 2, vp_domains + 220, 2, vp_ranges + 184, 0 },
   /*  134 */ { "availability", 2, vp_domains + 222, 1, vp_ranges + 186, 0 },
-  /*  135 */
-  { "availabilityEnds", 3, vp_domains + 224, 3, vp_ranges + 187, 0 },
-  /*  136 */
-  { "availabilityStarts", 3, vp_domains + 227, 3, vp_ranges + 190, 0 },
-  /*  137 */
-  { "availableAtOrFrom", 2, vp_domains + 230, 1, vp_ranges + 193, 0 },
-  /*  138 */
-  { "availableChannel", 1, vp_domains + 232, 1, vp_ranges + 194, 0 },
-  /*  139 */
-  { "availableDeliveryMethod", 2, vp_domains + 233, 1, vp_ranges + 195, 0 },
+  /*  135 */ { "availabilityEnds", 3, vp_domains + 224, 3, vp_ranges + 187, 0 },
+  /*  136 */ { "availabilityStarts", 3, vp_domains + 227, 3, vp_ranges + 190, 0 },
+  /*  137 */ { "availableAtOrFrom", 2, vp_domains + 230, 1, vp_ranges + 193, 0 },
+  /*  138 */ { "availableChannel", 1, vp_domains + 232, 1, vp_ranges + 194, 0 },
+  /*  139 */ { "availableDeliveryMethod", 2, vp_domains + 233, 1, vp_ranges + 195, 0 },
   /*  140 */ { "availableFrom", 1, vp_domains + 235, 1, vp_ranges + 196, 0 },
   /*  141 */ { "availableIn", 1, vp_domains + 236, 1, vp_ranges + 197, 0 },
-  /*  142 */
-  { "availableLanguage", 5, vp_domains + 237, 2, vp_ranges + 198, 0 },
-  /*  143 */
-  { "availableOnDevice", 1, vp_domains + 242, 1, vp_ranges + 200, 0 },
-  /*  144 */
-  { "availableService", 3, vp_domains + 243, 3, vp_ranges + 201, 0 },
-  /*  145 */
-  { "availableStrength", 1, vp_domains + 246, 1, vp_ranges + 204, 0 },
+  /*  142 */ { "availableLanguage", 5, vp_domains + 237, 2, vp_ranges + 198, 0 },
+  /*  143 */ { "availableOnDevice", 1, vp_domains + 242, 1, vp_ranges + 200, 0 },
+  /*  144 */ { "availableService", 3, vp_domains + 243, 3, vp_ranges + 201, 0 },
+  /*  145 */ { "availableStrength", 1, vp_domains + 246, 1, vp_ranges + 204, 0 },
   /*  146 */ { "availableTest", 1, vp_domains + 247, 1, vp_ranges + 205, 0 },
-  /*  147 */
-  { "availableThrough", 1, vp_domains + 248, 1, vp_ranges + 206, 0 },
+  /*  147 */ { "availableThrough", 1, vp_domains + 248, 1, vp_ranges + 206, 0 },
   /*  148 */ { "award", 5, vp_domains + 249, 1, vp_ranges + 207, 0 },
   /*  149 */ { "awards", 4, vp_domains + 254, 1, vp_ranges + 208, 1 },
   /*  150 */ { "awayTeam", 1, vp_domains + 258, 2, vp_ranges + 209, 0 },
@@ -5203,22 +5079,17 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  156 */ { "beforeMedia", 1, vp_domains + 267, 2, vp_ranges + 224, 0 },
   /*  157 */ { "beneficiaryBank", 1, vp_domains + 268, 2, vp_ranges + 226, 0 },
   /*  158 */ { "benefits", 1, vp_domains + 269, 1, vp_ranges + 228, 1 },
-  /*  159 */
-  { "benefitsSummaryUrl", 1, vp_domains + 270, 1, vp_ranges + 229, 0 },
+  /*  159 */ { "benefitsSummaryUrl", 1, vp_domains + 270, 1, vp_ranges + 229, 0 },
   /*  160 */ { "bestRating", 1, vp_domains + 271, 2, vp_ranges + 230, 0 },
   /*  161 */ { "billingAddress", 1, vp_domains + 272, 1, vp_ranges + 232, 0 },
   /*  162 */ { "billingDuration", 1, vp_domains + 273, 3, vp_ranges + 233, 0 },
-  /*  163 */
-  { "billingIncrement", 1, vp_domains + 274, 1, vp_ranges + 236, 0 },
+  /*  163 */ { "billingIncrement", 1, vp_domains + 274, 1, vp_ranges + 236, 0 },
   /*  164 */ { "billingPeriod", 1, vp_domains + 275, 1, vp_ranges + 237, 0 },
   /*  165 */ { "billingStart", 1, vp_domains + 276, 1, vp_ranges + 238, 0 },
-  /*  166 */
-  { "bioChemInteraction", 1, vp_domains + 277, 1, vp_ranges + 239, 0 },
-  /*  167 */
-  { "bioChemSimilarity", 1, vp_domains + 278, 1, vp_ranges + 240, 0 },
+  /*  166 */ { "bioChemInteraction", 1, vp_domains + 277, 1, vp_ranges + 239, 0 },
+  /*  167 */ { "bioChemSimilarity", 1, vp_domains + 278, 1, vp_ranges + 240, 0 },
   /*  168 */ { "biologicalRole", 1, vp_domains + 279, 1, vp_ranges + 241, 0 },
-  /*  169 */
-  { "biomechnicalClass", 1, vp_domains + 280, 1, vp_ranges + 242, 0 },
+  /*  169 */ { "biomechnicalClass", 1, vp_domains + 280, 1, vp_ranges + 242, 0 },
   /*  170 */ { "birthDate", 1, vp_domains + 281, 1, vp_ranges + 243, 0 },
   /*  171 */ { "birthPlace", 1, vp_domains + 282, 1, vp_ranges + 244, 0 },
   /*  172 */ { "bitrate", 1, vp_domains + 283, 1, vp_ranges + 245, 0 },
@@ -5240,37 +5111,24 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  188 */ { "branchOf", 1, vp_domains + 301, 1, vp_ranges + 264, 1 },
   /*  189 */ { "brand", 4, vp_domains + 302, 2, vp_ranges + 265, 0 },
   /*  190 */ { "breadcrumb", 1, vp_domains + 306, 2, vp_ranges + 267, 0 },
-  /*  191 */
-  { "breastfeedingWarning", 1, vp_domains + 307, 1, vp_ranges + 269, 0 },
-  /*  192 */
-  { "broadcastAffiliateOf", 1, vp_domains + 308, 1, vp_ranges + 270, 0 },
-  /*  193 */
-  { "broadcastChannelId", 1, vp_domains + 309, 1, vp_ranges + 271, 0 },
-  /*  194 */
-  { "broadcastDisplayName", 1, vp_domains + 310, 1, vp_ranges + 272, 0 },
-  /*  195 */
-  { "broadcastFrequency", 2, vp_domains + 311, 2, vp_ranges + 273, 0 },
-  /*  196 */
-  { "broadcastFrequencyValue", 1, vp_domains + 313, 2, vp_ranges + 275, 0 },
-  /*  197 */
-  { "broadcastOfEvent", 1, vp_domains + 314, 1, vp_ranges + 277, 0 },
-  /*  198 */
-  { "broadcastServiceTier", 1, vp_domains + 315, 1, vp_ranges + 278, 0 },
-  /*  199 */
-  { "broadcastSignalModulation", 1, vp_domains + 316, 2, vp_ranges + 279, 0 },
-  /*  200 */
-  { "broadcastSubChannel", 1, vp_domains + 317, 1, vp_ranges + 281, 0 },
-  /*  201 */
-  { "broadcastTimezone", 1, vp_domains + 318, 1, vp_ranges + 282, 0 },
+  /*  191 */ { "breastfeedingWarning", 1, vp_domains + 307, 1, vp_ranges + 269, 0 },
+  /*  192 */ { "broadcastAffiliateOf", 1, vp_domains + 308, 1, vp_ranges + 270, 0 },
+  /*  193 */ { "broadcastChannelId", 1, vp_domains + 309, 1, vp_ranges + 271, 0 },
+  /*  194 */ { "broadcastDisplayName", 1, vp_domains + 310, 1, vp_ranges + 272, 0 },
+  /*  195 */ { "broadcastFrequency", 2, vp_domains + 311, 2, vp_ranges + 273, 0 },
+  /*  196 */ { "broadcastFrequencyValue", 1, vp_domains + 313, 2, vp_ranges + 275, 0 },
+  /*  197 */ { "broadcastOfEvent", 1, vp_domains + 314, 1, vp_ranges + 277, 0 },
+  /*  198 */ { "broadcastServiceTier", 1, vp_domains + 315, 1, vp_ranges + 278, 0 },
+  /*  199 */ { "broadcastSignalModulation", 1, vp_domains + 316, 2, vp_ranges + 279, 0 },
+  /*  200 */ { "broadcastSubChannel", 1, vp_domains + 317, 1, vp_ranges + 281, 0 },
+  /*  201 */ { "broadcastTimezone", 1, vp_domains + 318, 1, vp_ranges + 282, 0 },
   /*  202 */ { "broadcaster", 1, vp_domains + 319, 1, vp_ranges + 283, 0 },
   /*  203 */ { "broker", 4, vp_domains + 320, 2, vp_ranges + 284, 0 },
-  /*  204 */
-  { "browserRequirements", 1, vp_domains + 324, 1, vp_ranges + 286, 0 },
+  /*  204 */ { "browserRequirements", 1, vp_domains + 324, 1, vp_ranges + 286, 0 },
   /*  205 */ { "busName", 1, vp_domains + 325, 1, vp_ranges + 287, 0 },
   /*  206 */ { "busNumber", 1, vp_domains + 326, 1, vp_ranges + 288, 0 },
   /*  207 */ { "businessDays", 2, vp_domains + 327, 2, vp_ranges + 289, 0 },
-  /*  208 */
-  { "businessFunction", 3, vp_domains + 329, 1, vp_ranges + 291, 0 },
+  /*  208 */ { "businessFunction", 3, vp_domains + 329, 1, vp_ranges + 291, 0 },
   /*  209 */ { "buyer", 1, vp_domains + 332, 2, vp_ranges + 292, 0 },
   /*  210 */ { "byArtist", 2, vp_domains + 333, 2, vp_ranges + 294, 0 },
   /*  211 */ { "byDay", 1, vp_domains + 335, 2, vp_ranges + 296, 0 },
@@ -5281,12 +5139,10 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  216 */ { "calories", 1, vp_domains + 342, 1, vp_ranges + 302, 0 },
   /*  217 */ { "candidate", 1, vp_domains + 343, 1, vp_ranges + 303, 0 },
   /*  218 */ { "caption", 3, vp_domains + 344, 2, vp_ranges + 304, 0 },
-  /*  219 */
-  { "carbohydrateContent", 1, vp_domains + 347, 1, vp_ranges + 306, 0 },
+  /*  219 */ { "carbohydrateContent", 1, vp_domains + 347, 1, vp_ranges + 306, 0 },
   /*  220 */ { "cargoVolume", 1, vp_domains + 348, 1, vp_ranges + 307, 0 },
   /*  221 */ { "carrier", 2, vp_domains + 349, 1, vp_ranges + 308, 1 },
-  /*  222 */
-  { "carrierRequirements", 1, vp_domains + 351, 1, vp_ranges + 309, 0 },
+  /*  222 */ { "carrierRequirements", 1, vp_domains + 351, 1, vp_ranges + 309, 0 },
   /*  223 */ { "cashBack", 1, vp_domains + 352, 2, vp_ranges + 310, 0 },
   /*  224 */ { "catalog", 1, vp_domains + 353, 1, vp_ranges + 312, 1 },
   /*  225 */ { "catalogNumber", 1, vp_domains + 354, 1, vp_ranges + 313, 0 },
@@ -5294,40 +5150,29 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  227 */ { "cause", 1, vp_domains + 364, 1, vp_ranges + 319, 0 },
   /*  228 */ { "causeOf", 1, vp_domains + 365, 1, vp_ranges + 320, 0 },
   /*  229 */ { "ccRecipient", 1, vp_domains + 366, 3, vp_ranges + 321, 0 },
-  /*  230 */
-  { "certificationIdentification", 1, vp_domains + 367, 2, vp_ranges + 324,
-    0 },
-  /*  231 */
-  { "certificationRating", 1, vp_domains + 368, 1, vp_ranges + 326, 0 },
-  /*  232 */
-  { "certificationStatus", 1, vp_domains + 369, 1, vp_ranges + 327, 0 },
+  /*  230 */ { "certificationIdentification", 1, vp_domains + 367, 2, vp_ranges + 324, 0 },
+  /*  231 */ { "certificationRating", 1, vp_domains + 368, 1, vp_ranges + 326, 0 },
+  /*  232 */ { "certificationStatus", 1, vp_domains + 369, 1, vp_ranges + 327, 0 },
   /*  233 */ { "character", 1, vp_domains + 370, 1, vp_ranges + 328, 0 },
-  /*  234 */
-  { "characterAttribute", 2, vp_domains + 371, 1, vp_ranges + 329, 0 },
+  /*  234 */ { "characterAttribute", 2, vp_domains + 371, 1, vp_ranges + 329, 0 },
   /*  235 */ { "characterName", 1, vp_domains + 373, 1, vp_ranges + 330, 0 },
   /*  236 */ { "cheatCode", 2, vp_domains + 374, 1, vp_ranges + 331, 0 },
   /*  237 */ { "checkinTime", 2, vp_domains + 376, 2, vp_ranges + 332, 0 },
-  /*  238 */
-  { "checkoutPageURLTemplate", 1, vp_domains + 378, 1, vp_ranges + 334, 0 },
+  /*  238 */ { "checkoutPageURLTemplate", 1, vp_domains + 378, 1, vp_ranges + 334, 0 },
   /*  239 */ { "checkoutTime", 2, vp_domains + 379, 2, vp_ranges + 335, 0 },
-  /*  240 */
-  { "chemicalComposition", 1, vp_domains + 381, 1, vp_ranges + 337, 0 },
+  /*  240 */ { "chemicalComposition", 1, vp_domains + 381, 1, vp_ranges + 337, 0 },
   /*  241 */ { "chemicalRole", 2, vp_domains + 382, 1, vp_ranges + 338, 0 },
   /*  242 */ { "childMaxAge", 1, vp_domains + 384, 1, vp_ranges + 339, 0 },
   /*  243 */ { "childMinAge", 1, vp_domains + 385, 1, vp_ranges + 340, 0 },
   /*  244 */ { "childTaxon", 1, vp_domains + 386, 3, vp_ranges + 341, 0 },
   /*  245 */ { "children", 1, vp_domains + 387, 1, vp_ranges + 344, 0 },
-  /*  246 */
-  { "cholesterolContent", 1, vp_domains + 388, 1, vp_ranges + 345, 0 },
+  /*  246 */ { "cholesterolContent", 1, vp_domains + 388, 1, vp_ranges + 345, 0 },
   /*  247 */ { "circle", 1, vp_domains + 389, 1, vp_ranges + 346, 0 },
   /*  248 */ { "citation", 1, vp_domains + 390, 2, vp_ranges + 347, 0 },
-  /*  249 */
-  { "claimInterpreter", 1, vp_domains + 391, 2, vp_ranges + 349, 0 },
+  /*  249 */ { "claimInterpreter", 1, vp_domains + 391, 2, vp_ranges + 349, 0 },
   /*  250 */ { "claimReviewed", 1, vp_domains + 392, 1, vp_ranges + 351, 0 },
-  /*  251 */
-  { "clincalPharmacology", 1, vp_domains + 393, 1, vp_ranges + 352, 1 },
-  /*  252 */
-  { "clinicalPharmacology", 1, vp_domains + 394, 1, vp_ranges + 353, 0 },
+  /*  251 */ { "clincalPharmacology", 1, vp_domains + 393, 1, vp_ranges + 352, 1 },
+  /*  252 */ { "clinicalPharmacology", 1, vp_domains + 394, 1, vp_ranges + 353, 0 },
   /*  253 */ { "clipNumber", 1, vp_domains + 395, 2, vp_ranges + 354, 0 },
   /*  254 */ { "closes", 1, vp_domains + 396, 1, vp_ranges + 356, 0 },
   /*  255 */ { "coach", 1, vp_domains + 397, 1, vp_ranges + 357, 0 },
@@ -5347,40 +5192,31 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  269 */ { "commentCount", 1, vp_domains + 415, 1, vp_ranges + 373, 0 },
   /*  270 */ { "commentText", 1, vp_domains + 416, 1, vp_ranges + 374, 0 },
   /*  271 */ { "commentTime", 1, vp_domains + 417, 2, vp_ranges + 375, 0 },
-  /*  272 */
-  { "companyRegistration", 1, vp_domains + 418, 1, vp_ranges + 377, 0 },
-  /*  273 */
-  { "competencyRequired", 2, vp_domains + 419, 3, vp_ranges + 378, 0 },
+  /*  272 */ { "companyRegistration", 1, vp_domains + 418, 1, vp_ranges + 377, 0 },
+  /*  273 */ { "competencyRequired", 2, vp_domains + 419, 3, vp_ranges + 378, 0 },
   /*  274 */ { "competitor", 1, vp_domains + 421, 2, vp_ranges + 381, 0 },
   /*  275 */ { "composer", 2, vp_domains + 422, 2, vp_ranges + 383, 0 },
   /*  276 */ { "comprisedOf", 1, vp_domains + 424, 2, vp_ranges + 385, 0 },
-  /*  277 */
-  { "conditionsOfAccess", 1, vp_domains + 425, 1, vp_ranges + 387, 0 },
-  /*  278 */
-  { "confirmationNumber", 2, vp_domains + 426, 1, vp_ranges + 388, 0 },
+  /*  277 */ { "conditionsOfAccess", 1, vp_domains + 425, 1, vp_ranges + 387, 0 },
+  /*  278 */ { "confirmationNumber", 2, vp_domains + 426, 1, vp_ranges + 388, 0 },
   /*  279 */ { "connectedTo", 1, vp_domains + 428, 1, vp_ranges + 389, 0 },
-  /*  280 */
-  { "constraintProperty", 1, vp_domains + 429, 2, vp_ranges + 390, 0 },
+  /*  280 */ { "constraintProperty", 1, vp_domains + 429, 2, vp_ranges + 390, 0 },
   /*  281 */ { "contactOption", 1, vp_domains + 430, 1, vp_ranges + 392, 0 },
   /*  282 */ { "contactPoint", 3, vp_domains + 431, 1, vp_ranges + 393, 0 },
   /*  283 */ { "contactPoints", 2, vp_domains + 434, 1, vp_ranges + 394, 1 },
   /*  284 */ { "contactType", 1, vp_domains + 436, 1, vp_ranges + 395, 0 },
-  /*  285 */
-  { "contactlessPayment", 1, vp_domains + 437, 1, vp_ranges + 396, 0 },
+  /*  285 */ { "contactlessPayment", 1, vp_domains + 437, 1, vp_ranges + 396, 0 },
   /*  286 */ { "containedIn", 1, vp_domains + 438, 1, vp_ranges + 397, 1 },
-  /*  287 */
-  { "containedInPlace", 1, vp_domains + 439, 1, vp_ranges + 398, 0 },
+  /*  287 */ { "containedInPlace", 1, vp_domains + 439, 1, vp_ranges + 398, 0 },
   /*  288 */ { "containsPlace", 1, vp_domains + 440, 1, vp_ranges + 399, 0 },
   /*  289 */ { "containsSeason", 3, vp_domains + 441, 1, vp_ranges + 400, 0 },
   /*  290 */ { "contentLocation", 1, vp_domains + 444, 1, vp_ranges + 401, 0 },
   /*  291 */ { "contentRating", 1, vp_domains + 445, 2, vp_ranges + 402, 0 },
-  /*  292 */
-  { "contentReferenceTime", 1, vp_domains + 446, 1, vp_ranges + 404, 0 },
+  /*  292 */ { "contentReferenceTime", 1, vp_domains + 446, 1, vp_ranges + 404, 0 },
   /*  293 */ { "contentSize", 1, vp_domains + 447, 1, vp_ranges + 405, 0 },
   /*  294 */ { "contentType", 1, vp_domains + 448, 1, vp_ranges + 406, 0 },
   /*  295 */ { "contentUrl", 1, vp_domains + 449, 1, vp_ranges + 407, 0 },
-  /*  296 */
-  { "contraindication", 2, vp_domains + 450, 2, vp_ranges + 408, 0 },
+  /*  296 */ { "contraindication", 2, vp_domains + 450, 2, vp_ranges + 408, 0 },
   /*  297 */ { "contributor", 2, vp_domains + 452, 2, vp_ranges + 410, 0 },
   /*  298 */ { "cookTime", 1, vp_domains + 454, 1, vp_ranges + 412, 0 },
   /*  299 */ { "cookingMethod", 1, vp_domains + 455, 1, vp_ranges + 413, 0 },
@@ -5388,82 +5224,58 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  301 */ { "copyrightNotice", 1, vp_domains + 457, 1, vp_ranges + 416, 0 },
   /*  302 */ { "copyrightYear", 1, vp_domains + 458, 1, vp_ranges + 417, 0 },
   /*  303 */ { "correction", 1, vp_domains + 459, 3, vp_ranges + 418, 0 },
-  /*  304 */
-  { "correctionsPolicy", 2, vp_domains + 460, 2, vp_ranges + 421, 0 },
+  /*  304 */ { "correctionsPolicy", 2, vp_domains + 460, 2, vp_ranges + 421, 0 },
   /*  305 */ { "costCategory", 1, vp_domains + 462, 1, vp_ranges + 423, 0 },
   /*  306 */ { "costCurrency", 1, vp_domains + 463, 1, vp_ranges + 424, 0 },
   /*  307 */ { "costOrigin", 1, vp_domains + 464, 1, vp_ranges + 425, 0 },
   /*  308 */ { "costPerUnit", 1, vp_domains + 465, 3, vp_ranges + 426, 0 },
-  /*  309 */
-  { "countriesNotSupported", 1, vp_domains + 466, 1, vp_ranges + 429, 0 },
-  /*  310 */
-  { "countriesSupported", 1, vp_domains + 467, 1, vp_ranges + 430, 0 },
-  /*  311 */
-  { "countryOfAssembly", 1, vp_domains + 468, 1, vp_ranges + 431, 0 },
-  /*  312 */
-  { "countryOfLastProcessing", 1, vp_domains + 469, 1, vp_ranges + 432, 0 },
+  /*  309 */ { "countriesNotSupported", 1, vp_domains + 466, 1, vp_ranges + 429, 0 },
+  /*  310 */ { "countriesSupported", 1, vp_domains + 467, 1, vp_ranges + 430, 0 },
+  /*  311 */ { "countryOfAssembly", 1, vp_domains + 468, 1, vp_ranges + 431, 0 },
+  /*  312 */ { "countryOfLastProcessing", 1, vp_domains + 469, 1, vp_ranges + 432, 0 },
   /*  313 */ { "countryOfOrigin", 6, vp_domains + 470, 1, vp_ranges + 433, 0 },
   /*  314 */ { "course", 1, vp_domains + 476, 1, vp_ranges + 434, 1 },
   /*  315 */ { "courseCode", 1, vp_domains + 477, 1, vp_ranges + 435, 0 },
   /*  316 */ { "courseMode", 1, vp_domains + 478, 2, vp_ranges + 436, 0 },
-  /*  317 */
-  { "coursePrerequisites", 1, vp_domains + 479, 3, vp_ranges + 438, 0 },
+  /*  317 */ { "coursePrerequisites", 1, vp_domains + 479, 3, vp_ranges + 438, 0 },
   /*  318 */ { "courseSchedule", 1, vp_domains + 480, 1, vp_ranges + 441, 0 },
   /*  319 */ { "courseWorkload", 1, vp_domains + 481, 1, vp_ranges + 442, 0 },
   /*  320 */ { "coverageEndTime", 1, vp_domains + 482, 1, vp_ranges + 443, 0 },
-  /*  321 */
-  { "coverageStartTime", 1, vp_domains + 483, 1, vp_ranges + 444, 0 },
-  /*  322 */
-  { "creativeWorkStatus", 1, vp_domains + 484, 2, vp_ranges + 445, 0 },
+  /*  321 */ { "coverageStartTime", 1, vp_domains + 483, 1, vp_ranges + 444, 0 },
+  /*  322 */ { "creativeWorkStatus", 1, vp_domains + 484, 2, vp_ranges + 445, 0 },
   /*  323 */ { "creator", 2, vp_domains + 485, 2, vp_ranges + 447, 0 },
-  /*  324 */
-  { "credentialCategory", 1, vp_domains + 487, 3, vp_ranges + 449, 0 },
+  /*  324 */ { "credentialCategory", 1, vp_domains + 487, 3, vp_ranges + 449, 0 },
   /*  325 */ { "creditText", 1, vp_domains + 488, 1, vp_ranges + 452, 0 },
   /*  326 */ { "creditedTo", 1, vp_domains + 489, 2, vp_ranges + 453, 0 },
   /*  327 */ { "cssSelector", 2, vp_domains + 490, 1, vp_ranges + 455, 0 },
-  /*  328 */
-  { "currenciesAccepted", 1, vp_domains + 492, 1, vp_ranges + 456, 0 },
+  /*  328 */ { "currenciesAccepted", 1, vp_domains + 492, 1, vp_ranges + 456, 0 },
   /*  329 */ { "currency", 5, vp_domains + 493, 1, vp_ranges + 457, 0 },
-  /*  330 */
-  { "currentExchangeRate", 1, vp_domains + 498, 1, vp_ranges + 458, 0 },
+  /*  330 */ { "currentExchangeRate", 1, vp_domains + 498, 1, vp_ranges + 458, 0 },
   /*  331 */ { "customer", 2, vp_domains + 499, 2, vp_ranges + 459, 0 },
-  /*  332 */
-  { "customerRemorseReturnFees", 1, vp_domains + 501, 1, vp_ranges + 461, 0 },
-  /*  333 */
-  { "customerRemorseReturnLabelSource", 1, vp_domains + 502, 1,
-    vp_ranges + 462, 0 },
-  /*  334 */
-  { "customerRemorseReturnShippingFeesAmount", 1, vp_domains + 503, 1,
-    vp_ranges + 463, 0 },
+  /*  332 */ { "customerRemorseReturnFees", 1, vp_domains + 501, 1, vp_ranges + 461, 0 },
+  /*  333 */ { "customerRemorseReturnLabelSource", 1, vp_domains + 502, 1, vp_ranges + 462, 0 },
+  /*  334 */ { "customerRemorseReturnShippingFeesAmount", 1, vp_domains + 503, 1, vp_ranges + 463, 0 },
   /*  335 */ { "cutoffTime", 2, vp_domains + 504, 1, vp_ranges + 464, 0 },
-  /*  336 */
-  { "cvdCollectionDate", 1, vp_domains + 506, 2, vp_ranges + 465, 0 },
-  /*  337 */
-  { "cvdFacilityCounty", 1, vp_domains + 507, 1, vp_ranges + 467, 0 },
+  /*  336 */ { "cvdCollectionDate", 1, vp_domains + 506, 2, vp_ranges + 465, 0 },
+  /*  337 */ { "cvdFacilityCounty", 1, vp_domains + 507, 1, vp_ranges + 467, 0 },
   /*  338 */ { "cvdFacilityId", 1, vp_domains + 508, 1, vp_ranges + 468, 0 },
   /*  339 */ { "cvdNumBeds", 1, vp_domains + 509, 1, vp_ranges + 469, 0 },
   /*  340 */ { "cvdNumBedsOcc", 1, vp_domains + 510, 1, vp_ranges + 470, 0 },
   /*  341 */ { "cvdNumC19Died", 1, vp_domains + 511, 1, vp_ranges + 471, 0 },
   /*  342 */ { "cvdNumC19HOPats", 1, vp_domains + 512, 1, vp_ranges + 472, 0 },
-  /*  343 */
-  { "cvdNumC19HospPats", 1, vp_domains + 513, 1, vp_ranges + 473, 0 },
-  /*  344 */
-  { "cvdNumC19MechVentPats", 1, vp_domains + 514, 1, vp_ranges + 474, 0 },
-  /*  345 */
-  { "cvdNumC19OFMechVentPats", 1, vp_domains + 515, 1, vp_ranges + 475, 0 },
-  /*  346 */
-  { "cvdNumC19OverflowPats", 1, vp_domains + 516, 1, vp_ranges + 476, 0 },
+  /*  343 */ { "cvdNumC19HospPats", 1, vp_domains + 513, 1, vp_ranges + 473, 0 },
+  /*  344 */ { "cvdNumC19MechVentPats", 1, vp_domains + 514, 1, vp_ranges + 474, 0 },
+  /*  345 */ { "cvdNumC19OFMechVentPats", 1, vp_domains + 515, 1, vp_ranges + 475, 0 },
+  /*  346 */ { "cvdNumC19OverflowPats", 1, vp_domains + 516, 1, vp_ranges + 476, 0 },
   /*  347 */ { "cvdNumICUBeds", 1, vp_domains + 517, 1, vp_ranges + 477, 0 },
-  /*  348 */
-  { "cvdNumICUBedsOcc", 1, vp_domains + 518, 1, vp_ranges + 478, 0 },
+  /*  348 */ { "cvdNumICUBedsOcc", 1, vp_domains + 518, 1, vp_ranges + 478, 0 },
   /*  349 */ { "cvdNumTotBeds", 1, vp_domains + 519, 1, vp_ranges + 479, 0 },
   /*  350 */ { "cvdNumVent", 1, vp_domains + 520, 1, vp_ranges + 480, 0 },
   /*  351 */ { "cvdNumVentUse", 1, vp_domains + 521, 1, vp_ranges + 481, 0 },
   /*  352 */ { "data", 1, vp_domains + 522, 1, vp_ranges + 482, 0 },
   /*  353 */ { "dataFeedElement", 1, vp_domains + 523, 3, vp_ranges + 483, 0 },
   /*  354 */ { "dataset", 1, vp_domains + 524, 1, vp_ranges + 486, 0 },
-  /*  355 */
-  { "datasetTimeInterval", 1, vp_domains + 525, 1, vp_ranges + 487, 1 },
+  /*  355 */ { "datasetTimeInterval", 1, vp_domains + 525, 1, vp_ranges + 487, 1 },
   /*  356 */ { "dateCreated", 2, vp_domains + 526, 2, vp_ranges + 488, 0 },
   /*  357 */ { "dateDeleted", 1, vp_domains + 528, 2, vp_ranges + 490, 0 },
   /*  358 */ { "dateIssued", 1, vp_domains + 529, 2, vp_ranges + 492, 0 },
@@ -5473,33 +5285,25 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  362 */ { "dateRead", 1, vp_domains + 538, 2, vp_ranges + 500, 0 },
   /*  363 */ { "dateReceived", 1, vp_domains + 539, 1, vp_ranges + 502, 0 },
   /*  364 */ { "dateSent", 1, vp_domains + 540, 1, vp_ranges + 503, 0 },
-  /*  365 */
-  { "dateVehicleFirstRegistered", 1, vp_domains + 541, 1, vp_ranges + 504, 0 },
+  /*  365 */ { "dateVehicleFirstRegistered", 1, vp_domains + 541, 1, vp_ranges + 504, 0 },
   /*  366 */ { "dateline", 1, vp_domains + 542, 1, vp_ranges + 505, 0 },
   /*  367 */ { "dayOfWeek", 2, vp_domains + 543, 1, vp_ranges + 506, 0 },
   /*  368 */ { "deathDate", 1, vp_domains + 545, 1, vp_ranges + 507, 0 },
   /*  369 */ { "deathPlace", 1, vp_domains + 546, 1, vp_ranges + 508, 0 },
   /*  370 */ { "defaultValue", 1, vp_domains + 547, 2, vp_ranges + 509, 0 },
   /*  371 */ { "deliveryAddress", 1, vp_domains + 548, 1, vp_ranges + 511, 0 },
-  /*  372 */
-  { "deliveryLeadTime", 2, vp_domains + 549, 1, vp_ranges + 512, 0 },
+  /*  372 */ { "deliveryLeadTime", 2, vp_domains + 549, 1, vp_ranges + 512, 0 },
   /*  373 */ { "deliveryMethod", 4, vp_domains + 551, 1, vp_ranges + 513, 0 },
   /*  374 */ { "deliveryStatus", 1, vp_domains + 555, 1, vp_ranges + 514, 0 },
   /*  375 */ { "deliveryTime", 1, vp_domains + 556, 1, vp_ranges + 515, 0 },
   /*  376 */ { "department", 1, vp_domains + 557, 1, vp_ranges + 516, 0 },
-  /*  377 */
-  { "departureAirport", 1, vp_domains + 558, 1, vp_ranges + 517, 0 },
-  /*  378 */
-  { "departureBoatTerminal", 1, vp_domains + 559, 1, vp_ranges + 518, 0 },
-  /*  379 */
-  { "departureBusStop", 1, vp_domains + 560, 2, vp_ranges + 519, 0 },
+  /*  377 */ { "departureAirport", 1, vp_domains + 558, 1, vp_ranges + 517, 0 },
+  /*  378 */ { "departureBoatTerminal", 1, vp_domains + 559, 1, vp_ranges + 518, 0 },
+  /*  379 */ { "departureBusStop", 1, vp_domains + 560, 2, vp_ranges + 519, 0 },
   /*  380 */ { "departureGate", 1, vp_domains + 561, 1, vp_ranges + 521, 0 },
-  /*  381 */
-  { "departurePlatform", 1, vp_domains + 562, 1, vp_ranges + 522, 0 },
-  /*  382 */
-  { "departureStation", 1, vp_domains + 563, 1, vp_ranges + 523, 0 },
-  /*  383 */
-  { "departureTerminal", 1, vp_domains + 564, 1, vp_ranges + 524, 0 },
+  /*  381 */ { "departurePlatform", 1, vp_domains + 562, 1, vp_ranges + 522, 0 },
+  /*  382 */ { "departureStation", 1, vp_domains + 563, 1, vp_ranges + 523, 0 },
+  /*  383 */ { "departureTerminal", 1, vp_domains + 564, 1, vp_ranges + 524, 0 },
   /*  384 */ { "departureTime", 1, vp_domains + 565, 2, vp_ranges + 525, 0 },
   /*  385 */ { "dependencies", 1, vp_domains + 566, 1, vp_ranges + 527, 0 },
   /*  386 */ { "depth", 4, vp_domains + 567, 2, vp_ranges + 528, 0 },
@@ -5509,39 +5313,30 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  390 */ { "diagram", 1, vp_domains + 575, 1, vp_ranges + 534, 0 },
   /*  391 */ { "diet", 1, vp_domains + 576, 1, vp_ranges + 535, 0 },
   /*  392 */ { "dietFeatures", 1, vp_domains + 577, 1, vp_ranges + 536, 0 },
-  /*  393 */
-  { "differentialDiagnosis", 1, vp_domains + 578, 1, vp_ranges + 537, 0 },
-  /*  394 */
-  { "digitalSourceType", 1, vp_domains + 579, 1, vp_ranges + 538, 0 },
+  /*  393 */ { "differentialDiagnosis", 1, vp_domains + 578, 1, vp_ranges + 537, 0 },
+  /*  394 */ { "digitalSourceType", 1, vp_domains + 579, 1, vp_ranges + 538, 0 },
   /*  395 */ { "directApply", 1, vp_domains + 580, 1, vp_ranges + 539, 0 },
   /*  396 */ { "director", 11, vp_domains + 581, 1, vp_ranges + 540, 0 },
   /*  397 */ { "directors", 9, vp_domains + 592, 1, vp_ranges + 541, 1 },
-  /*  398 */
-  { "disambiguatingDescription", 1, vp_domains + 601, 1, vp_ranges + 542, 0 },
+  /*  398 */ { "disambiguatingDescription", 1, vp_domains + 601, 1, vp_ranges + 542, 0 },
   /*  399 */ { "discount", 1, vp_domains + 602, 2, vp_ranges + 543, 0 },
   /*  400 */ { "discountCode", 1, vp_domains + 603, 1, vp_ranges + 545, 0 },
-  /*  401 */
-  { "discountCurrency", 1, vp_domains + 604, 1, vp_ranges + 546, 0 },
+  /*  401 */ { "discountCurrency", 1, vp_domains + 604, 1, vp_ranges + 546, 0 },
   /*  402 */ { "discusses", 1, vp_domains + 605, 1, vp_ranges + 547, 0 },
   /*  403 */ { "discussionUrl", 1, vp_domains + 606, 1, vp_ranges + 548, 0 },
-  /*  404 */
-  { "diseasePreventionInfo", 1, vp_domains + 607, 2, vp_ranges + 549, 0 },
-  /*  405 */
-  { "diseaseSpreadStatistics", 1, vp_domains + 608, 4, vp_ranges + 551, 0 },
+  /*  404 */ { "diseasePreventionInfo", 1, vp_domains + 607, 2, vp_ranges + 549, 0 },
+  /*  405 */ { "diseaseSpreadStatistics", 1, vp_domains + 608, 4, vp_ranges + 551, 0 },
   /*  406 */ { "displayLocation", 2, vp_domains + 609, 1, vp_ranges + 555, 0 },
   /*  407 */ { "dissolutionDate", 1, vp_domains + 611, 1, vp_ranges + 556, 0 },
   /*  408 */ { "distance", 2, vp_domains + 612, 1, vp_ranges + 557, 0 },
-  /*  409 */
-  { "distinguishingSign", 1, vp_domains + 614, 1, vp_ranges + 558, 0 },
+  /*  409 */ { "distinguishingSign", 1, vp_domains + 614, 1, vp_ranges + 558, 0 },
   /*  410 */ { "distribution", 1, vp_domains + 615, 1, vp_ranges + 559, 0 },
   /*  411 */ { "diversityPolicy", 2, vp_domains + 616, 2, vp_ranges + 560, 0 },
-  /*  412 */
-  { "diversityStaffingReport", 2, vp_domains + 618, 2, vp_ranges + 562, 0 },
+  /*  412 */ { "diversityStaffingReport", 2, vp_domains + 618, 2, vp_ranges + 562, 0 },
   /*  413 */ { "documentation", 1, vp_domains + 620, 2, vp_ranges + 564, 0 },
   /*  414 */ { "doesNotShip", 3, vp_domains + 621, 1, vp_ranges + 566, 0 },
   /*  415 */ { "domainIncludes", 1, vp_domains + 624, 1, vp_ranges + 567, 0 },
-  /*  416 */
-  { "domiciledMortgage", 1, vp_domains + 625, 1, vp_ranges + 568, 0 },
+  /*  416 */ { "domiciledMortgage", 1, vp_domains + 625, 1, vp_ranges + 568, 0 },
   /*  417 */ { "doorTime", 1, vp_domains + 626, 2, vp_ranges + 569, 0 },
   /*  418 */ { "dosageForm", 1, vp_domains + 627, 1, vp_ranges + 571, 0 },
   /*  419 */ { "doseSchedule", 2, vp_domains + 628, 1, vp_ranges + 572, 0 },
@@ -5551,70 +5346,48 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  423 */ { "downloadUrl", 1, vp_domains + 633, 1, vp_ranges + 578, 0 },
   /*  424 */ { "downvoteCount", 1, vp_domains + 634, 1, vp_ranges + 579, 0 },
   /*  425 */ { "drainsTo", 1, vp_domains + 635, 1, vp_ranges + 580, 0 },
-  /*  426 */
-  { "driveWheelConfiguration", 1, vp_domains + 636, 2, vp_ranges + 581, 0 },
+  /*  426 */ { "driveWheelConfiguration", 1, vp_domains + 636, 2, vp_ranges + 581, 0 },
   /*  427 */ { "dropoffLocation", 1, vp_domains + 637, 1, vp_ranges + 583, 0 },
   /*  428 */ { "dropoffTime", 1, vp_domains + 638, 1, vp_ranges + 584, 0 },
   /*  429 */ { "drug", 4, vp_domains + 639, 1, vp_ranges + 585, 0 },
   /*  430 */ { "drugClass", 1, vp_domains + 643, 1, vp_ranges + 586, 0 },
   /*  431 */ { "drugUnit", 2, vp_domains + 644, 1, vp_ranges + 587, 0 },
   /*  432 */ { "duns", 2, vp_domains + 646, 1, vp_ranges + 588, 0 },
-  /*  433 */
-  { "duplicateTherapy", 1, vp_domains + 648, 1, vp_ranges + 589, 0 },
+  /*  433 */ { "duplicateTherapy", 1, vp_domains + 648, 1, vp_ranges + 589, 0 },
   /*  434 */ { "duration", 10, vp_domains + 649, 2, vp_ranges + 590, 0 },
-  /*  435 */
-  { "durationOfWarranty", 1, vp_domains + 659, 1, vp_ranges + 592, 0 },
+  /*  435 */ { "durationOfWarranty", 1, vp_domains + 659, 1, vp_ranges + 592, 0 },
   /*  436 */ { "duringMedia", 1, vp_domains + 660, 2, vp_ranges + 593, 0 },
-  /*  437 */
-  { "earlyPrepaymentPenalty", 1, vp_domains + 661, 1, vp_ranges + 595, 0 },
+  /*  437 */ { "earlyPrepaymentPenalty", 1, vp_domains + 661, 1, vp_ranges + 595, 0 },
   /*  438 */ { "editEIDR", 1, vp_domains + 662, 2, vp_ranges + 596, 0 },
   /*  439 */ { "editor", 1, vp_domains + 663, 1, vp_ranges + 598, 0 },
   /*  440 */ { "eduQuestionType", 2, vp_domains + 664, 1, vp_ranges + 599, 0 },
-  /*  441 */
-  { "educationRequirements", 2, vp_domains + 666, 2, vp_ranges + 600, 0 },
-  /*  442 */
-  { "educationalAlignment", 2, vp_domains + 668, 1, vp_ranges + 602, 0 },
-  /*  443 */
-  { "educationalCredentialAwarded", 2, vp_domains + 670, 3, vp_ranges + 603,
-    0 },
-  /*  444 */
-  { "educationalFramework", 1, vp_domains + 672, 1, vp_ranges + 606, 0 },
-  /*  445 */
-  { "educationalLevel", 4, vp_domains + 673, 3, vp_ranges + 607, 0 },
-  /*  446 */
-  { "educationalProgramMode", 1, vp_domains + 677, 2, vp_ranges + 610, 0 },
+  /*  441 */ { "educationRequirements", 2, vp_domains + 666, 2, vp_ranges + 600, 0 },
+  /*  442 */ { "educationalAlignment", 2, vp_domains + 668, 1, vp_ranges + 602, 0 },
+  /*  443 */ { "educationalCredentialAwarded", 2, vp_domains + 670, 3, vp_ranges + 603, 0 },
+  /*  444 */ { "educationalFramework", 1, vp_domains + 672, 1, vp_ranges + 606, 0 },
+  /*  445 */ { "educationalLevel", 4, vp_domains + 673, 3, vp_ranges + 607, 0 },
+  /*  446 */ { "educationalProgramMode", 1, vp_domains + 677, 2, vp_ranges + 610, 0 },
   /*  447 */ { "educationalRole", 1, vp_domains + 678, 1, vp_ranges + 612, 0 },
   /*  448 */ { "educationalUse", 2, vp_domains + 679, 2, vp_ranges + 613, 0 },
   /*  449 */ { "elevation", 2, vp_domains + 681, 2, vp_ranges + 615, 0 },
-  /*  450 */
-  { "eligibilityToWorkRequirement", 1, vp_domains + 683, 1, vp_ranges + 617,
-    0 },
-  /*  451 */
-  { "eligibleCustomerType", 2, vp_domains + 684, 1, vp_ranges + 618, 0 },
-  /*  452 */
-  { "eligibleDuration", 2, vp_domains + 686, 1, vp_ranges + 619, 0 },
-  /*  453 */
-  { "eligibleQuantity", 3, vp_domains + 688, 1, vp_ranges + 620, 0 },
+  /*  450 */ { "eligibilityToWorkRequirement", 1, vp_domains + 683, 1, vp_ranges + 617, 0 },
+  /*  451 */ { "eligibleCustomerType", 2, vp_domains + 684, 1, vp_ranges + 618, 0 },
+  /*  452 */ { "eligibleDuration", 2, vp_domains + 686, 1, vp_ranges + 619, 0 },
+  /*  453 */ { "eligibleQuantity", 3, vp_domains + 688, 1, vp_ranges + 620, 0 },
   /*  454 */ { "eligibleRegion", 4, vp_domains + 691, 3, vp_ranges + 621, 0 },
-  /*  455 */
-  { "eligibleTransactionVolume", 3, vp_domains + 695, 1, vp_ranges + 624, 0 },
-  /*  456 */
-  { "eligibleWithSupplier", 1, vp_domains + 698, 1, vp_ranges + 625, 0 },
+  /*  455 */ { "eligibleTransactionVolume", 3, vp_domains + 695, 1, vp_ranges + 624, 0 },
+  /*  456 */ { "eligibleWithSupplier", 1, vp_domains + 698, 1, vp_ranges + 625, 0 },
   /*  457 */ { "email", 3, vp_domains + 699, 1, vp_ranges + 626, 0 },
   /*  458 */ { "embedUrl", 1, vp_domains + 702, 1, vp_ranges + 627, 0 },
-  /*  459 */
-  { "embeddedTextCaption", 3, vp_domains + 703, 1, vp_ranges + 628, 0 },
+  /*  459 */ { "embeddedTextCaption", 3, vp_domains + 703, 1, vp_ranges + 628, 0 },
   /*  460 */ { "emissionsCO2", 1, vp_domains + 706, 1, vp_ranges + 629, 0 },
   /*  461 */ { "employee", 1, vp_domains + 707, 1, vp_ranges + 630, 0 },
   /*  462 */ { "employees", 1, vp_domains + 708, 1, vp_ranges + 631, 1 },
-  /*  463 */
-  { "employerOverview", 1, vp_domains + 709, 1, vp_ranges + 632, 0 },
+  /*  463 */ { "employerOverview", 1, vp_domains + 709, 1, vp_ranges + 632, 0 },
   /*  464 */ { "employmentType", 1, vp_domains + 710, 1, vp_ranges + 633, 0 },
   /*  465 */ { "employmentUnit", 1, vp_domains + 711, 1, vp_ranges + 634, 0 },
-  /*  466 */
-  { "encodesBioChemEntity", 1, vp_domains + 712, 1, vp_ranges + 635, 0 },
-  /*  467 */
-  { "encodesCreativeWork", 1, vp_domains + 713, 1, vp_ranges + 636, 0 },
+  /*  466 */ { "encodesBioChemEntity", 1, vp_domains + 712, 1, vp_ranges + 635, 0 },
+  /*  467 */ { "encodesCreativeWork", 1, vp_domains + 713, 1, vp_ranges + 636, 0 },
   /*  468 */ { "encoding", 1, vp_domains + 714, 1, vp_ranges + 637, 0 },
   /*  469 */ { "encodingFormat", 2, vp_domains + 715, 2, vp_ranges + 638, 0 },
   /*  470 */ { "encodingType", 1, vp_domains + 717, 1, vp_ranges + 640, 0 },
@@ -5624,16 +5397,12 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  474 */ { "endTime", 5, vp_domains + 728, 2, vp_ranges + 646, 0 },
   /*  475 */ { "endorsee", 1, vp_domains + 733, 2, vp_ranges + 648, 0 },
   /*  476 */ { "endorsers", 1, vp_domains + 734, 2, vp_ranges + 650, 0 },
-  /*  477 */
-  { "energyEfficiencyScaleMax", 1, vp_domains + 735, 1, vp_ranges + 652, 0 },
-  /*  478 */
-  { "energyEfficiencyScaleMin", 1, vp_domains + 736, 1, vp_ranges + 653, 0 },
-  /*  479 */
-  { "engineDisplacement", 1, vp_domains + 737, 1, vp_ranges + 654, 0 },
+  /*  477 */ { "energyEfficiencyScaleMax", 1, vp_domains + 735, 1, vp_ranges + 652, 0 },
+  /*  478 */ { "energyEfficiencyScaleMin", 1, vp_domains + 736, 1, vp_ranges + 653, 0 },
+  /*  479 */ { "engineDisplacement", 1, vp_domains + 737, 1, vp_ranges + 654, 0 },
   /*  480 */ { "enginePower", 1, vp_domains + 738, 1, vp_ranges + 655, 0 },
   /*  481 */ { "engineType", 1, vp_domains + 739, 3, vp_ranges + 656, 0 },
-  /*  482 */
-  { "entertainmentBusiness", 1, vp_domains + 740, 1, vp_ranges + 659, 0 },
+  /*  482 */ { "entertainmentBusiness", 1, vp_domains + 740, 1, vp_ranges + 659, 0 },
   /*  483 */ { "epidemiology", 2, vp_domains + 741, 1, vp_ranges + 660, 0 },
   /*  484 */ { "episode", 4, vp_domains + 743, 1, vp_ranges + 661, 0 },
   /*  485 */ { "episodeNumber", 1, vp_domains + 747, 2, vp_ranges + 662, 0 },
@@ -5642,14 +5411,12 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  488 */ { "error", 1, vp_domains + 753, 1, vp_ranges + 666, 0 },
   /*  489 */ { "errorCode", 1, vp_domains + 754, 4, vp_ranges + 667, 0 },
   /*  490 */ { "estimatedCost", 2, vp_domains + 755, 2, vp_ranges + 671, 0 },
-  /*  491 */
-  { "estimatedFlightDuration", 1, vp_domains + 757, 2, vp_ranges + 673, 0 },
+  /*  491 */ { "estimatedFlightDuration", 1, vp_domains + 757, 2, vp_ranges + 673, 0 },
   /*  492 */ { "estimatedSalary", 2, vp_domains + 758, 3, vp_ranges + 675, 0 },
   /*  493 */ { "estimatesRiskOf", 1, vp_domains + 760, 1, vp_ranges + 678, 0 },
   /*  494 */ { "ethicsPolicy", 2, vp_domains + 761, 2, vp_ranges + 679, 0 },
   /*  495 */ { "event", 7, vp_domains + 763, 1, vp_ranges + 681, 0 },
-  /*  496 */
-  { "eventAttendanceMode", 1, vp_domains + 770, 1, vp_ranges + 682, 0 },
+  /*  496 */ { "eventAttendanceMode", 1, vp_domains + 770, 1, vp_ranges + 682, 0 },
   /*  497 */ { "eventSchedule", 1, vp_domains + 771, 1, vp_ranges + 683, 0 },
   /*  498 */ { "eventStatus", 1, vp_domains + 772, 1, vp_ranges + 684, 0 },
   /*  499 */ { "events", 2, vp_domains + 773, 1, vp_ranges + 685, 1 },
@@ -5657,31 +5424,20 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  501 */ { "evidenceOrigin", 1, vp_domains + 776, 1, vp_ranges + 687, 0 },
   /*  502 */ { "exampleOfWork", 1, vp_domains + 777, 1, vp_ranges + 688, 0 },
   /*  503 */ { "exceptDate", 1, vp_domains + 778, 2, vp_ranges + 689, 0 },
-  /*  504 */
-  { "exchangeRateSpread", 1, vp_domains + 779, 2, vp_ranges + 691, 0 },
-  /*  505 */
-  { "executableLibraryName", 1, vp_domains + 780, 1, vp_ranges + 693, 0 },
+  /*  504 */ { "exchangeRateSpread", 1, vp_domains + 779, 2, vp_ranges + 691, 0 },
+  /*  505 */ { "executableLibraryName", 1, vp_domains + 780, 1, vp_ranges + 693, 0 },
   /*  506 */ { "exerciseCourse", 1, vp_domains + 781, 1, vp_ranges + 694, 0 },
   /*  507 */ { "exercisePlan", 1, vp_domains + 782, 1, vp_ranges + 695, 0 },
-  /*  508 */
-  { "exerciseRelatedDiet", 1, vp_domains + 783, 1, vp_ranges + 696, 0 },
+  /*  508 */ { "exerciseRelatedDiet", 1, vp_domains + 783, 1, vp_ranges + 696, 0 },
   /*  509 */ { "exerciseType", 2, vp_domains + 784, 1, vp_ranges + 697, 0 },
   /*  510 */ { "exifData", 1, vp_domains + 786, 2, vp_ranges + 698, 0 },
-  /*  511 */
-  { "expectedArrivalFrom", 1, vp_domains + 787, 2, vp_ranges + 700, 0 },
-  /*  512 */
-  { "expectedArrivalUntil", 1, vp_domains + 788, 2, vp_ranges + 702, 0 },
-  /*  513 */
-  { "expectedPrognosis", 1, vp_domains + 789, 1, vp_ranges + 704, 0 },
-  /*  514 */
-  { "expectsAcceptanceOf", 3, vp_domains + 790, 1, vp_ranges + 705, 0 },
-  /*  515 */
-  { "experienceInPlaceOfEducation", 1, vp_domains + 793, 1, vp_ranges + 706,
-    0 },
-  /*  516 */
-  { "experienceRequirements", 2, vp_domains + 794, 2, vp_ranges + 707, 0 },
-  /*  517 */
-  { "expertConsiderations", 1, vp_domains + 796, 1, vp_ranges + 709, 0 },
+  /*  511 */ { "expectedArrivalFrom", 1, vp_domains + 787, 2, vp_ranges + 700, 0 },
+  /*  512 */ { "expectedArrivalUntil", 1, vp_domains + 788, 2, vp_ranges + 702, 0 },
+  /*  513 */ { "expectedPrognosis", 1, vp_domains + 789, 1, vp_ranges + 704, 0 },
+  /*  514 */ { "expectsAcceptanceOf", 3, vp_domains + 790, 1, vp_ranges + 705, 0 },
+  /*  515 */ { "experienceInPlaceOfEducation", 1, vp_domains + 793, 1, vp_ranges + 706, 0 },
+  /*  516 */ { "experienceRequirements", 2, vp_domains + 794, 2, vp_ranges + 707, 0 },
+  /*  517 */ { "expertConsiderations", 1, vp_domains + 796, 1, vp_ranges + 709, 0 },
   /*  518 */ { "expires", 2, vp_domains + 797, 2, vp_ranges + 710, 0 },
   /*  519 */ { "expressedIn", 1, vp_domains + 799, 4, vp_ranges + 712, 0 },
   /*  520 */ { "extendedAddress", 1, vp_domains + 800, 1, vp_ranges + 716, 0 },
@@ -5689,17 +5445,13 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  522 */ { "fatContent", 1, vp_domains + 802, 1, vp_ranges + 718, 0 },
   /*  523 */ { "faxNumber", 4, vp_domains + 803, 1, vp_ranges + 719, 0 },
   /*  524 */ { "featureList", 1, vp_domains + 807, 2, vp_ranges + 720, 0 },
-  /*  525 */
-  { "feesAndCommissionsSpecification", 2, vp_domains + 808, 2, vp_ranges + 722,
-    0 },
+  /*  525 */ { "feesAndCommissionsSpecification", 2, vp_domains + 808, 2, vp_ranges + 722, 0 },
   /*  526 */ { "fiberContent", 1, vp_domains + 810, 1, vp_ranges + 724, 0 },
   /*  527 */ { "fileFormat", 1, vp_domains + 811, 2, vp_ranges + 725, 1 },
   /*  528 */ { "fileSize", 1, vp_domains + 812, 1, vp_ranges + 727, 0 },
-  /*  529 */
-  { "financialAidEligible", 2, vp_domains + 813, 2, vp_ranges + 728, 0 },
+  /*  529 */ { "financialAidEligible", 2, vp_domains + 813, 2, vp_ranges + 728, 0 },
   /*  530 */ { "firstAppearance", 1, vp_domains + 815, 1, vp_ranges + 730, 0 },
-  /*  531 */
-  { "firstPerformance", 1, vp_domains + 816, 1, vp_ranges + 731, 0 },
+  /*  531 */ { "firstPerformance", 1, vp_domains + 816, 1, vp_ranges + 731, 0 },
   /*  532 */ { "flightDistance", 1, vp_domains + 817, 2, vp_ranges + 732, 0 },
   /*  533 */ { "flightNumber", 1, vp_domains + 818, 1, vp_ranges + 734, 0 },
   /*  534 */ { "floorLevel", 3, vp_domains + 819, 1, vp_ranges + 735, 0 },
@@ -5708,18 +5460,15 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  537 */ { "followee", 1, vp_domains + 825, 2, vp_ranges + 738, 0 },
   /*  538 */ { "follows", 1, vp_domains + 826, 1, vp_ranges + 740, 0 },
   /*  539 */ { "followup", 1, vp_domains + 827, 1, vp_ranges + 741, 0 },
-  /*  540 */
-  { "foodEstablishment", 1, vp_domains + 828, 2, vp_ranges + 742, 0 },
+  /*  540 */ { "foodEstablishment", 1, vp_domains + 828, 2, vp_ranges + 742, 0 },
   /*  541 */ { "foodEvent", 1, vp_domains + 829, 1, vp_ranges + 744, 0 },
   /*  542 */ { "foodWarning", 1, vp_domains + 830, 1, vp_ranges + 745, 0 },
   /*  543 */ { "founder", 1, vp_domains + 831, 2, vp_ranges + 746, 0 },
   /*  544 */ { "founders", 1, vp_domains + 832, 1, vp_ranges + 748, 1 },
   /*  545 */ { "foundingDate", 1, vp_domains + 833, 1, vp_ranges + 749, 0 },
-  /*  546 */
-  { "foundingLocation", 1, vp_domains + 834, 1, vp_ranges + 750, 0 },
+  /*  546 */ { "foundingLocation", 1, vp_domains + 834, 1, vp_ranges + 750, 0 },
   /*  547 */ { "free", 1, vp_domains + 835, 1, vp_ranges + 751, 1 },
-  /*  548 */
-  { "freeShippingThreshold", 1, vp_domains + 836, 2, vp_ranges + 752, 0 },
+  /*  548 */ { "freeShippingThreshold", 1, vp_domains + 836, 2, vp_ranges + 752, 0 },
   /*  549 */ { "frequency", 1, vp_domains + 837, 1, vp_ranges + 754, 0 },
   /*  550 */ { "fromLocation", 3, vp_domains + 838, 1, vp_ranges + 755, 0 },
   /*  551 */ { "fuelCapacity", 1, vp_domains + 841, 1, vp_ranges + 756, 0 },
@@ -5732,8 +5481,7 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  558 */ { "funder", 6, vp_domains + 849, 2, vp_ranges + 772, 0 },
   /*  559 */ { "funding", 7, vp_domains + 855, 1, vp_ranges + 774, 0 },
   /*  560 */ { "game", 1, vp_domains + 862, 1, vp_ranges + 775, 0 },
-  /*  561 */
-  { "gameAvailabilityType", 1, vp_domains + 863, 2, vp_ranges + 776, 0 },
+  /*  561 */ { "gameAvailabilityType", 1, vp_domains + 863, 2, vp_ranges + 776, 0 },
   /*  562 */ { "gameEdition", 1, vp_domains + 864, 1, vp_ranges + 778, 0 },
   /*  563 */ { "gameItem", 2, vp_domains + 865, 1, vp_ranges + 779, 0 },
   /*  564 */ { "gameLocation", 2, vp_domains + 867, 3, vp_ranges + 780, 0 },
@@ -5756,13 +5504,10 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  581 */ { "geoTouches", 2, vp_domains + 897, 2, vp_ranges + 815, 0 },
   /*  582 */ { "geoWithin", 2, vp_domains + 899, 2, vp_ranges + 817, 0 },
   /*  583 */ { "geographicArea", 1, vp_domains + 901, 1, vp_ranges + 819, 0 },
-  /*  584 */
-  { "gettingTestedInfo", 1, vp_domains + 902, 2, vp_ranges + 820, 0 },
+  /*  584 */ { "gettingTestedInfo", 1, vp_domains + 902, 2, vp_ranges + 820, 0 },
   /*  585 */ { "givenName", 1, vp_domains + 903, 1, vp_ranges + 822, 0 },
-  /*  586 */
-  { "globalLocationNumber", 3, vp_domains + 904, 1, vp_ranges + 823, 0 },
-  /*  587 */
-  { "governmentBenefitsInfo", 1, vp_domains + 907, 1, vp_ranges + 824, 0 },
+  /*  586 */ { "globalLocationNumber", 3, vp_domains + 904, 1, vp_ranges + 823, 0 },
+  /*  587 */ { "governmentBenefitsInfo", 1, vp_domains + 907, 1, vp_ranges + 824, 0 },
   /*  588 */ { "gracePeriod", 1, vp_domains + 908, 1, vp_ranges + 825, 0 },
   /*  589 */ { "grantee", 1, vp_domains + 909, 4, vp_ranges + 826, 0 },
   /*  590 */ { "greater", 1, vp_domains + 910, 1, vp_ranges + 830, 0 },
@@ -5774,181 +5519,114 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  596 */ { "gtin8", 3, vp_domains + 924, 1, vp_ranges + 837, 0 },
   /*  597 */ { "guideline", 1, vp_domains + 927, 1, vp_ranges + 838, 0 },
   /*  598 */ { "guidelineDate", 1, vp_domains + 928, 1, vp_ranges + 839, 0 },
-  /*  599 */
-  { "guidelineSubject", 1, vp_domains + 929, 1, vp_ranges + 840, 0 },
+  /*  599 */ { "guidelineSubject", 1, vp_domains + 929, 1, vp_ranges + 840, 0 },
   /*  600 */ { "handlingTime", 2, vp_domains + 930, 2, vp_ranges + 841, 0 },
-  /*  601 */
-  { "hasAdultConsideration", 2, vp_domains + 932, 1, vp_ranges + 843, 0 },
-  /*  602 */
-  { "hasBioChemEntityPart", 1, vp_domains + 934, 1, vp_ranges + 844, 0 },
-  /*  603 */
-  { "hasBioPolymerSequence", 2, vp_domains + 935, 1, vp_ranges + 845, 0 },
-  /*  604 */
-  { "hasBroadcastChannel", 1, vp_domains + 937, 1, vp_ranges + 846, 0 },
+  /*  601 */ { "hasAdultConsideration", 2, vp_domains + 932, 1, vp_ranges + 843, 0 },
+  /*  602 */ { "hasBioChemEntityPart", 1, vp_domains + 934, 1, vp_ranges + 844, 0 },
+  /*  603 */ { "hasBioPolymerSequence", 2, vp_domains + 935, 1, vp_ranges + 845, 0 },
+  /*  604 */ { "hasBroadcastChannel", 1, vp_domains + 937, 1, vp_ranges + 846, 0 },
   /*  605 */ { "hasCategoryCode", 1, vp_domains + 938, 1, vp_ranges + 847, 0 },
-  /*  606 */
-  { "hasCertification", 5, vp_domains + 939, 1, vp_ranges + 848, 0 },
+  /*  606 */ { "hasCertification", 5, vp_domains + 939, 1, vp_ranges + 848, 0 },
   /*  607 */ { "hasCourse", 1, vp_domains + 944, 1, vp_ranges + 849, 0 },
-  /*  608 */
-  { "hasCourseInstance", 1, vp_domains + 945, 1, vp_ranges + 850, 0 },
+  /*  608 */ { "hasCourseInstance", 1, vp_domains + 945, 1, vp_ranges + 850, 0 },
   /*  609 */ { "hasCredential", 2, vp_domains + 946, 1, vp_ranges + 851, 0 },
   /*  610 */ { "hasDefinedTerm", 2, vp_domains + 948, 1, vp_ranges + 852, 0 },
-  /*  611 */
-  { "hasDeliveryMethod", 2, vp_domains + 950, 1, vp_ranges + 853, 0 },
-  /*  612 */
-  { "hasDigitalDocumentPermission", 1, vp_domains + 952, 1, vp_ranges + 854,
-    0 },
-  /*  613 */
-  { "hasDriveThroughService", 1, vp_domains + 953, 1, vp_ranges + 855, 0 },
-  /*  614 */
-  { "hasEnergyConsumptionDetails", 1, vp_domains + 954, 1, vp_ranges + 856,
-    0 },
-  /*  615 */
-  { "hasEnergyEfficiencyCategory", 1, vp_domains + 955, 1, vp_ranges + 857,
-    0 },
-  /*  616 */
-  { "hasGS1DigitalLink", 4, vp_domains + 956, 1, vp_ranges + 858, 0 },
+  /*  611 */ { "hasDeliveryMethod", 2, vp_domains + 950, 1, vp_ranges + 853, 0 },
+  /*  612 */ { "hasDigitalDocumentPermission", 1, vp_domains + 952, 1, vp_ranges + 854, 0 },
+  /*  613 */ { "hasDriveThroughService", 1, vp_domains + 953, 1, vp_ranges + 855, 0 },
+  /*  614 */ { "hasEnergyConsumptionDetails", 1, vp_domains + 954, 1, vp_ranges + 856, 0 },
+  /*  615 */ { "hasEnergyEfficiencyCategory", 1, vp_domains + 955, 1, vp_ranges + 857, 0 },
+  /*  616 */ { "hasGS1DigitalLink", 4, vp_domains + 956, 1, vp_ranges + 858, 0 },
   /*  617 */ { "hasHealthAspect", 1, vp_domains + 960, 1, vp_ranges + 859, 0 },
   /*  618 */ { "hasMap", 1, vp_domains + 961, 2, vp_ranges + 860, 0 },
   /*  619 */ { "hasMeasurement", 4, vp_domains + 962, 1, vp_ranges + 862, 0 },
-  /*  620 */
-  { "hasMemberProgram", 1, vp_domains + 966, 1, vp_ranges + 863, 0 },
+  /*  620 */ { "hasMemberProgram", 1, vp_domains + 966, 1, vp_ranges + 863, 0 },
   /*  621 */ { "hasMenu", 1, vp_domains + 967, 3, vp_ranges + 864, 0 },
   /*  622 */ { "hasMenuItem", 2, vp_domains + 968, 1, vp_ranges + 867, 0 },
   /*  623 */ { "hasMenuSection", 2, vp_domains + 970, 1, vp_ranges + 868, 0 },
-  /*  624 */
-  { "hasMerchantReturnPolicy", 3, vp_domains + 972, 1, vp_ranges + 869, 0 },
-  /*  625 */
-  { "hasMolecularFunction", 1, vp_domains + 975, 3, vp_ranges + 870, 0 },
+  /*  624 */ { "hasMerchantReturnPolicy", 3, vp_domains + 972, 1, vp_ranges + 869, 0 },
+  /*  625 */ { "hasMolecularFunction", 1, vp_domains + 975, 3, vp_ranges + 870, 0 },
   /*  626 */ { "hasOccupation", 1, vp_domains + 976, 1, vp_ranges + 873, 0 },
   /*  627 */ { "hasOfferCatalog", 3, vp_domains + 977, 1, vp_ranges + 874, 0 },
   /*  628 */ { "hasPOS", 2, vp_domains + 980, 1, vp_ranges + 875, 0 },
   /*  629 */ { "hasPart", 1, vp_domains + 982, 1, vp_ranges + 876, 0 },
-  /*  630 */
-  { "hasParticipationOffer", 1, vp_domains + 983, 1, vp_ranges + 877, 0 },
-  /*  631 */
-  { "hasRepresentation", 1, vp_domains + 984, 3, vp_ranges + 878, 0 },
-  /*  632 */
-  { "hasShippingService", 2, vp_domains + 985, 1, vp_ranges + 881, 0 },
-  /*  633 */
-  { "hasSponsorshipOffer", 1, vp_domains + 987, 1, vp_ranges + 882, 0 },
+  /*  630 */ { "hasParticipationOffer", 1, vp_domains + 983, 1, vp_ranges + 877, 0 },
+  /*  631 */ { "hasRepresentation", 1, vp_domains + 984, 3, vp_ranges + 878, 0 },
+  /*  632 */ { "hasShippingService", 2, vp_domains + 985, 1, vp_ranges + 881, 0 },
+  /*  633 */ { "hasSponsorshipOffer", 1, vp_domains + 987, 1, vp_ranges + 882, 0 },
   /*  634 */ { "hasStore", 1, vp_domains + 988, 1, vp_ranges + 883, 0 },
   /*  635 */ { "hasTierBenefit", 1, vp_domains + 989, 1, vp_ranges + 884, 0 },
-  /*  636 */
-  { "hasTierRequirement", 1, vp_domains + 990, 4, vp_ranges + 885, 0 },
+  /*  636 */ { "hasTierRequirement", 1, vp_domains + 990, 4, vp_ranges + 885, 0 },
   /*  637 */ { "hasTiers", 1, vp_domains + 991, 1, vp_ranges + 889, 0 },
   /*  638 */ { "hasVariant", 1, vp_domains + 992, 1, vp_ranges + 890, 0 },
   /*  639 */ { "headline", 1, vp_domains + 993, 1, vp_ranges + 891, 0 },
   /*  640 */ { "healthCondition", 3, vp_domains + 994, 1, vp_ranges + 892, 0 },
-  /*  641 */
-  { "healthPlanCoinsuranceOption", 1, vp_domains + 997, 1, vp_ranges + 893,
-    0 },
-  /*  642 */
-  { "healthPlanCoinsuranceRate", 1, vp_domains + 998, 1, vp_ranges + 894, 0 },
+  /*  641 */ { "healthPlanCoinsuranceOption", 1, vp_domains + 997, 1, vp_ranges + 893, 0 },
+  /*  642 */ { "healthPlanCoinsuranceRate", 1, vp_domains + 998, 1, vp_ranges + 894, 0 },
   /*  643 */ { "healthPlanCopay", 1, vp_domains + 999, 1, vp_ranges + 895, 0 },
-  /*  644 */
-  { "healthPlanCopayOption", 1, vp_domains + 1000, 1, vp_ranges + 896, 0 },
-  /*  645 */
-  { "healthPlanCostSharing", 2, vp_domains + 1001, 2, vp_ranges + 897, 0 },
-  /*  646 */
-  { "healthPlanDrugOption", 1, vp_domains + 1003, 1, vp_ranges + 899, 0 },
-  /*  647 */
-  { "healthPlanDrugTier", 2, vp_domains + 1004, 1, vp_ranges + 900, 0 },
+  /*  644 */ { "healthPlanCopayOption", 1, vp_domains + 1000, 1, vp_ranges + 896, 0 },
+  /*  645 */ { "healthPlanCostSharing", 2, vp_domains + 1001, 2, vp_ranges + 897, 0 },
+  /*  646 */ { "healthPlanDrugOption", 1, vp_domains + 1003, 1, vp_ranges + 899, 0 },
+  /*  647 */ { "healthPlanDrugTier", 2, vp_domains + 1004, 1, vp_ranges + 900, 0 },
   /*  648 */ { "healthPlanId", 1, vp_domains + 1006, 1, vp_ranges + 901, 0 },
-  /*  649 */
-  { "healthPlanMarketingUrl", 1, vp_domains + 1007, 1, vp_ranges + 902, 0 },
-  /*  650 */
-  { "healthPlanNetworkId", 2, vp_domains + 1008, 1, vp_ranges + 903, 0 },
-  /*  651 */
-  { "healthPlanNetworkTier", 1, vp_domains + 1010, 1, vp_ranges + 904, 0 },
-  /*  652 */
-  { "healthPlanPharmacyCategory", 1, vp_domains + 1011, 1, vp_ranges + 905,
-    0 },
-  /*  653 */
-  { "healthcareReportingData", 1, vp_domains + 1012, 2, vp_ranges + 906, 0 },
+  /*  649 */ { "healthPlanMarketingUrl", 1, vp_domains + 1007, 1, vp_ranges + 902, 0 },
+  /*  650 */ { "healthPlanNetworkId", 2, vp_domains + 1008, 1, vp_ranges + 903, 0 },
+  /*  651 */ { "healthPlanNetworkTier", 1, vp_domains + 1010, 1, vp_ranges + 904, 0 },
+  /*  652 */ { "healthPlanPharmacyCategory", 1, vp_domains + 1011, 1, vp_ranges + 905, 0 },
+  /*  653 */ { "healthcareReportingData", 1, vp_domains + 1012, 2, vp_ranges + 906, 0 },
   /*  654 */ { "height", 6, vp_domains + 1013, 2, vp_ranges + 908, 0 },
   /*  655 */ { "highPrice", 1, vp_domains + 1019, 2, vp_ranges + 910, 0 },
-  /*  656 */
-  { "hiringOrganization", 1, vp_domains + 1020, 2, vp_ranges + 912, 0 },
+  /*  656 */ { "hiringOrganization", 1, vp_domains + 1020, 2, vp_ranges + 912, 0 },
   /*  657 */ { "holdingArchive", 1, vp_domains + 1021, 1, vp_ranges + 914, 0 },
   /*  658 */ { "homeLocation", 1, vp_domains + 1022, 2, vp_ranges + 915, 0 },
   /*  659 */ { "homeTeam", 1, vp_domains + 1023, 2, vp_ranges + 917, 0 },
-  /*  660 */
-  { "honorificPrefix", 1, vp_domains + 1024, 1, vp_ranges + 919, 0 },
-  /*  661 */
-  { "honorificSuffix", 1, vp_domains + 1025, 1, vp_ranges + 920, 0 },
-  /*  662 */
-  { "hospitalAffiliation", 1, vp_domains + 1026, 1, vp_ranges + 921, 0 },
-  /*  663 */
-  { "hostingOrganization", 2, vp_domains + 1027, 1, vp_ranges + 922, 0 },
+  /*  660 */ { "honorificPrefix", 1, vp_domains + 1024, 1, vp_ranges + 919, 0 },
+  /*  661 */ { "honorificSuffix", 1, vp_domains + 1025, 1, vp_ranges + 920, 0 },
+  /*  662 */ { "hospitalAffiliation", 1, vp_domains + 1026, 1, vp_ranges + 921, 0 },
+  /*  663 */ { "hostingOrganization", 2, vp_domains + 1027, 1, vp_ranges + 922, 0 },
   /*  664 */ { "hoursAvailable", 3, vp_domains + 1029, 1, vp_ranges + 923, 0 },
   /*  665 */ { "howPerformed", 1, vp_domains + 1032, 1, vp_ranges + 924, 0 },
   /*  666 */ { "httpMethod", 1, vp_domains + 1033, 1, vp_ranges + 925, 0 },
   /*  667 */ { "iataCode", 2, vp_domains + 1034, 1, vp_ranges + 926, 0 },
   /*  668 */ { "icaoCode", 1, vp_domains + 1036, 1, vp_ranges + 927, 0 },
   /*  669 */ { "identifier", 1, vp_domains + 1037, 3, vp_ranges + 928, 0 },
-  /*  670 */
-  { "identifyingExam", 1, vp_domains + 1038, 1, vp_ranges + 931, 0 },
-  /*  671 */
-  { "identifyingTest", 1, vp_domains + 1039, 1, vp_ranges + 932, 0 },
+  /*  670 */ { "identifyingExam", 1, vp_domains + 1038, 1, vp_ranges + 931, 0 },
+  /*  671 */ { "identifyingTest", 1, vp_domains + 1039, 1, vp_ranges + 932, 0 },
   /*  672 */ { "illustrator", 1, vp_domains + 1040, 1, vp_ranges + 933, 0 },
   /*  673 */ { "image", 1, vp_domains + 1041, 2, vp_ranges + 934, 0 },
-  /*  674 */
-  { "imagingTechnique", 1, vp_domains + 1042, 1, vp_ranges + 936, 0 },
+  /*  674 */ { "imagingTechnique", 1, vp_domains + 1042, 1, vp_ranges + 936, 0 },
   /*  675 */ { "inAlbum", 1, vp_domains + 1043, 1, vp_ranges + 937, 0 },
-  /*  676 */
-  { "inBroadcastLineup", 1, vp_domains + 1044, 1, vp_ranges + 938, 0 },
+  /*  676 */ { "inBroadcastLineup", 1, vp_domains + 1044, 1, vp_ranges + 938, 0 },
   /*  677 */ { "inChI", 1, vp_domains + 1045, 1, vp_ranges + 939, 0 },
   /*  678 */ { "inChIKey", 1, vp_domains + 1046, 1, vp_ranges + 940, 0 },
   /*  679 */ { "inCodeSet", 1, vp_domains + 1047, 2, vp_ranges + 941, 0 },
-  /*  680 */
-  { "inDefinedTermSet", 1, vp_domains + 1048, 2, vp_ranges + 943, 0 },
+  /*  680 */ { "inDefinedTermSet", 1, vp_domains + 1048, 2, vp_ranges + 943, 0 },
   /*  681 */ { "inLanguage", 7, vp_domains + 1049, 2, vp_ranges + 945, 0 },
   /*  682 */ { "inPlaylist", 1, vp_domains + 1056, 1, vp_ranges + 947, 0 },
-  /*  683 */
-  { "inProductGroupWithID", 1, vp_domains + 1057, 1, vp_ranges + 948, 0 },
-  /*  684 */
-  { "inStoreReturnsOffered", 1, vp_domains + 1058, 1, vp_ranges + 949, 0 },
+  /*  683 */ { "inProductGroupWithID", 1, vp_domains + 1057, 1, vp_ranges + 948, 0 },
+  /*  684 */ { "inStoreReturnsOffered", 1, vp_domains + 1058, 1, vp_ranges + 949, 0 },
   /*  685 */ { "inSupportOf", 1, vp_domains + 1059, 1, vp_ranges + 950, 0 },
-  /*  686 */
-  { "incentiveAmount", 1, vp_domains + 1060, 3, vp_ranges + 951, 0 },
-  /*  687 */
-  { "incentiveCompensation", 1, vp_domains + 1061, 1, vp_ranges + 954, 0 },
-  /*  688 */
-  { "incentiveStatus", 1, vp_domains + 1062, 1, vp_ranges + 955, 0 },
+  /*  686 */ { "incentiveAmount", 1, vp_domains + 1060, 3, vp_ranges + 951, 0 },
+  /*  687 */ { "incentiveCompensation", 1, vp_domains + 1061, 1, vp_ranges + 954, 0 },
+  /*  688 */ { "incentiveStatus", 1, vp_domains + 1062, 1, vp_ranges + 955, 0 },
   /*  689 */ { "incentiveType", 1, vp_domains + 1063, 1, vp_ranges + 956, 0 },
   /*  690 */ { "incentives", 1, vp_domains + 1064, 1, vp_ranges + 957, 1 },
-  /*  691 */
-  { "incentivizedItem", 1, vp_domains + 1065, 2, vp_ranges + 958, 0 },
-  /*  692 */
-  { "includedComposition", 1, vp_domains + 1066, 1, vp_ranges + 960, 0 },
-  /*  693 */
-  { "includedDataCatalog", 1, vp_domains + 1067, 1, vp_ranges + 961, 1 },
-  /*  694 */
-  { "includedInDataCatalog", 1, vp_domains + 1068, 1, vp_ranges + 962, 0 },
-  /*  695 */
-  { "includedInHealthInsurancePlan", 1, vp_domains + 1069, 1, vp_ranges + 963,
-    0 },
-  /*  696 */
-  { "includedRiskFactor", 1, vp_domains + 1070, 1, vp_ranges + 964, 0 },
-  /*  697 */
-  { "includesAttraction", 1, vp_domains + 1071, 1, vp_ranges + 965, 0 },
-  /*  698 */
-  { "includesHealthPlanFormulary", 1, vp_domains + 1072, 1, vp_ranges + 966,
-    0 },
-  /*  699 */
-  { "includesHealthPlanNetwork", 1, vp_domains + 1073, 1, vp_ranges + 967, 0 },
+  /*  691 */ { "incentivizedItem", 1, vp_domains + 1065, 2, vp_ranges + 958, 0 },
+  /*  692 */ { "includedComposition", 1, vp_domains + 1066, 1, vp_ranges + 960, 0 },
+  /*  693 */ { "includedDataCatalog", 1, vp_domains + 1067, 1, vp_ranges + 961, 1 },
+  /*  694 */ { "includedInDataCatalog", 1, vp_domains + 1068, 1, vp_ranges + 962, 0 },
+  /*  695 */ { "includedInHealthInsurancePlan", 1, vp_domains + 1069, 1, vp_ranges + 963, 0 },
+  /*  696 */ { "includedRiskFactor", 1, vp_domains + 1070, 1, vp_ranges + 964, 0 },
+  /*  697 */ { "includesAttraction", 1, vp_domains + 1071, 1, vp_ranges + 965, 0 },
+  /*  698 */ { "includesHealthPlanFormulary", 1, vp_domains + 1072, 1, vp_ranges + 966, 0 },
+  /*  699 */ { "includesHealthPlanNetwork", 1, vp_domains + 1073, 1, vp_ranges + 967, 0 },
   /*  700 */ { "includesObject", 3, vp_domains + 1074, 1, vp_ranges + 968, 0 },
   /*  701 */ { "incomeLimit", 1, vp_domains + 1077, 2, vp_ranges + 969, 0 },
-  /*  702 */
-  { "increasesRiskOf", 1, vp_domains + 1078, 1, vp_ranges + 971, 0 },
+  /*  702 */ { "increasesRiskOf", 1, vp_domains + 1078, 1, vp_ranges + 971, 0 },
   /*  703 */ { "industry", 1, vp_domains + 1079, 2, vp_ranges + 972, 0 },
-  /*  704 */
-  { "ineligibleRegion", 5, vp_domains + 1080, 3, vp_ranges + 974, 0 },
-  /*  705 */
-  { "infectiousAgent", 1, vp_domains + 1085, 1, vp_ranges + 977, 0 },
-  /*  706 */
-  { "infectiousAgentClass", 1, vp_domains + 1086, 1, vp_ranges + 978, 0 },
+  /*  704 */ { "ineligibleRegion", 5, vp_domains + 1080, 3, vp_ranges + 974, 0 },
+  /*  705 */ { "infectiousAgent", 1, vp_domains + 1085, 1, vp_ranges + 977, 0 },
+  /*  706 */ { "infectiousAgentClass", 1, vp_domains + 1086, 1, vp_ranges + 978, 0 },
   /*  707 */ { "ingredients", 1, vp_domains + 1087, 1, vp_ranges + 979, 1 },
   /*  708 */ { "inker", 3, vp_domains + 1088, 1, vp_ranges + 980, 0 },
   /*  709 */ { "insertion", 1, vp_domains + 1091, 1, vp_ranges + 981, 0 },
@@ -5956,61 +5634,39 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  711 */ { "instructor", 1, vp_domains + 1093, 1, vp_ranges + 983, 0 },
   /*  712 */ { "instrument", 1, vp_domains + 1094, 1, vp_ranges + 984, 0 },
   /*  713 */ { "intensity", 1, vp_domains + 1095, 2, vp_ranges + 985, 0 },
-  /*  714 */
-  { "interactingDrug", 1, vp_domains + 1096, 1, vp_ranges + 987, 0 },
+  /*  714 */ { "interactingDrug", 1, vp_domains + 1096, 1, vp_ranges + 987, 0 },
   /*  715 */ { "interactionCount", 0, NULL, 0, NULL, 1 },
-  /*  716 */
-  { "interactionService", 1, vp_domains + 1097, 2, vp_ranges + 988, 0 },
-  /*  717 */
-  { "interactionStatistic", 3, vp_domains + 1098, 1, vp_ranges + 990, 0 },
-  /*  718 */
-  { "interactionType", 1, vp_domains + 1101, 1, vp_ranges + 991, 0 },
-  /*  719 */
-  { "interactivityType", 1, vp_domains + 1102, 1, vp_ranges + 992, 0 },
+  /*  716 */ { "interactionService", 1, vp_domains + 1097, 2, vp_ranges + 988, 0 },
+  /*  717 */ { "interactionStatistic", 3, vp_domains + 1098, 1, vp_ranges + 990, 0 },
+  /*  718 */ { "interactionType", 1, vp_domains + 1101, 1, vp_ranges + 991, 0 },
+  /*  719 */ { "interactivityType", 1, vp_domains + 1102, 1, vp_ranges + 992, 0 },
   /*  720 */ { "interestRate", 1, vp_domains + 1103, 2, vp_ranges + 993, 0 },
-  /*  721 */
-  { "interpretedAsClaim", 2, vp_domains + 1104, 1, vp_ranges + 995, 0 },
+  /*  721 */ { "interpretedAsClaim", 2, vp_domains + 1104, 1, vp_ranges + 995, 0 },
   /*  722 */ { "inventoryLevel", 3, vp_domains + 1106, 1, vp_ranges + 996, 0 },
   /*  723 */ { "inverseOf", 1, vp_domains + 1109, 1, vp_ranges + 997, 0 },
-  /*  724 */
-  { "isAcceptingNewPatients", 1, vp_domains + 1110, 1, vp_ranges + 998, 0 },
-  /*  725 */
-  { "isAccessibleForFree", 3, vp_domains + 1111, 1, vp_ranges + 999, 0 },
-  /*  726 */
-  { "isAccessoryOrSparePartFor", 1, vp_domains + 1114, 1, vp_ranges + 1000,
-    0 },
-  /*  727 */
-  { "isAvailableGenerically", 1, vp_domains + 1115, 1, vp_ranges + 1001, 0 },
+  /*  724 */ { "isAcceptingNewPatients", 1, vp_domains + 1110, 1, vp_ranges + 998, 0 },
+  /*  725 */ { "isAccessibleForFree", 3, vp_domains + 1111, 1, vp_ranges + 999, 0 },
+  /*  726 */ { "isAccessoryOrSparePartFor", 1, vp_domains + 1114, 1, vp_ranges + 1000, 0 },
+  /*  727 */ { "isAvailableGenerically", 1, vp_domains + 1115, 1, vp_ranges + 1001, 0 },
   /*  728 */ { "isBasedOn", 1, vp_domains + 1116, 3, vp_ranges + 1002, 0 },
   /*  729 */ { "isBasedOnUrl", 1, vp_domains + 1117, 3, vp_ranges + 1005, 1 },
-  /*  730 */
-  { "isConsumableFor", 1, vp_domains + 1118, 1, vp_ranges + 1008, 0 },
-  /*  731 */
-  { "isEncodedByBioChemEntity", 1, vp_domains + 1119, 1, vp_ranges + 1009, 0 },
-  /*  732 */
-  { "isFamilyFriendly", 3, vp_domains + 1120, 1, vp_ranges + 1010, 0 },
+  /*  730 */ { "isConsumableFor", 1, vp_domains + 1118, 1, vp_ranges + 1008, 0 },
+  /*  731 */ { "isEncodedByBioChemEntity", 1, vp_domains + 1119, 1, vp_ranges + 1009, 0 },
+  /*  732 */ { "isFamilyFriendly", 3, vp_domains + 1120, 1, vp_ranges + 1010, 0 },
   /*  733 */ { "isGift", 1, vp_domains + 1123, 1, vp_ranges + 1011, 0 },
-  /*  734 */
-  { "isInvolvedInBiologicalProcess", 1, vp_domains + 1124, 3, vp_ranges + 1012,
-    0 },
-  /*  735 */
-  { "isLiveBroadcast", 1, vp_domains + 1125, 1, vp_ranges + 1015, 0 },
-  /*  736 */
-  { "isLocatedInSubcellularLocation", 1, vp_domains + 1126, 3,
-    vp_ranges + 1016, 0 },
+  /*  734 */ { "isInvolvedInBiologicalProcess", 1, vp_domains + 1124, 3, vp_ranges + 1012, 0 },
+  /*  735 */ { "isLiveBroadcast", 1, vp_domains + 1125, 1, vp_ranges + 1015, 0 },
+  /*  736 */ { "isLocatedInSubcellularLocation", 1, vp_domains + 1126, 3, vp_ranges + 1016, 0 },
   /*  737 */ { "isPartOf", 1, vp_domains + 1127, 2, vp_ranges + 1019, 0 },
-  /*  738 */
-  { "isPartOfBioChemEntity", 1, vp_domains + 1128, 1, vp_ranges + 1021, 0 },
-  /*  739 */
-  { "isPlanForApartment", 1, vp_domains + 1129, 1, vp_ranges + 1022, 0 },
+  /*  738 */ { "isPartOfBioChemEntity", 1, vp_domains + 1128, 1, vp_ranges + 1021, 0 },
+  /*  739 */ { "isPlanForApartment", 1, vp_domains + 1129, 1, vp_ranges + 1022, 0 },
   /*  740 */ { "isProprietary", 2, vp_domains + 1130, 1, vp_ranges + 1023, 0 },
   /*  741 */ { "isRelatedTo", 2, vp_domains + 1132, 2, vp_ranges + 1024, 0 },
   /*  742 */ { "isResizable", 1, vp_domains + 1134, 1, vp_ranges + 1026, 0 },
   /*  743 */ { "isSimilarTo", 2, vp_domains + 1135, 2, vp_ranges + 1027, 0 },
   /*  744 */ { "isStoreOn", 1, vp_domains + 1137, 1, vp_ranges + 1029, 0 },
   /*  745 */ { "isTierOf", 1, vp_domains + 1138, 1, vp_ranges + 1030, 0 },
-  /*  746 */
-  { "isUnlabelledFallback", 1, vp_domains + 1139, 1, vp_ranges + 1031, 0 },
+  /*  746 */ { "isUnlabelledFallback", 1, vp_domains + 1139, 1, vp_ranges + 1031, 0 },
   /*  747 */ { "isVariantOf", 2, vp_domains + 1140, 2, vp_ranges + 1032, 0 },
   /*  748 */ { "isbn", 1, vp_domains + 1142, 1, vp_ranges + 1034, 0 },
   /*  749 */ { "isicV4", 3, vp_domains + 1143, 1, vp_ranges + 1035, 0 },
@@ -6023,16 +5679,10 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  756 */ { "iswcCode", 1, vp_domains + 1157, 1, vp_ranges + 1043, 0 },
   /*  757 */ { "item", 2, vp_domains + 1158, 1, vp_ranges + 1044, 0 },
   /*  758 */ { "itemCondition", 4, vp_domains + 1160, 1, vp_ranges + 1045, 0 },
-  /*  759 */
-  { "itemDefectReturnFees", 1, vp_domains + 1164, 1, vp_ranges + 1046, 0 },
-  /*  760 */
-  { "itemDefectReturnLabelSource", 1, vp_domains + 1165, 1, vp_ranges + 1047,
-    0 },
-  /*  761 */
-  { "itemDefectReturnShippingFeesAmount", 1, vp_domains + 1166, 1,
-    vp_ranges + 1048, 0 },
-  /*  762 */
-  { "itemListElement", 1, vp_domains + 1167, 3, vp_ranges + 1049, 0 },
+  /*  759 */ { "itemDefectReturnFees", 1, vp_domains + 1164, 1, vp_ranges + 1046, 0 },
+  /*  760 */ { "itemDefectReturnLabelSource", 1, vp_domains + 1165, 1, vp_ranges + 1047, 0 },
+  /*  761 */ { "itemDefectReturnShippingFeesAmount", 1, vp_domains + 1166, 1, vp_ranges + 1048, 0 },
+  /*  762 */ { "itemListElement", 1, vp_domains + 1167, 3, vp_ranges + 1049, 0 },
   /*  763 */ { "itemListOrder", 1, vp_domains + 1168, 2, vp_ranges + 1052, 0 },
   /*  764 */ { "itemLocation", 1, vp_domains + 1169, 3, vp_ranges + 1054, 0 },
   /*  765 */ { "itemOffered", 2, vp_domains + 1170, 7, vp_ranges + 1057, 0 },
@@ -6042,17 +5692,14 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  769 */ { "iupacName", 1, vp_domains + 1176, 1, vp_ranges + 1068, 0 },
   /*  770 */ { "jobBenefits", 1, vp_domains + 1177, 1, vp_ranges + 1069, 0 },
   /*  771 */ { "jobDuration", 1, vp_domains + 1178, 2, vp_ranges + 1070, 0 },
-  /*  772 */
-  { "jobImmediateStart", 1, vp_domains + 1179, 1, vp_ranges + 1072, 0 },
+  /*  772 */ { "jobImmediateStart", 1, vp_domains + 1179, 1, vp_ranges + 1072, 0 },
   /*  773 */ { "jobLocation", 1, vp_domains + 1180, 1, vp_ranges + 1073, 0 },
-  /*  774 */
-  { "jobLocationType", 1, vp_domains + 1181, 1, vp_ranges + 1074, 0 },
+  /*  774 */ { "jobLocationType", 1, vp_domains + 1181, 1, vp_ranges + 1074, 0 },
   /*  775 */ { "jobStartDate", 1, vp_domains + 1182, 2, vp_ranges + 1075, 0 },
   /*  776 */ { "jobTitle", 1, vp_domains + 1183, 2, vp_ranges + 1077, 0 },
   /*  777 */ { "jurisdiction", 2, vp_domains + 1184, 2, vp_ranges + 1079, 0 },
   /*  778 */ { "keywords", 5, vp_domains + 1186, 3, vp_ranges + 1081, 0 },
-  /*  779 */
-  { "knownVehicleDamages", 1, vp_domains + 1191, 1, vp_ranges + 1084, 0 },
+  /*  779 */ { "knownVehicleDamages", 1, vp_domains + 1191, 1, vp_ranges + 1084, 0 },
   /*  780 */ { "knows", 1, vp_domains + 1192, 1, vp_ranges + 1085, 0 },
   /*  781 */ { "knowsAbout", 2, vp_domains + 1193, 3, vp_ranges + 1086, 0 },
   /*  782 */ { "knowsLanguage", 2, vp_domains + 1195, 2, vp_ranges + 1089, 0 },
@@ -6062,57 +5709,32 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  786 */ { "lastReviewed", 1, vp_domains + 1201, 1, vp_ranges + 1095, 0 },
   /*  787 */ { "latitude", 2, vp_domains + 1202, 2, vp_ranges + 1096, 0 },
   /*  788 */ { "layoutImage", 1, vp_domains + 1204, 2, vp_ranges + 1098, 0 },
-  /*  789 */
-  { "learningResourceType", 2, vp_domains + 1205, 2, vp_ranges + 1100, 0 },
+  /*  789 */ { "learningResourceType", 2, vp_domains + 1205, 2, vp_ranges + 1100, 0 },
   /*  790 */ { "leaseLength", 3, vp_domains + 1207, 2, vp_ranges + 1102, 0 },
   /*  791 */ { "legalAddress", 1, vp_domains + 1210, 1, vp_ranges + 1104, 0 },
   /*  792 */ { "legalName", 1, vp_domains + 1211, 1, vp_ranges + 1105, 0 },
-  /*  793 */
-  { "legalRepresentative", 1, vp_domains + 1212, 1, vp_ranges + 1106, 0 },
+  /*  793 */ { "legalRepresentative", 1, vp_domains + 1212, 1, vp_ranges + 1106, 0 },
   /*  794 */ { "legalStatus", 3, vp_domains + 1213, 3, vp_ranges + 1107, 0 },
-  /*  795 */
-  { "legislationAmends", 1, vp_domains + 1216, 1, vp_ranges + 1110, 0 },
-  /*  796 */
-  { "legislationApplies", 1, vp_domains + 1217, 1, vp_ranges + 1111, 0 },
-  /*  797 */
-  { "legislationChanges", 1, vp_domains + 1218, 1, vp_ranges + 1112, 0 },
-  /*  798 */
-  { "legislationCommences", 1, vp_domains + 1219, 1, vp_ranges + 1113, 0 },
-  /*  799 */
-  { "legislationConsolidates", 1, vp_domains + 1220, 1, vp_ranges + 1114, 0 },
-  /*  800 */
-  { "legislationCorrects", 1, vp_domains + 1221, 1, vp_ranges + 1115, 0 },
-  /*  801 */
-  { "legislationCountersignedBy", 1, vp_domains + 1222, 2, vp_ranges + 1116,
-    0 },
-  /*  802 */
-  { "legislationDate", 1, vp_domains + 1223, 1, vp_ranges + 1118, 0 },
-  /*  803 */
-  { "legislationDateOfApplicability", 1, vp_domains + 1224, 1,
-    vp_ranges + 1119, 0 },
-  /*  804 */
-  { "legislationDateVersion", 1, vp_domains + 1225, 1, vp_ranges + 1120, 0 },
-  /*  805 */
-  { "legislationEnsuresImplementationOf", 1, vp_domains + 1226, 1,
-    vp_ranges + 1121, 0 },
-  /*  806 */
-  { "legislationIdentifier", 1, vp_domains + 1227, 2, vp_ranges + 1122, 0 },
-  /*  807 */
-  { "legislationJurisdiction", 1, vp_domains + 1228, 2, vp_ranges + 1124, 0 },
-  /*  808 */
-  { "legislationLegalForce", 1, vp_domains + 1229, 1, vp_ranges + 1126, 0 },
-  /*  809 */
-  { "legislationLegalValue", 1, vp_domains + 1230, 1, vp_ranges + 1127, 0 },
-  /*  810 */
-  { "legislationPassedBy", 1, vp_domains + 1231, 2, vp_ranges + 1128, 0 },
-  /*  811 */
-  { "legislationRepeals", 1, vp_domains + 1232, 1, vp_ranges + 1130, 0 },
-  /*  812 */
-  { "legislationResponsible", 1, vp_domains + 1233, 2, vp_ranges + 1131, 0 },
-  /*  813 */
-  { "legislationTransposes", 1, vp_domains + 1234, 1, vp_ranges + 1133, 0 },
-  /*  814 */
-  { "legislationType", 1, vp_domains + 1235, 2, vp_ranges + 1134, 0 },
+  /*  795 */ { "legislationAmends", 1, vp_domains + 1216, 1, vp_ranges + 1110, 0 },
+  /*  796 */ { "legislationApplies", 1, vp_domains + 1217, 1, vp_ranges + 1111, 0 },
+  /*  797 */ { "legislationChanges", 1, vp_domains + 1218, 1, vp_ranges + 1112, 0 },
+  /*  798 */ { "legislationCommences", 1, vp_domains + 1219, 1, vp_ranges + 1113, 0 },
+  /*  799 */ { "legislationConsolidates", 1, vp_domains + 1220, 1, vp_ranges + 1114, 0 },
+  /*  800 */ { "legislationCorrects", 1, vp_domains + 1221, 1, vp_ranges + 1115, 0 },
+  /*  801 */ { "legislationCountersignedBy", 1, vp_domains + 1222, 2, vp_ranges + 1116, 0 },
+  /*  802 */ { "legislationDate", 1, vp_domains + 1223, 1, vp_ranges + 1118, 0 },
+  /*  803 */ { "legislationDateOfApplicability", 1, vp_domains + 1224, 1, vp_ranges + 1119, 0 },
+  /*  804 */ { "legislationDateVersion", 1, vp_domains + 1225, 1, vp_ranges + 1120, 0 },
+  /*  805 */ { "legislationEnsuresImplementationOf", 1, vp_domains + 1226, 1, vp_ranges + 1121, 0 },
+  /*  806 */ { "legislationIdentifier", 1, vp_domains + 1227, 2, vp_ranges + 1122, 0 },
+  /*  807 */ { "legislationJurisdiction", 1, vp_domains + 1228, 2, vp_ranges + 1124, 0 },
+  /*  808 */ { "legislationLegalForce", 1, vp_domains + 1229, 1, vp_ranges + 1126, 0 },
+  /*  809 */ { "legislationLegalValue", 1, vp_domains + 1230, 1, vp_ranges + 1127, 0 },
+  /*  810 */ { "legislationPassedBy", 1, vp_domains + 1231, 2, vp_ranges + 1128, 0 },
+  /*  811 */ { "legislationRepeals", 1, vp_domains + 1232, 1, vp_ranges + 1130, 0 },
+  /*  812 */ { "legislationResponsible", 1, vp_domains + 1233, 2, vp_ranges + 1131, 0 },
+  /*  813 */ { "legislationTransposes", 1, vp_domains + 1234, 1, vp_ranges + 1133, 0 },
+  /*  814 */ { "legislationType", 1, vp_domains + 1235, 2, vp_ranges + 1134, 0 },
   /*  815 */ { "leiCode", 1, vp_domains + 1236, 1, vp_ranges + 1136, 0 },
   /*  816 */ { "lender", 1, vp_domains + 1237, 2, vp_ranges + 1137, 0 },
   /*  817 */ { "lesser", 1, vp_domains + 1238, 1, vp_ranges + 1139, 0 },
@@ -6121,39 +5743,27 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  820 */ { "license", 1, vp_domains + 1243, 2, vp_ranges + 1142, 0 },
   /*  821 */ { "lifeEvent", 1, vp_domains + 1244, 1, vp_ranges + 1144, 0 },
   /*  822 */ { "line", 1, vp_domains + 1245, 1, vp_ranges + 1145, 0 },
-  /*  823 */
-  { "linkRelationship", 1, vp_domains + 1246, 1, vp_ranges + 1146, 0 },
-  /*  824 */
-  { "liveBlogUpdate", 1, vp_domains + 1247, 1, vp_ranges + 1147, 0 },
-  /*  825 */
-  { "loanMortgageMandateAmount", 1, vp_domains + 1248, 1, vp_ranges + 1148,
-    0 },
-  /*  826 */
-  { "loanPaymentAmount", 1, vp_domains + 1249, 1, vp_ranges + 1149, 0 },
-  /*  827 */
-  { "loanPaymentFrequency", 1, vp_domains + 1250, 1, vp_ranges + 1150, 0 },
-  /*  828 */
-  { "loanRepaymentForm", 1, vp_domains + 1251, 1, vp_ranges + 1151, 0 },
+  /*  823 */ { "linkRelationship", 1, vp_domains + 1246, 1, vp_ranges + 1146, 0 },
+  /*  824 */ { "liveBlogUpdate", 1, vp_domains + 1247, 1, vp_ranges + 1147, 0 },
+  /*  825 */ { "loanMortgageMandateAmount", 1, vp_domains + 1248, 1, vp_ranges + 1148, 0 },
+  /*  826 */ { "loanPaymentAmount", 1, vp_domains + 1249, 1, vp_ranges + 1149, 0 },
+  /*  827 */ { "loanPaymentFrequency", 1, vp_domains + 1250, 1, vp_ranges + 1150, 0 },
+  /*  828 */ { "loanRepaymentForm", 1, vp_domains + 1251, 1, vp_ranges + 1151, 0 },
   /*  829 */ { "loanTerm", 1, vp_domains + 1252, 1, vp_ranges + 1152, 0 },
   /*  830 */ { "loanType", 1, vp_domains + 1253, 2, vp_ranges + 1153, 0 },
   /*  831 */ { "location", 4, vp_domains + 1254, 4, vp_ranges + 1155, 0 },
-  /*  832 */
-  { "locationCreated", 1, vp_domains + 1258, 1, vp_ranges + 1159, 0 },
-  /*  833 */
-  { "lodgingUnitDescription", 1, vp_domains + 1259, 1, vp_ranges + 1160, 0 },
-  /*  834 */
-  { "lodgingUnitType", 1, vp_domains + 1260, 2, vp_ranges + 1161, 0 },
+  /*  832 */ { "locationCreated", 1, vp_domains + 1258, 1, vp_ranges + 1159, 0 },
+  /*  833 */ { "lodgingUnitDescription", 1, vp_domains + 1259, 1, vp_ranges + 1160, 0 },
+  /*  834 */ { "lodgingUnitType", 1, vp_domains + 1260, 2, vp_ranges + 1161, 0 },
   /*  835 */ { "logo", 6, vp_domains + 1261, 2, vp_ranges + 1163, 0 },
   /*  836 */ { "longitude", 2, vp_domains + 1267, 2, vp_ranges + 1165, 0 },
   /*  837 */ { "loser", 1, vp_domains + 1269, 1, vp_ranges + 1167, 0 },
   /*  838 */ { "lowPrice", 1, vp_domains + 1270, 2, vp_ranges + 1168, 0 },
   /*  839 */ { "lyricist", 1, vp_domains + 1271, 1, vp_ranges + 1170, 0 },
   /*  840 */ { "lyrics", 1, vp_domains + 1272, 1, vp_ranges + 1171, 0 },
-  /*  841 */
-  { "mainContentOfPage", 1, vp_domains + 1273, 1, vp_ranges + 1172, 0 },
+  /*  841 */ { "mainContentOfPage", 1, vp_domains + 1273, 1, vp_ranges + 1172, 0 },
   /*  842 */ { "mainEntity", 1, vp_domains + 1274, 1, vp_ranges + 1173, 0 },
-  /*  843 */
-  { "mainEntityOfPage", 1, vp_domains + 1275, 2, vp_ranges + 1174, 0 },
+  /*  843 */ { "mainEntityOfPage", 1, vp_domains + 1275, 2, vp_ranges + 1174, 0 },
   /*  844 */ { "maintainer", 1, vp_domains + 1276, 2, vp_ranges + 1176, 0 },
   /*  845 */ { "makesOffer", 2, vp_domains + 1277, 1, vp_ranges + 1178, 0 },
   /*  846 */ { "manufacturer", 1, vp_domains + 1279, 1, vp_ranges + 1179, 0 },
@@ -6163,242 +5773,155 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /*  850 */ { "marginOfError", 1, vp_domains + 1283, 1, vp_ranges + 1183, 0 },
   /*  851 */ { "masthead", 1, vp_domains + 1284, 2, vp_ranges + 1184, 0 },
   /*  852 */ { "material", 2, vp_domains + 1285, 3, vp_ranges + 1186, 0 },
-  /*  853 */
-  { "materialExtent", 1, vp_domains + 1287, 2, vp_ranges + 1189, 0 },
-  /*  854 */
-  { "mathExpression", 1, vp_domains + 1288, 2, vp_ranges + 1191, 0 },
+  /*  853 */ { "materialExtent", 1, vp_domains + 1287, 2, vp_ranges + 1189, 0 },
+  /*  854 */ { "mathExpression", 1, vp_domains + 1288, 2, vp_ranges + 1191, 0 },
   /*  855 */ { "maxPrice", 1, vp_domains + 1289, 1, vp_ranges + 1193, 0 },
   /*  856 */ { "maxValue", 4, vp_domains + 1290, 1, vp_ranges + 1194, 0 },
-  /*  857 */
-  { "maximumAttendeeCapacity", 2, vp_domains + 1294, 1, vp_ranges + 1195, 0 },
-  /*  858 */
-  { "maximumEnrollment", 1, vp_domains + 1296, 1, vp_ranges + 1196, 0 },
+  /*  857 */ { "maximumAttendeeCapacity", 2, vp_domains + 1294, 1, vp_ranges + 1195, 0 },
+  /*  858 */ { "maximumEnrollment", 1, vp_domains + 1296, 1, vp_ranges + 1196, 0 },
   /*  859 */ { "maximumIntake", 4, vp_domains + 1297, 1, vp_ranges + 1197, 0 },
-  /*  860 */
-  { "maximumPhysicalAttendeeCapacity", 1, vp_domains + 1301, 1,
-    vp_ranges + 1198, 0 },
-  /*  861 */
-  { "maximumVirtualAttendeeCapacity", 1, vp_domains + 1302, 1,
-    vp_ranges + 1199, 0 },
+  /*  860 */ { "maximumPhysicalAttendeeCapacity", 1, vp_domains + 1301, 1, vp_ranges + 1198, 0 },
+  /*  861 */ { "maximumVirtualAttendeeCapacity", 1, vp_domains + 1302, 1, vp_ranges + 1199, 0 },
   /*  862 */ { "mealService", 1, vp_domains + 1303, 1, vp_ranges + 1200, 0 },
-  /*  863 */
-  { "measuredProperty", 2, vp_domains + 1304, 1, vp_ranges + 1201, 0 },
-  /*  864 */
-  { "measurementDenominator", 2, vp_domains + 1306, 1, vp_ranges + 1202, 0 },
-  /*  865 */
-  { "measurementMethod", 6, vp_domains + 1308, 4, vp_ranges + 1203, 0 },
-  /*  866 */
-  { "measurementQualifier", 2, vp_domains + 1314, 1, vp_ranges + 1207, 0 },
-  /*  867 */
-  { "measurementTechnique", 6, vp_domains + 1316, 4, vp_ranges + 1208, 0 },
-  /*  868 */
-  { "mechanismOfAction", 2, vp_domains + 1322, 1, vp_ranges + 1212, 0 },
-  /*  869 */
-  { "mediaAuthenticityCategory", 1, vp_domains + 1324, 1, vp_ranges + 1213,
-    0 },
-  /*  870 */
-  { "mediaItemAppearance", 1, vp_domains + 1325, 1, vp_ranges + 1214, 0 },
+  /*  863 */ { "measuredProperty", 2, vp_domains + 1304, 1, vp_ranges + 1201, 0 },
+  /*  864 */ { "measurementDenominator", 2, vp_domains + 1306, 1, vp_ranges + 1202, 0 },
+  /*  865 */ { "measurementMethod", 6, vp_domains + 1308, 4, vp_ranges + 1203, 0 },
+  /*  866 */ { "measurementQualifier", 2, vp_domains + 1314, 1, vp_ranges + 1207, 0 },
+  /*  867 */ { "measurementTechnique", 6, vp_domains + 1316, 4, vp_ranges + 1208, 0 },
+  /*  868 */ { "mechanismOfAction", 2, vp_domains + 1322, 1, vp_ranges + 1212, 0 },
+  /*  869 */ { "mediaAuthenticityCategory", 1, vp_domains + 1324, 1, vp_ranges + 1213, 0 },
+  /*  870 */ { "mediaItemAppearance", 1, vp_domains + 1325, 1, vp_ranges + 1214, 0 },
   /*  871 */ { "median", 1, vp_domains + 1326, 1, vp_ranges + 1215, 0 },
-  /*  872 */
-  { "medicalAudience", 1, vp_domains + 1327, 2, vp_ranges + 1216, 0 },
-  /*  873 */
-  { "medicalSpecialty", 4, vp_domains + 1328, 1, vp_ranges + 1218, 0 },
-  /*  874 */
-  { "medicineSystem", 1, vp_domains + 1332, 1, vp_ranges + 1219, 0 },
-  /*  875 */
-  { "meetsEmissionStandard", 1, vp_domains + 1333, 3, vp_ranges + 1220, 0 },
+  /*  872 */ { "medicalAudience", 1, vp_domains + 1327, 2, vp_ranges + 1216, 0 },
+  /*  873 */ { "medicalSpecialty", 4, vp_domains + 1328, 1, vp_ranges + 1218, 0 },
+  /*  874 */ { "medicineSystem", 1, vp_domains + 1332, 1, vp_ranges + 1219, 0 },
+  /*  875 */ { "meetsEmissionStandard", 1, vp_domains + 1333, 3, vp_ranges + 1220, 0 },
   /*  876 */ { "member", 2, vp_domains + 1334, 2, vp_ranges + 1223, 0 },
   /*  877 */ { "memberOf", 2, vp_domains + 1336, 3, vp_ranges + 1225, 0 },
   /*  878 */ { "members", 2, vp_domains + 1338, 2, vp_ranges + 1228, 1 },
-  /*  879 */
-  { "membershipNumber", 1, vp_domains + 1340, 1, vp_ranges + 1230, 0 },
-  /*  880 */
-  { "membershipPointsEarned", 3, vp_domains + 1341, 2, vp_ranges + 1231, 0 },
-  /*  881 */
-  { "memoryRequirements", 1, vp_domains + 1344, 2, vp_ranges + 1233, 0 },
+  /*  879 */ { "membershipNumber", 1, vp_domains + 1340, 1, vp_ranges + 1230, 0 },
+  /*  880 */ { "membershipPointsEarned", 3, vp_domains + 1341, 2, vp_ranges + 1231, 0 },
+  /*  881 */ { "memoryRequirements", 1, vp_domains + 1344, 2, vp_ranges + 1233, 0 },
   /*  882 */ { "mentions", 1, vp_domains + 1345, 1, vp_ranges + 1235, 0 },
   /*  883 */ { "menu", 1, vp_domains + 1346, 3, vp_ranges + 1236, 1 },
   /*  884 */ { "menuAddOn", 1, vp_domains + 1347, 2, vp_ranges + 1239, 0 },
   /*  885 */ { "merchant", 1, vp_domains + 1348, 2, vp_ranges + 1241, 1 },
-  /*  886 */
-  { "merchantReturnDays", 2, vp_domains + 1349, 3, vp_ranges + 1243, 0 },
-  /*  887 */
-  { "merchantReturnLink", 1, vp_domains + 1351, 1, vp_ranges + 1246, 0 },
-  /*  888 */
-  { "messageAttachment", 1, vp_domains + 1352, 1, vp_ranges + 1247, 0 },
-  /*  889 */
-  { "mileageFromOdometer", 1, vp_domains + 1353, 1, vp_ranges + 1248, 0 },
+  /*  886 */ { "merchantReturnDays", 2, vp_domains + 1349, 3, vp_ranges + 1243, 0 },
+  /*  887 */ { "merchantReturnLink", 1, vp_domains + 1351, 1, vp_ranges + 1246, 0 },
+  /*  888 */ { "messageAttachment", 1, vp_domains + 1352, 1, vp_ranges + 1247, 0 },
+  /*  889 */ { "mileageFromOdometer", 1, vp_domains + 1353, 1, vp_ranges + 1248, 0 },
   /*  890 */ { "minPrice", 1, vp_domains + 1354, 1, vp_ranges + 1249, 0 },
   /*  891 */ { "minValue", 4, vp_domains + 1355, 1, vp_ranges + 1250, 0 },
-  /*  892 */
-  { "minimumPaymentDue", 1, vp_domains + 1359, 2, vp_ranges + 1251, 0 },
-  /*  893 */
-  { "missionCoveragePrioritiesPolicy", 1, vp_domains + 1360, 2,
-    vp_ranges + 1253, 0 },
+  /*  892 */ { "minimumPaymentDue", 1, vp_domains + 1359, 2, vp_ranges + 1251, 0 },
+  /*  893 */ { "missionCoveragePrioritiesPolicy", 1, vp_domains + 1360, 2, vp_ranges + 1253, 0 },
   /*  894 */ { "mobileUrl", 2, vp_domains + 1361, 1, vp_ranges + 1255, 0 },
   /*  895 */ { "model", 1, vp_domains + 1363, 2, vp_ranges + 1256, 0 },
   /*  896 */ { "modelDate", 1, vp_domains + 1364, 1, vp_ranges + 1258, 0 },
   /*  897 */ { "modifiedTime", 1, vp_domains + 1365, 1, vp_ranges + 1259, 0 },
-  /*  898 */
-  { "molecularFormula", 1, vp_domains + 1366, 1, vp_ranges + 1260, 0 },
-  /*  899 */
-  { "molecularWeight", 1, vp_domains + 1367, 2, vp_ranges + 1261, 0 },
-  /*  900 */
-  { "monoisotopicMolecularWeight", 1, vp_domains + 1368, 2, vp_ranges + 1263,
-    0 },
-  /*  901 */
-  { "monthlyMinimumRepaymentAmount", 1, vp_domains + 1369, 2, vp_ranges + 1265,
-    0 },
-  /*  902 */
-  { "monthsOfExperience", 1, vp_domains + 1370, 1, vp_ranges + 1267, 0 },
+  /*  898 */ { "molecularFormula", 1, vp_domains + 1366, 1, vp_ranges + 1260, 0 },
+  /*  899 */ { "molecularWeight", 1, vp_domains + 1367, 2, vp_ranges + 1261, 0 },
+  /*  900 */ { "monoisotopicMolecularWeight", 1, vp_domains + 1368, 2, vp_ranges + 1263, 0 },
+  /*  901 */ { "monthlyMinimumRepaymentAmount", 1, vp_domains + 1369, 2, vp_ranges + 1265, 0 },
+  /*  902 */ { "monthsOfExperience", 1, vp_domains + 1370, 1, vp_ranges + 1267, 0 },
   /*  903 */ { "mpn", 3, vp_domains + 1371, 1, vp_ranges + 1268, 0 },
-  /*  904 */
-  { "multipleValues", 1, vp_domains + 1374, 1, vp_ranges + 1269, 0 },
+  /*  904 */ { "multipleValues", 1, vp_domains + 1374, 1, vp_ranges + 1269, 0 },
   /*  905 */ { "muscleAction", 1, vp_domains + 1375, 1, vp_ranges + 1270, 0 },
-  /*  906 */
-  { "musicArrangement", 1, vp_domains + 1376, 1, vp_ranges + 1271, 0 },
+  /*  906 */ { "musicArrangement", 1, vp_domains + 1376, 1, vp_ranges + 1271, 0 },
   /*  907 */ { "musicBy", 9, vp_domains + 1377, 2, vp_ranges + 1272, 0 },
-  /*  908 */
-  { "musicCompositionForm", 1, vp_domains + 1386, 1, vp_ranges + 1274, 0 },
-  /*  909 */
-  { "musicGroupMember", 1, vp_domains + 1387, 1, vp_ranges + 1275, 1 },
-  /*  910 */
-  { "musicReleaseFormat", 1, vp_domains + 1388, 1, vp_ranges + 1276, 0 },
+  /*  908 */ { "musicCompositionForm", 1, vp_domains + 1386, 1, vp_ranges + 1274, 0 },
+  /*  909 */ { "musicGroupMember", 1, vp_domains + 1387, 1, vp_ranges + 1275, 1 },
+  /*  910 */ { "musicReleaseFormat", 1, vp_domains + 1388, 1, vp_ranges + 1276, 0 },
   /*  911 */ { "musicalKey", 1, vp_domains + 1389, 1, vp_ranges + 1277, 0 },
   /*  912 */ { "naics", 2, vp_domains + 1390, 1, vp_ranges + 1278, 0 },
   /*  913 */ { "name", 1, vp_domains + 1392, 1, vp_ranges + 1279, 0 },
   /*  914 */ { "namedPosition", 1, vp_domains + 1393, 2, vp_ranges + 1280, 1 },
   /*  915 */ { "nationality", 1, vp_domains + 1394, 1, vp_ranges + 1282, 0 },
-  /*  916 */
-  { "naturalProgression", 1, vp_domains + 1395, 1, vp_ranges + 1283, 0 },
+  /*  916 */ { "naturalProgression", 1, vp_domains + 1395, 1, vp_ranges + 1283, 0 },
   /*  917 */ { "negativeNotes", 2, vp_domains + 1396, 4, vp_ranges + 1284, 0 },
   /*  918 */ { "nerve", 1, vp_domains + 1398, 1, vp_ranges + 1288, 0 },
   /*  919 */ { "nerveMotor", 1, vp_domains + 1399, 1, vp_ranges + 1289, 0 },
   /*  920 */ { "netWorth", 1, vp_domains + 1400, 2, vp_ranges + 1290, 0 },
-  /*  921 */
-  { "newsUpdatesAndGuidelines", 1, vp_domains + 1401, 2, vp_ranges + 1292, 0 },
+  /*  921 */ { "newsUpdatesAndGuidelines", 1, vp_domains + 1401, 2, vp_ranges + 1292, 0 },
   /*  922 */ { "nextItem", 1, vp_domains + 1402, 1, vp_ranges + 1294, 0 },
-  /*  923 */
-  { "noBylinesPolicy", 1, vp_domains + 1403, 2, vp_ranges + 1295, 0 },
+  /*  923 */ { "noBylinesPolicy", 1, vp_domains + 1403, 2, vp_ranges + 1295, 0 },
   /*  924 */ { "nonEqual", 1, vp_domains + 1404, 1, vp_ranges + 1297, 0 },
-  /*  925 */
-  { "nonProprietaryName", 2, vp_domains + 1405, 1, vp_ranges + 1298, 0 },
-  /*  926 */
-  { "nonprofitStatus", 1, vp_domains + 1407, 1, vp_ranges + 1299, 0 },
+  /*  925 */ { "nonProprietaryName", 2, vp_domains + 1405, 1, vp_ranges + 1298, 0 },
+  /*  926 */ { "nonprofitStatus", 1, vp_domains + 1407, 1, vp_ranges + 1299, 0 },
   /*  927 */ { "normalRange", 1, vp_domains + 1408, 2, vp_ranges + 1300, 0 },
   /*  928 */ { "nsn", 1, vp_domains + 1409, 1, vp_ranges + 1302, 0 },
   /*  929 */ { "numAdults", 1, vp_domains + 1410, 2, vp_ranges + 1303, 0 },
   /*  930 */ { "numChildren", 1, vp_domains + 1411, 2, vp_ranges + 1305, 0 },
-  /*  931 */
-  { "numConstraints", 1, vp_domains + 1412, 1, vp_ranges + 1307, 0 },
+  /*  931 */ { "numConstraints", 1, vp_domains + 1412, 1, vp_ranges + 1307, 0 },
   /*  932 */ { "numItems", 1, vp_domains + 1413, 1, vp_ranges + 1308, 0 },
   /*  933 */ { "numTracks", 1, vp_domains + 1414, 1, vp_ranges + 1309, 0 },
-  /*  934 */
-  { "numberOfAccommodationUnits", 2, vp_domains + 1415, 1, vp_ranges + 1310,
-    0 },
-  /*  935 */
-  { "numberOfAirbags", 1, vp_domains + 1417, 2, vp_ranges + 1311, 0 },
-  /*  936 */
-  { "numberOfAvailableAccommodationUnits", 2, vp_domains + 1418, 1,
-    vp_ranges + 1313, 0 },
+  /*  934 */ { "numberOfAccommodationUnits", 2, vp_domains + 1415, 1, vp_ranges + 1310, 0 },
+  /*  935 */ { "numberOfAirbags", 1, vp_domains + 1417, 2, vp_ranges + 1311, 0 },
+  /*  936 */ { "numberOfAvailableAccommodationUnits", 2, vp_domains + 1418, 1, vp_ranges + 1313, 0 },
   /*  937 */ { "numberOfAxles", 1, vp_domains + 1420, 2, vp_ranges + 1314, 0 },
-  /*  938 */
-  { "numberOfBathroomsTotal", 2, vp_domains + 1421, 1, vp_ranges + 1316, 0 },
-  /*  939 */
-  { "numberOfBedrooms", 3, vp_domains + 1423, 2, vp_ranges + 1317, 0 },
+  /*  938 */ { "numberOfBathroomsTotal", 2, vp_domains + 1421, 1, vp_ranges + 1316, 0 },
+  /*  939 */ { "numberOfBedrooms", 3, vp_domains + 1423, 2, vp_ranges + 1317, 0 },
   /*  940 */ { "numberOfBeds", 1, vp_domains + 1426, 1, vp_ranges + 1319, 0 },
-  /*  941 */
-  { "numberOfCredits", 2, vp_domains + 1427, 2, vp_ranges + 1320, 0 },
+  /*  941 */ { "numberOfCredits", 2, vp_domains + 1427, 2, vp_ranges + 1320, 0 },
   /*  942 */ { "numberOfDoors", 1, vp_domains + 1429, 2, vp_ranges + 1322, 0 },
-  /*  943 */
-  { "numberOfEmployees", 2, vp_domains + 1430, 1, vp_ranges + 1324, 0 },
-  /*  944 */
-  { "numberOfEpisodes", 4, vp_domains + 1432, 1, vp_ranges + 1325, 0 },
-  /*  945 */
-  { "numberOfForwardGears", 1, vp_domains + 1436, 2, vp_ranges + 1326, 0 },
-  /*  946 */
-  { "numberOfFullBathrooms", 2, vp_domains + 1437, 1, vp_ranges + 1328, 0 },
+  /*  943 */ { "numberOfEmployees", 2, vp_domains + 1430, 1, vp_ranges + 1324, 0 },
+  /*  944 */ { "numberOfEpisodes", 4, vp_domains + 1432, 1, vp_ranges + 1325, 0 },
+  /*  945 */ { "numberOfForwardGears", 1, vp_domains + 1436, 2, vp_ranges + 1326, 0 },
+  /*  946 */ { "numberOfFullBathrooms", 2, vp_domains + 1437, 1, vp_ranges + 1328, 0 },
   /*  947 */ { "numberOfItems", 1, vp_domains + 1439, 1, vp_ranges + 1329, 0 },
-  /*  948 */
-  { "numberOfLoanPayments", 1, vp_domains + 1440, 1, vp_ranges + 1330, 0 },
+  /*  948 */ { "numberOfLoanPayments", 1, vp_domains + 1440, 1, vp_ranges + 1330, 0 },
   /*  949 */ { "numberOfPages", 1, vp_domains + 1441, 1, vp_ranges + 1331, 0 },
-  /*  950 */
-  { "numberOfPartialBathrooms", 2, vp_domains + 1442, 1, vp_ranges + 1332, 0 },
-  /*  951 */
-  { "numberOfPlayers", 2, vp_domains + 1444, 1, vp_ranges + 1333, 0 },
-  /*  952 */
-  { "numberOfPreviousOwners", 1, vp_domains + 1446, 2, vp_ranges + 1334, 0 },
+  /*  950 */ { "numberOfPartialBathrooms", 2, vp_domains + 1442, 1, vp_ranges + 1332, 0 },
+  /*  951 */ { "numberOfPlayers", 2, vp_domains + 1444, 1, vp_ranges + 1333, 0 },
+  /*  952 */ { "numberOfPreviousOwners", 1, vp_domains + 1446, 2, vp_ranges + 1334, 0 },
   /*  953 */ { "numberOfRooms", 7, vp_domains + 1447, 2, vp_ranges + 1336, 0 },
-  /*  954 */
-  { "numberOfSeasons", 3, vp_domains + 1454, 1, vp_ranges + 1338, 0 },
-  /*  955 */
-  { "numberedPosition", 1, vp_domains + 1457, 1, vp_ranges + 1339, 0 },
+  /*  954 */ { "numberOfSeasons", 3, vp_domains + 1454, 1, vp_ranges + 1338, 0 },
+  /*  955 */ { "numberedPosition", 1, vp_domains + 1457, 1, vp_ranges + 1339, 0 },
   /*  956 */ { "nutrition", 2, vp_domains + 1458, 1, vp_ranges + 1340, 0 },
   /*  957 */ { "object", 1, vp_domains + 1460, 1, vp_ranges + 1341, 0 },
-  /*  958 */
-  { "observationAbout", 1, vp_domains + 1461, 2, vp_ranges + 1342, 0 },
-  /*  959 */
-  { "observationDate", 1, vp_domains + 1462, 2, vp_ranges + 1344, 0 },
-  /*  960 */
-  { "observationPeriod", 1, vp_domains + 1463, 1, vp_ranges + 1346, 0 },
+  /*  958 */ { "observationAbout", 1, vp_domains + 1461, 2, vp_ranges + 1342, 0 },
+  /*  959 */ { "observationDate", 1, vp_domains + 1462, 2, vp_ranges + 1344, 0 },
+  /*  960 */ { "observationPeriod", 1, vp_domains + 1463, 1, vp_ranges + 1346, 0 },
   /*  961 */ { "occupancy", 5, vp_domains + 1464, 1, vp_ranges + 1347, 0 },
-  /*  962 */
-  { "occupationLocation", 1, vp_domains + 1469, 1, vp_ranges + 1348, 0 },
-  /*  963 */
-  { "occupationalCategory", 5, vp_domains + 1470, 2, vp_ranges + 1349, 0 },
-  /*  964 */
-  { "occupationalCredentialAwarded", 2, vp_domains + 1475, 3, vp_ranges + 1351,
-    0 },
+  /*  962 */ { "occupationLocation", 1, vp_domains + 1469, 1, vp_ranges + 1348, 0 },
+  /*  963 */ { "occupationalCategory", 5, vp_domains + 1470, 2, vp_ranges + 1349, 0 },
+  /*  964 */ { "occupationalCredentialAwarded", 2, vp_domains + 1475, 3, vp_ranges + 1351, 0 },
   /*  965 */ { "offerCount", 1, vp_domains + 1477, 1, vp_ranges + 1354, 0 },
   /*  966 */ { "offeredBy", 1, vp_domains + 1478, 2, vp_ranges + 1355, 0 },
   /*  967 */ { "offers", 8, vp_domains + 1479, 2, vp_ranges + 1357, 0 },
-  /*  968 */
-  { "offersPrescriptionByMail", 1, vp_domains + 1487, 1, vp_ranges + 1359, 0 },
+  /*  968 */ { "offersPrescriptionByMail", 1, vp_domains + 1487, 1, vp_ranges + 1359, 0 },
   /*  969 */ { "openingHours", 2, vp_domains + 1488, 1, vp_ranges + 1360, 0 },
-  /*  970 */
-  { "openingHoursSpecification", 1, vp_domains + 1490, 1, vp_ranges + 1361,
-    0 },
+  /*  970 */ { "openingHoursSpecification", 1, vp_domains + 1490, 1, vp_ranges + 1361, 0 },
   /*  971 */ { "opens", 1, vp_domains + 1491, 1, vp_ranges + 1362, 0 },
-  /*  972 */
-  { "operatingSystem", 1, vp_domains + 1492, 2, vp_ranges + 1363, 0 },
+  /*  972 */ { "operatingSystem", 1, vp_domains + 1492, 2, vp_ranges + 1363, 0 },
   /*  973 */ { "opponent", 1, vp_domains + 1493, 1, vp_ranges + 1365, 0 },
   /*  974 */ { "option", 1, vp_domains + 1494, 2, vp_ranges + 1366, 1 },
   /*  975 */ { "orderDate", 1, vp_domains + 1495, 2, vp_ranges + 1368, 0 },
   /*  976 */ { "orderDelivery", 2, vp_domains + 1496, 1, vp_ranges + 1370, 0 },
-  /*  977 */
-  { "orderItemNumber", 1, vp_domains + 1498, 1, vp_ranges + 1371, 0 },
-  /*  978 */
-  { "orderItemStatus", 1, vp_domains + 1499, 1, vp_ranges + 1372, 0 },
+  /*  977 */ { "orderItemNumber", 1, vp_domains + 1498, 1, vp_ranges + 1371, 0 },
+  /*  978 */ { "orderItemStatus", 1, vp_domains + 1499, 1, vp_ranges + 1372, 0 },
   /*  979 */ { "orderNumber", 1, vp_domains + 1500, 1, vp_ranges + 1373, 0 },
-  /*  980 */
-  { "orderPercentage", 1, vp_domains + 1501, 1, vp_ranges + 1374, 0 },
+  /*  980 */ { "orderPercentage", 1, vp_domains + 1501, 1, vp_ranges + 1374, 0 },
   /*  981 */ { "orderQuantity", 1, vp_domains + 1502, 2, vp_ranges + 1375, 0 },
   /*  982 */ { "orderStatus", 1, vp_domains + 1503, 1, vp_ranges + 1377, 0 },
   /*  983 */ { "orderValue", 1, vp_domains + 1504, 1, vp_ranges + 1378, 0 },
   /*  984 */ { "orderedItem", 2, vp_domains + 1505, 3, vp_ranges + 1379, 0 },
   /*  985 */ { "organizer", 1, vp_domains + 1507, 2, vp_ranges + 1382, 0 },
   /*  986 */ { "originAddress", 1, vp_domains + 1508, 1, vp_ranges + 1384, 0 },
-  /*  987 */
-  { "originalMediaContextDescription", 1, vp_domains + 1509, 1,
-    vp_ranges + 1385, 0 },
-  /*  988 */
-  { "originalMediaLink", 1, vp_domains + 1510, 3, vp_ranges + 1386, 0 },
-  /*  989 */
-  { "originatesFrom", 1, vp_domains + 1511, 1, vp_ranges + 1389, 0 },
+  /*  987 */ { "originalMediaContextDescription", 1, vp_domains + 1509, 1, vp_ranges + 1385, 0 },
+  /*  988 */ { "originalMediaLink", 1, vp_domains + 1510, 3, vp_ranges + 1386, 0 },
+  /*  989 */ { "originatesFrom", 1, vp_domains + 1511, 1, vp_ranges + 1389, 0 },
   /*  990 */ { "overdosage", 1, vp_domains + 1512, 1, vp_ranges + 1390, 0 },
   /*  991 */ { "ownedFrom", 1, vp_domains + 1513, 1, vp_ranges + 1391, 0 },
   /*  992 */ { "ownedThrough", 1, vp_domains + 1514, 1, vp_ranges + 1392, 0 },
   /*  993 */ { "owner", 1, vp_domains + 1515, 2, vp_ranges + 1393, 0 },
-  /*  994 */
-  { "ownershipFundingInfo", 2, vp_domains + 1516, 4, vp_ranges + 1395, 0 },
+  /*  994 */ { "ownershipFundingInfo", 2, vp_domains + 1516, 4, vp_ranges + 1395, 0 },
   /*  995 */ { "owns", 2, vp_domains + 1518, 1, vp_ranges + 1399, 0 },
   /*  996 */ { "pageEnd", 4, vp_domains + 1520, 2, vp_ranges + 1400, 0 },
   /*  997 */ { "pageStart", 4, vp_domains + 1524, 2, vp_ranges + 1402, 0 },
   /*  998 */ { "pagination", 4, vp_domains + 1528, 1, vp_ranges + 1404, 0 },
   /*  999 */ { "parent", 1, vp_domains + 1532, 1, vp_ranges + 1405, 0 },
   /* 1000 */ { "parentItem", 3, vp_domains + 1533, 2, vp_ranges + 1406, 0 },
-  /* 1001 */
-  { "parentOrganization", 1, vp_domains + 1536, 1, vp_ranges + 1408, 0 },
+  /* 1001 */ { "parentOrganization", 1, vp_domains + 1536, 1, vp_ranges + 1408, 0 },
   /* 1002 */ { "parentService", 1, vp_domains + 1537, 1, vp_ranges + 1409, 0 },
   /* 1003 */ { "parentTaxon", 1, vp_domains + 1538, 3, vp_ranges + 1410, 0 },
   /* 1004 */ { "parents", 1, vp_domains + 1539, 1, vp_ranges + 1413, 1 },
@@ -6408,29 +5931,21 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /* 1008 */ { "partOfSeason", 2, vp_domains + 1543, 1, vp_ranges + 1417, 0 },
   /* 1009 */ { "partOfSeries", 3, vp_domains + 1545, 1, vp_ranges + 1418, 0 },
   /* 1010 */ { "partOfSystem", 1, vp_domains + 1548, 1, vp_ranges + 1419, 0 },
-  /* 1011 */
-  { "partOfTVSeries", 3, vp_domains + 1549, 1, vp_ranges + 1420, 1 },
+  /* 1011 */ { "partOfTVSeries", 3, vp_domains + 1549, 1, vp_ranges + 1420, 1 },
   /* 1012 */ { "partOfTrip", 1, vp_domains + 1552, 1, vp_ranges + 1421, 0 },
   /* 1013 */ { "participant", 1, vp_domains + 1553, 2, vp_ranges + 1422, 0 },
   /* 1014 */ { "partySize", 2, vp_domains + 1554, 2, vp_ranges + 1424, 0 },
-  /* 1015 */
-  { "passengerPriorityStatus", 1, vp_domains + 1556, 2, vp_ranges + 1426, 0 },
-  /* 1016 */
-  { "passengerSequenceNumber", 1, vp_domains + 1557, 1, vp_ranges + 1428, 0 },
-  /* 1017 */
-  { "pathophysiology", 2, vp_domains + 1558, 1, vp_ranges + 1429, 0 },
+  /* 1015 */ { "passengerPriorityStatus", 1, vp_domains + 1556, 2, vp_ranges + 1426, 0 },
+  /* 1016 */ { "passengerSequenceNumber", 1, vp_domains + 1557, 1, vp_ranges + 1428, 0 },
+  /* 1017 */ { "pathophysiology", 2, vp_domains + 1558, 1, vp_ranges + 1429, 0 },
   /* 1018 */ { "pattern", 2, vp_domains + 1560, 2, vp_ranges + 1430, 0 },
   /* 1019 */ { "payload", 1, vp_domains + 1562, 1, vp_ranges + 1432, 0 },
-  /* 1020 */
-  { "paymentAccepted", 1, vp_domains + 1563, 1, vp_ranges + 1433, 0 },
+  /* 1020 */ { "paymentAccepted", 1, vp_domains + 1563, 1, vp_ranges + 1433, 0 },
   /* 1021 */ { "paymentDue", 2, vp_domains + 1564, 1, vp_ranges + 1434, 1 },
-  /* 1022 */
-  { "paymentDueDate", 2, vp_domains + 1566, 2, vp_ranges + 1435, 0 },
+  /* 1022 */ { "paymentDueDate", 2, vp_domains + 1566, 2, vp_ranges + 1435, 0 },
   /* 1023 */ { "paymentMethod", 2, vp_domains + 1568, 2, vp_ranges + 1437, 0 },
-  /* 1024 */
-  { "paymentMethodId", 2, vp_domains + 1570, 1, vp_ranges + 1439, 0 },
-  /* 1025 */
-  { "paymentMethodType", 1, vp_domains + 1572, 1, vp_ranges + 1440, 0 },
+  /* 1024 */ { "paymentMethodId", 2, vp_domains + 1570, 1, vp_ranges + 1439, 0 },
+  /* 1025 */ { "paymentMethodType", 1, vp_domains + 1572, 1, vp_ranges + 1440, 0 },
   /* 1026 */ { "paymentStatus", 1, vp_domains + 1573, 2, vp_ranges + 1441, 0 },
   /* 1027 */ { "paymentUrl", 1, vp_domains + 1574, 1, vp_ranges + 1443, 0 },
   /* 1028 */ { "penciler", 3, vp_domains + 1575, 1, vp_ranges + 1444, 0 },
@@ -6442,182 +5957,124 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /* 1034 */ { "performer", 1, vp_domains + 1584, 2, vp_ranges + 1450, 0 },
   /* 1035 */ { "performerIn", 1, vp_domains + 1585, 1, vp_ranges + 1452, 0 },
   /* 1036 */ { "performers", 1, vp_domains + 1586, 2, vp_ranges + 1453, 1 },
-  /* 1037 */
-  { "permissionType", 1, vp_domains + 1587, 1, vp_ranges + 1455, 0 },
+  /* 1037 */ { "permissionType", 1, vp_domains + 1587, 1, vp_ranges + 1455, 0 },
   /* 1038 */ { "permissions", 1, vp_domains + 1588, 1, vp_ranges + 1456, 0 },
-  /* 1039 */
-  { "permitAudience", 1, vp_domains + 1589, 1, vp_ranges + 1457, 0 },
-  /* 1040 */
-  { "permittedUsage", 1, vp_domains + 1590, 1, vp_ranges + 1458, 0 },
+  /* 1039 */ { "permitAudience", 1, vp_domains + 1589, 1, vp_ranges + 1457, 0 },
+  /* 1040 */ { "permittedUsage", 1, vp_domains + 1590, 1, vp_ranges + 1458, 0 },
   /* 1041 */ { "petsAllowed", 4, vp_domains + 1591, 2, vp_ranges + 1459, 0 },
   /* 1042 */ { "phoneticText", 1, vp_domains + 1595, 1, vp_ranges + 1461, 0 },
   /* 1043 */ { "photo", 1, vp_domains + 1596, 2, vp_ranges + 1462, 0 },
   /* 1044 */ { "photos", 1, vp_domains + 1597, 2, vp_ranges + 1464, 1 },
-  /* 1045 */
-  { "physicalRequirement", 1, vp_domains + 1598, 3, vp_ranges + 1466, 0 },
-  /* 1046 */
-  { "physiologicalBenefits", 1, vp_domains + 1599, 1, vp_ranges + 1469, 0 },
-  /* 1047 */
-  { "pickupLocation", 2, vp_domains + 1600, 1, vp_ranges + 1470, 0 },
+  /* 1045 */ { "physicalRequirement", 1, vp_domains + 1598, 3, vp_ranges + 1466, 0 },
+  /* 1046 */ { "physiologicalBenefits", 1, vp_domains + 1599, 1, vp_ranges + 1469, 0 },
+  /* 1047 */ { "pickupLocation", 2, vp_domains + 1600, 1, vp_ranges + 1470, 0 },
   /* 1048 */ { "pickupTime", 2, vp_domains + 1602, 1, vp_ranges + 1471, 0 },
   /* 1049 */ { "playMode", 2, vp_domains + 1604, 1, vp_ranges + 1472, 0 },
   /* 1050 */ { "playerType", 1, vp_domains + 1606, 1, vp_ranges + 1473, 0 },
   /* 1051 */ { "playersOnline", 1, vp_domains + 1607, 1, vp_ranges + 1474, 0 },
   /* 1052 */ { "polygon", 1, vp_domains + 1608, 1, vp_ranges + 1475, 0 },
-  /* 1053 */
-  { "populationType", 2, vp_domains + 1609, 1, vp_ranges + 1476, 0 },
+  /* 1053 */ { "populationType", 2, vp_domains + 1609, 1, vp_ranges + 1476, 0 },
   /* 1054 */ { "position", 2, vp_domains + 1611, 2, vp_ranges + 1477, 0 },
   /* 1055 */ { "positiveNotes", 2, vp_domains + 1613, 4, vp_ranges + 1479, 0 },
-  /* 1056 */
-  { "possibleComplication", 1, vp_domains + 1615, 1, vp_ranges + 1483, 0 },
-  /* 1057 */
-  { "possibleTreatment", 2, vp_domains + 1616, 4, vp_ranges + 1484, 0 },
-  /* 1058 */
-  { "postOfficeBoxNumber", 1, vp_domains + 1618, 1, vp_ranges + 1488, 0 },
+  /* 1056 */ { "possibleComplication", 1, vp_domains + 1615, 1, vp_ranges + 1483, 0 },
+  /* 1057 */ { "possibleTreatment", 2, vp_domains + 1616, 4, vp_ranges + 1484, 0 },
+  /* 1058 */ { "postOfficeBoxNumber", 1, vp_domains + 1618, 1, vp_ranges + 1488, 0 },
   /* 1059 */ { "postOp", 1, vp_domains + 1619, 1, vp_ranges + 1489, 0 },
   /* 1060 */ { "postalCode", 4, vp_domains + 1620, 1, vp_ranges + 1490, 0 },
-  /* 1061 */
-  { "postalCodeBegin", 1, vp_domains + 1624, 1, vp_ranges + 1491, 0 },
+  /* 1061 */ { "postalCodeBegin", 1, vp_domains + 1624, 1, vp_ranges + 1491, 0 },
   /* 1062 */ { "postalCodeEnd", 1, vp_domains + 1625, 1, vp_ranges + 1492, 0 },
-  /* 1063 */
-  { "postalCodePrefix", 1, vp_domains + 1626, 1, vp_ranges + 1493, 0 },
-  /* 1064 */
-  { "postalCodeRange", 1, vp_domains + 1627, 1, vp_ranges + 1494, 0 },
-  /* 1065 */
-  { "potentialAction", 1, vp_domains + 1628, 1, vp_ranges + 1495, 0 },
+  /* 1063 */ { "postalCodePrefix", 1, vp_domains + 1626, 1, vp_ranges + 1493, 0 },
+  /* 1064 */ { "postalCodeRange", 1, vp_domains + 1627, 1, vp_ranges + 1494, 0 },
+  /* 1065 */ { "potentialAction", 1, vp_domains + 1628, 1, vp_ranges + 1495, 0 },
   /* 1066 */ { "potentialUse", 2, vp_domains + 1629, 1, vp_ranges + 1496, 0 },
   /* 1067 */ { "practicesAt", 1, vp_domains + 1631, 1, vp_ranges + 1497, 0 },
   /* 1068 */ { "preOp", 1, vp_domains + 1632, 1, vp_ranges + 1498, 0 },
   /* 1069 */ { "predecessorOf", 1, vp_domains + 1633, 1, vp_ranges + 1499, 0 },
-  /* 1070 */
-  { "pregnancyCategory", 1, vp_domains + 1634, 1, vp_ranges + 1500, 0 },
-  /* 1071 */
-  { "pregnancyWarning", 1, vp_domains + 1635, 1, vp_ranges + 1501, 0 },
+  /* 1070 */ { "pregnancyCategory", 1, vp_domains + 1634, 1, vp_ranges + 1500, 0 },
+  /* 1071 */ { "pregnancyWarning", 1, vp_domains + 1635, 1, vp_ranges + 1501, 0 },
   /* 1072 */ { "prepTime", 2, vp_domains + 1636, 1, vp_ranges + 1502, 0 },
   /* 1073 */ { "preparation", 1, vp_domains + 1638, 2, vp_ranges + 1503, 0 },
-  /* 1074 */
-  { "prescribingInfo", 1, vp_domains + 1639, 1, vp_ranges + 1505, 0 },
-  /* 1075 */
-  { "prescriptionStatus", 1, vp_domains + 1640, 2, vp_ranges + 1506, 0 },
+  /* 1074 */ { "prescribingInfo", 1, vp_domains + 1639, 1, vp_ranges + 1505, 0 },
+  /* 1075 */ { "prescriptionStatus", 1, vp_domains + 1640, 2, vp_ranges + 1506, 0 },
   /* 1076 */ { "previousItem", 1, vp_domains + 1641, 1, vp_ranges + 1508, 0 },
-  /* 1077 */
-  { "previousStartDate", 1, vp_domains + 1642, 2, vp_ranges + 1509, 0 },
+  /* 1077 */ { "previousStartDate", 1, vp_domains + 1642, 2, vp_ranges + 1509, 0 },
   /* 1078 */ { "price", 4, vp_domains + 1643, 2, vp_ranges + 1511, 0 },
-  /* 1079 */
-  { "priceComponent", 1, vp_domains + 1647, 1, vp_ranges + 1513, 0 },
-  /* 1080 */
-  { "priceComponentType", 1, vp_domains + 1648, 1, vp_ranges + 1514, 0 },
+  /* 1079 */ { "priceComponent", 1, vp_domains + 1647, 1, vp_ranges + 1513, 0 },
+  /* 1080 */ { "priceComponentType", 1, vp_domains + 1648, 1, vp_ranges + 1514, 0 },
   /* 1081 */ { "priceCurrency", 6, vp_domains + 1649, 1, vp_ranges + 1515, 0 },
   /* 1082 */ { "priceRange", 1, vp_domains + 1655, 1, vp_ranges + 1516, 0 },
-  /* 1083 */
-  { "priceSpecification", 4, vp_domains + 1656, 1, vp_ranges + 1517, 0 },
+  /* 1083 */ { "priceSpecification", 4, vp_domains + 1656, 1, vp_ranges + 1517, 0 },
   /* 1084 */ { "priceType", 2, vp_domains + 1660, 2, vp_ranges + 1518, 0 },
-  /* 1085 */
-  { "priceValidUntil", 1, vp_domains + 1662, 1, vp_ranges + 1520, 0 },
-  /* 1086 */
-  { "primaryImageOfPage", 1, vp_domains + 1663, 1, vp_ranges + 1521, 0 },
-  /* 1087 */
-  { "primaryPrevention", 1, vp_domains + 1664, 1, vp_ranges + 1522, 0 },
+  /* 1085 */ { "priceValidUntil", 1, vp_domains + 1662, 1, vp_ranges + 1520, 0 },
+  /* 1086 */ { "primaryImageOfPage", 1, vp_domains + 1663, 1, vp_ranges + 1521, 0 },
+  /* 1087 */ { "primaryPrevention", 1, vp_domains + 1664, 1, vp_ranges + 1522, 0 },
   /* 1088 */ { "printColumn", 1, vp_domains + 1665, 1, vp_ranges + 1523, 0 },
   /* 1089 */ { "printEdition", 1, vp_domains + 1666, 1, vp_ranges + 1524, 0 },
   /* 1090 */ { "printPage", 1, vp_domains + 1667, 1, vp_ranges + 1525, 0 },
   /* 1091 */ { "printSection", 1, vp_domains + 1668, 1, vp_ranges + 1526, 0 },
   /* 1092 */ { "procedure", 1, vp_domains + 1669, 1, vp_ranges + 1527, 0 },
   /* 1093 */ { "procedureType", 1, vp_domains + 1670, 1, vp_ranges + 1528, 0 },
-  /* 1094 */
-  { "processingTime", 1, vp_domains + 1671, 1, vp_ranges + 1529, 0 },
-  /* 1095 */
-  { "processorRequirements", 1, vp_domains + 1672, 1, vp_ranges + 1530, 0 },
+  /* 1094 */ { "processingTime", 1, vp_domains + 1671, 1, vp_ranges + 1529, 0 },
+  /* 1095 */ { "processorRequirements", 1, vp_domains + 1672, 1, vp_ranges + 1530, 0 },
   /* 1096 */ { "producer", 1, vp_domains + 1673, 2, vp_ranges + 1531, 0 },
   /* 1097 */ { "produces", 1, vp_domains + 1674, 1, vp_ranges + 1533, 1 },
-  /* 1098 */
-  { "productGroupID", 1, vp_domains + 1675, 1, vp_ranges + 1534, 0 },
+  /* 1098 */ { "productGroupID", 1, vp_domains + 1675, 1, vp_ranges + 1534, 0 },
   /* 1099 */ { "productID", 1, vp_domains + 1676, 1, vp_ranges + 1535, 0 },
-  /* 1100 */
-  { "productSupported", 1, vp_domains + 1677, 2, vp_ranges + 1536, 0 },
-  /* 1101 */
-  { "productionCompany", 8, vp_domains + 1678, 1, vp_ranges + 1538, 0 },
-  /* 1102 */
-  { "productionDate", 2, vp_domains + 1686, 1, vp_ranges + 1539, 0 },
-  /* 1103 */
-  { "proficiencyLevel", 1, vp_domains + 1688, 1, vp_ranges + 1540, 0 },
+  /* 1100 */ { "productSupported", 1, vp_domains + 1677, 2, vp_ranges + 1536, 0 },
+  /* 1101 */ { "productionCompany", 8, vp_domains + 1678, 1, vp_ranges + 1538, 0 },
+  /* 1102 */ { "productionDate", 2, vp_domains + 1686, 1, vp_ranges + 1539, 0 },
+  /* 1103 */ { "proficiencyLevel", 1, vp_domains + 1688, 1, vp_ranges + 1540, 0 },
   /* 1104 */ { "program", 1, vp_domains + 1689, 1, vp_ranges + 1541, 0 },
-  /* 1105 */
-  { "programMembershipUsed", 1, vp_domains + 1690, 1, vp_ranges + 1542, 0 },
+  /* 1105 */ { "programMembershipUsed", 1, vp_domains + 1690, 1, vp_ranges + 1542, 0 },
   /* 1106 */ { "programName", 1, vp_domains + 1691, 1, vp_ranges + 1543, 0 },
-  /* 1107 */
-  { "programPrerequisites", 1, vp_domains + 1692, 4, vp_ranges + 1544, 0 },
+  /* 1107 */ { "programPrerequisites", 1, vp_domains + 1692, 4, vp_ranges + 1544, 0 },
   /* 1108 */ { "programType", 1, vp_domains + 1693, 2, vp_ranges + 1548, 0 },
-  /* 1109 */
-  { "programmingLanguage", 1, vp_domains + 1694, 2, vp_ranges + 1550, 0 },
-  /* 1110 */
-  { "programmingModel", 1, vp_domains + 1695, 1, vp_ranges + 1552, 0 },
+  /* 1109 */ { "programmingLanguage", 1, vp_domains + 1694, 2, vp_ranges + 1550, 0 },
+  /* 1110 */ { "programmingModel", 1, vp_domains + 1695, 1, vp_ranges + 1552, 0 },
   /* 1111 */ { "pronouns", 1, vp_domains + 1696, 3, vp_ranges + 1553, 0 },
   /* 1112 */ { "propertyID", 1, vp_domains + 1697, 2, vp_ranges + 1556, 0 },
-  /* 1113 */
-  { "proprietaryName", 2, vp_domains + 1698, 1, vp_ranges + 1558, 0 },
-  /* 1114 */
-  { "proteinContent", 1, vp_domains + 1700, 1, vp_ranges + 1559, 0 },
+  /* 1113 */ { "proprietaryName", 2, vp_domains + 1698, 1, vp_ranges + 1558, 0 },
+  /* 1114 */ { "proteinContent", 1, vp_domains + 1700, 1, vp_ranges + 1559, 0 },
   /* 1115 */ { "provider", 9, vp_domains + 1701, 2, vp_ranges + 1560, 0 },
-  /* 1116 */
-  { "providerMobility", 1, vp_domains + 1710, 1, vp_ranges + 1562, 0 },
-  /* 1117 */
-  { "providesBroadcastService", 1, vp_domains + 1711, 1, vp_ranges + 1563, 0 },
-  /* 1118 */
-  { "providesService", 1, vp_domains + 1712, 1, vp_ranges + 1564, 0 },
+  /* 1116 */ { "providerMobility", 1, vp_domains + 1710, 1, vp_ranges + 1562, 0 },
+  /* 1117 */ { "providesBroadcastService", 1, vp_domains + 1711, 1, vp_ranges + 1563, 0 },
+  /* 1118 */ { "providesService", 1, vp_domains + 1712, 1, vp_ranges + 1564, 0 },
   /* 1119 */ { "publicAccess", 1, vp_domains + 1713, 1, vp_ranges + 1565, 0 },
-  /* 1120 */
-  { "publicTransportClosuresInfo", 1, vp_domains + 1714, 2, vp_ranges + 1566,
-    0 },
+  /* 1120 */ { "publicTransportClosuresInfo", 1, vp_domains + 1714, 2, vp_ranges + 1566, 0 },
   /* 1121 */ { "publication", 1, vp_domains + 1715, 1, vp_ranges + 1568, 0 },
-  /* 1122 */
-  { "publicationType", 1, vp_domains + 1716, 1, vp_ranges + 1569, 0 },
+  /* 1122 */ { "publicationType", 1, vp_domains + 1716, 1, vp_ranges + 1569, 0 },
   /* 1123 */ { "publishedBy", 1, vp_domains + 1717, 2, vp_ranges + 1570, 0 },
   /* 1124 */ { "publishedOn", 1, vp_domains + 1718, 1, vp_ranges + 1572, 0 },
   /* 1125 */ { "publisher", 2, vp_domains + 1719, 2, vp_ranges + 1573, 0 },
-  /* 1126 */
-  { "publisherImprint", 1, vp_domains + 1721, 1, vp_ranges + 1575, 0 },
-  /* 1127 */
-  { "publishingPrinciples", 3, vp_domains + 1722, 2, vp_ranges + 1576, 0 },
+  /* 1126 */ { "publisherImprint", 1, vp_domains + 1721, 1, vp_ranges + 1575, 0 },
+  /* 1127 */ { "publishingPrinciples", 3, vp_domains + 1722, 2, vp_ranges + 1576, 0 },
   /* 1128 */ { "purchaseDate", 2, vp_domains + 1725, 1, vp_ranges + 1578, 0 },
-  /* 1129 */
-  { "purchasePriceLimit", 1, vp_domains + 1727, 1, vp_ranges + 1579, 0 },
+  /* 1129 */ { "purchasePriceLimit", 1, vp_domains + 1727, 1, vp_ranges + 1579, 0 },
   /* 1130 */ { "purchaseType", 1, vp_domains + 1728, 1, vp_ranges + 1580, 0 },
-  /* 1131 */
-  { "qualifications", 2, vp_domains + 1729, 2, vp_ranges + 1581, 0 },
-  /* 1132 */
-  { "qualifiedExpense", 1, vp_domains + 1731, 1, vp_ranges + 1583, 0 },
-  /* 1133 */
-  { "quarantineGuidelines", 1, vp_domains + 1732, 2, vp_ranges + 1584, 0 },
+  /* 1131 */ { "qualifications", 2, vp_domains + 1729, 2, vp_ranges + 1581, 0 },
+  /* 1132 */ { "qualifiedExpense", 1, vp_domains + 1731, 1, vp_ranges + 1583, 0 },
+  /* 1133 */ { "quarantineGuidelines", 1, vp_domains + 1732, 2, vp_ranges + 1584, 0 },
   /* 1134 */ { "query", 1, vp_domains + 1733, 1, vp_ranges + 1586, 0 },
   /* 1135 */ { "quest", 2, vp_domains + 1734, 1, vp_ranges + 1587, 0 },
   /* 1136 */ { "question", 1, vp_domains + 1736, 1, vp_ranges + 1588, 0 },
   /* 1137 */ { "rangeIncludes", 1, vp_domains + 1737, 1, vp_ranges + 1589, 0 },
   /* 1138 */ { "ratingCount", 1, vp_domains + 1738, 1, vp_ranges + 1590, 0 },
-  /* 1139 */
-  { "ratingExplanation", 1, vp_domains + 1739, 1, vp_ranges + 1591, 0 },
+  /* 1139 */ { "ratingExplanation", 1, vp_domains + 1739, 1, vp_ranges + 1591, 0 },
   /* 1140 */ { "ratingValue", 1, vp_domains + 1740, 2, vp_ranges + 1592, 0 },
   /* 1141 */ { "readBy", 1, vp_domains + 1741, 1, vp_ranges + 1594, 0 },
   /* 1142 */ { "readonlyValue", 1, vp_domains + 1742, 1, vp_ranges + 1595, 0 },
-  /* 1143 */
-  { "realEstateAgent", 1, vp_domains + 1743, 1, vp_ranges + 1596, 0 },
+  /* 1143 */ { "realEstateAgent", 1, vp_domains + 1743, 1, vp_ranges + 1596, 0 },
   /* 1144 */ { "recipe", 1, vp_domains + 1744, 1, vp_ranges + 1597, 0 },
-  /* 1145 */
-  { "recipeCategory", 1, vp_domains + 1745, 1, vp_ranges + 1598, 0 },
+  /* 1145 */ { "recipeCategory", 1, vp_domains + 1745, 1, vp_ranges + 1598, 0 },
   /* 1146 */ { "recipeCuisine", 1, vp_domains + 1746, 1, vp_ranges + 1599, 0 },
-  /* 1147 */
-  { "recipeIngredient", 1, vp_domains + 1747, 3, vp_ranges + 1600, 0 },
-  /* 1148 */
-  { "recipeInstructions", 1, vp_domains + 1748, 3, vp_ranges + 1603, 0 },
+  /* 1147 */ { "recipeIngredient", 1, vp_domains + 1747, 3, vp_ranges + 1600, 0 },
+  /* 1148 */ { "recipeInstructions", 1, vp_domains + 1748, 3, vp_ranges + 1603, 0 },
   /* 1149 */ { "recipeYield", 1, vp_domains + 1749, 2, vp_ranges + 1606, 0 },
   /* 1150 */ { "recipient", 9, vp_domains + 1750, 4, vp_ranges + 1608, 0 },
   /* 1151 */ { "recognizedBy", 1, vp_domains + 1759, 1, vp_ranges + 1612, 0 },
-  /* 1152 */
-  { "recognizingAuthority", 1, vp_domains + 1760, 1, vp_ranges + 1613, 0 },
-  /* 1153 */
-  { "recommendationStrength", 1, vp_domains + 1761, 1, vp_ranges + 1614, 0 },
-  /* 1154 */
-  { "recommendedIntake", 1, vp_domains + 1762, 1, vp_ranges + 1615, 0 },
+  /* 1152 */ { "recognizingAuthority", 1, vp_domains + 1760, 1, vp_ranges + 1613, 0 },
+  /* 1153 */ { "recommendationStrength", 1, vp_domains + 1761, 1, vp_ranges + 1614, 0 },
+  /* 1154 */ { "recommendedIntake", 1, vp_domains + 1762, 1, vp_ranges + 1615, 0 },
   /* 1155 */ { "recordLabel", 1, vp_domains + 1763, 1, vp_ranges + 1616, 0 },
   /* 1156 */ { "recordedAs", 1, vp_domains + 1764, 1, vp_ranges + 1617, 0 },
   /* 1157 */ { "recordedAt", 1, vp_domains + 1765, 1, vp_ranges + 1618, 0 },
@@ -6625,88 +6082,58 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /* 1159 */ { "recordingOf", 1, vp_domains + 1767, 1, vp_ranges + 1620, 0 },
   /* 1160 */ { "recourseLoan", 1, vp_domains + 1768, 1, vp_ranges + 1621, 0 },
   /* 1161 */ { "referee", 1, vp_domains + 1769, 1, vp_ranges + 1622, 0 },
-  /* 1162 */
-  { "referenceQuantity", 1, vp_domains + 1770, 1, vp_ranges + 1623, 0 },
-  /* 1163 */
-  { "referencesOrder", 1, vp_domains + 1771, 1, vp_ranges + 1624, 0 },
+  /* 1162 */ { "referenceQuantity", 1, vp_domains + 1770, 1, vp_ranges + 1623, 0 },
+  /* 1163 */ { "referencesOrder", 1, vp_domains + 1771, 1, vp_ranges + 1624, 0 },
   /* 1164 */ { "refundType", 2, vp_domains + 1772, 1, vp_ranges + 1625, 0 },
   /* 1165 */ { "regionDrained", 2, vp_domains + 1774, 2, vp_ranges + 1626, 0 },
-  /* 1166 */
-  { "regionsAllowed", 1, vp_domains + 1776, 1, vp_ranges + 1628, 0 },
-  /* 1167 */
-  { "relatedAnatomy", 1, vp_domains + 1777, 2, vp_ranges + 1629, 0 },
-  /* 1168 */
-  { "relatedCondition", 3, vp_domains + 1778, 1, vp_ranges + 1631, 0 },
+  /* 1166 */ { "regionsAllowed", 1, vp_domains + 1776, 1, vp_ranges + 1628, 0 },
+  /* 1167 */ { "relatedAnatomy", 1, vp_domains + 1777, 2, vp_ranges + 1629, 0 },
+  /* 1168 */ { "relatedCondition", 3, vp_domains + 1778, 1, vp_ranges + 1631, 0 },
   /* 1169 */ { "relatedDrug", 1, vp_domains + 1781, 1, vp_ranges + 1632, 0 },
   /* 1170 */ { "relatedLink", 1, vp_domains + 1782, 1, vp_ranges + 1633, 0 },
-  /* 1171 */
-  { "relatedStructure", 1, vp_domains + 1783, 1, vp_ranges + 1634, 0 },
-  /* 1172 */
-  { "relatedTherapy", 3, vp_domains + 1784, 1, vp_ranges + 1635, 0 },
+  /* 1171 */ { "relatedStructure", 1, vp_domains + 1783, 1, vp_ranges + 1634, 0 },
+  /* 1172 */ { "relatedTherapy", 3, vp_domains + 1784, 1, vp_ranges + 1635, 0 },
   /* 1173 */ { "relatedTo", 1, vp_domains + 1787, 1, vp_ranges + 1636, 0 },
   /* 1174 */ { "releaseDate", 1, vp_domains + 1788, 1, vp_ranges + 1637, 0 },
   /* 1175 */ { "releaseNotes", 1, vp_domains + 1789, 2, vp_ranges + 1638, 0 },
   /* 1176 */ { "releaseOf", 1, vp_domains + 1790, 1, vp_ranges + 1640, 0 },
   /* 1177 */ { "releasedEvent", 1, vp_domains + 1791, 1, vp_ranges + 1641, 0 },
-  /* 1178 */
-  { "relevantOccupation", 1, vp_domains + 1792, 1, vp_ranges + 1642, 0 },
-  /* 1179 */
-  { "relevantSpecialty", 1, vp_domains + 1793, 1, vp_ranges + 1643, 0 },
-  /* 1180 */
-  { "remainingAttendeeCapacity", 1, vp_domains + 1794, 1, vp_ranges + 1644,
-    0 },
-  /* 1181 */
-  { "renegotiableLoan", 1, vp_domains + 1795, 1, vp_ranges + 1645, 0 },
+  /* 1178 */ { "relevantOccupation", 1, vp_domains + 1792, 1, vp_ranges + 1642, 0 },
+  /* 1179 */ { "relevantSpecialty", 1, vp_domains + 1793, 1, vp_ranges + 1643, 0 },
+  /* 1180 */ { "remainingAttendeeCapacity", 1, vp_domains + 1794, 1, vp_ranges + 1644, 0 },
+  /* 1181 */ { "renegotiableLoan", 1, vp_domains + 1795, 1, vp_ranges + 1645, 0 },
   /* 1182 */ { "repeatCount", 1, vp_domains + 1796, 1, vp_ranges + 1646, 0 },
-  /* 1183 */
-  { "repeatFrequency", 1, vp_domains + 1797, 2, vp_ranges + 1647, 0 },
+  /* 1183 */ { "repeatFrequency", 1, vp_domains + 1797, 2, vp_ranges + 1647, 0 },
   /* 1184 */ { "repetitions", 1, vp_domains + 1798, 2, vp_ranges + 1649, 0 },
   /* 1185 */ { "replacee", 1, vp_domains + 1799, 1, vp_ranges + 1651, 0 },
   /* 1186 */ { "replacer", 1, vp_domains + 1800, 1, vp_ranges + 1652, 0 },
   /* 1187 */ { "replyToUrl", 1, vp_domains + 1801, 1, vp_ranges + 1653, 0 },
   /* 1188 */ { "reportNumber", 1, vp_domains + 1802, 1, vp_ranges + 1654, 0 },
-  /* 1189 */
-  { "representativeOfPage", 1, vp_domains + 1803, 1, vp_ranges + 1655, 0 },
-  /* 1190 */
-  { "requiredCollateral", 1, vp_domains + 1804, 2, vp_ranges + 1656, 0 },
-  /* 1191 */
-  { "requiredGender", 1, vp_domains + 1805, 1, vp_ranges + 1658, 0 },
-  /* 1192 */
-  { "requiredMaxAge", 1, vp_domains + 1806, 1, vp_ranges + 1659, 0 },
-  /* 1193 */
-  { "requiredMinAge", 1, vp_domains + 1807, 1, vp_ranges + 1660, 0 },
-  /* 1194 */
-  { "requiredQuantity", 1, vp_domains + 1808, 3, vp_ranges + 1661, 0 },
+  /* 1189 */ { "representativeOfPage", 1, vp_domains + 1803, 1, vp_ranges + 1655, 0 },
+  /* 1190 */ { "requiredCollateral", 1, vp_domains + 1804, 2, vp_ranges + 1656, 0 },
+  /* 1191 */ { "requiredGender", 1, vp_domains + 1805, 1, vp_ranges + 1658, 0 },
+  /* 1192 */ { "requiredMaxAge", 1, vp_domains + 1806, 1, vp_ranges + 1659, 0 },
+  /* 1193 */ { "requiredMinAge", 1, vp_domains + 1807, 1, vp_ranges + 1660, 0 },
+  /* 1194 */ { "requiredQuantity", 1, vp_domains + 1808, 3, vp_ranges + 1661, 0 },
   /* 1195 */ { "requirements", 1, vp_domains + 1809, 2, vp_ranges + 1664, 1 },
-  /* 1196 */
-  { "requiresSubscription", 2, vp_domains + 1810, 2, vp_ranges + 1666, 0 },
-  /* 1197 */
-  { "reservationFor", 1, vp_domains + 1812, 1, vp_ranges + 1668, 0 },
+  /* 1196 */ { "requiresSubscription", 2, vp_domains + 1810, 2, vp_ranges + 1666, 0 },
+  /* 1197 */ { "reservationFor", 1, vp_domains + 1812, 1, vp_ranges + 1668, 0 },
   /* 1198 */ { "reservationId", 1, vp_domains + 1813, 1, vp_ranges + 1669, 0 },
-  /* 1199 */
-  { "reservationStatus", 1, vp_domains + 1814, 1, vp_ranges + 1670, 0 },
-  /* 1200 */
-  { "reservedTicket", 1, vp_domains + 1815, 1, vp_ranges + 1671, 0 },
-  /* 1201 */
-  { "responsibilities", 2, vp_domains + 1816, 1, vp_ranges + 1672, 0 },
+  /* 1199 */ { "reservationStatus", 1, vp_domains + 1814, 1, vp_ranges + 1670, 0 },
+  /* 1200 */ { "reservedTicket", 1, vp_domains + 1815, 1, vp_ranges + 1671, 0 },
+  /* 1201 */ { "responsibilities", 2, vp_domains + 1816, 1, vp_ranges + 1672, 0 },
   /* 1202 */ { "restPeriods", 1, vp_domains + 1818, 2, vp_ranges + 1673, 0 },
   /* 1203 */ { "restockingFee", 2, vp_domains + 1819, 2, vp_ranges + 1675, 0 },
   /* 1204 */ { "result", 1, vp_domains + 1821, 1, vp_ranges + 1677, 0 },
   /* 1205 */ { "resultComment", 2, vp_domains + 1822, 1, vp_ranges + 1678, 0 },
   /* 1206 */ { "resultReview", 1, vp_domains + 1824, 1, vp_ranges + 1679, 0 },
   /* 1207 */ { "returnFees", 2, vp_domains + 1825, 1, vp_ranges + 1680, 0 },
-  /* 1208 */
-  { "returnLabelSource", 1, vp_domains + 1827, 1, vp_ranges + 1681, 0 },
+  /* 1208 */ { "returnLabelSource", 1, vp_domains + 1827, 1, vp_ranges + 1681, 0 },
   /* 1209 */ { "returnMethod", 2, vp_domains + 1828, 1, vp_ranges + 1682, 0 },
-  /* 1210 */
-  { "returnPolicyCategory", 2, vp_domains + 1830, 1, vp_ranges + 1683, 0 },
-  /* 1211 */
-  { "returnPolicyCountry", 1, vp_domains + 1832, 2, vp_ranges + 1684, 0 },
-  /* 1212 */
-  { "returnPolicySeasonalOverride", 1, vp_domains + 1833, 1, vp_ranges + 1686,
-    0 },
-  /* 1213 */
-  { "returnShippingFeesAmount", 2, vp_domains + 1834, 1, vp_ranges + 1687, 0 },
+  /* 1210 */ { "returnPolicyCategory", 2, vp_domains + 1830, 1, vp_ranges + 1683, 0 },
+  /* 1211 */ { "returnPolicyCountry", 1, vp_domains + 1832, 2, vp_ranges + 1684, 0 },
+  /* 1212 */ { "returnPolicySeasonalOverride", 1, vp_domains + 1833, 1, vp_ranges + 1686, 0 },
+  /* 1213 */ { "returnShippingFeesAmount", 2, vp_domains + 1834, 1, vp_ranges + 1687, 0 },
   /* 1214 */ { "review", 8, vp_domains + 1836, 1, vp_ranges + 1688, 0 },
   /* 1215 */ { "reviewAspect", 3, vp_domains + 1844, 2, vp_ranges + 1689, 0 },
   /* 1216 */ { "reviewBody", 1, vp_domains + 1847, 1, vp_ranges + 1691, 0 },
@@ -6721,98 +6148,70 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /* 1225 */ { "rsvpResponse", 1, vp_domains + 1861, 1, vp_ranges + 1702, 0 },
   /* 1226 */ { "runsTo", 1, vp_domains + 1862, 1, vp_ranges + 1703, 0 },
   /* 1227 */ { "runtime", 1, vp_domains + 1863, 1, vp_ranges + 1704, 1 },
-  /* 1228 */
-  { "runtimePlatform", 2, vp_domains + 1864, 2, vp_ranges + 1705, 0 },
+  /* 1228 */ { "runtimePlatform", 2, vp_domains + 1864, 2, vp_ranges + 1705, 0 },
   /* 1229 */ { "rxcui", 1, vp_domains + 1866, 1, vp_ranges + 1707, 0 },
-  /* 1230 */
-  { "safetyConsideration", 1, vp_domains + 1867, 1, vp_ranges + 1708, 0 },
-  /* 1231 */
-  { "salaryCurrency", 2, vp_domains + 1868, 1, vp_ranges + 1709, 0 },
-  /* 1232 */
-  { "salaryUponCompletion", 1, vp_domains + 1870, 1, vp_ranges + 1710, 0 },
+  /* 1230 */ { "safetyConsideration", 1, vp_domains + 1867, 1, vp_ranges + 1708, 0 },
+  /* 1231 */ { "salaryCurrency", 2, vp_domains + 1868, 1, vp_ranges + 1709, 0 },
+  /* 1232 */ { "salaryUponCompletion", 1, vp_domains + 1870, 1, vp_ranges + 1710, 0 },
   /* 1233 */ { "sameAs", 1, vp_domains + 1871, 1, vp_ranges + 1711, 0 },
   /* 1234 */ { "sampleType", 1, vp_domains + 1872, 1, vp_ranges + 1712, 1 },
-  /* 1235 */
-  { "saturatedFatContent", 1, vp_domains + 1873, 1, vp_ranges + 1713, 0 },
-  /* 1236 */
-  { "scheduleTimezone", 1, vp_domains + 1874, 1, vp_ranges + 1714, 0 },
-  /* 1237 */
-  { "scheduledPaymentDate", 1, vp_domains + 1875, 1, vp_ranges + 1715, 0 },
+  /* 1235 */ { "saturatedFatContent", 1, vp_domains + 1873, 1, vp_ranges + 1713, 0 },
+  /* 1236 */ { "scheduleTimezone", 1, vp_domains + 1874, 1, vp_ranges + 1714, 0 },
+  /* 1237 */ { "scheduledPaymentDate", 1, vp_domains + 1875, 1, vp_ranges + 1715, 0 },
   /* 1238 */ { "scheduledTime", 1, vp_domains + 1876, 2, vp_ranges + 1716, 0 },
   /* 1239 */ { "schemaVersion", 1, vp_domains + 1877, 2, vp_ranges + 1718, 0 },
-  /* 1240 */
-  { "schoolClosuresInfo", 1, vp_domains + 1878, 2, vp_ranges + 1720, 0 },
+  /* 1240 */ { "schoolClosuresInfo", 1, vp_domains + 1878, 2, vp_ranges + 1720, 0 },
   /* 1241 */ { "screenCount", 1, vp_domains + 1879, 1, vp_ranges + 1722, 0 },
   /* 1242 */ { "screenshot", 1, vp_domains + 1880, 2, vp_ranges + 1723, 0 },
-  /* 1243 */
-  { "sdDatePublished", 1, vp_domains + 1881, 1, vp_ranges + 1725, 0 },
+  /* 1243 */ { "sdDatePublished", 1, vp_domains + 1881, 1, vp_ranges + 1725, 0 },
   /* 1244 */ { "sdLicense", 1, vp_domains + 1882, 2, vp_ranges + 1726, 0 },
   /* 1245 */ { "sdPublisher", 1, vp_domains + 1883, 2, vp_ranges + 1728, 0 },
   /* 1246 */ { "season", 3, vp_domains + 1884, 2, vp_ranges + 1730, 1 },
   /* 1247 */ { "seasonNumber", 1, vp_domains + 1887, 2, vp_ranges + 1732, 0 },
-  /* 1248 */
-  { "seasonalOverride", 1, vp_domains + 1888, 1, vp_ranges + 1734, 0 },
+  /* 1248 */ { "seasonalOverride", 1, vp_domains + 1888, 1, vp_ranges + 1734, 0 },
   /* 1249 */ { "seasons", 3, vp_domains + 1889, 1, vp_ranges + 1735, 1 },
   /* 1250 */ { "seatNumber", 1, vp_domains + 1892, 1, vp_ranges + 1736, 0 },
   /* 1251 */ { "seatRow", 1, vp_domains + 1893, 1, vp_ranges + 1737, 0 },
   /* 1252 */ { "seatSection", 1, vp_domains + 1894, 1, vp_ranges + 1738, 0 },
-  /* 1253 */
-  { "seatingCapacity", 1, vp_domains + 1895, 2, vp_ranges + 1739, 0 },
+  /* 1253 */ { "seatingCapacity", 1, vp_domains + 1895, 2, vp_ranges + 1739, 0 },
   /* 1254 */ { "seatingType", 1, vp_domains + 1896, 2, vp_ranges + 1741, 0 },
-  /* 1255 */
-  { "secondaryPrevention", 1, vp_domains + 1897, 4, vp_ranges + 1743, 0 },
-  /* 1256 */
-  { "securityClearanceRequirement", 1, vp_domains + 1898, 2, vp_ranges + 1747,
-    0 },
-  /* 1257 */
-  { "securityScreening", 1, vp_domains + 1899, 1, vp_ranges + 1749, 0 },
+  /* 1255 */ { "secondaryPrevention", 1, vp_domains + 1897, 4, vp_ranges + 1743, 0 },
+  /* 1256 */ { "securityClearanceRequirement", 1, vp_domains + 1898, 2, vp_ranges + 1747, 0 },
+  /* 1257 */ { "securityScreening", 1, vp_domains + 1899, 1, vp_ranges + 1749, 0 },
   /* 1258 */ { "seeks", 2, vp_domains + 1900, 1, vp_ranges + 1750, 0 },
   /* 1259 */ { "seller", 5, vp_domains + 1902, 2, vp_ranges + 1751, 0 },
   /* 1260 */ { "sender", 2, vp_domains + 1907, 3, vp_ranges + 1753, 0 },
-  /* 1261 */
-  { "sensoryRequirement", 1, vp_domains + 1909, 3, vp_ranges + 1756, 0 },
+  /* 1261 */ { "sensoryRequirement", 1, vp_domains + 1909, 3, vp_ranges + 1756, 0 },
   /* 1262 */ { "sensoryUnit", 1, vp_domains + 1910, 2, vp_ranges + 1759, 0 },
   /* 1263 */ { "serialNumber", 3, vp_domains + 1911, 1, vp_ranges + 1761, 0 },
-  /* 1264 */
-  { "seriousAdverseOutcome", 2, vp_domains + 1914, 1, vp_ranges + 1762, 0 },
+  /* 1264 */ { "seriousAdverseOutcome", 2, vp_domains + 1914, 1, vp_ranges + 1762, 0 },
   /* 1265 */ { "serverStatus", 1, vp_domains + 1916, 1, vp_ranges + 1763, 0 },
   /* 1266 */ { "servesCuisine", 1, vp_domains + 1917, 1, vp_ranges + 1764, 0 },
   /* 1267 */ { "serviceArea", 3, vp_domains + 1918, 3, vp_ranges + 1765, 1 },
-  /* 1268 */
-  { "serviceAudience", 1, vp_domains + 1921, 1, vp_ranges + 1768, 1 },
-  /* 1269 */
-  { "serviceLocation", 1, vp_domains + 1922, 1, vp_ranges + 1769, 0 },
-  /* 1270 */
-  { "serviceOperator", 1, vp_domains + 1923, 1, vp_ranges + 1770, 0 },
+  /* 1268 */ { "serviceAudience", 1, vp_domains + 1921, 1, vp_ranges + 1768, 1 },
+  /* 1269 */ { "serviceLocation", 1, vp_domains + 1922, 1, vp_ranges + 1769, 0 },
+  /* 1270 */ { "serviceOperator", 1, vp_domains + 1923, 1, vp_ranges + 1770, 0 },
   /* 1271 */ { "serviceOutput", 1, vp_domains + 1924, 1, vp_ranges + 1771, 0 },
   /* 1272 */ { "servicePhone", 1, vp_domains + 1925, 1, vp_ranges + 1772, 0 },
-  /* 1273 */
-  { "servicePostalAddress", 1, vp_domains + 1926, 1, vp_ranges + 1773, 0 },
-  /* 1274 */
-  { "serviceSmsNumber", 1, vp_domains + 1927, 1, vp_ranges + 1774, 0 },
+  /* 1273 */ { "servicePostalAddress", 1, vp_domains + 1926, 1, vp_ranges + 1773, 0 },
+  /* 1274 */ { "serviceSmsNumber", 1, vp_domains + 1927, 1, vp_ranges + 1774, 0 },
   /* 1275 */ { "serviceType", 1, vp_domains + 1928, 2, vp_ranges + 1775, 0 },
   /* 1276 */ { "serviceUrl", 1, vp_domains + 1929, 1, vp_ranges + 1777, 0 },
   /* 1277 */ { "servingSize", 1, vp_domains + 1930, 1, vp_ranges + 1778, 0 },
   /* 1278 */ { "sha256", 1, vp_domains + 1931, 1, vp_ranges + 1779, 0 },
   /* 1279 */ { "sharedContent", 2, vp_domains + 1932, 1, vp_ranges + 1780, 0 },
-  /* 1280 */
-  { "shippingConditions", 1, vp_domains + 1934, 1, vp_ranges + 1781, 0 },
-  /* 1281 */
-  { "shippingDestination", 3, vp_domains + 1935, 1, vp_ranges + 1782, 0 },
-  /* 1282 */
-  { "shippingDetails", 1, vp_domains + 1938, 1, vp_ranges + 1783, 0 },
-  /* 1283 */
-  { "shippingOrigin", 2, vp_domains + 1939, 1, vp_ranges + 1784, 0 },
+  /* 1280 */ { "shippingConditions", 1, vp_domains + 1934, 1, vp_ranges + 1781, 0 },
+  /* 1281 */ { "shippingDestination", 3, vp_domains + 1935, 1, vp_ranges + 1782, 0 },
+  /* 1282 */ { "shippingDetails", 1, vp_domains + 1938, 1, vp_ranges + 1783, 0 },
+  /* 1283 */ { "shippingOrigin", 2, vp_domains + 1939, 1, vp_ranges + 1784, 0 },
   /* 1284 */ { "shippingRate", 3, vp_domains + 1941, 2, vp_ranges + 1785, 0 },
   /* 1285 */ { "sibling", 1, vp_domains + 1944, 1, vp_ranges + 1787, 0 },
   /* 1286 */ { "siblings", 1, vp_domains + 1945, 1, vp_ranges + 1788, 1 },
   /* 1287 */ { "signDetected", 1, vp_domains + 1946, 1, vp_ranges + 1789, 0 },
   /* 1288 */ { "signOrSymptom", 1, vp_domains + 1947, 1, vp_ranges + 1790, 0 },
   /* 1289 */ { "significance", 1, vp_domains + 1948, 1, vp_ranges + 1791, 0 },
-  /* 1290 */
-  { "significantLink", 1, vp_domains + 1949, 1, vp_ranges + 1792, 0 },
-  /* 1291 */
-  { "significantLinks", 1, vp_domains + 1950, 1, vp_ranges + 1793, 1 },
+  /* 1290 */ { "significantLink", 1, vp_domains + 1949, 1, vp_ranges + 1792, 0 },
+  /* 1291 */ { "significantLinks", 1, vp_domains + 1950, 1, vp_ranges + 1793, 1 },
   /* 1292 */ { "size", 2, vp_domains + 1951, 4, vp_ranges + 1794, 0 },
   /* 1293 */ { "sizeGroup", 1, vp_domains + 1953, 2, vp_ranges + 1798, 0 },
   /* 1294 */ { "sizeSystem", 1, vp_domains + 1954, 2, vp_ranges + 1800, 0 },
@@ -6820,38 +6219,27 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /* 1296 */ { "sku", 3, vp_domains + 1959, 1, vp_ranges + 1804, 0 },
   /* 1297 */ { "slogan", 5, vp_domains + 1962, 1, vp_ranges + 1805, 0 },
   /* 1298 */ { "smiles", 1, vp_domains + 1967, 1, vp_ranges + 1806, 0 },
-  /* 1299 */
-  { "smokingAllowed", 1, vp_domains + 1968, 1, vp_ranges + 1807, 0 },
+  /* 1299 */ { "smokingAllowed", 1, vp_domains + 1968, 1, vp_ranges + 1807, 0 },
   /* 1300 */ { "sodiumContent", 1, vp_domains + 1969, 1, vp_ranges + 1808, 0 },
   /* 1301 */ { "softwareAddOn", 1, vp_domains + 1970, 1, vp_ranges + 1809, 0 },
   /* 1302 */ { "softwareHelp", 1, vp_domains + 1971, 1, vp_ranges + 1810, 0 },
-  /* 1303 */
-  { "softwareRequirements", 1, vp_domains + 1972, 3, vp_ranges + 1811, 0 },
-  /* 1304 */
-  { "softwareVersion", 1, vp_domains + 1973, 1, vp_ranges + 1814, 0 },
+  /* 1303 */ { "softwareRequirements", 1, vp_domains + 1972, 3, vp_ranges + 1811, 0 },
+  /* 1304 */ { "softwareVersion", 1, vp_domains + 1973, 1, vp_ranges + 1814, 0 },
   /* 1305 */ { "source", 1, vp_domains + 1974, 1, vp_ranges + 1815, 0 },
-  /* 1306 */
-  { "sourceOrganization", 1, vp_domains + 1975, 1, vp_ranges + 1816, 0 },
+  /* 1306 */ { "sourceOrganization", 1, vp_domains + 1975, 1, vp_ranges + 1816, 0 },
   /* 1307 */ { "sourcedFrom", 1, vp_domains + 1976, 1, vp_ranges + 1817, 0 },
   /* 1308 */ { "spatial", 1, vp_domains + 1977, 1, vp_ranges + 1818, 0 },
-  /* 1309 */
-  { "spatialCoverage", 1, vp_domains + 1978, 1, vp_ranges + 1819, 0 },
+  /* 1309 */ { "spatialCoverage", 1, vp_domains + 1978, 1, vp_ranges + 1819, 0 },
   /* 1310 */ { "speakable", 2, vp_domains + 1979, 2, vp_ranges + 1820, 0 },
-  /* 1311 */
-  { "specialCommitments", 1, vp_domains + 1981, 1, vp_ranges + 1822, 0 },
-  /* 1312 */
-  { "specialOpeningHoursSpecification", 1, vp_domains + 1982, 1,
-    vp_ranges + 1823, 0 },
+  /* 1311 */ { "specialCommitments", 1, vp_domains + 1981, 1, vp_ranges + 1822, 0 },
+  /* 1312 */ { "specialOpeningHoursSpecification", 1, vp_domains + 1982, 1, vp_ranges + 1823, 0 },
   /* 1313 */ { "specialty", 1, vp_domains + 1983, 1, vp_ranges + 1824, 0 },
-  /* 1314 */
-  { "speechToTextMarkup", 1, vp_domains + 1984, 1, vp_ranges + 1825, 0 },
+  /* 1314 */ { "speechToTextMarkup", 1, vp_domains + 1984, 1, vp_ranges + 1825, 0 },
   /* 1315 */ { "speed", 1, vp_domains + 1985, 1, vp_ranges + 1826, 0 },
-  /* 1316 */
-  { "spokenByCharacter", 1, vp_domains + 1986, 2, vp_ranges + 1827, 0 },
+  /* 1316 */ { "spokenByCharacter", 1, vp_domains + 1986, 2, vp_ranges + 1827, 0 },
   /* 1317 */ { "sponsor", 6, vp_domains + 1987, 2, vp_ranges + 1829, 0 },
   /* 1318 */ { "sport", 2, vp_domains + 1993, 2, vp_ranges + 1831, 0 },
-  /* 1319 */
-  { "sportsActivityLocation", 1, vp_domains + 1995, 1, vp_ranges + 1833, 0 },
+  /* 1319 */ { "sportsActivityLocation", 1, vp_domains + 1995, 1, vp_ranges + 1833, 0 },
   /* 1320 */ { "sportsEvent", 1, vp_domains + 1996, 1, vp_ranges + 1834, 0 },
   /* 1321 */ { "sportsTeam", 1, vp_domains + 1997, 1, vp_ranges + 1835, 0 },
   /* 1322 */ { "spouse", 1, vp_domains + 1998, 1, vp_ranges + 1836, 0 },
@@ -6863,85 +6251,63 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /* 1328 */ { "startTime", 5, vp_domains + 2013, 2, vp_ranges + 1844, 0 },
   /* 1329 */ { "statType", 1, vp_domains + 2018, 3, vp_ranges + 1846, 0 },
   /* 1330 */ { "status", 3, vp_domains + 2019, 3, vp_ranges + 1849, 0 },
-  /* 1331 */
-  { "steeringPosition", 1, vp_domains + 2022, 1, vp_ranges + 1852, 0 },
+  /* 1331 */ { "steeringPosition", 1, vp_domains + 2022, 1, vp_ranges + 1852, 0 },
   /* 1332 */ { "step", 1, vp_domains + 2023, 4, vp_ranges + 1853, 0 },
   /* 1333 */ { "stepValue", 1, vp_domains + 2024, 1, vp_ranges + 1857, 0 },
   /* 1334 */ { "steps", 2, vp_domains + 2025, 3, vp_ranges + 1858, 1 },
-  /* 1335 */
-  { "storageRequirements", 1, vp_domains + 2027, 2, vp_ranges + 1861, 0 },
+  /* 1335 */ { "storageRequirements", 1, vp_domains + 2027, 2, vp_ranges + 1861, 0 },
   /* 1336 */ { "streetAddress", 1, vp_domains + 2028, 1, vp_ranges + 1863, 0 },
   /* 1337 */ { "strengthUnit", 1, vp_domains + 2029, 1, vp_ranges + 1864, 0 },
   /* 1338 */ { "strengthValue", 1, vp_domains + 2030, 1, vp_ranges + 1865, 0 },
-  /* 1339 */
-  { "structuralClass", 1, vp_domains + 2031, 1, vp_ranges + 1866, 0 },
+  /* 1339 */ { "structuralClass", 1, vp_domains + 2031, 1, vp_ranges + 1866, 0 },
   /* 1340 */ { "study", 1, vp_domains + 2032, 1, vp_ranges + 1867, 0 },
   /* 1341 */ { "studyDesign", 1, vp_domains + 2033, 1, vp_ranges + 1868, 0 },
   /* 1342 */ { "studyLocation", 1, vp_domains + 2034, 1, vp_ranges + 1869, 0 },
   /* 1343 */ { "studySubject", 1, vp_domains + 2035, 1, vp_ranges + 1870, 0 },
   /* 1344 */ { "subEvent", 1, vp_domains + 2036, 1, vp_ranges + 1871, 0 },
   /* 1345 */ { "subEvents", 1, vp_domains + 2037, 1, vp_ranges + 1872, 1 },
-  /* 1346 */
-  { "subOrganization", 1, vp_domains + 2038, 1, vp_ranges + 1873, 0 },
-  /* 1347 */
-  { "subReservation", 1, vp_domains + 2039, 1, vp_ranges + 1874, 0 },
-  /* 1348 */
-  { "subStageSuffix", 1, vp_domains + 2040, 1, vp_ranges + 1875, 0 },
+  /* 1346 */ { "subOrganization", 1, vp_domains + 2038, 1, vp_ranges + 1873, 0 },
+  /* 1347 */ { "subReservation", 1, vp_domains + 2039, 1, vp_ranges + 1874, 0 },
+  /* 1348 */ { "subStageSuffix", 1, vp_domains + 2040, 1, vp_ranges + 1875, 0 },
   /* 1349 */ { "subStructure", 1, vp_domains + 2041, 1, vp_ranges + 1876, 0 },
   /* 1350 */ { "subTest", 1, vp_domains + 2042, 1, vp_ranges + 1877, 0 },
   /* 1351 */ { "subTrip", 1, vp_domains + 2043, 1, vp_ranges + 1878, 0 },
   /* 1352 */ { "subjectOf", 1, vp_domains + 2044, 2, vp_ranges + 1879, 0 },
-  /* 1353 */
-  { "subtitleLanguage", 4, vp_domains + 2045, 2, vp_ranges + 1881, 0 },
+  /* 1353 */ { "subtitleLanguage", 4, vp_domains + 2045, 2, vp_ranges + 1881, 0 },
   /* 1354 */ { "successorOf", 1, vp_domains + 2049, 1, vp_ranges + 1883, 0 },
   /* 1355 */ { "sugarContent", 1, vp_domains + 2050, 1, vp_ranges + 1884, 0 },
   /* 1356 */ { "suggestedAge", 2, vp_domains + 2051, 1, vp_ranges + 1885, 0 },
-  /* 1357 */
-  { "suggestedAnswer", 1, vp_domains + 2053, 2, vp_ranges + 1886, 0 },
-  /* 1358 */
-  { "suggestedGender", 2, vp_domains + 2054, 2, vp_ranges + 1888, 0 },
-  /* 1359 */
-  { "suggestedMaxAge", 1, vp_domains + 2056, 1, vp_ranges + 1890, 0 },
-  /* 1360 */
-  { "suggestedMeasurement", 2, vp_domains + 2057, 1, vp_ranges + 1891, 0 },
-  /* 1361 */
-  { "suggestedMinAge", 1, vp_domains + 2059, 1, vp_ranges + 1892, 0 },
-  /* 1362 */
-  { "suitableForDiet", 2, vp_domains + 2060, 2, vp_ranges + 1893, 0 },
+  /* 1357 */ { "suggestedAnswer", 1, vp_domains + 2053, 2, vp_ranges + 1886, 0 },
+  /* 1358 */ { "suggestedGender", 2, vp_domains + 2054, 2, vp_ranges + 1888, 0 },
+  /* 1359 */ { "suggestedMaxAge", 1, vp_domains + 2056, 1, vp_ranges + 1890, 0 },
+  /* 1360 */ { "suggestedMeasurement", 2, vp_domains + 2057, 1, vp_ranges + 1891, 0 },
+  /* 1361 */ { "suggestedMinAge", 1, vp_domains + 2059, 1, vp_ranges + 1892, 0 },
+  /* 1362 */ { "suitableForDiet", 2, vp_domains + 2060, 2, vp_ranges + 1893, 0 },
   /* 1363 */ { "superEvent", 1, vp_domains + 2062, 1, vp_ranges + 1895, 0 },
   /* 1364 */ { "supersededBy", 3, vp_domains + 2063, 3, vp_ranges + 1896, 0 },
   /* 1365 */ { "supply", 2, vp_domains + 2066, 2, vp_ranges + 1899, 0 },
   /* 1366 */ { "supplyTo", 1, vp_domains + 2068, 1, vp_ranges + 1901, 0 },
-  /* 1367 */
-  { "supportingData", 1, vp_domains + 2069, 1, vp_ranges + 1902, 0 },
+  /* 1367 */ { "supportingData", 1, vp_domains + 2069, 1, vp_ranges + 1902, 0 },
   /* 1368 */ { "surface", 1, vp_domains + 2070, 2, vp_ranges + 1903, 1 },
-  /* 1369 */
-  { "syllabusSections", 1, vp_domains + 2071, 1, vp_ranges + 1905, 0 },
+  /* 1369 */ { "syllabusSections", 1, vp_domains + 2071, 1, vp_ranges + 1905, 0 },
   /* 1370 */ { "target", 1, vp_domains + 2072, 2, vp_ranges + 1906, 0 },
-  /* 1371 */
-  { "targetCollection", 1, vp_domains + 2073, 1, vp_ranges + 1908, 0 },
-  /* 1372 */
-  { "targetDescription", 1, vp_domains + 2074, 1, vp_ranges + 1909, 0 },
+  /* 1371 */ { "targetCollection", 1, vp_domains + 2073, 1, vp_ranges + 1908, 0 },
+  /* 1372 */ { "targetDescription", 1, vp_domains + 2074, 1, vp_ranges + 1909, 0 },
   /* 1373 */ { "targetName", 1, vp_domains + 2075, 1, vp_ranges + 1910, 0 },
-  /* 1374 */
-  { "targetPlatform", 1, vp_domains + 2076, 1, vp_ranges + 1911, 0 },
-  /* 1375 */
-  { "targetPopulation", 2, vp_domains + 2077, 1, vp_ranges + 1912, 0 },
+  /* 1374 */ { "targetPlatform", 1, vp_domains + 2076, 1, vp_ranges + 1911, 0 },
+  /* 1375 */ { "targetPopulation", 2, vp_domains + 2077, 1, vp_ranges + 1912, 0 },
   /* 1376 */ { "targetProduct", 1, vp_domains + 2079, 1, vp_ranges + 1913, 0 },
   /* 1377 */ { "targetUrl", 1, vp_domains + 2080, 1, vp_ranges + 1914, 0 },
   /* 1378 */ { "taxID", 2, vp_domains + 2081, 1, vp_ranges + 1915, 0 },
   /* 1379 */ { "taxonRank", 1, vp_domains + 2083, 3, vp_ranges + 1916, 0 },
-  /* 1380 */
-  { "taxonomicRange", 1, vp_domains + 2084, 4, vp_ranges + 1919, 0 },
+  /* 1380 */ { "taxonomicRange", 1, vp_domains + 2084, 4, vp_ranges + 1919, 0 },
   /* 1381 */ { "teaches", 3, vp_domains + 2085, 2, vp_ranges + 1923, 0 },
   /* 1382 */ { "telephone", 4, vp_domains + 2088, 1, vp_ranges + 1925, 0 },
   /* 1383 */ { "temporal", 1, vp_domains + 2092, 2, vp_ranges + 1926, 0 },
-  /* 1384 */
-  { "temporalCoverage", 1, vp_domains + 2093, 3, vp_ranges + 1928, 0 },
+  /* 1384 */ { "temporalCoverage", 1, vp_domains + 2093, 3, vp_ranges + 1928, 0 },
   /* 1385 */ { "termCode", 1, vp_domains + 2094, 1, vp_ranges + 1931, 0 },
   /* 1386 */ { "termDuration", 1, vp_domains + 2095, 1, vp_ranges + 1932, 0 },
-  /* 1387 */
-  { "termsOfService", 1, vp_domains + 2096, 2, vp_ranges + 1933, 0 },
+  /* 1387 */ { "termsOfService", 1, vp_domains + 2096, 2, vp_ranges + 1933, 0 },
   /* 1388 */ { "termsPerYear", 1, vp_domains + 2097, 1, vp_ranges + 1935, 0 },
   /* 1389 */ { "text", 1, vp_domains + 2098, 1, vp_ranges + 1936, 0 },
   /* 1390 */ { "textValue", 1, vp_domains + 2099, 1, vp_ranges + 1937, 0 },
@@ -6953,148 +6319,108 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /* 1396 */ { "ticketedSeat", 1, vp_domains + 2105, 1, vp_ranges + 1944, 0 },
   /* 1397 */ { "timeOfDay", 1, vp_domains + 2106, 1, vp_ranges + 1945, 0 },
   /* 1398 */ { "timeRequired", 1, vp_domains + 2107, 1, vp_ranges + 1946, 0 },
-  /* 1399 */
-  { "timeToComplete", 1, vp_domains + 2108, 1, vp_ranges + 1947, 0 },
+  /* 1399 */ { "timeToComplete", 1, vp_domains + 2108, 1, vp_ranges + 1947, 0 },
   /* 1400 */ { "timestamp", 1, vp_domains + 2109, 1, vp_ranges + 1948, 0 },
   /* 1401 */ { "tissueSample", 1, vp_domains + 2110, 1, vp_ranges + 1949, 0 },
   /* 1402 */ { "title", 1, vp_domains + 2111, 1, vp_ranges + 1950, 0 },
   /* 1403 */ { "titleEIDR", 4, vp_domains + 2112, 2, vp_ranges + 1951, 0 },
   /* 1404 */ { "toLocation", 4, vp_domains + 2116, 1, vp_ranges + 1953, 0 },
   /* 1405 */ { "toRecipient", 1, vp_domains + 2120, 4, vp_ranges + 1954, 0 },
-  /* 1406 */
-  { "tocContinuation", 1, vp_domains + 2121, 1, vp_ranges + 1958, 0 },
+  /* 1406 */ { "tocContinuation", 1, vp_domains + 2121, 1, vp_ranges + 1958, 0 },
   /* 1407 */ { "tocEntry", 1, vp_domains + 2122, 1, vp_ranges + 1959, 0 },
   /* 1408 */ { "tongueWeight", 1, vp_domains + 2123, 1, vp_ranges + 1960, 0 },
   /* 1409 */ { "tool", 2, vp_domains + 2124, 2, vp_ranges + 1961, 0 },
   /* 1410 */ { "torque", 1, vp_domains + 2126, 1, vp_ranges + 1963, 0 },
-  /* 1411 */
-  { "totalHistoricalEnrollment", 1, vp_domains + 2127, 1, vp_ranges + 1964,
-    0 },
-  /* 1412 */
-  { "totalJobOpenings", 1, vp_domains + 2128, 1, vp_ranges + 1965, 0 },
-  /* 1413 */
-  { "totalPaymentDue", 1, vp_domains + 2129, 2, vp_ranges + 1966, 0 },
+  /* 1411 */ { "totalHistoricalEnrollment", 1, vp_domains + 2127, 1, vp_ranges + 1964, 0 },
+  /* 1412 */ { "totalJobOpenings", 1, vp_domains + 2128, 1, vp_ranges + 1965, 0 },
+  /* 1413 */ { "totalPaymentDue", 1, vp_domains + 2129, 2, vp_ranges + 1966, 0 },
   /* 1414 */ { "totalPrice", 2, vp_domains + 2130, 3, vp_ranges + 1968, 0 },
   /* 1415 */ { "totalTime", 2, vp_domains + 2132, 1, vp_ranges + 1971, 0 },
-  /* 1416 */
-  { "tourBookingPage", 3, vp_domains + 2134, 1, vp_ranges + 1972, 0 },
+  /* 1416 */ { "tourBookingPage", 3, vp_domains + 2134, 1, vp_ranges + 1972, 0 },
   /* 1417 */ { "touristType", 3, vp_domains + 2137, 2, vp_ranges + 1973, 0 },
   /* 1418 */ { "track", 2, vp_domains + 2140, 2, vp_ranges + 1975, 0 },
-  /* 1419 */
-  { "trackingNumber", 1, vp_domains + 2142, 1, vp_ranges + 1977, 0 },
+  /* 1419 */ { "trackingNumber", 1, vp_domains + 2142, 1, vp_ranges + 1977, 0 },
   /* 1420 */ { "trackingUrl", 1, vp_domains + 2143, 1, vp_ranges + 1978, 0 },
   /* 1421 */ { "tracks", 2, vp_domains + 2144, 1, vp_ranges + 1979, 1 },
   /* 1422 */ { "trailer", 8, vp_domains + 2146, 1, vp_ranges + 1980, 0 },
   /* 1423 */ { "trailerWeight", 1, vp_domains + 2154, 1, vp_ranges + 1981, 0 },
   /* 1424 */ { "trainName", 1, vp_domains + 2155, 1, vp_ranges + 1982, 0 },
   /* 1425 */ { "trainNumber", 1, vp_domains + 2156, 1, vp_ranges + 1983, 0 },
-  /* 1426 */
-  { "trainingSalary", 2, vp_domains + 2157, 1, vp_ranges + 1984, 0 },
-  /* 1427 */
-  { "transFatContent", 1, vp_domains + 2159, 1, vp_ranges + 1985, 0 },
+  /* 1426 */ { "trainingSalary", 2, vp_domains + 2157, 1, vp_ranges + 1984, 0 },
+  /* 1427 */ { "transFatContent", 1, vp_domains + 2159, 1, vp_ranges + 1985, 0 },
   /* 1428 */ { "transcript", 2, vp_domains + 2160, 1, vp_ranges + 1986, 0 },
   /* 1429 */ { "transitTime", 2, vp_domains + 2162, 2, vp_ranges + 1987, 0 },
-  /* 1430 */
-  { "translationOfWork", 1, vp_domains + 2164, 1, vp_ranges + 1989, 0 },
+  /* 1430 */ { "translationOfWork", 1, vp_domains + 2164, 1, vp_ranges + 1989, 0 },
   /* 1431 */ { "translator", 2, vp_domains + 2165, 2, vp_ranges + 1990, 0 },
-  /* 1432 */
-  { "transmissionMethod", 1, vp_domains + 2167, 1, vp_ranges + 1992, 0 },
+  /* 1432 */ { "transmissionMethod", 1, vp_domains + 2167, 1, vp_ranges + 1992, 0 },
   /* 1433 */ { "travelBans", 1, vp_domains + 2168, 2, vp_ranges + 1993, 0 },
   /* 1434 */ { "trialDesign", 1, vp_domains + 2169, 1, vp_ranges + 1995, 0 },
   /* 1435 */ { "tributary", 1, vp_domains + 2170, 1, vp_ranges + 1996, 0 },
   /* 1436 */ { "tripOrigin", 1, vp_domains + 2171, 1, vp_ranges + 1997, 0 },
   /* 1437 */ { "typeOfBed", 1, vp_domains + 2172, 2, vp_ranges + 1998, 0 },
   /* 1438 */ { "typeOfGood", 2, vp_domains + 2173, 2, vp_ranges + 2000, 0 },
-  /* 1439 */
-  { "typicalAgeRange", 2, vp_domains + 2175, 1, vp_ranges + 2002, 0 },
-  /* 1440 */
-  { "typicalCreditsPerTerm", 1, vp_domains + 2177, 2, vp_ranges + 2003, 0 },
+  /* 1439 */ { "typicalAgeRange", 2, vp_domains + 2175, 1, vp_ranges + 2002, 0 },
+  /* 1440 */ { "typicalCreditsPerTerm", 1, vp_domains + 2177, 2, vp_ranges + 2003, 0 },
   /* 1441 */ { "typicalTest", 1, vp_domains + 2178, 1, vp_ranges + 2005, 0 },
   /* 1442 */ { "underName", 2, vp_domains + 2179, 2, vp_ranges + 2006, 0 },
   /* 1443 */ { "unitCode", 4, vp_domains + 2181, 2, vp_ranges + 2008, 0 },
   /* 1444 */ { "unitText", 4, vp_domains + 2185, 1, vp_ranges + 2010, 0 },
-  /* 1445 */
-  { "unnamedSourcesPolicy", 2, vp_domains + 2189, 2, vp_ranges + 2011, 0 },
-  /* 1446 */
-  { "unsaturatedFatContent", 1, vp_domains + 2191, 1, vp_ranges + 2013, 0 },
+  /* 1445 */ { "unnamedSourcesPolicy", 2, vp_domains + 2189, 2, vp_ranges + 2011, 0 },
+  /* 1446 */ { "unsaturatedFatContent", 1, vp_domains + 2191, 1, vp_ranges + 2013, 0 },
   /* 1447 */ { "uploadDate", 1, vp_domains + 2192, 2, vp_ranges + 2014, 0 },
   /* 1448 */ { "upvoteCount", 1, vp_domains + 2193, 1, vp_ranges + 2016, 0 },
   /* 1449 */ { "url", 1, vp_domains + 2194, 1, vp_ranges + 2017, 0 },
   /* 1450 */ { "urlTemplate", 1, vp_domains + 2195, 1, vp_ranges + 2018, 0 },
   /* 1451 */ { "usNPI", 1, vp_domains + 2196, 1, vp_ranges + 2019, 0 },
   /* 1452 */ { "usageInfo", 1, vp_domains + 2197, 2, vp_ranges + 2020, 0 },
-  /* 1453 */
-  { "usedToDiagnose", 1, vp_domains + 2198, 1, vp_ranges + 2022, 0 },
-  /* 1454 */
-  { "userInteractionCount", 1, vp_domains + 2199, 1, vp_ranges + 2023, 0 },
+  /* 1453 */ { "usedToDiagnose", 1, vp_domains + 2198, 1, vp_ranges + 2022, 0 },
+  /* 1454 */ { "userInteractionCount", 1, vp_domains + 2199, 1, vp_ranges + 2023, 0 },
   /* 1455 */ { "usesDevice", 1, vp_domains + 2200, 1, vp_ranges + 2024, 0 },
-  /* 1456 */
-  { "usesHealthPlanIdStandard", 1, vp_domains + 2201, 2, vp_ranges + 2025, 0 },
+  /* 1456 */ { "usesHealthPlanIdStandard", 1, vp_domains + 2201, 2, vp_ranges + 2025, 0 },
   /* 1457 */ { "utterances", 1, vp_domains + 2202, 1, vp_ranges + 2027, 0 },
   /* 1458 */ { "validFor", 2, vp_domains + 2203, 1, vp_ranges + 2028, 0 },
-  /* 1459 */
-  { "validForMemberTier", 5, vp_domains + 2205, 1, vp_ranges + 2029, 0 },
+  /* 1459 */ { "validForMemberTier", 5, vp_domains + 2205, 1, vp_ranges + 2029, 0 },
   /* 1460 */ { "validFrom", 9, vp_domains + 2210, 2, vp_ranges + 2030, 0 },
   /* 1461 */ { "validIn", 3, vp_domains + 2219, 1, vp_ranges + 2032, 0 },
   /* 1462 */ { "validThrough", 8, vp_domains + 2222, 2, vp_ranges + 2033, 0 },
   /* 1463 */ { "validUntil", 1, vp_domains + 2230, 1, vp_ranges + 2035, 0 },
   /* 1464 */ { "value", 3, vp_domains + 2231, 4, vp_ranges + 2036, 0 },
-  /* 1465 */
-  { "valueAddedTaxIncluded", 1, vp_domains + 2234, 1, vp_ranges + 2040, 0 },
-  /* 1466 */
-  { "valueMaxLength", 1, vp_domains + 2235, 1, vp_ranges + 2041, 0 },
-  /* 1467 */
-  { "valueMinLength", 1, vp_domains + 2236, 1, vp_ranges + 2042, 0 },
+  /* 1465 */ { "valueAddedTaxIncluded", 1, vp_domains + 2234, 1, vp_ranges + 2040, 0 },
+  /* 1466 */ { "valueMaxLength", 1, vp_domains + 2235, 1, vp_ranges + 2041, 0 },
+  /* 1467 */ { "valueMinLength", 1, vp_domains + 2236, 1, vp_ranges + 2042, 0 },
   /* 1468 */ { "valueName", 1, vp_domains + 2237, 1, vp_ranges + 2043, 0 },
   /* 1469 */ { "valuePattern", 1, vp_domains + 2238, 1, vp_ranges + 2044, 0 },
-  /* 1470 */
-  { "valueReference", 3, vp_domains + 2239, 8, vp_ranges + 2045, 0 },
+  /* 1470 */ { "valueReference", 3, vp_domains + 2239, 8, vp_ranges + 2045, 0 },
   /* 1471 */ { "valueRequired", 1, vp_domains + 2242, 1, vp_ranges + 2053, 0 },
-  /* 1472 */
-  { "variableMeasured", 2, vp_domains + 2243, 4, vp_ranges + 2054, 0 },
+  /* 1472 */ { "variableMeasured", 2, vp_domains + 2243, 4, vp_ranges + 2054, 0 },
   /* 1473 */ { "variantCover", 1, vp_domains + 2245, 1, vp_ranges + 2058, 0 },
   /* 1474 */ { "variesBy", 1, vp_domains + 2246, 2, vp_ranges + 2059, 0 },
   /* 1475 */ { "vatID", 2, vp_domains + 2247, 1, vp_ranges + 2061, 0 },
-  /* 1476 */
-  { "vehicleConfiguration", 1, vp_domains + 2249, 1, vp_ranges + 2062, 0 },
+  /* 1476 */ { "vehicleConfiguration", 1, vp_domains + 2249, 1, vp_ranges + 2062, 0 },
   /* 1477 */ { "vehicleEngine", 1, vp_domains + 2250, 1, vp_ranges + 2063, 0 },
-  /* 1478 */
-  { "vehicleIdentificationNumber", 1, vp_domains + 2251, 1, vp_ranges + 2064,
-    0 },
-  /* 1479 */
-  { "vehicleInteriorColor", 1, vp_domains + 2252, 1, vp_ranges + 2065, 0 },
-  /* 1480 */
-  { "vehicleInteriorType", 1, vp_domains + 2253, 1, vp_ranges + 2066, 0 },
-  /* 1481 */
-  { "vehicleModelDate", 1, vp_domains + 2254, 1, vp_ranges + 2067, 0 },
-  /* 1482 */
-  { "vehicleSeatingCapacity", 1, vp_domains + 2255, 2, vp_ranges + 2068, 0 },
-  /* 1483 */
-  { "vehicleSpecialUsage", 1, vp_domains + 2256, 2, vp_ranges + 2070, 0 },
-  /* 1484 */
-  { "vehicleTransmission", 1, vp_domains + 2257, 3, vp_ranges + 2072, 0 },
+  /* 1478 */ { "vehicleIdentificationNumber", 1, vp_domains + 2251, 1, vp_ranges + 2064, 0 },
+  /* 1479 */ { "vehicleInteriorColor", 1, vp_domains + 2252, 1, vp_ranges + 2065, 0 },
+  /* 1480 */ { "vehicleInteriorType", 1, vp_domains + 2253, 1, vp_ranges + 2066, 0 },
+  /* 1481 */ { "vehicleModelDate", 1, vp_domains + 2254, 1, vp_ranges + 2067, 0 },
+  /* 1482 */ { "vehicleSeatingCapacity", 1, vp_domains + 2255, 2, vp_ranges + 2068, 0 },
+  /* 1483 */ { "vehicleSpecialUsage", 1, vp_domains + 2256, 2, vp_ranges + 2070, 0 },
+  /* 1484 */ { "vehicleTransmission", 1, vp_domains + 2257, 3, vp_ranges + 2072, 0 },
   /* 1485 */ { "vendor", 1, vp_domains + 2258, 2, vp_ranges + 2075, 1 },
-  /* 1486 */
-  { "verificationFactCheckingPolicy", 1, vp_domains + 2259, 2,
-    vp_ranges + 2077, 0 },
+  /* 1486 */ { "verificationFactCheckingPolicy", 1, vp_domains + 2259, 2, vp_ranges + 2077, 0 },
   /* 1487 */ { "version", 1, vp_domains + 2260, 2, vp_ranges + 2079, 0 },
   /* 1488 */ { "video", 1, vp_domains + 2261, 2, vp_ranges + 2081, 0 },
   /* 1489 */ { "videoFormat", 3, vp_domains + 2262, 1, vp_ranges + 2083, 0 },
-  /* 1490 */
-  { "videoFrameSize", 1, vp_domains + 2265, 1, vp_ranges + 2084, 0 },
+  /* 1490 */ { "videoFrameSize", 1, vp_domains + 2265, 1, vp_ranges + 2084, 0 },
   /* 1491 */ { "videoQuality", 1, vp_domains + 2266, 1, vp_ranges + 2085, 0 },
   /* 1492 */ { "volumeNumber", 1, vp_domains + 2267, 2, vp_ranges + 2086, 0 },
   /* 1493 */ { "warning", 1, vp_domains + 2268, 2, vp_ranges + 2088, 0 },
   /* 1494 */ { "warranty", 2, vp_domains + 2269, 1, vp_ranges + 2090, 0 },
-  /* 1495 */
-  { "warrantyPromise", 2, vp_domains + 2271, 1, vp_ranges + 2091, 1 },
+  /* 1495 */ { "warrantyPromise", 2, vp_domains + 2271, 1, vp_ranges + 2091, 1 },
   /* 1496 */ { "warrantyScope", 1, vp_domains + 2273, 1, vp_ranges + 2092, 0 },
-  /* 1497 */
-  { "webCheckinTime", 1, vp_domains + 2274, 1, vp_ranges + 2093, 0 },
+  /* 1497 */ { "webCheckinTime", 1, vp_domains + 2274, 1, vp_ranges + 2093, 0 },
   /* 1498 */ { "webFeed", 2, vp_domains + 2275, 2, vp_ranges + 2094, 0 },
   /* 1499 */ { "weight", 5, vp_domains + 2277, 2, vp_ranges + 2096, 0 },
-  /* 1500 */
-  { "weightPercentage", 1, vp_domains + 2282, 1, vp_ranges + 2098, 0 },
+  /* 1500 */ { "weightPercentage", 1, vp_domains + 2282, 1, vp_ranges + 2098, 0 },
   /* 1501 */ { "weightTotal", 1, vp_domains + 2283, 1, vp_ranges + 2099, 0 },
   /* 1502 */ { "wheelbase", 1, vp_domains + 2284, 1, vp_ranges + 2100, 0 },
   /* 1503 */ { "width", 5, vp_domains + 2285, 2, vp_ranges + 2101, 0 },
@@ -7106,574 +6432,551 @@ const evpubp_vprop evpubp_vocab_props[1521] = {
   /* 1509 */ { "workLocation", 1, vp_domains + 2296, 2, vp_ranges + 2108, 0 },
   /* 1510 */ { "workPerformed", 1, vp_domains + 2297, 1, vp_ranges + 2110, 0 },
   /* 1511 */ { "workPresented", 1, vp_domains + 2298, 1, vp_ranges + 2111, 0 },
-  /* 1512 */
-  { "workTranslation", 1, vp_domains + 2299, 1, vp_ranges + 2112, 0 },
+  /* 1512 */ { "workTranslation", 1, vp_domains + 2299, 1, vp_ranges + 2112, 0 },
   /* 1513 */ { "workload", 1, vp_domains + 2300, 2, vp_ranges + 2113, 0 },
   /* 1514 */ { "worksFor", 1, vp_domains + 2301, 1, vp_ranges + 2115, 0 },
   /* 1515 */ { "worstRating", 1, vp_domains + 2302, 2, vp_ranges + 2116, 0 },
   /* 1516 */ { "xpath", 2, vp_domains + 2303, 1, vp_ranges + 2118, 0 },
   /* 1517 */ { "yearBuilt", 1, vp_domains + 2305, 1, vp_ranges + 2119, 0 },
   /* 1518 */ { "yearlyRevenue", 1, vp_domains + 2306, 1, vp_ranges + 2120, 0 },
-  /* 1519 */
-  { "yearsInOperation", 1, vp_domains + 2307, 1, vp_ranges + 2121, 0 },
+  /* 1519 */ { "yearsInOperation", 1, vp_domains + 2307, 1, vp_ranges + 2121, 0 },
   /* 1520 */ { "yield", 1, vp_domains + 2308, 2, vp_ranges + 2122, 0 },
 };
 const size_t evpubp_vocab_nprops = 1521;
 
 /* name, type */
 const evpubp_vmember evpubp_vocab_members[532] = {
-  { "Abdomen", 634 },                       /* PhysicalExam */
-  { "ActivationFee", 661 },                 /* PriceComponentTypeEnumeration */
-  { "ActiveActionStatus", 10 },             /* ActionStatusType */
-  { "ActiveNotRecruiting", 502 },           /* MedicalStudyStatus */
-  { "AerobicActivity", 633 },               /* PhysicalActivityCategory */
-  { "AlbumRelease", 549 },                  /* MusicAlbumReleaseType */
-  { "AlcoholConsideration", 15 },           /* AdultOrientedEnumeration */
+  { "Abdomen", 634 }, /* PhysicalExam */
+  { "ActivationFee", 661 }, /* PriceComponentTypeEnumeration */
+  { "ActiveActionStatus", 10 }, /* ActionStatusType */
+  { "ActiveNotRecruiting", 502 }, /* MedicalStudyStatus */
+  { "AerobicActivity", 633 }, /* PhysicalActivityCategory */
+  { "AlbumRelease", 549 }, /* MusicAlbumReleaseType */
+  { "AlcoholConsideration", 15 }, /* AdultOrientedEnumeration */
   { "AlgorithmicMediaDigitalSource", 382 }, /* IPTCDigitalSourceEnumeration */
-  { "AlgorithmicallyEnhancedDigitalSource",
-    382 },                               /* IPTCDigitalSourceEnumeration */
+  { "AlgorithmicallyEnhancedDigitalSource", 382 }, /* IPTCDigitalSourceEnumeration */
   { "AllWheelDriveConfiguration", 248 }, /* DriveWheelConfigurationValue */
-  { "AllergiesHealthAspect", 354 },      /* HealthAspectEnumeration */
-  { "AnaerobicActivity", 633 },          /* PhysicalActivityCategory */
-  { "AndroidPlatform", 235 },            /* DigitalPlatformEnumeration */
-  { "Anesthesia", 500 },                 /* MedicalSpecialty */
-  { "Appearance", 634 },                 /* PhysicalExam */
-  { "AudiobookFormat", 88 },             /* BookFormatType */
-  { "AuthoritativeLegalValue", 427 },    /* LegalValueLevel */
-  { "Ayurvedic", 510 },                  /* MedicineSystem */
-  { "BackOrder", 411 },                  /* ItemAvailability */
-  { "Bacteria", 395 },                   /* InfectiousAgentClass */
-  { "Balance", 633 },                    /* PhysicalActivityCategory */
-  { "BasicIncome", 340 },                /* GovernmentBenefitsType */
-  { "BenefitsHealthAspect", 354 },       /* HealthAspectEnumeration */
-  { "BodyMeasurementArm", 84 },          /* BodyMeasurementTypeEnumeration */
-  { "BodyMeasurementBust", 84 },         /* BodyMeasurementTypeEnumeration */
-  { "BodyMeasurementChest", 84 },        /* BodyMeasurementTypeEnumeration */
-  { "BodyMeasurementFoot", 84 },         /* BodyMeasurementTypeEnumeration */
-  { "BodyMeasurementHand", 84 },         /* BodyMeasurementTypeEnumeration */
-  { "BodyMeasurementHead", 84 },         /* BodyMeasurementTypeEnumeration */
-  { "BodyMeasurementHeight", 84 },       /* BodyMeasurementTypeEnumeration */
-  { "BodyMeasurementHips", 84 },         /* BodyMeasurementTypeEnumeration */
-  { "BodyMeasurementInsideLeg", 84 },    /* BodyMeasurementTypeEnumeration */
-  { "BodyMeasurementNeck", 84 },         /* BodyMeasurementTypeEnumeration */
-  { "BodyMeasurementUnderbust", 84 },    /* BodyMeasurementTypeEnumeration */
-  { "BodyMeasurementWaist", 84 },        /* BodyMeasurementTypeEnumeration */
-  { "BodyMeasurementWeight", 84 },       /* BodyMeasurementTypeEnumeration */
-  { "BroadcastRelease", 549 },           /* MusicAlbumReleaseType */
-  { "BusinessSupport", 340 },            /* GovernmentBenefitsType */
-  { "ByBankTransferInAdvance", 616 },    /* PaymentMethodType */
-  { "ByInvoice", 616 },                  /* PaymentMethodType */
-  { "CDFormat", 556 },                   /* MusicReleaseFormatType */
-  { "COD", 616 },                        /* PaymentMethodType */
-  { "CT", 485 },                         /* MedicalImagingTechnique */
-  { "Cardiovascular", 500 },             /* MedicalSpecialty */
-  { "CardiovascularExam", 634 },         /* PhysicalExam */
-  { "CaseSeries", 489 },                 /* MedicalObservationalStudyDesign */
-  { "Cash", 616 },                       /* PaymentMethodType */
-  { "CassetteFormat", 556 },             /* MusicReleaseFormatType */
-  { "CausesHealthAspect", 354 },         /* HealthAspectEnumeration */
-  { "CertificationActive", 131 },        /* CertificationStatusEnumeration */
-  { "CertificationInactive", 131 },      /* CertificationStatusEnumeration */
+  { "AllergiesHealthAspect", 354 }, /* HealthAspectEnumeration */
+  { "AnaerobicActivity", 633 }, /* PhysicalActivityCategory */
+  { "AndroidPlatform", 235 }, /* DigitalPlatformEnumeration */
+  { "Anesthesia", 500 }, /* MedicalSpecialty */
+  { "Appearance", 634 }, /* PhysicalExam */
+  { "AudiobookFormat", 88 }, /* BookFormatType */
+  { "AuthoritativeLegalValue", 427 }, /* LegalValueLevel */
+  { "Ayurvedic", 510 }, /* MedicineSystem */
+  { "BackOrder", 411 }, /* ItemAvailability */
+  { "Bacteria", 395 }, /* InfectiousAgentClass */
+  { "Balance", 633 }, /* PhysicalActivityCategory */
+  { "BasicIncome", 340 }, /* GovernmentBenefitsType */
+  { "BenefitsHealthAspect", 354 }, /* HealthAspectEnumeration */
+  { "BodyMeasurementArm", 84 }, /* BodyMeasurementTypeEnumeration */
+  { "BodyMeasurementBust", 84 }, /* BodyMeasurementTypeEnumeration */
+  { "BodyMeasurementChest", 84 }, /* BodyMeasurementTypeEnumeration */
+  { "BodyMeasurementFoot", 84 }, /* BodyMeasurementTypeEnumeration */
+  { "BodyMeasurementHand", 84 }, /* BodyMeasurementTypeEnumeration */
+  { "BodyMeasurementHead", 84 }, /* BodyMeasurementTypeEnumeration */
+  { "BodyMeasurementHeight", 84 }, /* BodyMeasurementTypeEnumeration */
+  { "BodyMeasurementHips", 84 }, /* BodyMeasurementTypeEnumeration */
+  { "BodyMeasurementInsideLeg", 84 }, /* BodyMeasurementTypeEnumeration */
+  { "BodyMeasurementNeck", 84 }, /* BodyMeasurementTypeEnumeration */
+  { "BodyMeasurementUnderbust", 84 }, /* BodyMeasurementTypeEnumeration */
+  { "BodyMeasurementWaist", 84 }, /* BodyMeasurementTypeEnumeration */
+  { "BodyMeasurementWeight", 84 }, /* BodyMeasurementTypeEnumeration */
+  { "BroadcastRelease", 549 }, /* MusicAlbumReleaseType */
+  { "BusinessSupport", 340 }, /* GovernmentBenefitsType */
+  { "ByBankTransferInAdvance", 616 }, /* PaymentMethodType */
+  { "ByInvoice", 616 }, /* PaymentMethodType */
+  { "CDFormat", 556 }, /* MusicReleaseFormatType */
+  { "COD", 616 }, /* PaymentMethodType */
+  { "CT", 485 }, /* MedicalImagingTechnique */
+  { "Cardiovascular", 500 }, /* MedicalSpecialty */
+  { "CardiovascularExam", 634 }, /* PhysicalExam */
+  { "CaseSeries", 489 }, /* MedicalObservationalStudyDesign */
+  { "Cash", 616 }, /* PaymentMethodType */
+  { "CassetteFormat", 556 }, /* MusicReleaseFormatType */
+  { "CausesHealthAspect", 354 }, /* HealthAspectEnumeration */
+  { "CertificationActive", 131 }, /* CertificationStatusEnumeration */
+  { "CertificationInactive", 131 }, /* CertificationStatusEnumeration */
   { "CharitableIncorporatedOrganization", 870 }, /* UKNonprofitType */
-  { "CheckInAdvance", 616 },                     /* PaymentMethodType */
-  { "Chiropractic", 510 },                       /* MedicineSystem */
-  { "CleaningFee", 661 },          /* PriceComponentTypeEnumeration */
-  { "Clinician", 469 },            /* MedicalAudienceType */
-  { "CoOp", 325 },                 /* GamePlayMode */
-  { "CohortStudy", 489 },          /* MedicalObservationalStudyDesign */
-  { "CommentPermission", 234 },    /* DigitalDocumentPermissionType */
-  { "CommunityHealth", 500 },      /* MedicalSpecialty */
-  { "CompilationAlbum", 548 },     /* MusicAlbumProductionType */
-  { "Completed", 502 },            /* MedicalStudyStatus */
+  { "CheckInAdvance", 616 }, /* PaymentMethodType */
+  { "Chiropractic", 510 }, /* MedicineSystem */
+  { "CleaningFee", 661 }, /* PriceComponentTypeEnumeration */
+  { "Clinician", 469 }, /* MedicalAudienceType */
+  { "CoOp", 325 }, /* GamePlayMode */
+  { "CohortStudy", 489 }, /* MedicalObservationalStudyDesign */
+  { "CommentPermission", 234 }, /* DigitalDocumentPermissionType */
+  { "CommunityHealth", 500 }, /* MedicalSpecialty */
+  { "CompilationAlbum", 548 }, /* MusicAlbumProductionType */
+  { "Completed", 502 }, /* MedicalStudyStatus */
   { "CompletedActionStatus", 10 }, /* ActionStatusType */
   { "CompositeCaptureDigitalSource", 382 }, /* IPTCDigitalSourceEnumeration */
-  { "CompositeDigitalSource", 382 },        /* IPTCDigitalSourceEnumeration */
-  { "CompositeSyntheticDigitalSource",
-    382 }, /* IPTCDigitalSourceEnumeration */
-  { "CompositeWithTrainedAlgorithmicMediaDigitalSource",
-    382 },                               /* IPTCDigitalSourceEnumeration */
+  { "CompositeDigitalSource", 382 }, /* IPTCDigitalSourceEnumeration */
+  { "CompositeSyntheticDigitalSource", 382 }, /* IPTCDigitalSourceEnumeration */
+  { "CompositeWithTrainedAlgorithmicMediaDigitalSource", 382 }, /* IPTCDigitalSourceEnumeration */
   { "ContagiousnessHealthAspect", 354 }, /* HealthAspectEnumeration */
-  { "CrossSectional", 489 },             /* MedicalObservationalStudyDesign */
-  { "DECooperativeCharity", 200 },       /* DENonprofitType */
-  { "DEFoundationCharity", 200 },        /* DENonprofitType */
+  { "CrossSectional", 489 }, /* MedicalObservationalStudyDesign */
+  { "DECooperativeCharity", 200 }, /* DENonprofitType */
+  { "DEFoundationCharity", 200 }, /* DENonprofitType */
   { "DEJointStockCompanyCharity", 200 }, /* DENonprofitType */
-  { "DELimitedLiabilityCharity", 200 },  /* DENonprofitType */
+  { "DELimitedLiabilityCharity", 200 }, /* DENonprofitType */
   { "DENotRegisteredAssociationCharity", 200 }, /* DENonprofitType */
-  { "DEPublicCharity", 200 },                   /* DENonprofitType */
-  { "DERegisteredAssociationCharity", 200 },    /* DENonprofitType */
-  { "DJMixAlbum", 548 },                        /* MusicAlbumProductionType */
-  { "DVDFormat", 556 },                         /* MusicReleaseFormatType */
-  { "DamagedCondition", 582 },                  /* OfferItemCondition */
-  { "DangerousGoodConsideration", 15 },         /* AdultOrientedEnumeration */
+  { "DEPublicCharity", 200 }, /* DENonprofitType */
+  { "DERegisteredAssociationCharity", 200 }, /* DENonprofitType */
+  { "DJMixAlbum", 548 }, /* MusicAlbumProductionType */
+  { "DVDFormat", 556 }, /* MusicReleaseFormatType */
+  { "DamagedCondition", 582 }, /* OfferItemCondition */
+  { "DangerousGoodConsideration", 15 }, /* AdultOrientedEnumeration */
   { "DataDrivenMediaDigitalSource", 382 }, /* IPTCDigitalSourceEnumeration */
   { "DecontextualizedContent", 463 }, /* MediaManipulationRatingEnumeration */
-  { "DefinitiveLegalValue", 427 },    /* LegalValueLevel */
-  { "DemoAlbum", 548 },               /* MusicAlbumProductionType */
-  { "DemoGameAvailability", 324 },    /* GameAvailabilityEnumeration */
-  { "Dentistry", 500 },               /* MedicalSpecialty */
-  { "Dermatologic", 500 },            /* MedicalSpecialty */
-  { "Dermatology", 500 },             /* MedicalSpecialty */
-  { "DesktopWebPlatform", 235 },      /* DigitalPlatformEnumeration */
-  { "DiabeticDiet", 735 },            /* RestrictedDiet */
-  { "Diagnostic", 478 },              /* MedicalDevicePurpose */
-  { "DietNutrition", 500 },           /* MedicalSpecialty */
+  { "DefinitiveLegalValue", 427 }, /* LegalValueLevel */
+  { "DemoAlbum", 548 }, /* MusicAlbumProductionType */
+  { "DemoGameAvailability", 324 }, /* GameAvailabilityEnumeration */
+  { "Dentistry", 500 }, /* MedicalSpecialty */
+  { "Dermatologic", 500 }, /* MedicalSpecialty */
+  { "Dermatology", 500 }, /* MedicalSpecialty */
+  { "DesktopWebPlatform", 235 }, /* DigitalPlatformEnumeration */
+  { "DiabeticDiet", 735 }, /* RestrictedDiet */
+  { "Diagnostic", 478 }, /* MedicalDevicePurpose */
+  { "DietNutrition", 500 }, /* MedicalSpecialty */
   { "DigitalArtDigitalSource", 382 }, /* IPTCDigitalSourceEnumeration */
-  { "DigitalAudioTapeFormat", 556 },  /* MusicReleaseFormatType */
+  { "DigitalAudioTapeFormat", 556 }, /* MusicReleaseFormatType */
   { "DigitalCaptureDigitalSource", 382 }, /* IPTCDigitalSourceEnumeration */
-  { "DigitalFormat", 556 },               /* MusicReleaseFormatType */
-  { "DirectDebit", 616 },                 /* PaymentMethodType */
-  { "DisabilitySupport", 340 },           /* GovernmentBenefitsType */
-  { "Discontinued", 411 },                /* ItemAvailability */
-  { "DistanceFee", 661 },                 /* PriceComponentTypeEnumeration */
-  { "DoubleBlindedTrial", 508 },          /* MedicalTrialDesign */
-  { "Downpayment", 661 },                 /* PriceComponentTypeEnumeration */
-  { "DrivingSchoolVehicleUsage", 124 },   /* CarUsageType */
-  { "EBook", 88 },                        /* BookFormatType */
-  { "EPRelease", 549 },                   /* MusicAlbumReleaseType */
+  { "DigitalFormat", 556 }, /* MusicReleaseFormatType */
+  { "DirectDebit", 616 }, /* PaymentMethodType */
+  { "DisabilitySupport", 340 }, /* GovernmentBenefitsType */
+  { "Discontinued", 411 }, /* ItemAvailability */
+  { "DistanceFee", 661 }, /* PriceComponentTypeEnumeration */
+  { "DoubleBlindedTrial", 508 }, /* MedicalTrialDesign */
+  { "Downpayment", 661 }, /* PriceComponentTypeEnumeration */
+  { "DrivingSchoolVehicleUsage", 124 }, /* CarUsageType */
+  { "EBook", 88 }, /* BookFormatType */
+  { "EPRelease", 549 }, /* MusicAlbumReleaseType */
   { "EUEnergyEfficiencyCategoryA", 259 }, /* EUEnergyEfficiencyEnumeration */
-  { "EUEnergyEfficiencyCategoryA1Plus",
-    259 }, /* EUEnergyEfficiencyEnumeration */
-  { "EUEnergyEfficiencyCategoryA2Plus",
-    259 }, /* EUEnergyEfficiencyEnumeration */
-  { "EUEnergyEfficiencyCategoryA3Plus",
-    259 },                                /* EUEnergyEfficiencyEnumeration */
+  { "EUEnergyEfficiencyCategoryA1Plus", 259 }, /* EUEnergyEfficiencyEnumeration */
+  { "EUEnergyEfficiencyCategoryA2Plus", 259 }, /* EUEnergyEfficiencyEnumeration */
+  { "EUEnergyEfficiencyCategoryA3Plus", 259 }, /* EUEnergyEfficiencyEnumeration */
   { "EUEnergyEfficiencyCategoryB", 259 }, /* EUEnergyEfficiencyEnumeration */
   { "EUEnergyEfficiencyCategoryC", 259 }, /* EUEnergyEfficiencyEnumeration */
   { "EUEnergyEfficiencyCategoryD", 259 }, /* EUEnergyEfficiencyEnumeration */
   { "EUEnergyEfficiencyCategoryE", 259 }, /* EUEnergyEfficiencyEnumeration */
   { "EUEnergyEfficiencyCategoryF", 259 }, /* EUEnergyEfficiencyEnumeration */
   { "EUEnergyEfficiencyCategoryG", 259 }, /* EUEnergyEfficiencyEnumeration */
-  { "Ear", 634 },                         /* PhysicalExam */
+  { "Ear", 634 }, /* PhysicalExam */
   { "EditedOrCroppedContent", 463 }, /* MediaManipulationRatingEnumeration */
   { "EffectivenessHealthAspect", 354 }, /* HealthAspectEnumeration */
-  { "Emergency", 500 },                 /* MedicalSpecialty */
-  { "Endocrine", 500 },                 /* MedicalSpecialty */
-  { "EnergyStarCertified", 281 },   /* EnergyStarEnergyEfficiencyEnumeration */
+  { "Emergency", 500 }, /* MedicalSpecialty */
+  { "Endocrine", 500 }, /* MedicalSpecialty */
+  { "EnergyStarCertified", 281 }, /* EnergyStarEnergyEfficiencyEnumeration */
   { "EnrollingByInvitation", 502 }, /* MedicalStudyStatus */
-  { "EventCancelled", 292 },        /* EventStatusType */
-  { "EventMovedOnline", 292 },      /* EventStatusType */
-  { "EventPostponed", 292 },        /* EventStatusType */
-  { "EventRescheduled", 292 },      /* EventStatusType */
-  { "EventScheduled", 292 },        /* EventStatusType */
-  { "EvidenceLevelA", 481 },        /* MedicalEvidenceLevel */
-  { "EvidenceLevelB", 481 },        /* MedicalEvidenceLevel */
-  { "EvidenceLevelC", 481 },        /* MedicalEvidenceLevel */
-  { "ExampleMeasurementMethodEnum", 459 },   /* MeasurementMethodEnum */
-  { "ExchangeRefund", 712 },                 /* RefundTypeEnumeration */
-  { "Eye", 634 },                            /* PhysicalExam */
-  { "FDAcategoryA", 254 },                   /* DrugPregnancyCategory */
-  { "FDAcategoryB", 254 },                   /* DrugPregnancyCategory */
-  { "FDAcategoryC", 254 },                   /* DrugPregnancyCategory */
-  { "FDAcategoryD", 254 },                   /* DrugPregnancyCategory */
-  { "FDAcategoryX", 254 },                   /* DrugPregnancyCategory */
-  { "FDAnotEvaluated", 254 },                /* DrugPregnancyCategory */
-  { "FailedActionStatus", 10 },              /* ActionStatusType */
-  { "Female", 331 },                         /* GenderType */
-  { "Flexibility", 633 },                    /* PhysicalActivityCategory */
-  { "FourWheelDriveConfiguration", 248 },    /* DriveWheelConfigurationValue */
-  { "FreeReturn", 738 },                     /* ReturnFeesEnumeration */
-  { "Friday", 212 },                         /* DayOfWeek */
-  { "FrontWheelDriveConfiguration", 248 },   /* DriveWheelConfigurationValue */
+  { "EventCancelled", 292 }, /* EventStatusType */
+  { "EventMovedOnline", 292 }, /* EventStatusType */
+  { "EventPostponed", 292 }, /* EventStatusType */
+  { "EventRescheduled", 292 }, /* EventStatusType */
+  { "EventScheduled", 292 }, /* EventStatusType */
+  { "EvidenceLevelA", 481 }, /* MedicalEvidenceLevel */
+  { "EvidenceLevelB", 481 }, /* MedicalEvidenceLevel */
+  { "EvidenceLevelC", 481 }, /* MedicalEvidenceLevel */
+  { "ExampleMeasurementMethodEnum", 459 }, /* MeasurementMethodEnum */
+  { "ExchangeRefund", 712 }, /* RefundTypeEnumeration */
+  { "Eye", 634 }, /* PhysicalExam */
+  { "FDAcategoryA", 254 }, /* DrugPregnancyCategory */
+  { "FDAcategoryB", 254 }, /* DrugPregnancyCategory */
+  { "FDAcategoryC", 254 }, /* DrugPregnancyCategory */
+  { "FDAcategoryD", 254 }, /* DrugPregnancyCategory */
+  { "FDAcategoryX", 254 }, /* DrugPregnancyCategory */
+  { "FDAnotEvaluated", 254 }, /* DrugPregnancyCategory */
+  { "FailedActionStatus", 10 }, /* ActionStatusType */
+  { "Female", 331 }, /* GenderType */
+  { "Flexibility", 633 }, /* PhysicalActivityCategory */
+  { "FourWheelDriveConfiguration", 248 }, /* DriveWheelConfigurationValue */
+  { "FreeReturn", 738 }, /* ReturnFeesEnumeration */
+  { "Friday", 212 }, /* DayOfWeek */
+  { "FrontWheelDriveConfiguration", 248 }, /* DriveWheelConfigurationValue */
   { "FulfillmentTypeCollectionPoint", 319 }, /* FulfillmentTypeEnumeration */
-  { "FulfillmentTypeDelivery", 319 },        /* FulfillmentTypeEnumeration */
-  { "FulfillmentTypePickupDropoff", 319 },   /* FulfillmentTypeEnumeration */
-  { "FulfillmentTypePickupInStore", 319 },   /* FulfillmentTypeEnumeration */
+  { "FulfillmentTypeDelivery", 319 }, /* FulfillmentTypeEnumeration */
+  { "FulfillmentTypePickupDropoff", 319 }, /* FulfillmentTypeEnumeration */
+  { "FulfillmentTypePickupInStore", 319 }, /* FulfillmentTypeEnumeration */
   { "FulfillmentTypeScheduledDelivery", 319 }, /* FulfillmentTypeEnumeration */
-  { "FullGameAvailability", 324 },          /* GameAvailabilityEnumeration */
-  { "FullRefund", 712 },                    /* RefundTypeEnumeration */
-  { "Fungus", 395 },                        /* InfectiousAgentClass */
-  { "Gastroenterologic", 500 },             /* MedicalSpecialty */
-  { "GenericWebPlatform", 235 },            /* DigitalPlatformEnumeration */
-  { "Genetic", 500 },                       /* MedicalSpecialty */
-  { "Genitourinary", 634 },                 /* PhysicalExam */
-  { "Geriatric", 500 },                     /* MedicalSpecialty */
-  { "GettingAccessHealthAspect", 354 },     /* HealthAspectEnumeration */
-  { "GlutenFreeDiet", 735 },                /* RestrictedDiet */
-  { "GraphicNovel", 88 },                   /* BookFormatType */
-  { "GroupBoardingPolicy", 80 },            /* BoardingPolicyType */
-  { "Gynecologic", 500 },                   /* MedicalSpecialty */
-  { "HalalDiet", 735 },                     /* RestrictedDiet */
-  { "Hardcover", 88 },                      /* BookFormatType */
-  { "Head", 634 },                          /* PhysicalExam */
-  { "HealthCare", 340 },                    /* GovernmentBenefitsType */
-  { "HealthcareConsideration", 15 },        /* AdultOrientedEnumeration */
-  { "HearingImpairedSupported", 174 },      /* ContactPointOption */
-  { "Hematologic", 500 },                   /* MedicalSpecialty */
-  { "HinduDiet", 735 },                     /* RestrictedDiet */
-  { "Homeopathic", 510 },                   /* MedicineSystem */
-  { "HowItWorksHealthAspect", 354 },        /* HealthAspectEnumeration */
-  { "HowOrWhereHealthAspect", 354 },        /* HealthAspectEnumeration */
-  { "IOSPlatform", 235 },                   /* DigitalPlatformEnumeration */
-  { "ITCooperativeCharity", 383 },          /* ITNonprofitType */
-  { "ITMutualAidCharity", 383 },            /* ITNonprofitType */
-  { "ITSocialCompanyCharity", 383 },        /* ITNonprofitType */
-  { "ITSocialPromotionCharity", 383 },      /* ITNonprofitType */
-  { "ITSportCompanyCharity", 383 },         /* ITNonprofitType */
+  { "FullGameAvailability", 324 }, /* GameAvailabilityEnumeration */
+  { "FullRefund", 712 }, /* RefundTypeEnumeration */
+  { "Fungus", 395 }, /* InfectiousAgentClass */
+  { "Gastroenterologic", 500 }, /* MedicalSpecialty */
+  { "GenericWebPlatform", 235 }, /* DigitalPlatformEnumeration */
+  { "Genetic", 500 }, /* MedicalSpecialty */
+  { "Genitourinary", 634 }, /* PhysicalExam */
+  { "Geriatric", 500 }, /* MedicalSpecialty */
+  { "GettingAccessHealthAspect", 354 }, /* HealthAspectEnumeration */
+  { "GlutenFreeDiet", 735 }, /* RestrictedDiet */
+  { "GraphicNovel", 88 }, /* BookFormatType */
+  { "GroupBoardingPolicy", 80 }, /* BoardingPolicyType */
+  { "Gynecologic", 500 }, /* MedicalSpecialty */
+  { "HalalDiet", 735 }, /* RestrictedDiet */
+  { "Hardcover", 88 }, /* BookFormatType */
+  { "Head", 634 }, /* PhysicalExam */
+  { "HealthCare", 340 }, /* GovernmentBenefitsType */
+  { "HealthcareConsideration", 15 }, /* AdultOrientedEnumeration */
+  { "HearingImpairedSupported", 174 }, /* ContactPointOption */
+  { "Hematologic", 500 }, /* MedicalSpecialty */
+  { "HinduDiet", 735 }, /* RestrictedDiet */
+  { "Homeopathic", 510 }, /* MedicineSystem */
+  { "HowItWorksHealthAspect", 354 }, /* HealthAspectEnumeration */
+  { "HowOrWhereHealthAspect", 354 }, /* HealthAspectEnumeration */
+  { "IOSPlatform", 235 }, /* DigitalPlatformEnumeration */
+  { "ITCooperativeCharity", 383 }, /* ITNonprofitType */
+  { "ITMutualAidCharity", 383 }, /* ITNonprofitType */
+  { "ITSocialCompanyCharity", 383 }, /* ITNonprofitType */
+  { "ITSocialPromotionCharity", 383 }, /* ITNonprofitType */
+  { "ITSportCompanyCharity", 383 }, /* ITNonprofitType */
   { "ITVolunteerAssociationCharity", 383 }, /* ITNonprofitType */
-  { "InForce", 425 },                       /* LegalForceStatus */
-  { "InStock", 411 },                       /* ItemAvailability */
-  { "InStoreOnly", 411 },                   /* ItemAvailability */
-  { "InStorePrepay", 616 },                 /* PaymentMethodType */
-  { "IncentiveQualifiedExpenseTypeGoodsOnly",
-    390 }, /* IncentiveQualifiedExpenseType */
-  { "IncentiveQualifiedExpenseTypeGoodsOrServices",
-    390 }, /* IncentiveQualifiedExpenseType */
-  { "IncentiveQualifiedExpenseTypeServicesOnly",
-    390 }, /* IncentiveQualifiedExpenseType */
-  { "IncentiveQualifiedExpenseTypeUtilityBill",
-    390 },                                 /* IncentiveQualifiedExpenseType */
-  { "IncentiveStatusActive", 391 },        /* IncentiveStatus */
+  { "InForce", 425 }, /* LegalForceStatus */
+  { "InStock", 411 }, /* ItemAvailability */
+  { "InStoreOnly", 411 }, /* ItemAvailability */
+  { "InStorePrepay", 616 }, /* PaymentMethodType */
+  { "IncentiveQualifiedExpenseTypeGoodsOnly", 390 }, /* IncentiveQualifiedExpenseType */
+  { "IncentiveQualifiedExpenseTypeGoodsOrServices", 390 }, /* IncentiveQualifiedExpenseType */
+  { "IncentiveQualifiedExpenseTypeServicesOnly", 390 }, /* IncentiveQualifiedExpenseType */
+  { "IncentiveQualifiedExpenseTypeUtilityBill", 390 }, /* IncentiveQualifiedExpenseType */
+  { "IncentiveStatusActive", 391 }, /* IncentiveStatus */
   { "IncentiveStatusInDevelopment", 391 }, /* IncentiveStatus */
-  { "IncentiveStatusOnHold", 391 },        /* IncentiveStatus */
-  { "IncentiveStatusRetired", 391 },       /* IncentiveStatus */
-  { "IncentiveTypeLoan", 392 },            /* IncentiveType */
+  { "IncentiveStatusOnHold", 391 }, /* IncentiveStatus */
+  { "IncentiveStatusRetired", 391 }, /* IncentiveStatus */
+  { "IncentiveTypeLoan", 392 }, /* IncentiveType */
   { "IncentiveTypeRebateOrSubsidy", 392 }, /* IncentiveType */
-  { "IncentiveTypeTaxCredit", 392 },       /* IncentiveType */
-  { "IncentiveTypeTaxDeduction", 392 },    /* IncentiveType */
-  { "IncentiveTypeTaxWaiver", 392 },       /* IncentiveType */
-  { "Infectious", 500 },                   /* MedicalSpecialty */
-  { "IngredientsHealthAspect", 354 },      /* HealthAspectEnumeration */
-  { "Installment", 661 },                  /* PriceComponentTypeEnumeration */
-  { "InternationalTrial", 508 },           /* MedicalTrialDesign */
-  { "InvoicePrice", 663 },                 /* PriceTypeEnumeration */
-  { "ItemListOrderAscending", 413 },       /* ItemListOrderType */
-  { "ItemListOrderDescending", 413 },      /* ItemListOrderType */
-  { "ItemListUnordered", 413 },            /* ItemListOrderType */
-  { "KeepProduct", 740 },                  /* ReturnMethodEnumeration */
-  { "KosherDiet", 735 },                   /* RestrictedDiet */
-  { "LaboratoryScience", 500 },            /* MedicalSpecialty */
-  { "LaserDiscFormat", 556 },              /* MusicReleaseFormatType */
-  { "LeftHandDriving", 812 },              /* SteeringPositionValue */
-  { "LeisureTimeActivity", 633 },          /* PhysicalActivityCategory */
-  { "LimitedAvailability", 411 },          /* ItemAvailability */
-  { "LimitedByGuaranteeCharity", 870 },    /* UKNonprofitType */
-  { "ListPrice", 663 },                    /* PriceTypeEnumeration */
-  { "LiveAlbum", 548 },                    /* MusicAlbumProductionType */
-  { "LivingWithHealthAspect", 354 },       /* HealthAspectEnumeration */
-  { "LockerDelivery", 222 },               /* DeliveryMethod */
-  { "Longitudinal", 489 },         /* MedicalObservationalStudyDesign */
-  { "LowCalorieDiet", 735 },       /* RestrictedDiet */
-  { "LowFatDiet", 735 },           /* RestrictedDiet */
-  { "LowLactoseDiet", 735 },       /* RestrictedDiet */
-  { "LowSaltDiet", 735 },          /* RestrictedDiet */
-  { "Lung", 634 },                 /* PhysicalExam */
-  { "MRI", 485 },                  /* MedicalImagingTechnique */
-  { "MSRP", 663 },                 /* PriceTypeEnumeration */
-  { "MadeToOrder", 411 },          /* ItemAvailability */
-  { "Male", 331 },                 /* GenderType */
+  { "IncentiveTypeTaxCredit", 392 }, /* IncentiveType */
+  { "IncentiveTypeTaxDeduction", 392 }, /* IncentiveType */
+  { "IncentiveTypeTaxWaiver", 392 }, /* IncentiveType */
+  { "Infectious", 500 }, /* MedicalSpecialty */
+  { "IngredientsHealthAspect", 354 }, /* HealthAspectEnumeration */
+  { "Installment", 661 }, /* PriceComponentTypeEnumeration */
+  { "InternationalTrial", 508 }, /* MedicalTrialDesign */
+  { "InvoicePrice", 663 }, /* PriceTypeEnumeration */
+  { "ItemListOrderAscending", 413 }, /* ItemListOrderType */
+  { "ItemListOrderDescending", 413 }, /* ItemListOrderType */
+  { "ItemListUnordered", 413 }, /* ItemListOrderType */
+  { "KeepProduct", 740 }, /* ReturnMethodEnumeration */
+  { "KosherDiet", 735 }, /* RestrictedDiet */
+  { "LaboratoryScience", 500 }, /* MedicalSpecialty */
+  { "LaserDiscFormat", 556 }, /* MusicReleaseFormatType */
+  { "LeftHandDriving", 812 }, /* SteeringPositionValue */
+  { "LeisureTimeActivity", 633 }, /* PhysicalActivityCategory */
+  { "LimitedAvailability", 411 }, /* ItemAvailability */
+  { "LimitedByGuaranteeCharity", 870 }, /* UKNonprofitType */
+  { "ListPrice", 663 }, /* PriceTypeEnumeration */
+  { "LiveAlbum", 548 }, /* MusicAlbumProductionType */
+  { "LivingWithHealthAspect", 354 }, /* HealthAspectEnumeration */
+  { "LockerDelivery", 222 }, /* DeliveryMethod */
+  { "Longitudinal", 489 }, /* MedicalObservationalStudyDesign */
+  { "LowCalorieDiet", 735 }, /* RestrictedDiet */
+  { "LowFatDiet", 735 }, /* RestrictedDiet */
+  { "LowLactoseDiet", 735 }, /* RestrictedDiet */
+  { "LowSaltDiet", 735 }, /* RestrictedDiet */
+  { "Lung", 634 }, /* PhysicalExam */
+  { "MRI", 485 }, /* MedicalImagingTechnique */
+  { "MSRP", 663 }, /* PriceTypeEnumeration */
+  { "MadeToOrder", 411 }, /* ItemAvailability */
+  { "Male", 331 }, /* GenderType */
   { "MayTreatHealthAspect", 354 }, /* HealthAspectEnumeration */
-  { "MedicalResearcher", 469 },    /* MedicalAudienceType */
+  { "MedicalResearcher", 469 }, /* MedicalAudienceType */
   { "MerchantReturnFiniteReturnWindow", 518 }, /* MerchantReturnEnumeration */
-  { "MerchantReturnNotPermitted", 518 },       /* MerchantReturnEnumeration */
-  { "MerchantReturnUnlimitedWindow", 518 },    /* MerchantReturnEnumeration */
-  { "MerchantReturnUnspecified", 518 },        /* MerchantReturnEnumeration */
-  { "Midwifery", 500 },                        /* MedicalSpecialty */
-  { "MinimumAdvertisedPrice", 663 },           /* PriceTypeEnumeration */
+  { "MerchantReturnNotPermitted", 518 }, /* MerchantReturnEnumeration */
+  { "MerchantReturnUnlimitedWindow", 518 }, /* MerchantReturnEnumeration */
+  { "MerchantReturnUnspecified", 518 }, /* MerchantReturnEnumeration */
+  { "Midwifery", 500 }, /* MedicalSpecialty */
+  { "MinimumAdvertisedPrice", 663 }, /* PriceTypeEnumeration */
   { "MinorHumanEditsDigitalSource", 382 }, /* IPTCDigitalSourceEnumeration */
-  { "MisconceptionsHealthAspect", 354 },   /* HealthAspectEnumeration */
-  { "MixedEventAttendanceMode", 289 },     /* EventAttendanceModeEnumeration */
-  { "MixtapeAlbum", 548 },                 /* MusicAlbumProductionType */
-  { "MobileWebPlatform", 235 },            /* DigitalPlatformEnumeration */
-  { "Monday", 212 },                       /* DayOfWeek */
-  { "MultiCenterTrial", 508 },             /* MedicalTrialDesign */
-  { "MultiFrameComputationalCaptureDigitalSource",
-    382 },                               /* IPTCDigitalSourceEnumeration */
-  { "MultiPlayer", 325 },                /* GamePlayMode */
-  { "MulticellularParasite", 395 },      /* InfectiousAgentClass */
-  { "Musculoskeletal", 500 },            /* MedicalSpecialty */
-  { "MusculoskeletalExam", 634 },        /* PhysicalExam */
-  { "NarcoticConsideration", 15 },       /* AdultOrientedEnumeration */
-  { "Neck", 634 },                       /* PhysicalExam */
-  { "NegativeFilmDigitalSource", 382 },  /* IPTCDigitalSourceEnumeration */
-  { "Neuro", 634 },                      /* PhysicalExam */
-  { "Neurologic", 500 },                 /* MedicalSpecialty */
-  { "NewCondition", 582 },               /* OfferItemCondition */
-  { "NoninvasiveProcedure", 492 },       /* MedicalProcedureType */
-  { "Nonprofit501a", 872 },              /* USNonprofitType */
-  { "Nonprofit501c1", 872 },             /* USNonprofitType */
-  { "Nonprofit501c10", 872 },            /* USNonprofitType */
-  { "Nonprofit501c11", 872 },            /* USNonprofitType */
-  { "Nonprofit501c12", 872 },            /* USNonprofitType */
-  { "Nonprofit501c13", 872 },            /* USNonprofitType */
-  { "Nonprofit501c14", 872 },            /* USNonprofitType */
-  { "Nonprofit501c15", 872 },            /* USNonprofitType */
-  { "Nonprofit501c16", 872 },            /* USNonprofitType */
-  { "Nonprofit501c17", 872 },            /* USNonprofitType */
-  { "Nonprofit501c18", 872 },            /* USNonprofitType */
-  { "Nonprofit501c19", 872 },            /* USNonprofitType */
-  { "Nonprofit501c2", 872 },             /* USNonprofitType */
-  { "Nonprofit501c20", 872 },            /* USNonprofitType */
-  { "Nonprofit501c21", 872 },            /* USNonprofitType */
-  { "Nonprofit501c22", 872 },            /* USNonprofitType */
-  { "Nonprofit501c23", 872 },            /* USNonprofitType */
-  { "Nonprofit501c24", 872 },            /* USNonprofitType */
-  { "Nonprofit501c25", 872 },            /* USNonprofitType */
-  { "Nonprofit501c26", 872 },            /* USNonprofitType */
-  { "Nonprofit501c27", 872 },            /* USNonprofitType */
-  { "Nonprofit501c28", 872 },            /* USNonprofitType */
-  { "Nonprofit501c3", 872 },             /* USNonprofitType */
-  { "Nonprofit501c4", 872 },             /* USNonprofitType */
-  { "Nonprofit501c5", 872 },             /* USNonprofitType */
-  { "Nonprofit501c6", 872 },             /* USNonprofitType */
-  { "Nonprofit501c7", 872 },             /* USNonprofitType */
-  { "Nonprofit501c8", 872 },             /* USNonprofitType */
-  { "Nonprofit501c9", 872 },             /* USNonprofitType */
-  { "Nonprofit501d", 872 },              /* USNonprofitType */
-  { "Nonprofit501e", 872 },              /* USNonprofitType */
-  { "Nonprofit501f", 872 },              /* USNonprofitType */
-  { "Nonprofit501k", 872 },              /* USNonprofitType */
-  { "Nonprofit501n", 872 },              /* USNonprofitType */
-  { "Nonprofit501q", 872 },              /* USNonprofitType */
-  { "Nonprofit527", 872 },               /* USNonprofitType */
-  { "NonprofitANBI", 561 },              /* NLNonprofitType */
-  { "NonprofitSBBI", 561 },              /* NLNonprofitType */
-  { "Nose", 634 },                       /* PhysicalExam */
-  { "NotInForce", 425 },                 /* LegalForceStatus */
-  { "NotYetRecruiting", 502 },           /* MedicalStudyStatus */
-  { "Nursing", 500 },                    /* MedicalSpecialty */
-  { "OTC", 255 },                        /* DrugPrescriptionStatus */
-  { "Observational", 489 },              /* MedicalObservationalStudyDesign */
-  { "Obstetric", 500 },                  /* MedicalSpecialty */
-  { "OccupationalActivity", 633 },       /* PhysicalActivityCategory */
-  { "OfficialLegalValue", 427 },         /* LegalValueLevel */
+  { "MisconceptionsHealthAspect", 354 }, /* HealthAspectEnumeration */
+  { "MixedEventAttendanceMode", 289 }, /* EventAttendanceModeEnumeration */
+  { "MixtapeAlbum", 548 }, /* MusicAlbumProductionType */
+  { "MobileWebPlatform", 235 }, /* DigitalPlatformEnumeration */
+  { "Monday", 212 }, /* DayOfWeek */
+  { "MultiCenterTrial", 508 }, /* MedicalTrialDesign */
+  { "MultiFrameComputationalCaptureDigitalSource", 382 }, /* IPTCDigitalSourceEnumeration */
+  { "MultiPlayer", 325 }, /* GamePlayMode */
+  { "MulticellularParasite", 395 }, /* InfectiousAgentClass */
+  { "Musculoskeletal", 500 }, /* MedicalSpecialty */
+  { "MusculoskeletalExam", 634 }, /* PhysicalExam */
+  { "NarcoticConsideration", 15 }, /* AdultOrientedEnumeration */
+  { "Neck", 634 }, /* PhysicalExam */
+  { "NegativeFilmDigitalSource", 382 }, /* IPTCDigitalSourceEnumeration */
+  { "Neuro", 634 }, /* PhysicalExam */
+  { "Neurologic", 500 }, /* MedicalSpecialty */
+  { "NewCondition", 582 }, /* OfferItemCondition */
+  { "NoninvasiveProcedure", 492 }, /* MedicalProcedureType */
+  { "Nonprofit501a", 872 }, /* USNonprofitType */
+  { "Nonprofit501c1", 872 }, /* USNonprofitType */
+  { "Nonprofit501c10", 872 }, /* USNonprofitType */
+  { "Nonprofit501c11", 872 }, /* USNonprofitType */
+  { "Nonprofit501c12", 872 }, /* USNonprofitType */
+  { "Nonprofit501c13", 872 }, /* USNonprofitType */
+  { "Nonprofit501c14", 872 }, /* USNonprofitType */
+  { "Nonprofit501c15", 872 }, /* USNonprofitType */
+  { "Nonprofit501c16", 872 }, /* USNonprofitType */
+  { "Nonprofit501c17", 872 }, /* USNonprofitType */
+  { "Nonprofit501c18", 872 }, /* USNonprofitType */
+  { "Nonprofit501c19", 872 }, /* USNonprofitType */
+  { "Nonprofit501c2", 872 }, /* USNonprofitType */
+  { "Nonprofit501c20", 872 }, /* USNonprofitType */
+  { "Nonprofit501c21", 872 }, /* USNonprofitType */
+  { "Nonprofit501c22", 872 }, /* USNonprofitType */
+  { "Nonprofit501c23", 872 }, /* USNonprofitType */
+  { "Nonprofit501c24", 872 }, /* USNonprofitType */
+  { "Nonprofit501c25", 872 }, /* USNonprofitType */
+  { "Nonprofit501c26", 872 }, /* USNonprofitType */
+  { "Nonprofit501c27", 872 }, /* USNonprofitType */
+  { "Nonprofit501c28", 872 }, /* USNonprofitType */
+  { "Nonprofit501c3", 872 }, /* USNonprofitType */
+  { "Nonprofit501c4", 872 }, /* USNonprofitType */
+  { "Nonprofit501c5", 872 }, /* USNonprofitType */
+  { "Nonprofit501c6", 872 }, /* USNonprofitType */
+  { "Nonprofit501c7", 872 }, /* USNonprofitType */
+  { "Nonprofit501c8", 872 }, /* USNonprofitType */
+  { "Nonprofit501c9", 872 }, /* USNonprofitType */
+  { "Nonprofit501d", 872 }, /* USNonprofitType */
+  { "Nonprofit501e", 872 }, /* USNonprofitType */
+  { "Nonprofit501f", 872 }, /* USNonprofitType */
+  { "Nonprofit501k", 872 }, /* USNonprofitType */
+  { "Nonprofit501n", 872 }, /* USNonprofitType */
+  { "Nonprofit501q", 872 }, /* USNonprofitType */
+  { "Nonprofit527", 872 }, /* USNonprofitType */
+  { "NonprofitANBI", 561 }, /* NLNonprofitType */
+  { "NonprofitSBBI", 561 }, /* NLNonprofitType */
+  { "Nose", 634 }, /* PhysicalExam */
+  { "NotInForce", 425 }, /* LegalForceStatus */
+  { "NotYetRecruiting", 502 }, /* MedicalStudyStatus */
+  { "Nursing", 500 }, /* MedicalSpecialty */
+  { "OTC", 255 }, /* DrugPrescriptionStatus */
+  { "Observational", 489 }, /* MedicalObservationalStudyDesign */
+  { "Obstetric", 500 }, /* MedicalSpecialty */
+  { "OccupationalActivity", 633 }, /* PhysicalActivityCategory */
+  { "OfficialLegalValue", 427 }, /* LegalValueLevel */
   { "OfflineEventAttendanceMode", 289 }, /* EventAttendanceModeEnumeration */
-  { "OfflinePermanently", 327 },         /* GameServerStatus */
-  { "OfflineTemporarily", 327 },         /* GameServerStatus */
-  { "OnSitePickup", 222 },               /* DeliveryMethod */
-  { "Oncologic", 500 },                  /* MedicalSpecialty */
-  { "OneTimePayments", 340 },            /* GovernmentBenefitsType */
-  { "Online", 327 },                     /* GameServerStatus */
-  { "OnlineEventAttendanceMode", 289 },  /* EventAttendanceModeEnumeration */
-  { "OnlineFull", 327 },                 /* GameServerStatus */
-  { "OnlineOnly", 411 },                 /* ItemAvailability */
-  { "OpenTrial", 508 },                  /* MedicalTrialDesign */
-  { "Optometric", 500 },                 /* MedicalSpecialty */
-  { "OrderCancelled", 596 },             /* OrderStatus */
-  { "OrderDelivered", 596 },             /* OrderStatus */
-  { "OrderInTransit", 596 },             /* OrderStatus */
-  { "OrderPaymentDue", 596 },            /* OrderStatus */
-  { "OrderPickupAvailable", 596 },       /* OrderStatus */
-  { "OrderProblem", 596 },               /* OrderStatus */
-  { "OrderProcessing", 596 },            /* OrderStatus */
-  { "OrderReturned", 596 },              /* OrderStatus */
+  { "OfflinePermanently", 327 }, /* GameServerStatus */
+  { "OfflineTemporarily", 327 }, /* GameServerStatus */
+  { "OnSitePickup", 222 }, /* DeliveryMethod */
+  { "Oncologic", 500 }, /* MedicalSpecialty */
+  { "OneTimePayments", 340 }, /* GovernmentBenefitsType */
+  { "Online", 327 }, /* GameServerStatus */
+  { "OnlineEventAttendanceMode", 289 }, /* EventAttendanceModeEnumeration */
+  { "OnlineFull", 327 }, /* GameServerStatus */
+  { "OnlineOnly", 411 }, /* ItemAvailability */
+  { "OpenTrial", 508 }, /* MedicalTrialDesign */
+  { "Optometric", 500 }, /* MedicalSpecialty */
+  { "OrderCancelled", 596 }, /* OrderStatus */
+  { "OrderDelivered", 596 }, /* OrderStatus */
+  { "OrderInTransit", 596 }, /* OrderStatus */
+  { "OrderPaymentDue", 596 }, /* OrderStatus */
+  { "OrderPickupAvailable", 596 }, /* OrderStatus */
+  { "OrderProblem", 596 }, /* OrderStatus */
+  { "OrderProcessing", 596 }, /* OrderStatus */
+  { "OrderReturned", 596 }, /* OrderStatus */
   { "OriginalMediaContent", 463 }, /* MediaManipulationRatingEnumeration */
   { "OriginalShippingFees", 738 }, /* ReturnFeesEnumeration */
-  { "Osteopathic", 510 },          /* MedicineSystem */
-  { "Otolaryngologic", 500 },      /* MedicalSpecialty */
-  { "OutOfStock", 411 },           /* ItemAvailability */
+  { "Osteopathic", 510 }, /* MedicineSystem */
+  { "Otolaryngologic", 500 }, /* MedicalSpecialty */
+  { "OutOfStock", 411 }, /* ItemAvailability */
   { "OverviewHealthAspect", 354 }, /* HealthAspectEnumeration */
-  { "PET", 485 },                  /* MedicalImagingTechnique */
-  { "PaidLeave", 340 },            /* GovernmentBenefitsType */
-  { "Pamphlet", 88 },              /* BookFormatType */
-  { "Paperback", 88 },             /* BookFormatType */
-  { "ParcelService", 222 },        /* DeliveryMethod */
-  { "ParentalSupport", 340 },      /* GovernmentBenefitsType */
-  { "ParkingMap", 454 },           /* MapCategoryType */
-  { "PartiallyInForce", 425 },     /* LegalForceStatus */
-  { "Pathology", 500 },            /* MedicalSpecialty */
+  { "PET", 485 }, /* MedicalImagingTechnique */
+  { "PaidLeave", 340 }, /* GovernmentBenefitsType */
+  { "Pamphlet", 88 }, /* BookFormatType */
+  { "Paperback", 88 }, /* BookFormatType */
+  { "ParcelService", 222 }, /* DeliveryMethod */
+  { "ParentalSupport", 340 }, /* GovernmentBenefitsType */
+  { "ParkingMap", 454 }, /* MapCategoryType */
+  { "PartiallyInForce", 425 }, /* LegalForceStatus */
+  { "Pathology", 500 }, /* MedicalSpecialty */
   { "PatientExperienceHealthAspect", 354 }, /* HealthAspectEnumeration */
-  { "PaymentAutomaticallyApplied", 618 },   /* PaymentStatusType */
-  { "PaymentComplete", 618 },               /* PaymentStatusType */
-  { "PaymentDeclined", 618 },               /* PaymentStatusType */
-  { "PaymentDue", 618 },                    /* PaymentStatusType */
-  { "PaymentPastDue", 618 },                /* PaymentStatusType */
-  { "Pediatric", 500 },                     /* MedicalSpecialty */
-  { "PercutaneousProcedure", 492 },         /* MedicalProcedureType */
-  { "PharmacySpecialty", 500 },             /* MedicalSpecialty */
-  { "PhoneCarrierPayment", 616 },           /* PaymentMethodType */
-  { "Physiotherapy", 500 },                 /* MedicalSpecialty */
-  { "PlaceboControlledTrial", 508 },        /* MedicalTrialDesign */
-  { "PlasticSurgery", 500 },                /* MedicalSpecialty */
-  { "Podiatric", 500 },                     /* MedicalSpecialty */
-  { "PositiveFilmDigitalSource", 382 },     /* IPTCDigitalSourceEnumeration */
-  { "PotentialActionStatus", 10 },          /* ActionStatusType */
-  { "PreOrder", 411 },                      /* ItemAvailability */
-  { "PreSale", 411 },                       /* ItemAvailability */
-  { "PregnancyHealthAspect", 354 },         /* HealthAspectEnumeration */
-  { "PrescriptionOnly", 255 },              /* DrugPrescriptionStatus */
-  { "PreventionHealthAspect", 354 },        /* HealthAspectEnumeration */
-  { "PrimaryCare", 500 },                   /* MedicalSpecialty */
-  { "PrintDigitalSource", 382 },            /* IPTCDigitalSourceEnumeration */
-  { "Prion", 395 },                         /* InfectiousAgentClass */
-  { "PrognosisHealthAspect", 354 },         /* HealthAspectEnumeration */
-  { "Protozoa", 395 },                      /* InfectiousAgentClass */
-  { "Psychiatric", 500 },                   /* MedicalSpecialty */
-  { "PublicHealth", 500 },                  /* MedicalSpecialty */
-  { "PublicHolidays", 212 },                /* DayOfWeek */
-  { "Pulmonary", 500 },                     /* MedicalSpecialty */
-  { "PurchaseTypeLease", 683 },             /* PurchaseType */
-  { "PurchaseTypeNewPurchase", 683 },       /* PurchaseType */
-  { "PurchaseTypeTradeIn", 683 },           /* PurchaseType */
-  { "PurchaseTypeUsedPurchase", 683 },      /* PurchaseType */
-  { "Radiography", 485 },                   /* MedicalImagingTechnique */
-  { "Radiography", 500 },                   /* MedicalSpecialty */
-  { "RandomizedTrial", 508 },               /* MedicalTrialDesign */
-  { "ReadPermission", 234 },                /* DigitalDocumentPermissionType */
-  { "RearWheelDriveConfiguration", 248 },   /* DriveWheelConfigurationValue */
-  { "Recruiting", 502 },                    /* MedicalStudyStatus */
-  { "ReducedRelevanceForChildrenConsideration",
-    15 },                               /* AdultOrientedEnumeration */
-  { "RefurbishedCondition", 582 },      /* OfferItemCondition */
-  { "Registry", 489 },                  /* MedicalObservationalStudyDesign */
-  { "RegularPrice", 663 },              /* PriceTypeEnumeration */
-  { "ReimbursementCap", 252 },          /* DrugCostCategory */
+  { "PaymentAutomaticallyApplied", 618 }, /* PaymentStatusType */
+  { "PaymentComplete", 618 }, /* PaymentStatusType */
+  { "PaymentDeclined", 618 }, /* PaymentStatusType */
+  { "PaymentDue", 618 }, /* PaymentStatusType */
+  { "PaymentPastDue", 618 }, /* PaymentStatusType */
+  { "Pediatric", 500 }, /* MedicalSpecialty */
+  { "PercutaneousProcedure", 492 }, /* MedicalProcedureType */
+  { "PharmacySpecialty", 500 }, /* MedicalSpecialty */
+  { "PhoneCarrierPayment", 616 }, /* PaymentMethodType */
+  { "Physiotherapy", 500 }, /* MedicalSpecialty */
+  { "PlaceboControlledTrial", 508 }, /* MedicalTrialDesign */
+  { "PlasticSurgery", 500 }, /* MedicalSpecialty */
+  { "Podiatric", 500 }, /* MedicalSpecialty */
+  { "PositiveFilmDigitalSource", 382 }, /* IPTCDigitalSourceEnumeration */
+  { "PotentialActionStatus", 10 }, /* ActionStatusType */
+  { "PreOrder", 411 }, /* ItemAvailability */
+  { "PreSale", 411 }, /* ItemAvailability */
+  { "PregnancyHealthAspect", 354 }, /* HealthAspectEnumeration */
+  { "PrescriptionOnly", 255 }, /* DrugPrescriptionStatus */
+  { "PreventionHealthAspect", 354 }, /* HealthAspectEnumeration */
+  { "PrimaryCare", 500 }, /* MedicalSpecialty */
+  { "PrintDigitalSource", 382 }, /* IPTCDigitalSourceEnumeration */
+  { "Prion", 395 }, /* InfectiousAgentClass */
+  { "PrognosisHealthAspect", 354 }, /* HealthAspectEnumeration */
+  { "Protozoa", 395 }, /* InfectiousAgentClass */
+  { "Psychiatric", 500 }, /* MedicalSpecialty */
+  { "PublicHealth", 500 }, /* MedicalSpecialty */
+  { "PublicHolidays", 212 }, /* DayOfWeek */
+  { "Pulmonary", 500 }, /* MedicalSpecialty */
+  { "PurchaseTypeLease", 683 }, /* PurchaseType */
+  { "PurchaseTypeNewPurchase", 683 }, /* PurchaseType */
+  { "PurchaseTypeTradeIn", 683 }, /* PurchaseType */
+  { "PurchaseTypeUsedPurchase", 683 }, /* PurchaseType */
+  { "Radiography", 485 }, /* MedicalImagingTechnique */
+  { "Radiography", 500 }, /* MedicalSpecialty */
+  { "RandomizedTrial", 508 }, /* MedicalTrialDesign */
+  { "ReadPermission", 234 }, /* DigitalDocumentPermissionType */
+  { "RearWheelDriveConfiguration", 248 }, /* DriveWheelConfigurationValue */
+  { "Recruiting", 502 }, /* MedicalStudyStatus */
+  { "ReducedRelevanceForChildrenConsideration", 15 }, /* AdultOrientedEnumeration */
+  { "RefurbishedCondition", 582 }, /* OfferItemCondition */
+  { "Registry", 489 }, /* MedicalObservationalStudyDesign */
+  { "RegularPrice", 663 }, /* PriceTypeEnumeration */
+  { "ReimbursementCap", 252 }, /* DrugCostCategory */
   { "RelatedTopicsHealthAspect", 354 }, /* HealthAspectEnumeration */
-  { "RemixAlbum", 548 },                /* MusicAlbumProductionType */
-  { "Renal", 500 },                     /* MedicalSpecialty */
-  { "RentalVehicleUsage", 124 },        /* CarUsageType */
-  { "ReservationCancelled", 728 },      /* ReservationStatusType */
-  { "ReservationConfirmed", 728 },      /* ReservationStatusType */
-  { "ReservationHold", 728 },           /* ReservationStatusType */
-  { "ReservationPending", 728 },        /* ReservationStatusType */
-  { "Reserved", 411 },                  /* ItemAvailability */
-  { "RespiratoryTherapy", 500 },        /* MedicalSpecialty */
-  { "RestockingFees", 738 },            /* ReturnFeesEnumeration */
-  { "ResultsAvailable", 502 },          /* MedicalStudyStatus */
-  { "ResultsNotAvailable", 502 },       /* MedicalStudyStatus */
-  { "Retail", 252 },                    /* DrugCostCategory */
-  { "ReturnAtKiosk", 740 },             /* ReturnMethodEnumeration */
-  { "ReturnByMail", 740 },              /* ReturnMethodEnumeration */
+  { "RemixAlbum", 548 }, /* MusicAlbumProductionType */
+  { "Renal", 500 }, /* MedicalSpecialty */
+  { "RentalVehicleUsage", 124 }, /* CarUsageType */
+  { "ReservationCancelled", 728 }, /* ReservationStatusType */
+  { "ReservationConfirmed", 728 }, /* ReservationStatusType */
+  { "ReservationHold", 728 }, /* ReservationStatusType */
+  { "ReservationPending", 728 }, /* ReservationStatusType */
+  { "Reserved", 411 }, /* ItemAvailability */
+  { "RespiratoryTherapy", 500 }, /* MedicalSpecialty */
+  { "RestockingFees", 738 }, /* ReturnFeesEnumeration */
+  { "ResultsAvailable", 502 }, /* MedicalStudyStatus */
+  { "ResultsNotAvailable", 502 }, /* MedicalStudyStatus */
+  { "Retail", 252 }, /* DrugCostCategory */
+  { "ReturnAtKiosk", 740 }, /* ReturnMethodEnumeration */
+  { "ReturnByMail", 740 }, /* ReturnMethodEnumeration */
   { "ReturnFeesCustomerResponsibility", 738 }, /* ReturnFeesEnumeration */
-  { "ReturnInStore", 740 },                    /* ReturnMethodEnumeration */
-  { "ReturnLabelCustomerResponsibility",
-    739 },                                /* ReturnLabelSourceEnumeration */
+  { "ReturnInStore", 740 }, /* ReturnMethodEnumeration */
+  { "ReturnLabelCustomerResponsibility", 739 }, /* ReturnLabelSourceEnumeration */
   { "ReturnLabelDownloadAndPrint", 739 }, /* ReturnLabelSourceEnumeration */
-  { "ReturnLabelInBox", 739 },            /* ReturnLabelSourceEnumeration */
-  { "ReturnShippingFees", 738 },          /* ReturnFeesEnumeration */
-  { "Rheumatologic", 500 },               /* MedicalSpecialty */
-  { "RightHandDriving", 812 },            /* SteeringPositionValue */
+  { "ReturnLabelInBox", 739 }, /* ReturnLabelSourceEnumeration */
+  { "ReturnShippingFees", 738 }, /* ReturnFeesEnumeration */
+  { "Rheumatologic", 500 }, /* MedicalSpecialty */
+  { "RightHandDriving", 812 }, /* SteeringPositionValue */
   { "RisksOrComplicationsHealthAspect", 354 }, /* HealthAspectEnumeration */
-  { "RsvpResponseMaybe", 749 },                /* RsvpResponseType */
-  { "RsvpResponseNo", 749 },                   /* RsvpResponseType */
-  { "RsvpResponseYes", 749 },                  /* RsvpResponseType */
-  { "SRP", 663 },                              /* PriceTypeEnumeration */
-  { "SafetyHealthAspect", 354 },               /* HealthAspectEnumeration */
-  { "SalePrice", 663 },                        /* PriceTypeEnumeration */
+  { "RsvpResponseMaybe", 749 }, /* RsvpResponseType */
+  { "RsvpResponseNo", 749 }, /* RsvpResponseType */
+  { "RsvpResponseYes", 749 }, /* RsvpResponseType */
+  { "SRP", 663 }, /* PriceTypeEnumeration */
+  { "SafetyHealthAspect", 354 }, /* HealthAspectEnumeration */
+  { "SalePrice", 663 }, /* PriceTypeEnumeration */
   { "SatireOrParodyContent", 463 }, /* MediaManipulationRatingEnumeration */
-  { "Saturday", 212 },              /* DayOfWeek */
+  { "Saturday", 212 }, /* DayOfWeek */
   { "ScreenCaptureDigitalSource", 382 }, /* IPTCDigitalSourceEnumeration */
-  { "ScreeningHealthAspect", 354 },      /* HealthAspectEnumeration */
-  { "SeatingMap", 454 },                 /* MapCategoryType */
-  { "SeeDoctorHealthAspect", 354 },      /* HealthAspectEnumeration */
-  { "SelfCareHealthAspect", 354 },       /* HealthAspectEnumeration */
-  { "SexualContentConsideration", 15 },  /* AdultOrientedEnumeration */
-  { "SideEffectsHealthAspect", 354 },    /* HealthAspectEnumeration */
-  { "SingleBlindedTrial", 508 },         /* MedicalTrialDesign */
-  { "SingleCenterTrial", 508 },          /* MedicalTrialDesign */
-  { "SinglePlayer", 325 },               /* GamePlayMode */
-  { "SingleRelease", 549 },              /* MusicAlbumReleaseType */
-  { "SizeSystemImperial", 788 },         /* SizeSystemEnumeration */
-  { "SizeSystemMetric", 788 },           /* SizeSystemEnumeration */
-  { "Skin", 634 },                       /* PhysicalExam */
-  { "SoldOut", 411 },                    /* ItemAvailability */
-  { "SoundtrackAlbum", 548 },            /* MusicAlbumProductionType */
-  { "SpeechPathology", 500 },            /* MedicalSpecialty */
-  { "SpokenWordAlbum", 548 },            /* MusicAlbumProductionType */
-  { "StagedContent", 463 },            /* MediaManipulationRatingEnumeration */
-  { "StagesHealthAspect", 354 },       /* HealthAspectEnumeration */
-  { "StoreCreditRefund", 712 },        /* RefundTypeEnumeration */
-  { "StrengthTraining", 633 },         /* PhysicalActivityCategory */
-  { "StrikethroughPrice", 663 },       /* PriceTypeEnumeration */
-  { "StudioAlbum", 548 },              /* MusicAlbumProductionType */
-  { "Subscription", 661 },             /* PriceComponentTypeEnumeration */
-  { "Sunday", 212 },                   /* DayOfWeek */
-  { "Surgical", 500 },                 /* MedicalSpecialty */
-  { "Suspended", 502 },                /* MedicalStudyStatus */
-  { "SymptomsHealthAspect", 354 },     /* HealthAspectEnumeration */
-  { "TaxiVehicleUsage", 124 },         /* CarUsageType */
-  { "Terminated", 502 },               /* MedicalStudyStatus */
-  { "Therapeutic", 478 },              /* MedicalDevicePurpose */
-  { "Throat", 634 },                   /* PhysicalExam */
-  { "Thursday", 212 },                 /* DayOfWeek */
+  { "ScreeningHealthAspect", 354 }, /* HealthAspectEnumeration */
+  { "SeatingMap", 454 }, /* MapCategoryType */
+  { "SeeDoctorHealthAspect", 354 }, /* HealthAspectEnumeration */
+  { "SelfCareHealthAspect", 354 }, /* HealthAspectEnumeration */
+  { "SexualContentConsideration", 15 }, /* AdultOrientedEnumeration */
+  { "SideEffectsHealthAspect", 354 }, /* HealthAspectEnumeration */
+  { "SingleBlindedTrial", 508 }, /* MedicalTrialDesign */
+  { "SingleCenterTrial", 508 }, /* MedicalTrialDesign */
+  { "SinglePlayer", 325 }, /* GamePlayMode */
+  { "SingleRelease", 549 }, /* MusicAlbumReleaseType */
+  { "SizeSystemImperial", 788 }, /* SizeSystemEnumeration */
+  { "SizeSystemMetric", 788 }, /* SizeSystemEnumeration */
+  { "Skin", 634 }, /* PhysicalExam */
+  { "SoldOut", 411 }, /* ItemAvailability */
+  { "SoundtrackAlbum", 548 }, /* MusicAlbumProductionType */
+  { "SpeechPathology", 500 }, /* MedicalSpecialty */
+  { "SpokenWordAlbum", 548 }, /* MusicAlbumProductionType */
+  { "StagedContent", 463 }, /* MediaManipulationRatingEnumeration */
+  { "StagesHealthAspect", 354 }, /* HealthAspectEnumeration */
+  { "StoreCreditRefund", 712 }, /* RefundTypeEnumeration */
+  { "StrengthTraining", 633 }, /* PhysicalActivityCategory */
+  { "StrikethroughPrice", 663 }, /* PriceTypeEnumeration */
+  { "StudioAlbum", 548 }, /* MusicAlbumProductionType */
+  { "Subscription", 661 }, /* PriceComponentTypeEnumeration */
+  { "Sunday", 212 }, /* DayOfWeek */
+  { "Surgical", 500 }, /* MedicalSpecialty */
+  { "Suspended", 502 }, /* MedicalStudyStatus */
+  { "SymptomsHealthAspect", 354 }, /* HealthAspectEnumeration */
+  { "TaxiVehicleUsage", 124 }, /* CarUsageType */
+  { "Terminated", 502 }, /* MedicalStudyStatus */
+  { "Therapeutic", 478 }, /* MedicalDevicePurpose */
+  { "Throat", 634 }, /* PhysicalExam */
+  { "Thursday", 212 }, /* DayOfWeek */
   { "TierBenefitLoyaltyPoints", 850 }, /* TierBenefitEnumeration */
-  { "TierBenefitLoyaltyPrice", 850 },  /* TierBenefitEnumeration */
-  { "TierBenefitLoyaltyReturns", 850 },   /* TierBenefitEnumeration */
-  { "TierBenefitLoyaltyShipping", 850 },  /* TierBenefitEnumeration */
+  { "TierBenefitLoyaltyPrice", 850 }, /* TierBenefitEnumeration */
+  { "TierBenefitLoyaltyReturns", 850 }, /* TierBenefitEnumeration */
+  { "TierBenefitLoyaltyShipping", 850 }, /* TierBenefitEnumeration */
   { "TobaccoNicotineConsideration", 15 }, /* AdultOrientedEnumeration */
-  { "TollFree", 174 },                    /* ContactPointOption */
-  { "Toxicologic", 500 },                 /* MedicalSpecialty */
-  { "TraditionalChinese", 510 },          /* MedicineSystem */
-  { "TrainedAlgorithmicMediaDigitalSource",
-    382 },                           /* IPTCDigitalSourceEnumeration */
-  { "TransformedContent", 463 },     /* MediaManipulationRatingEnumeration */
-  { "TransitMap", 454 },             /* MapCategoryType */
+  { "TollFree", 174 }, /* ContactPointOption */
+  { "Toxicologic", 500 }, /* MedicalSpecialty */
+  { "TraditionalChinese", 510 }, /* MedicineSystem */
+  { "TrainedAlgorithmicMediaDigitalSource", 382 }, /* IPTCDigitalSourceEnumeration */
+  { "TransformedContent", 463 }, /* MediaManipulationRatingEnumeration */
+  { "TransitMap", 454 }, /* MapCategoryType */
   { "TreatmentsHealthAspect", 354 }, /* HealthAspectEnumeration */
-  { "TripleBlindedTrial", 508 },     /* MedicalTrialDesign */
-  { "Tuesday", 212 },                /* DayOfWeek */
-  { "TypesHealthAspect", 354 },      /* HealthAspectEnumeration */
-  { "UKTrust", 870 },                /* UKNonprofitType */
-  { "Ultrasound", 485 },             /* MedicalImagingTechnique */
-  { "UnclassifiedAdultConsideration", 15 },    /* AdultOrientedEnumeration */
-  { "UnemploymentSupport", 340 },              /* GovernmentBenefitsType */
+  { "TripleBlindedTrial", 508 }, /* MedicalTrialDesign */
+  { "Tuesday", 212 }, /* DayOfWeek */
+  { "TypesHealthAspect", 354 }, /* HealthAspectEnumeration */
+  { "UKTrust", 870 }, /* UKNonprofitType */
+  { "Ultrasound", 485 }, /* MedicalImagingTechnique */
+  { "UnclassifiedAdultConsideration", 15 }, /* AdultOrientedEnumeration */
+  { "UnemploymentSupport", 340 }, /* GovernmentBenefitsType */
   { "UnincorporatedAssociationCharity", 870 }, /* UKNonprofitType */
-  { "UnofficialLegalValue", 427 },             /* LegalValueLevel */
-  { "Urologic", 500 },                         /* MedicalSpecialty */
-  { "UsageOrScheduleHealthAspect", 354 },      /* HealthAspectEnumeration */
-  { "UsedCondition", 582 },                    /* OfferItemCondition */
-  { "VeganDiet", 735 },                        /* RestrictedDiet */
-  { "VegetarianDiet", 735 },                   /* RestrictedDiet */
-  { "VenueMap", 454 },                         /* MapCategoryType */
-  { "VinylFormat", 556 },                      /* MusicReleaseFormatType */
-  { "ViolenceConsideration", 15 },             /* AdultOrientedEnumeration */
+  { "UnofficialLegalValue", 427 }, /* LegalValueLevel */
+  { "Urologic", 500 }, /* MedicalSpecialty */
+  { "UsageOrScheduleHealthAspect", 354 }, /* HealthAspectEnumeration */
+  { "UsedCondition", 582 }, /* OfferItemCondition */
+  { "VeganDiet", 735 }, /* RestrictedDiet */
+  { "VegetarianDiet", 735 }, /* RestrictedDiet */
+  { "VenueMap", 454 }, /* MapCategoryType */
+  { "VinylFormat", 556 }, /* MusicReleaseFormatType */
+  { "ViolenceConsideration", 15 }, /* AdultOrientedEnumeration */
   { "VirtualRecordingDigitalSource", 382 }, /* IPTCDigitalSourceEnumeration */
-  { "Virus", 395 },                         /* InfectiousAgentClass */
-  { "WeaponConsideration", 15 },            /* AdultOrientedEnumeration */
+  { "Virus", 395 }, /* InfectiousAgentClass */
+  { "WeaponConsideration", 15 }, /* AdultOrientedEnumeration */
   { "WearableMeasurementBack", 916 }, /* WearableMeasurementTypeEnumeration */
-  { "WearableMeasurementChestOrBust",
-    916 }, /* WearableMeasurementTypeEnumeration */
-  { "WearableMeasurementCollar",
-    916 },                           /* WearableMeasurementTypeEnumeration */
+  { "WearableMeasurementChestOrBust", 916 }, /* WearableMeasurementTypeEnumeration */
+  { "WearableMeasurementCollar", 916 }, /* WearableMeasurementTypeEnumeration */
   { "WearableMeasurementCup", 916 }, /* WearableMeasurementTypeEnumeration */
-  { "WearableMeasurementHeight",
-    916 },                            /* WearableMeasurementTypeEnumeration */
+  { "WearableMeasurementHeight", 916 }, /* WearableMeasurementTypeEnumeration */
   { "WearableMeasurementHips", 916 }, /* WearableMeasurementTypeEnumeration */
-  { "WearableMeasurementInseam",
-    916 }, /* WearableMeasurementTypeEnumeration */
-  { "WearableMeasurementLength",
-    916 }, /* WearableMeasurementTypeEnumeration */
-  { "WearableMeasurementOutsideLeg",
-    916 }, /* WearableMeasurementTypeEnumeration */
-  { "WearableMeasurementSleeve",
-    916 },                             /* WearableMeasurementTypeEnumeration */
+  { "WearableMeasurementInseam", 916 }, /* WearableMeasurementTypeEnumeration */
+  { "WearableMeasurementLength", 916 }, /* WearableMeasurementTypeEnumeration */
+  { "WearableMeasurementOutsideLeg", 916 }, /* WearableMeasurementTypeEnumeration */
+  { "WearableMeasurementSleeve", 916 }, /* WearableMeasurementTypeEnumeration */
   { "WearableMeasurementWaist", 916 }, /* WearableMeasurementTypeEnumeration */
   { "WearableMeasurementWidth", 916 }, /* WearableMeasurementTypeEnumeration */
-  { "WearableSizeGroupBig", 917 },     /* WearableSizeGroupEnumeration */
-  { "WearableSizeGroupBoys", 917 },    /* WearableSizeGroupEnumeration */
-  { "WearableSizeGroupExtraShort", 917 },   /* WearableSizeGroupEnumeration */
-  { "WearableSizeGroupExtraTall", 917 },    /* WearableSizeGroupEnumeration */
-  { "WearableSizeGroupGirls", 917 },        /* WearableSizeGroupEnumeration */
-  { "WearableSizeGroupHusky", 917 },        /* WearableSizeGroupEnumeration */
-  { "WearableSizeGroupInfants", 917 },      /* WearableSizeGroupEnumeration */
-  { "WearableSizeGroupJuniors", 917 },      /* WearableSizeGroupEnumeration */
-  { "WearableSizeGroupMaternity", 917 },    /* WearableSizeGroupEnumeration */
-  { "WearableSizeGroupMens", 917 },         /* WearableSizeGroupEnumeration */
-  { "WearableSizeGroupMisses", 917 },       /* WearableSizeGroupEnumeration */
-  { "WearableSizeGroupPetite", 917 },       /* WearableSizeGroupEnumeration */
-  { "WearableSizeGroupPlus", 917 },         /* WearableSizeGroupEnumeration */
-  { "WearableSizeGroupRegular", 917 },      /* WearableSizeGroupEnumeration */
-  { "WearableSizeGroupShort", 917 },        /* WearableSizeGroupEnumeration */
-  { "WearableSizeGroupTall", 917 },         /* WearableSizeGroupEnumeration */
-  { "WearableSizeGroupWomens", 917 },       /* WearableSizeGroupEnumeration */
-  { "WearableSizeSystemAU", 918 },          /* WearableSizeSystemEnumeration */
-  { "WearableSizeSystemBR", 918 },          /* WearableSizeSystemEnumeration */
-  { "WearableSizeSystemCN", 918 },          /* WearableSizeSystemEnumeration */
+  { "WearableSizeGroupBig", 917 }, /* WearableSizeGroupEnumeration */
+  { "WearableSizeGroupBoys", 917 }, /* WearableSizeGroupEnumeration */
+  { "WearableSizeGroupExtraShort", 917 }, /* WearableSizeGroupEnumeration */
+  { "WearableSizeGroupExtraTall", 917 }, /* WearableSizeGroupEnumeration */
+  { "WearableSizeGroupGirls", 917 }, /* WearableSizeGroupEnumeration */
+  { "WearableSizeGroupHusky", 917 }, /* WearableSizeGroupEnumeration */
+  { "WearableSizeGroupInfants", 917 }, /* WearableSizeGroupEnumeration */
+  { "WearableSizeGroupJuniors", 917 }, /* WearableSizeGroupEnumeration */
+  { "WearableSizeGroupMaternity", 917 }, /* WearableSizeGroupEnumeration */
+  { "WearableSizeGroupMens", 917 }, /* WearableSizeGroupEnumeration */
+  { "WearableSizeGroupMisses", 917 }, /* WearableSizeGroupEnumeration */
+  { "WearableSizeGroupPetite", 917 }, /* WearableSizeGroupEnumeration */
+  { "WearableSizeGroupPlus", 917 }, /* WearableSizeGroupEnumeration */
+  { "WearableSizeGroupRegular", 917 }, /* WearableSizeGroupEnumeration */
+  { "WearableSizeGroupShort", 917 }, /* WearableSizeGroupEnumeration */
+  { "WearableSizeGroupTall", 917 }, /* WearableSizeGroupEnumeration */
+  { "WearableSizeGroupWomens", 917 }, /* WearableSizeGroupEnumeration */
+  { "WearableSizeSystemAU", 918 }, /* WearableSizeSystemEnumeration */
+  { "WearableSizeSystemBR", 918 }, /* WearableSizeSystemEnumeration */
+  { "WearableSizeSystemCN", 918 }, /* WearableSizeSystemEnumeration */
   { "WearableSizeSystemContinental", 918 }, /* WearableSizeSystemEnumeration */
-  { "WearableSizeSystemDE", 918 },          /* WearableSizeSystemEnumeration */
-  { "WearableSizeSystemEN13402", 918 },     /* WearableSizeSystemEnumeration */
-  { "WearableSizeSystemEurope", 918 },      /* WearableSizeSystemEnumeration */
-  { "WearableSizeSystemFR", 918 },          /* WearableSizeSystemEnumeration */
-  { "WearableSizeSystemGS1", 918 },         /* WearableSizeSystemEnumeration */
-  { "WearableSizeSystemIT", 918 },          /* WearableSizeSystemEnumeration */
-  { "WearableSizeSystemJP", 918 },          /* WearableSizeSystemEnumeration */
-  { "WearableSizeSystemMX", 918 },          /* WearableSizeSystemEnumeration */
-  { "WearableSizeSystemUK", 918 },          /* WearableSizeSystemEnumeration */
-  { "WearableSizeSystemUS", 918 },          /* WearableSizeSystemEnumeration */
-  { "Wednesday", 212 },                     /* DayOfWeek */
-  { "WesternConventional", 510 },           /* MedicineSystem */
-  { "Wholesale", 252 },                     /* DrugCostCategory */
-  { "Withdrawn", 502 },                     /* MedicalStudyStatus */
-  { "WritePermission", 234 },               /* DigitalDocumentPermissionType */
-  { "XRay", 485 },                          /* MedicalImagingTechnique */
-  { "ZoneBoardingPolicy", 80 },             /* BoardingPolicyType */
+  { "WearableSizeSystemDE", 918 }, /* WearableSizeSystemEnumeration */
+  { "WearableSizeSystemEN13402", 918 }, /* WearableSizeSystemEnumeration */
+  { "WearableSizeSystemEurope", 918 }, /* WearableSizeSystemEnumeration */
+  { "WearableSizeSystemFR", 918 }, /* WearableSizeSystemEnumeration */
+  { "WearableSizeSystemGS1", 918 }, /* WearableSizeSystemEnumeration */
+  { "WearableSizeSystemIT", 918 }, /* WearableSizeSystemEnumeration */
+  { "WearableSizeSystemJP", 918 }, /* WearableSizeSystemEnumeration */
+  { "WearableSizeSystemMX", 918 }, /* WearableSizeSystemEnumeration */
+  { "WearableSizeSystemUK", 918 }, /* WearableSizeSystemEnumeration */
+  { "WearableSizeSystemUS", 918 }, /* WearableSizeSystemEnumeration */
+  { "Wednesday", 212 }, /* DayOfWeek */
+  { "WesternConventional", 510 }, /* MedicineSystem */
+  { "Wholesale", 252 }, /* DrugCostCategory */
+  { "Withdrawn", 502 }, /* MedicalStudyStatus */
+  { "WritePermission", 234 }, /* DigitalDocumentPermissionType */
+  { "XRay", 485 }, /* MedicalImagingTechnique */
+  { "ZoneBoardingPolicy", 80 }, /* BoardingPolicyType */
 };
 const size_t evpubp_vocab_nmembers = 532;
