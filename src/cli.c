@@ -224,6 +224,25 @@ cli_read_secret(const char *path, const char *what)
   return s;
 }
 
+int
+cli_options(int argc, char **argv, const char *shorts,
+            const struct option *opts, const char *cmd, const char *help,
+            int (*take)(void *ctx, int c, const char *arg), void *ctx)
+{
+  int c, rc = 0;
+  optind = 1;
+  while(!rc && (c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
+    if(c == 'h') {
+      cli_help(stdout, help);
+      return CLI_HELP_SHOWN;
+    }
+    rc = c == '?' ? -1 : take(ctx, c, optarg);
+    if(rc < 0)
+      rc = cli_try_help(cmd);
+  }
+  return rc;
+}
+
 /* ---- Graphviz ---------------------------------------------------------
  * The library writes DOT; drawing it is the command's business: dot runs
  * as a child with the DOT on a pipe (no temporary file) and its SVG

@@ -8,6 +8,7 @@
 #ifndef EVPUB_CLI_H
 #define EVPUB_CLI_H
 
+#include <getopt.h>
 #include <stdio.h>
 
 #include "evpub.h"
@@ -65,6 +66,31 @@ char *cli_slurp(const char *path, const char *what);
 /* The first line of path, without its line end; malloc'd, or NULL with
  * the error printed.  what: "password" or "token". */
 char *cli_read_secret(const char *path, const char *what);
+/* Read the options of argv by getopt_long(): -h prints help (through
+ * cli_help()), an unknown option says "try 'evpub CMD --help'", and any
+ * other goes to take(ctx, c, optarg), which returns 0 to go on, -1 when
+ * it is not its option, or an exit code to stop.  Returns 0 to go on,
+ * CLI_HELP_SHOWN after -h, or an exit code; optind is then the first
+ * operand. */
+#define CLI_HELP_SHOWN (-1)
+int cli_options(int argc, char **argv, const char *shorts,
+                const struct option *opts, const char *cmd, const char *help,
+                int (*take)(void *ctx, int c, const char *arg), void *ctx);
+
+/* Option rows of getopt_long: with an argument, without one. */
+#define CLI_ARG(name, c)                                                      \
+  {                                                                           \
+    name, required_argument, NULL, c                                          \
+  }
+#define CLI_FLAG(name, c)                                                     \
+  {                                                                           \
+    name, no_argument, NULL, c                                                \
+  }
+#define CLI_END                                                               \
+  {                                                                           \
+    NULL, 0, NULL, 0                                                          \
+  }
+
 /* Run "dot -Tsvg" (Graphviz) with dot[len] on its standard input and
  * its output on standard output.  Returns an exit code (printed). */
 int cli_draw_svg(const char *dot, size_t len);
@@ -76,10 +102,8 @@ enum { CLI_O_BASE = 0x100, CLI_O_FROM, CLI_O_EXPAND, CLI_O_MAX_ERRORS };
 
 /* clang-format off */
 #define CLI_INPUT_OPTIONS                                                    \
-  { "base", required_argument, NULL, CLI_O_BASE },                           \
-  { "from", required_argument, NULL, CLI_O_FROM },                           \
-  { "expand", required_argument, NULL, CLI_O_EXPAND },                       \
-  { "max-errors", required_argument, NULL, CLI_O_MAX_ERRORS }
+  CLI_ARG("base", CLI_O_BASE), CLI_ARG("from", CLI_O_FROM),                  \
+  CLI_ARG("expand", CLI_O_EXPAND), CLI_ARG("max-errors", CLI_O_MAX_ERRORS)
 
 #define CLI_INPUT_HELP                                                       \
   "      --base IRI       base IRI for minted IRIs, instead of the\n"        \
@@ -120,18 +144,13 @@ enum {
 
 /* clang-format off */
 #define CLI_WHERE_OPTIONS                                                    \
-  { "store", required_argument, NULL, CLI_O_STORE },                         \
-  { "endpoint", required_argument, NULL, CLI_O_ENDPOINT },                   \
-  { "server", required_argument, NULL, CLI_O_SERVER },                       \
-  { "query-url", required_argument, NULL, CLI_O_QUERY_URL },                 \
-  { "user", required_argument, NULL, CLI_O_USER },                           \
-  { "password", required_argument, NULL, CLI_O_PASSWORD },                   \
-  { "password-file", required_argument, NULL, CLI_O_PASSWORD_FILE },         \
-  { "token-file", required_argument, NULL, CLI_O_TOKEN_FILE },               \
-  { "auth", required_argument, NULL, CLI_O_AUTH },                           \
-  { "netrc-file", required_argument, NULL, CLI_O_NETRC },                    \
-  { "cacert", required_argument, NULL, CLI_O_CACERT },                       \
-  { "timeout", required_argument, NULL, CLI_O_TIMEOUT }
+  CLI_ARG("store", CLI_O_STORE), CLI_ARG("endpoint", CLI_O_ENDPOINT),        \
+  CLI_ARG("server", CLI_O_SERVER), CLI_ARG("query-url", CLI_O_QUERY_URL),    \
+  CLI_ARG("user", CLI_O_USER), CLI_ARG("password", CLI_O_PASSWORD),          \
+  CLI_ARG("password-file", CLI_O_PASSWORD_FILE),                             \
+  CLI_ARG("token-file", CLI_O_TOKEN_FILE), CLI_ARG("auth", CLI_O_AUTH),      \
+  CLI_ARG("netrc-file", CLI_O_NETRC), CLI_ARG("cacert", CLI_O_CACERT),       \
+  CLI_ARG("timeout", CLI_O_TIMEOUT)
 
 #define CLI_STORE_HELP                                                       \
   "      --store DIR      the local store: DIR, else $EVPUB_STORE, else\n"   \
@@ -171,6 +190,9 @@ typedef struct {
   int remote; /* a server's URL was given */
   int have_password, have_token;
 } cli_where;
+
+/* w for a source (query, network, export): the source's options. */
+void cli_where_source(cli_where *w, evpub_source *src);
 
 /* One of CLI_WHERE_OPTIONS: 0 when taken, -1 when c is not one of them,
  * else an exit code (printed). */

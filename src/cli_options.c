@@ -104,6 +104,20 @@ set_secret(cli_where *w, const char *name, const char *path)
   return rc;
 }
 
+static evpub_status
+source_set(void *src, const char *name, const char *value)
+{
+  return evpub_source_set(src, name, value);
+}
+
+void
+cli_where_source(cli_where *w, evpub_source *src)
+{
+  memset(w, 0, sizeof(*w));
+  w->set = source_set;
+  w->obj = src;
+}
+
 int
 cli_where_option(cli_where *w, int c, const char *arg)
 {

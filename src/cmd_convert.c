@@ -29,82 +29,75 @@ static const char convert_usage[] =
   "Exit status: 0 success, 1 input rejected, 2 usage error,\n"
   "3 input/output error, 4 internal error.\n";
 
-/* -f, --jsonld-style, --validate: 0 or an exit code (printed). */
+typedef struct {
+  cli *cl;
+  evpub_converter *conv;
+  const char *output, *from;
+} convert_run;
+
+/* One option: 0, -1 when not convert's, or an exit code (printed). */
 static int
-convert_option(evpub_converter *conv, int c, const char *arg)
+convert_option(void *ctx, int c, const char *arg)
 {
+  convert_run *r = ctx;
   char names[256];
   switch(c) {
+  case 'o': r->output = arg; return 0;
+  case 'v': r->cl->verbose = 1; return 0;
   case 'f':
-    if(!evpub_converter_set_format(conv, arg))
+    if(!evpub_converter_set_format(r->conv, arg))
       return 0;
     cli_error("unknown format '%s' (use %s)", arg,
               cli_names(EVPUB_WRITERS, names, sizeof(names)));
     return CLI_USAGE;
   case 'J':
-    if(!evpub_converter_set_jsonld_style(conv, arg))
+    if(!evpub_converter_set_jsonld_style(r->conv, arg))
       return 0;
     cli_error("unknown JSON-LD style '%s' (use exact or google)", arg);
     return CLI_USAGE;
-  default: /* 'C' */
-    if(!evpub_converter_set_profile(conv, arg ? arg : "schema"))
+  case 'C':
+    if(!evpub_converter_set_profile(r->conv, arg ? arg : "schema"))
       return 0;
     cli_error("unknown profile '%s' (use schema or google)", arg);
     return CLI_USAGE;
+  default: return cli_input_option(r->conv, c, arg, &r->from);
   }
 }
 
 int
 cmd_convert(cli *cl, int argc, char **argv)
 {
-  static const struct option opts[] = {
-    { "format", required_argument, NULL, 'f' },
-    { "output", required_argument, NULL, 'o' },
-    { "jsonld-style", required_argument, NULL, 'J' },
-    { "validate", optional_argument, NULL, 'C' },
-    { "verbose", no_argument, NULL, 'v' },
-    { "help", no_argument, NULL, 'h' },
-    CLI_INPUT_OPTIONS,
-    { NULL, 0, NULL, 0 }
-  };
-  evpub_converter *conv = evpub_new_converter(cl->world);
-  const char *output = NULL, *from = NULL;
-  int c, rc = 0;
+  static const struct option opts[] = { CLI_ARG("format", 'f'),
+                                        CLI_ARG("output", 'o'),
+                                        CLI_ARG("jsonld-style", 'J'),
+                                        { "validate", optional_argument, NULL,
+                                          'C' },
+                                        CLI_FLAG("verbose", 'v'),
+                                        CLI_FLAG("help", 'h'),
+                                        CLI_INPUT_OPTIONS,
+                                        CLI_END };
+  convert_run r = { cl, evpub_new_converter(cl->world), NULL, NULL };
   evpub_status st;
+  int rc;
 
-  if(!conv) {
+  if(!r.conv) {
     cli_error("out of memory");
     return CLI_INTERNAL;
   }
-  optind = 1;
-  while(!rc && (c = getopt_long(argc, argv, "f:o:vh", opts, NULL)) != -1) {
-    switch(c) {
-    case 'o': output = optarg; break;
-    case 'v': cl->verbose = 1; break;
-    case 'h': cli_help(stdout, convert_usage); goto done;
-    case 'f':
-    case 'J':
-    case 'C': rc = convert_option(conv, c, optarg); break;
-    default:
-      rc = cli_input_option(conv, c, optarg, &from);
-      if(rc < 0)
-        rc = cli_try_help("convert");
-      break;
-    }
-  }
+  rc = cli_options(argc, argv, "f:o:vh", opts, "convert", convert_usage,
+                   convert_option, &r);
   if(!rc)
-    rc = cli_add_inputs(conv, "convert", argc, argv, optind, from);
-  if(rc)
-    goto done;
-  if(output && strcmp(output, "-"))
-    st = evpub_converter_run_to_file(conv, output);
-  else
-    st = evpub_converter_run(conv, stdout);
-  if(st == EVPUB_OK && cl->verbose)
-    fprintf(stderr, "evpub: wrote %lu triples about %lu events\n",
-            evpub_converter_triples(conv), evpub_converter_events(conv));
-  rc = cli_exit_code(st);
-done:
-  evpub_free_converter(conv);
-  return rc;
+    rc = cli_add_inputs(r.conv, "convert", argc, argv, optind, r.from);
+  if(!rc) {
+    if(r.output && strcmp(r.output, "-"))
+      st = evpub_converter_run_to_file(r.conv, r.output);
+    else
+      st = evpub_converter_run(r.conv, stdout);
+    if(st == EVPUB_OK && cl->verbose)
+      fprintf(stderr, "evpub: wrote %lu triples about %lu events\n",
+              evpub_converter_triples(r.conv), evpub_converter_events(r.conv));
+    rc = cli_exit_code(st);
+  }
+  evpub_free_converter(r.conv);
+  return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
 }

@@ -44,12 +44,6 @@ static const char network_usage[] =
   "Exit status: 0 success, 2 usage error (also: --ego names no one), 3\n"
   "the store or the server failed, 4 internal error.\n";
 
-static evpub_status
-source_set(void *src, const char *name, const char *value)
-{
-  return evpub_source_set(src, name, value);
-}
-
 /* The library's format for -f format (and --nodes), or NULL (printed):
  * svg is the command's, drawn from DOT. */
 static const char *
@@ -99,79 +93,79 @@ write_network(const evpub_network *net, const char *format)
   return rc;
 }
 
-int
-cmd_network(cli *cl, int argc, char **argv)
+enum { O_NODES = 0x400, O_ROLE, O_SINCE, O_UNTIL, O_EGO, O_MIN_WEIGHT };
+
+typedef struct {
+  cli_where where;
+  evpub_network *net;
+  const char *format;
+  int nodes, verbose;
+} network_run;
+
+static int
+network_option(void *ctx, int c, const char *arg)
 {
-  enum { O_NODES = 0x400, O_ROLE, O_SINCE, O_UNTIL, O_EGO, O_MIN_WEIGHT };
-  static const struct option opts[] = {
-    CLI_WHERE_OPTIONS,
-    { "format", required_argument, NULL, 'f' },
-    { "nodes", no_argument, NULL, O_NODES },
-    { "role", required_argument, NULL, O_ROLE },
-    { "since", required_argument, NULL, O_SINCE },
-    { "until", required_argument, NULL, O_UNTIL },
-    { "ego", required_argument, NULL, O_EGO },
-    { "min-weight", required_argument, NULL, O_MIN_WEIGHT },
-    { "verbose", no_argument, NULL, 'v' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 }
-  };
   /* the filters: the library's options of the same names */
   static const char *const filters[] = { "role", "since", "until", "ego",
                                          "min-weight" };
-  evpub_source *src = evpub_new_source(cl->world);
-  evpub_network *net = evpub_new_network(cl->world);
-  cli_where w;
-  const char *format = NULL;
-  int c, rc = 0, nodes = 0, verbose = 0;
+  network_run *r = ctx;
+  switch(c) {
+  case 'f': r->format = arg; return 0;
+  case O_NODES: r->nodes = 1; return 0;
+  case 'v': r->verbose = 1; return 0;
+  case O_ROLE:
+  case O_SINCE:
+  case O_UNTIL:
+  case O_EGO:
+  case O_MIN_WEIGHT:
+    return cli_exit_code(evpub_network_set(r->net, filters[c - O_ROLE], arg));
+  default: return cli_where_option(&r->where, c, arg);
+  }
+}
 
-  memset(&w, 0, sizeof(w));
-  w.set = source_set;
-  w.obj = src;
-  if(!src || !net) {
+int
+cmd_network(cli *cl, int argc, char **argv)
+{
+  static const struct option opts[] = { CLI_WHERE_OPTIONS,
+                                        CLI_ARG("format", 'f'),
+                                        CLI_FLAG("nodes", O_NODES),
+                                        CLI_ARG("role", O_ROLE),
+                                        CLI_ARG("since", O_SINCE),
+                                        CLI_ARG("until", O_UNTIL),
+                                        CLI_ARG("ego", O_EGO),
+                                        CLI_ARG("min-weight", O_MIN_WEIGHT),
+                                        CLI_FLAG("verbose", 'v'),
+                                        CLI_FLAG("help", 'h'),
+                                        CLI_END };
+  evpub_source *src = evpub_new_source(cl->world);
+  network_run r;
+  int rc = CLI_INTERNAL;
+
+  memset(&r, 0, sizeof(r));
+  cli_where_source(&r.where, src);
+  r.net = evpub_new_network(cl->world);
+  if(!src || !r.net)
     cli_error("out of memory");
-    rc = CLI_INTERNAL;
-    goto done;
-  }
-  optind = 1;
-  while(!rc && (c = getopt_long(argc, argv, "f:vh", opts, NULL)) != -1) {
-    switch(c) {
-    case 'f': format = optarg; break;
-    case O_NODES: nodes = 1; break;
-    case O_ROLE:
-    case O_SINCE:
-    case O_UNTIL:
-    case O_EGO:
-    case O_MIN_WEIGHT:
-      rc = cli_exit_code(evpub_network_set(net, filters[c - O_ROLE], optarg));
-      break;
-    case 'v': verbose = 1; break;
-    case 'h': cli_help(stdout, network_usage); goto done;
-    default:
-      rc = cli_where_option(&w, c, optarg);
-      if(rc < 0)
-        rc = cli_try_help("network");
-      break;
-    }
-  }
+  else
+    rc = cli_options(argc, argv, "f:vh", opts, "network", network_usage,
+                     network_option, &r);
   if(!rc && optind < argc) {
     cli_error("network takes no arguments ('%s')", argv[optind]);
     rc = cli_try_help("network");
   }
-  if(!rc && !(format = network_format(format, nodes)))
+  if(!rc && !(r.format = network_format(r.format, r.nodes)))
     rc = CLI_USAGE;
   if(!rc)
-    rc = cli_where_finish(&w);
+    rc = cli_where_finish(&r.where);
   if(!rc)
-    rc = cli_exit_code(evpub_network_compute(net, src));
+    rc = cli_exit_code(evpub_network_compute(r.net, src));
   if(!rc)
-    rc = write_network(net, format);
-  if(!rc && verbose)
+    rc = write_network(r.net, r.format);
+  if(!rc && r.verbose)
     fprintf(stderr, "evpub: %lu organizations, %lu edges, %lu components\n",
-            evpub_network_nodes(net), evpub_network_edges(net),
-            evpub_network_components(net));
-done:
-  evpub_free_network(net);
+            evpub_network_nodes(r.net), evpub_network_edges(r.net),
+            evpub_network_components(r.net));
+  evpub_free_network(r.net);
   evpub_free_source(src);
-  return rc;
+  return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
 }

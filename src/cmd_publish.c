@@ -130,8 +130,9 @@ print_progress(void *user, const evpub_publish_progress *p)
 
 /* One option: 0, an exit code, or -1 when it is not publish's own. */
 static int
-publish_option(publish_run *r, int c, const char *arg)
+publish_option(void *ctx, int c, const char *arg)
 {
+  publish_run *r = ctx;
   size_t i;
   int rc;
   for(i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
@@ -175,30 +176,29 @@ print_report(const publish_run *r, evpub_status st)
 int
 cmd_publish(cli *cl, int argc, char **argv)
 {
-  static const struct option opts[] = {
-    CLI_WHERE_OPTIONS,
-    CLI_INPUT_OPTIONS,
-    { "gsp-url", required_argument, NULL, O_GSP_URL },
-    { "update-url", required_argument, NULL, O_UPDATE_URL },
-    { "graph", required_argument, NULL, O_GRAPH },
-    { "method", required_argument, NULL, O_METHOD },
-    { "jobs", required_argument, NULL, 'j' },
-    { "retries", required_argument, NULL, O_RETRIES },
-    { "retry-wait", required_argument, NULL, O_RETRY_WAIT },
-    { "connect-timeout", required_argument, NULL, O_CONNECT_TIMEOUT },
-    { "batch-triples", required_argument, NULL, O_BATCH },
-    { "gsp-chunk-triples", required_argument, NULL, O_CHUNK },
-    { "journal", required_argument, NULL, O_JOURNAL },
-    { "resume", no_argument, NULL, O_RESUME },
-    { "dry-run", no_argument, NULL, 'n' },
-    { "quiet", no_argument, NULL, 'q' },
-    { "progress", no_argument, NULL, O_PROGRESS },
-    { "verbose", no_argument, NULL, 'v' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 }
-  };
+  static const struct option opts[] = { CLI_WHERE_OPTIONS,
+                                        CLI_INPUT_OPTIONS,
+                                        CLI_ARG("gsp-url", O_GSP_URL),
+                                        CLI_ARG("update-url", O_UPDATE_URL),
+                                        CLI_ARG("graph", O_GRAPH),
+                                        CLI_ARG("method", O_METHOD),
+                                        CLI_ARG("jobs", 'j'),
+                                        CLI_ARG("retries", O_RETRIES),
+                                        CLI_ARG("retry-wait", O_RETRY_WAIT),
+                                        CLI_ARG("connect-timeout",
+                                                O_CONNECT_TIMEOUT),
+                                        CLI_ARG("batch-triples", O_BATCH),
+                                        CLI_ARG("gsp-chunk-triples", O_CHUNK),
+                                        CLI_ARG("journal", O_JOURNAL),
+                                        CLI_FLAG("resume", O_RESUME),
+                                        CLI_FLAG("dry-run", 'n'),
+                                        CLI_FLAG("quiet", 'q'),
+                                        CLI_FLAG("progress", O_PROGRESS),
+                                        CLI_FLAG("verbose", 'v'),
+                                        CLI_FLAG("help", 'h'),
+                                        CLI_END };
   publish_run r;
-  int c, rc = 0;
+  int rc = CLI_INTERNAL;
   evpub_status st;
 
   memset(&r, 0, sizeof(r));
@@ -207,37 +207,26 @@ cmd_publish(cli *cl, int argc, char **argv)
   r.pub = evpub_new_publisher(cl->world);
   r.where.set = publisher_set;
   r.where.obj = r.pub;
-  if(!r.conv || !r.pub) {
+  if(!r.conv || !r.pub)
     cli_error("out of memory");
-    rc = CLI_INTERNAL;
-    goto done;
-  }
-  optind = 1;
-  while(!rc && (c = getopt_long(argc, argv, "j:nqvh", opts, NULL)) != -1) {
-    if(c == 'h') {
-      cli_help(stdout, publish_usage);
-      goto done;
-    }
-    rc = publish_option(&r, c, optarg);
-    if(rc < 0)
-      rc = cli_try_help("publish");
-  }
+  else
+    rc = cli_options(argc, argv, "j:nqvh", opts, "publish", publish_usage,
+                     publish_option, &r);
   if(!rc)
     rc = cli_where_finish(&r.where);
   if(!rc && !r.quiet && (r.progress || (!r.dry && isatty(2))))
     evpub_publisher_set_progress(r.pub, print_progress, NULL);
   if(!rc)
     rc = cli_add_inputs(r.conv, "publish", argc, argv, optind, r.from);
-  if(rc)
-    goto done;
-  st = evpub_publisher_run(r.pub, r.conv, stdout);
-  if(st == EVPUB_E_USAGE) /* the library said what, in its own terms */
-    cli_try_help("publish");
-  if(st == EVPUB_OK || st == EVPUB_E_IO)
-    print_report(&r, st);
-  rc = cli_exit_code(st);
-done:
+  if(!rc) {
+    st = evpub_publisher_run(r.pub, r.conv, stdout);
+    if(st == EVPUB_E_USAGE) /* the library said what, in its own terms */
+      cli_try_help("publish");
+    if(st == EVPUB_OK || st == EVPUB_E_IO)
+      print_report(&r, st);
+    rc = cli_exit_code(st);
+  }
   evpub_free_publisher(r.pub);
   evpub_free_converter(r.conv);
-  return rc;
+  return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
 }

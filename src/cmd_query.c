@@ -30,12 +30,6 @@ static const char query_usage[] =
   "Exit status: 0 success, 1 the query was rejected, 2 usage error, 3 the\n"
   "store or the server failed, 4 internal error.\n";
 
-static evpub_status
-source_set(void *src, const char *name, const char *value)
-{
-  return evpub_source_set(src, name, value);
-}
-
 /* The query: from -q FILE or the one argument.  NULL with *rc set. */
 static char *
 the_query(const char *file, int argc, char **argv, int *rc)
@@ -54,59 +48,58 @@ the_query(const char *file, int argc, char **argv, int *rc)
   return q;
 }
 
+typedef struct {
+  cli_where where;
+  const char *file, *format;
+} query_run;
+
+static int
+query_option(void *ctx, int c, const char *arg)
+{
+  query_run *r = ctx;
+  switch(c) {
+  case 'q': r->file = arg; return 0;
+  case 'f': r->format = arg; return 0;
+  default: return cli_where_option(&r->where, c, arg);
+  }
+}
+
 int
 cmd_query(cli *cl, int argc, char **argv)
 {
-  static const struct option opts[] = {
-    CLI_WHERE_OPTIONS,
-    { "query-file", required_argument, NULL, 'q' },
-    { "format", required_argument, NULL, 'f' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 }
-  };
+  static const struct option opts[] = { CLI_WHERE_OPTIONS,
+                                        CLI_ARG("query-file", 'q'),
+                                        CLI_ARG("format", 'f'),
+                                        CLI_FLAG("help", 'h'), CLI_END };
   evpub_source *src = evpub_new_source(cl->world);
-  cli_where w;
-  const char *file = NULL, *format = NULL;
+  query_run r;
   char *query = NULL;
-  int c, rc = 0;
+  int rc;
 
-  memset(&w, 0, sizeof(w));
-  w.set = source_set;
-  w.obj = src;
+  memset(&r, 0, sizeof(r));
+  cli_where_source(&r.where, src);
   if(!src) {
     cli_error("out of memory");
     return CLI_INTERNAL;
   }
-  optind = 1;
-  while(!rc && (c = getopt_long(argc, argv, "q:f:h", opts, NULL)) != -1) {
-    switch(c) {
-    case 'q': file = optarg; break;
-    case 'f': format = optarg; break;
-    case 'h': cli_help(stdout, query_usage); goto done;
-    default:
-      rc = cli_where_option(&w, c, optarg);
-      if(rc < 0)
-        rc = cli_try_help("query");
-      break;
+  rc = cli_options(argc, argv, "q:f:h", opts, "query", query_usage,
+                   query_option, &r);
+  if(!rc)
+    query = the_query(r.file, argc, argv, &rc);
+  if(!rc)
+    rc = cli_where_finish(&r.where);
+  if(!rc) {
+    if(!r.format && !isatty(1)) {
+      /* off a terminal: csv for tables; graphs stay turtle */
+      evpub_query_form_kind form = evpub_query_form(query);
+      if(form == EVPUB_QUERY_SELECT || form == EVPUB_QUERY_ASK)
+        r.format = "csv";
     }
+    rc = cli_exit_code(evpub_source_query(src, query, r.format, stdout));
   }
-  if(!rc)
-    query = the_query(file, argc, argv, &rc);
-  if(!rc)
-    rc = cli_where_finish(&w);
-  if(rc)
-    goto done;
-  if(!format && !isatty(1)) {
-    /* off a terminal: csv for tables; graphs stay turtle */
-    evpub_query_form_kind form = evpub_query_form(query);
-    format =
-      form == EVPUB_QUERY_SELECT || form == EVPUB_QUERY_ASK ? "csv" : NULL;
-  }
-  rc = cli_exit_code(evpub_source_query(src, query, format, stdout));
-done:
   free(query);
   evpub_free_source(src);
-  return rc;
+  return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
 }
 
 static const char export_usage[] =
@@ -119,33 +112,28 @@ static const char export_usage[] =
   "\n"
   "Exit status: 0 success, 2 usage error, 3 the store cannot be read.\n";
 
+static int
+export_option(void *ctx, int c, const char *arg)
+{
+  return c == CLI_O_STORE ? cli_where_option(ctx, c, arg) : -1;
+}
+
 int
 cmd_export(cli *cl, int argc, char **argv)
 {
-  static const struct option opts[] = { { "store", required_argument, NULL,
-                                          CLI_O_STORE },
-                                        { "help", no_argument, NULL, 'h' },
-                                        { NULL, 0, NULL, 0 } };
+  static const struct option opts[] = { CLI_ARG("store", CLI_O_STORE),
+                                        CLI_FLAG("help", 'h'), CLI_END };
   evpub_source *src = evpub_new_source(cl->world);
   cli_where w;
-  int c, rc = 0;
-  memset(&w, 0, sizeof(w));
-  w.set = source_set;
-  w.obj = src;
+  int rc;
+  cli_where_source(&w, src);
   w.have_password = w.have_token = 1; /* no server: no secrets */
   if(!src) {
     cli_error("out of memory");
     return CLI_INTERNAL;
   }
-  optind = 1;
-  while(!rc && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if(c == 'h') {
-      cli_help(stdout, export_usage);
-      goto done;
-    }
-    rc = c == CLI_O_STORE ? cli_where_option(&w, c, optarg)
-                          : cli_try_help("export");
-  }
+  rc = cli_options(argc, argv, "h", opts, "export", export_usage,
+                   export_option, &w);
   if(!rc && optind < argc) {
     cli_error("export takes no arguments");
     rc = CLI_USAGE;
@@ -154,7 +142,6 @@ cmd_export(cli *cl, int argc, char **argv)
     rc = cli_where_finish(&w);
   if(!rc)
     rc = cli_exit_code(evpub_source_export(src, stdout));
-done:
   evpub_free_source(src);
-  return rc;
+  return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
 }

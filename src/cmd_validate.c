@@ -38,49 +38,46 @@ log_findings(void *user, const evpub_message *msg)
          msg->level == EVPUB_LOG_ERROR ? "error" : "warning", msg->text);
 }
 
+typedef struct {
+  evpub_converter *conv;
+  const char *from;
+} validate_run;
+
+static int
+validate_option(void *ctx, int c, const char *arg)
+{
+  validate_run *r = ctx;
+  if(c != 'p')
+    return cli_input_option(r->conv, c, arg, &r->from);
+  if(strcmp(arg, "none") && !evpub_converter_set_profile(r->conv, arg))
+    return 0;
+  cli_error("unknown profile '%s' (use schema or google)", arg);
+  return CLI_USAGE;
+}
+
 int
 cmd_validate(cli *cl, int argc, char **argv)
 {
-  static const struct option opts[] = { { "profile", required_argument, NULL,
-                                          'p' },
-                                        { "help", no_argument, NULL, 'h' },
-                                        CLI_INPUT_OPTIONS,
-                                        { NULL, 0, NULL, 0 } };
-  evpub_converter *conv = evpub_new_converter(cl->world);
-  const char *from = NULL;
-  int c, rc = 0;
+  static const struct option opts[] = { CLI_ARG("profile", 'p'),
+                                        CLI_FLAG("help", 'h'),
+                                        CLI_INPUT_OPTIONS, CLI_END };
+  validate_run r = { evpub_new_converter(cl->world), NULL };
+  int rc;
 
-  if(!conv) {
+  if(!r.conv) {
     cli_error("out of memory");
     return CLI_INTERNAL;
   }
-  optind = 1;
-  evpub_converter_set_profile(conv, "schema");
-  while(!rc && (c = getopt_long(argc, argv, "p:h", opts, NULL)) != -1) {
-    switch(c) {
-    case 'p':
-      if(!strcmp(optarg, "none") ||
-         evpub_converter_set_profile(conv, optarg)) {
-        cli_error("unknown profile '%s' (use schema or google)", optarg);
-        rc = CLI_USAGE;
-      }
-      break;
-    case 'h': cli_help(stdout, validate_usage); goto done;
-    default:
-      rc = cli_input_option(conv, c, optarg, &from);
-      if(rc < 0)
-        rc = cli_try_help("validate");
-      break;
-    }
-  }
+  evpub_converter_set_profile(r.conv, "schema");
+  rc = cli_options(argc, argv, "p:h", opts, "validate", validate_usage,
+                   validate_option, &r);
   if(!rc)
-    rc = cli_add_inputs(conv, "validate", argc, argv, optind, from);
+    rc = cli_add_inputs(r.conv, "validate", argc, argv, optind, r.from);
   if(!rc) {
+    /* this command's output is the findings themselves */
     evpub_world_set_log_handler(cl->world, log_findings, cl);
-    rc = cli_exit_code(evpub_converter_validate(conv));
-    evpub_world_set_log_handler(cl->world, cli_log, cl);
+    rc = cli_exit_code(evpub_converter_validate(r.conv));
   }
-done:
-  evpub_free_converter(conv);
-  return rc;
+  evpub_free_converter(r.conv);
+  return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
 }
