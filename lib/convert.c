@@ -162,37 +162,40 @@ typedef struct {
   int spool_failed;
 } tee;
 
+/* rc: what the spool said; nonzero marks the spool failed. */
+static int
+spooled(tee *t, int rc)
+{
+  if(rc)
+    t->spool_failed = 1;
+  return rc;
+}
+
 static int
 tee_doc(void *user, unsigned long docno)
 {
   tee *t = user;
-  if(evpubp_spool_doc(t->sp, docno)) {
-    t->spool_failed = 1;
-    return -1;
-  }
-  return evpubp_mapper_callbacks.doc_begin(t->m, docno);
+  return spooled(t, evpubp_spool_doc(t->sp, docno))
+    ? -1
+    : evpubp_mapper_callbacks.doc_begin(t->m, docno);
 }
 
 static int
 tee_header(void *user, const evpubp_node *key, const evpubp_node *v)
 {
   tee *t = user;
-  if(evpubp_spool_header(t->sp, key, v)) {
-    t->spool_failed = 1;
-    return -1;
-  }
-  return evpubp_mapper_callbacks.header(t->m, key, v);
+  return spooled(t, evpubp_spool_header(t->sp, key, v))
+    ? -1
+    : evpubp_mapper_callbacks.header(t->m, key, v);
 }
 
 static int
 tee_item(void *user, evpubp_collection c, const evpubp_node *node)
 {
   tee *t = user;
-  if(evpubp_spool_item(t->sp, c, node)) {
-    t->spool_failed = 1;
-    return -1;
-  }
-  return evpubp_mapper_callbacks.item(t->m, c, node);
+  return spooled(t, evpubp_spool_item(t->sp, c, node))
+    ? -1
+    : evpubp_mapper_callbacks.item(t->m, c, node);
 }
 
 static void

@@ -25,6 +25,26 @@ num(const char *s, size_t at, size_t count)
   return v;
 }
 
+/* Skip the digits at s[*i]; returns how many there were. */
+static size_t
+digit_run(const char *s, size_t n, size_t *i)
+{
+  size_t start = *i;
+  while(*i < n && s[*i] >= '0' && s[*i] <= '9')
+    ++*i;
+  return *i - start;
+}
+
+/* "-" and two digits at s[*i]: their number, past them; -1 if not. */
+static int
+dash_two(const char *s, size_t n, size_t *i)
+{
+  if(*i >= n || s[*i] != '-')
+    return -1;
+  ++*i;
+  return digits(s, n, i, 2) ? num(s, *i - 2, 2) : -1;
+}
+
 /* -?YYYY+-MM-DD with a real day of month; returns index after it or 0 */
 static size_t
 date_part(const char *s, size_t n)
@@ -43,18 +63,8 @@ date_part(const char *s, size_t n)
   }
   if(i - ystart < 4 || (i - ystart > 4 && s[ystart] == '0'))
     return 0;
-  if(i >= n || s[i] != '-')
-    return 0;
-  i++;
-  if(!digits(s, n, &i, 2))
-    return 0;
-  month = num(s, i - 2, 2);
-  if(i >= n || s[i] != '-')
-    return 0;
-  i++;
-  if(!digits(s, n, &i, 2))
-    return 0;
-  day = num(s, i - 2, 2);
+  month = dash_two(s, n, &i);
+  day = month > 0 ? dash_two(s, n, &i) : -1;
   if(month < 1 || month > 12 || day < 1)
     return 0;
   mdays = days[month - 1];
@@ -109,9 +119,7 @@ time_part(const char *s, size_t n, size_t i)
   ss = num(s, start + 6, 2);
   if(i < n && s[i] == '.') {
     size_t f = ++i;
-    while(i < n && s[i] >= '0' && s[i] <= '9')
-      i++;
-    if(i == f)
+    if(!digit_run(s, n, &i))
       return 0;
     if(hh == 24) {
       size_t k;
@@ -168,7 +176,6 @@ evpubp_is_duration(const char *s, size_t n)
     return 0;
   i++;
   while(i < n) {
-    size_t d = i;
     int frac = 0;
     const char *pos;
     if(s[i] == 'T') {
@@ -178,15 +185,11 @@ evpubp_is_duration(const char *s, size_t n)
       i++;
       continue;
     }
-    while(i < n && s[i] >= '0' && s[i] <= '9')
-      i++;
-    if(i == d)
+    if(!digit_run(s, n, &i))
       return 0;
     if(i < n && s[i] == '.') {
-      size_t f = ++i;
-      while(i < n && s[i] >= '0' && s[i] <= '9')
-        i++;
-      if(i == f)
+      ++i;
+      if(!digit_run(s, n, &i))
         return 0;
       frac = 1;
     }

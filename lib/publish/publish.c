@@ -70,29 +70,15 @@ end_run(evpub_publisher *p)
 /* ---- options: one table, one lookup (core/options.c) ---- */
 static const char *const methods[] = { "gsp", "update", NULL };
 
-#define AT(f) offsetof(struct evpub_publisher_s, f)
-#define STR(n, f)                                                             \
-  {                                                                           \
-    n, EVPUBP_OPT_STRING, AT(f), 0, 0, NULL, NULL, 0, NULL                    \
-  }
-#define URL(n, f)                                                             \
-  {                                                                           \
-    n, EVPUBP_OPT_URL, AT(f), 0, 0, NULL, NULL, 0, NULL                       \
-  }
-#define COUNT(n, f, lo, hi)                                                   \
-  {                                                                           \
-    n, EVPUBP_OPT_COUNT, AT(f), lo, hi, NULL, NULL, 0, NULL                   \
-  }
-#define SECS(n, f)                                                            \
-  {                                                                           \
-    n, EVPUBP_OPT_SECONDS, AT(f), 0, 0, NULL, NULL, 0, NULL                   \
-  }
-#define BOOL(n, f)                                                            \
-  {                                                                           \
-    n, EVPUBP_OPT_BOOL, AT(f), 0, 0, NULL, NULL, 0, NULL                      \
-  }
-
 /* clang-format off */
+#define AT(f) offsetof(struct evpub_publisher_s, f)
+#define STR(n, f) { n, EVPUBP_OPT_STRING, AT(f), 0, 0, NULL, NULL, 0, NULL }
+#define URL(n, f) { n, EVPUBP_OPT_URL, AT(f), 0, 0, NULL, NULL, 0, NULL }
+#define COUNT(n, f, lo, hi) \
+  { n, EVPUBP_OPT_COUNT, AT(f), lo, hi, NULL, NULL, 0, NULL }
+#define SECS(n, f) { n, EVPUBP_OPT_SECONDS, AT(f), 0, 0, NULL, NULL, 0, NULL }
+#define BOOL(n, f) { n, EVPUBP_OPT_BOOL, AT(f), 0, 0, NULL, NULL, 0, NULL }
+
 static const evpubp_option options[] = {
   URL("endpoint", endpoint),
   { "server", EVPUBP_OPT_CUSTOM, AT(preset), 0, 0, NULL, NULL, 0,

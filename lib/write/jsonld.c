@@ -575,25 +575,18 @@ jl_free(evpubp_sink *s)
   evpubp_map_free(&jp->local);
 }
 
+/* clang-format off */
+#define JSONLD_STEPS                                                         \
+  .flags = EVPUBP_W_ENTITIES_FIRST, .priv_size = sizeof(jl_priv),            \
+  .start = jl_start, .batch = jl_batch, .finish = jl_finish, .free = jl_free
+
 const evpubp_sink_factory evpubp_writer_jsonld = {
   .info = { "jsonld", "compact, nested JSON-LD (schema.org)", ".jsonld" },
-  .aliases = "json-ld",
-  .mime = "application/ld+json",
-  .flags = EVPUBP_W_ENTITIES_FIRST,
-  .priv_size = sizeof(jl_priv),
-  .start = jl_start,
-  .batch = jl_batch,
-  .finish = jl_finish,
-  .free = jl_free
+  .aliases = "json-ld", .mime = "application/ld+json", JSONLD_STEPS
 };
 
 const evpubp_sink_factory evpubp_writer_html = {
   .info = { "html", "a JSON-LD <script> per event", ".html" },
-  .mime = "text/html",
-  .flags = EVPUBP_W_ENTITIES_FIRST,
-  .priv_size = sizeof(jl_priv),
-  .start = jl_start,
-  .batch = jl_batch,
-  .finish = jl_finish,
-  .free = jl_free
+  .mime = "text/html", JSONLD_STEPS
 };
+/* clang-format on */

@@ -40,14 +40,14 @@ nt_free(evpubp_sink *s)
   evpubp_buf_free(s->priv);
 }
 
+/* clang-format off */
 const evpubp_sink_factory evpubp_writer_ntriples = {
   .info = { "ntriples", "N-Triples, a statement a line", ".nt" },
-  .aliases = "nt",
-  .mime = "application/n-triples",
+  .aliases = "nt", .mime = "application/n-triples",
   .priv_size = sizeof(evpubp_buf), /* the escaped subject, reused */
-  .batch = nt_batch,
-  .free = nt_free
+  .batch = nt_batch, .free = nt_free
 };
+/* clang-format on */
 
 /* N-Quads: N-Triples with the graph of doc/publishing.md */
 static int

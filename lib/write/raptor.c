@@ -135,24 +135,18 @@ raptor_accepts(evpub_world *w, const char *name)
   return raptor_world_is_serializer_name(w->raptor, name);
 }
 
+/* clang-format off */
+#define RAPTOR_STEPS                                                         \
+  .priv_size = sizeof(raptor_priv), .start = raptor_start,                   \
+  .batch = raptor_batch, .finish = raptor_finish, .free = raptor_sink_free
+
 const evpubp_sink_factory evpubp_writer_rdfxml = {
   .info = { "rdfxml", "RDF/XML, through raptor", ".rdf" },
-  .mime = "application/rdf+xml",
-  .variant = "rdfxml",
-  .priv_size = sizeof(raptor_priv),
-  .start = raptor_start,
-  .batch = raptor_batch,
-  .finish = raptor_finish,
-  .free = raptor_sink_free
+  .mime = "application/rdf+xml", .variant = "rdfxml", RAPTOR_STEPS
 };
 
 const evpubp_sink_factory evpubp_writer_raptor = {
   .info = { "raptor:NAME", "any raptor serializer (rapper -h)", "" },
-  .flags = EVPUBP_W_VARIANT,
-  .accepts = raptor_accepts,
-  .priv_size = sizeof(raptor_priv),
-  .start = raptor_start,
-  .batch = raptor_batch,
-  .finish = raptor_finish,
-  .free = raptor_sink_free
+  .flags = EVPUBP_W_VARIANT, .accepts = raptor_accepts, RAPTOR_STEPS
 };
+/* clang-format on */

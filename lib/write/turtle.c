@@ -223,12 +223,10 @@ ttl_free(evpubp_sink *s)
   evpubp_map_free(&tp->groups);
 }
 
+/* clang-format off */
 const evpubp_sink_factory evpubp_writer_turtle = {
   .info = { "turtle", "Turtle, a block per subject", ".ttl" },
-  .aliases = "ttl",
-  .mime = "text/turtle",
-  .priv_size = sizeof(ttl_priv),
-  .start = ttl_start,
-  .batch = ttl_batch,
-  .free = ttl_free
+  .aliases = "ttl", .mime = "text/turtle", .priv_size = sizeof(ttl_priv),
+  .start = ttl_start, .batch = ttl_batch, .free = ttl_free
 };
+/* clang-format on */
