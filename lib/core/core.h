@@ -87,8 +87,6 @@ evpub_status evpubp_option_set(evpub_world *w, void *obj,
                                const char *value);
 /* Free obj's string options of the table, secrets wiped first. */
 void evpubp_option_free(void *obj, const evpubp_option *table, size_t n);
-/* Append "a, b or c": the NULL-terminated words. */
-void evpubp_put_words(evpubp_buf *b, const char *const *words);
 
 /* ---- small helpers (buf.c) ------------------------------------------ */
 /* A new malloc'd copy of s[0..n) and a NUL, or NULL. */

@@ -97,8 +97,9 @@ parse(void *obj, const evpubp_option *o, const char *v)
   return 0;
 }
 
-void
-evpubp_put_words(evpubp_buf *b, const char *const *words)
+/* Append "a, b or c": the NULL-terminated words. */
+static void
+put_words(evpubp_buf *b, const char *const *words)
 {
   size_t i;
   for(i = 0; words[i]; i++) {
@@ -142,7 +143,7 @@ refuse(evpub_world *w, const evpubp_option *o, const char *v)
     break;
   case EVPUBP_OPT_ENUM:
     evpubp_buf_printf(&b, "unknown %s '%s' (use ", o->name, v);
-    evpubp_put_words(&b, o->words);
+    put_words(&b, o->words);
     evpubp_buf_addc(&b, ')');
     break;
   case EVPUBP_OPT_CUSTOM: break;

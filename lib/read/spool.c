@@ -12,6 +12,9 @@
  * then a scalar's length and bytes, or a list's / mapping's child count
  * and children.  Numbers are LEB128 varints.
  */
+/* P_tmpdir is XSI */
+#define _XOPEN_SOURCE 700
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -59,8 +62,8 @@ put_byte(evpubp_spool *sp, int c)
   sp->buf[sp->len++] = (unsigned char)c;
 }
 
-/* The spool lives in $TMPDIR (else /tmp), unlinked at once: it goes
- * away with the process, however the process ends. */
+/* The spool lives in $TMPDIR (else the system's P_tmpdir), unlinked at
+ * once: it goes away with the process, however the process ends. */
 evpubp_spool *
 evpubp_new_spool(void)
 {
@@ -71,7 +74,7 @@ evpubp_new_spool(void)
   if(!sp)
     return NULL;
   if(!dir || !*dir)
-    dir = "/tmp";
+    dir = P_tmpdir;
   snprintf(path, sizeof(path), "%s/evpub-spool-XXXXXX", dir);
   fd = mkstemp(path);
   if(fd < 0) {

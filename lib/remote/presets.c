@@ -74,8 +74,10 @@ evpubp_preset_url(const evpubp_preset *p, const char *endpoint,
   return url;
 }
 
-int
-evpubp_preset_names(evpubp_buf *b)
+/* Append the names of the presets for a message, the default last:
+ * "virtuoso, fuseki, oxigraph, graphdb, neptune or generic". */
+static int
+preset_names(evpubp_buf *b)
 {
   size_t i;
   for(i = 1; i < NPRESETS; i++) {
@@ -96,7 +98,7 @@ evpubp_preset_option(evpub_world *w, void *field, const char *value)
     return EVPUB_OK;
   }
   evpubp_buf_init(&names);
-  evpubp_preset_names(&names);
+  preset_names(&names);
   evpubp_log(w, EVPUB_LOG_ERROR, NULL, 0, 0, "unknown server '%s' (use %s)",
              value, names.failed ? "another name" : names.data);
   evpubp_buf_free(&names);

@@ -41,10 +41,6 @@ const evpubp_preset *evpubp_preset_find(const char *name);
  * returns new (free()), NULL when out of memory. */
 char *evpubp_preset_url(const evpubp_preset *p, const char *endpoint,
                         evpubp_service svc, int auth);
-/* Append the names of the presets for a message, the default last:
- * "virtuoso, fuseki, oxigraph, graphdb, neptune or generic".  Returns 0,
- * or -1 when out of memory (b->failed). */
-int evpubp_preset_names(evpubp_buf *b);
 
 /* The "server" option: *(const evpubp_preset **)field set to the preset
  * called value, or EVPUB_E_USAGE (logged, with the names there are).

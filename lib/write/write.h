@@ -106,9 +106,8 @@ int evpubp_sink_batch(evpubp_sink *sink, const evpubp_batch *b);
 int evpubp_sink_finish(evpubp_sink *sink);
 
 /* ---- helpers the writers share (writers.c) -------------------------- */
-/* Write the sink's buffer out: 0, or -1 on a write error. */
-int evpubp_sink_flush(evpubp_sink *s);
-/* The same once the buffer holds 64 KiB or more. */
+/* Write the sink's buffer out once it holds 64 KiB or more: 0, or -1
+ * on a write error. */
 int evpubp_sink_maybe_flush(evpubp_sink *s);
 /* The named graph of statement st of batch b (see doc/publishing.md):
  * opts.graph when set; statements about an entity described where it is

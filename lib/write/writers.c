@@ -104,6 +104,17 @@ evpubp_free_sink(evpubp_sink *sink)
   free(sink);
 }
 
+static int
+sink_flush(evpubp_sink *s)
+{
+  if(s->buf.failed)
+    return -1;
+  if(s->buf.len && fwrite(s->buf.data, 1, s->buf.len, s->out) != s->buf.len)
+    return -1;
+  evpubp_buf_reset(&s->buf);
+  return 0;
+}
+
 int
 evpubp_sink_start(evpubp_sink *sink)
 {
@@ -122,28 +133,16 @@ int
 evpubp_sink_finish(evpubp_sink *sink)
 {
   int rc = sink->factory->finish ? sink->factory->finish(sink) : 0;
-  return rc ? rc : evpubp_sink_flush(sink);
+  return rc ? rc : sink_flush(sink);
 }
 
 /* ---- what the writers share ------------------------------------------ */
 #define FLUSH_AT 65536
 
 int
-evpubp_sink_flush(evpubp_sink *s)
-{
-  if(s->buf.failed)
-    return -1;
-  if(s->buf.len && fwrite(s->buf.data, 1, s->buf.len, s->out) != s->buf.len)
-    return -1;
-  evpubp_buf_reset(&s->buf);
-  return 0;
-}
-
-int
 evpubp_sink_maybe_flush(evpubp_sink *s)
 {
-  return s->buf.len >= FLUSH_AT ? evpubp_sink_flush(s)
-                                : (s->buf.failed ? -1 : 0);
+  return s->buf.len >= FLUSH_AT ? sink_flush(s) : (s->buf.failed ? -1 : 0);
 }
 
 int
