@@ -83,7 +83,7 @@ const evpub_choice *evpub_choice_at(evpub_choice_kind kind, size_t i);
 typedef struct evpub_world_s evpub_world;
 typedef struct evpub_converter_s evpub_converter;
 
-/* Return a static, lowercase description of status. */
+/* Return a lowercase description of status (static; never NULL). */
 const char *evpub_strerror(evpub_status status);
 
 /* Free memory the library returned as "new (evpub_free())", e.g. the
@@ -113,12 +113,6 @@ void evpub_world_set_log_handler(evpub_world *world, evpub_log_handler handler,
  * NUL-terminated.  Returns buf. */
 char *evpub_world_versions(evpub_world *world, char *buf, size_t len);
 
-/* Output formats of evpub_converter_set_format(): "turtle" (default),
- * "ntriples", "jsonld" (compact, nested, "@context": "https://schema.org/"),
- * "html" (one <script type="application/ld+json"> per event), "rdfxml",
- * or "raptor:NAME" for any raptor serializer NAME.
- * Returns EVPUB_E_USAGE for an unknown name. */
-
 /* Create a converter.  Returns new (free with evpub_free_converter()), or
  * NULL when out of memory.  The world must outlive the converter. */
 evpub_converter *evpub_new_converter(evpub_world *world);
@@ -126,19 +120,24 @@ evpub_converter *evpub_new_converter(evpub_world *world);
 /* Free a converter.  Accepts NULL. */
 void evpub_free_converter(evpub_converter *conv);
 
-/* Set the output format by name (see above).  Copies name. */
+/* Set the output format by name: one of the writers of
+ * evpub_choice_at(EVPUB_WRITERS, i) ("turtle", the default, "ntriples",
+ * "nquads", "jsonld", "html", "rdfxml"; an alias such as "ttl"; or
+ * "raptor:NAME" for any raptor serializer NAME).  Copies name.  Returns
+ * EVPUB_OK, EVPUB_E_USAGE for an unknown name, or EVPUB_E_NOMEM. */
 evpub_status evpub_converter_set_format(evpub_converter *conv,
                                         const char *name);
 
 /* Use base (an absolute IRI) for every input instead of the documents'
  * own `base`.  A base that ends in neither '/' nor '#' gets a '/'.
- * Copies base.  Returns EVPUB_E_USAGE if base is not an absolute IRI. */
+ * Copies base.  Returns EVPUB_OK, EVPUB_E_USAGE if base is not an
+ * absolute IRI, or EVPUB_E_NOMEM. */
 evpub_status evpub_converter_set_base(evpub_converter *conv, const char *base);
 
 /* JSON-LD style: "exact" (default: the same graph as the Turtle output,
  * read with the official context or without its coercions) or "google"
  * (plain strings as Google's Event documentation shows; "html" always
- * uses it).  Returns EVPUB_E_USAGE for another name. */
+ * uses it).  Returns EVPUB_OK, or EVPUB_E_USAGE for another name. */
 evpub_status evpub_converter_set_jsonld_style(evpub_converter *conv,
                                               const char *style);
 
@@ -146,7 +145,8 @@ evpub_status evpub_converter_set_jsonld_style(evpub_converter *conv,
  * (dates in order, no negative capacity, no price without currency),
  * "google" (schema plus Google Search Central's Event rules; findings
  * that are recommendations come as warnings), or "none" (the default for
- * evpub_converter_run()).  Returns EVPUB_E_USAGE for another name. */
+ * evpub_converter_run()).  Returns EVPUB_OK, or EVPUB_E_USAGE for another
+ * name. */
 evpub_status evpub_converter_set_profile(evpub_converter *conv,
                                          const char *profile);
 
@@ -157,7 +157,8 @@ evpub_status evpub_converter_set_profile(evpub_converter *conv,
  * another status as evpub_converter_run(). */
 evpub_status evpub_converter_validate(evpub_converter *conv);
 
-/* Number of warnings of the last evpub_converter_validate(). */
+/* Number of warnings of the last evpub_converter_validate() (0 before
+ * one). */
 unsigned long evpub_converter_warnings(const evpub_converter *conv);
 
 /* Stop after this many errors (default 50; 0 means no limit). */
@@ -168,10 +169,13 @@ void evpub_converter_set_max_errors(evpub_converter *conv,
  * subEvents, besides its eventSchedule (default 0: none). */
 void evpub_converter_set_expand(evpub_converter *conv, unsigned long n);
 
-/* Add an input file.  path "-" is standard input.  from is the reader
- * ("yaml", "json", "csv" or "ics"; NULL: by the file's extension, YAML
- * when unknown).
- * Copies both strings; the file is opened by evpub_converter_run(). */
+/* Add an input file.  path "-" is standard input.  from is the name of
+ * a reader of evpub_choice_at(EVPUB_READERS, i) ("yaml", "json", "csv",
+ * "ics"), or NULL: by the file's extension, else by its first bytes (a
+ * file that can be read twice), else YAML; standard input without a
+ * reader is YAML.  Copies both strings; the file is opened by
+ * evpub_converter_run().  Returns EVPUB_OK, EVPUB_E_USAGE for a NULL path
+ * or an unknown reader, or EVPUB_E_NOMEM. */
 evpub_status evpub_converter_add_input(evpub_converter *conv, const char *path,
                                        const char *from);
 
@@ -184,14 +188,16 @@ evpub_status evpub_converter_run(evpub_converter *conv, FILE *out);
 
 /* As evpub_converter_run(), writing to the file path atomically: the
  * output goes to a temporary file in the same directory that is renamed
- * over path only on success, and removed on failure. */
+ * over path only on success, and removed on failure.  Returns as
+ * evpub_converter_run(); EVPUB_E_IO (logged) also when the temporary
+ * file cannot be made, written or renamed. */
 evpub_status evpub_converter_run_to_file(evpub_converter *conv,
                                          const char *path);
 
-/* Number of triples written by the last run. */
+/* Number of triples written by the last run (0 before one). */
 unsigned long evpub_converter_triples(const evpub_converter *conv);
 
-/* Number of events written by the last run. */
+/* Number of events written by the last run (0 before one). */
 unsigned long evpub_converter_events(const evpub_converter *conv);
 
 /* ---- publishing to a SPARQL endpoint (doc/publishing.md) --------------
@@ -304,7 +310,8 @@ const evpub_publish_stats *evpub_publisher_stats(const evpub_publisher *pub);
  * Without an endpoint, publish, query and network use a local store: a
  * directory holding Redland "hashes" (Berkeley DB) files, one context per
  * named graph.  A publish is one transaction: a publish that is killed
- * leaves the store as it was before. */
+ * leaves the store as it was before.  The publisher ("store" option) and
+ * the source ("store" option) open it. */
 
 /* The default store directory: $EVPUB_STORE, else
  * $XDG_DATA_HOME/evpub/store, else ~/.local/share/evpub/store.  Returns
@@ -408,10 +415,16 @@ evpub_status evpub_network_set(evpub_network *net, const char *name,
  * store or the server fails, EVPUB_E_NOMEM. */
 evpub_status evpub_network_compute(evpub_network *net, evpub_source *src);
 
-/* Counts of the last computed network (0 before the first): its
- * organizations, its edges, its connected components. */
+/* The number of organizations of the last computed network (0 before
+ * the first). */
 unsigned long evpub_network_nodes(const evpub_network *net);
+
+/* The number of edges of the last computed network (0 before the
+ * first). */
 unsigned long evpub_network_edges(const evpub_network *net);
+
+/* The number of connected components of the last computed network (0
+ * before the first). */
 unsigned long evpub_network_components(const evpub_network *net);
 
 /* Write the last computed network to out (borrowed, not closed;
