@@ -45,7 +45,10 @@ typedef enum {
 
 /* One message.  All pointers are borrowed for the duration of the
  * handler call only.  file is NULL and line/column are 0 when the message
- * has no position; column counts characters from 1. */
+ * has no position; column counts characters from 1.  file and text are
+ * safe to show on a terminal: whatever they quote from the input, control
+ * characters (but tab) and bytes that are not UTF-8 are written \xHH,
+ * C1 controls and bidirectional overrides \uHHHH. */
 typedef struct {
   evpub_log_level level;
   const char *file;

@@ -170,8 +170,13 @@ int evpubp_fold(evpubp_buf *out, const char *s, size_t n);
 int evpubp_iri_segment(evpubp_buf *out, const char *s, size_t n);
 /* 1 if s is valid UTF-8 */
 int evpubp_utf8_valid(const char *s, size_t n);
-/* 1 if s is an absolute IRI we accept (scheme ':' ..., no space,
- * no control characters, none of <>"{}|\^`). */
+/* NULL if s is an absolute IRI (RFC 3987's IRI: scheme ':' ihier-part
+ * [ '?' iquery ] [ '#' ifragment ], every character where the grammar
+ * allows it, every '%' the start of %HH; http and https with '//' and a
+ * host), else what is wrong, in words (static, or written into why). */
+const char *evpubp_iri_problem(const char *s, size_t n, char *why,
+                               size_t whysz);
+/* 1 if evpubp_iri_problem() finds nothing wrong with s. */
 int evpubp_iri_absolute(const char *s, size_t n);
 /* 1 if s looks like a BCP 47 language tag */
 int evpubp_lang_tag(const char *s, size_t n);
@@ -191,8 +196,12 @@ int evpubp_number_kind(const char *s, size_t n);
  * Escapes " \ and every control character and U+2028/U+2029; keeps other
  * UTF-8 as it is.  The two syntaxes share this escaping. */
 int evpubp_escape_nt_string(evpubp_buf *out, const char *s, size_t n);
-/* Body of an IRIREF, without the angle brackets: characters not allowed
- * in an IRIREF become \uXXXX. */
+/* Body of an IRIREF, without the angle brackets.  The mapper hands over
+ * only IRIs that RFC 3987 allows; IRIs from elsewhere (query results,
+ * a store) that hold a character an IRIREF may not hold get it
+ * percent-encoded (%3E), never \u-escaped: SPARQL 1.1 (19.2) lets a
+ * server expand \u escapes before it parses, so a \u003E could end the
+ * IRI there. */
 int evpubp_escape_iri(evpubp_buf *out, const char *s, size_t n);
 
 /* Body of a JSON string, without the quotes; html also escapes < > &

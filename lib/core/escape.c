@@ -127,11 +127,13 @@ static const unsigned char
 int
 evpubp_escape_iri(evpubp_buf *out, const char *s, size_t n)
 {
+  static const char hex[] = "0123456789ABCDEF";
   size_t i, run = 0;
   for(i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     if(iri_bad[c]) {
-      if(evpubp_buf_add(out, s + i - run, run) || add_u4(out, c))
+      char pct[3] = { '%', hex[c >> 4], hex[c & 15] };
+      if(evpubp_buf_add(out, s + i - run, run) || evpubp_buf_add(out, pct, 3))
         return -1;
       run = 0;
     } else {

@@ -4,6 +4,7 @@
 
 #include <curl/curl.h>
 #include <redland.h>
+#include <unistr.h>
 #include <yaml.h>
 
 #include "core/core.h"
@@ -121,12 +122,48 @@ evpub_world_versions(evpub_world *world, char *buf, size_t len)
   return buf;
 }
 
+/* Copy s into out[cap] with what must not reach a terminal as it is
+ * written as an escape: C0 controls but tab, DEL and bytes that are not
+ * UTF-8 as \xHH, C1 controls and the bidirectional overrides (which
+ * reorder what a terminal or an editor shows) as \uHHHH.  Truncates at a
+ * character boundary. */
+static const char *
+clean_text(char *out, size_t cap, const char *s)
+{
+  size_t o = 0;
+  while(*s && o + 8 < cap) {
+    unsigned char c = (unsigned char)*s;
+    ucs4_t u = 0;
+    int len = 1;
+    if(c >= 0x80) {
+      len = u8_mbtouc(&u, (const uint8_t *)s, strnlen(s, 4));
+      if(u == 0xFFFD && strncmp(s, "\xEF\xBF\xBD", 3))
+        len = -1;
+    }
+    if((c < 0x20 && c != '\t') || c == 0x7f || len < 0) {
+      o += (size_t)snprintf(out + o, cap - o, "\\x%02X", c);
+      s++;
+    } else if(c >= 0x80 &&
+              ((u >= 0x80 && u <= 0x9f) || (u >= 0x202a && u <= 0x202e) ||
+               (u >= 0x2066 && u <= 0x2069))) {
+      o += (size_t)snprintf(out + o, cap - o, "\\u%04X", (unsigned)u);
+      s += len;
+    } else {
+      memcpy(out + o, s, (size_t)len);
+      o += (size_t)len;
+      s += len;
+    }
+  }
+  out[o] = '\0';
+  return out;
+}
+
 void
 evpubp_log(evpub_world *w, evpub_log_level level, const char *file,
            unsigned long line, unsigned long col, const char *fmt, ...)
 {
   evpub_message m;
-  char text[1024];
+  char text[1024], clean[1024], where[512];
   va_list ap;
   if(!w->log)
     return;
@@ -134,9 +171,9 @@ evpubp_log(evpub_world *w, evpub_log_level level, const char *file,
   vsnprintf(text, sizeof(text), fmt, ap);
   va_end(ap);
   m.level = level;
-  m.file = file;
+  m.file = file ? clean_text(where, sizeof(where), file) : NULL;
   m.line = line;
   m.column = col;
-  m.text = text;
+  m.text = clean_text(clean, sizeof(clean), text);
   w->log(w->log_user, &m);
 }

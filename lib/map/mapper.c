@@ -117,10 +117,15 @@ header_prefixes(evpubp_mapper *m, const evpubp_node *v)
   for(i = 0; i < v->n; i++) {
     const evpubp_node *k = v->items[2 * i], *ns = v->items[2 * i + 1];
     evpubp_map_entry *e;
-    if(ns->kind != EVPUBP_N_SCALAR || !evpubp_iri_absolute(ns->str, ns->len)) {
+    char why[96];
+    const char *bad = ns->kind != EVPUBP_N_SCALAR
+      ? "it is not a string"
+      : evpubp_iri_problem(ns->str, ns->len, why, sizeof(why));
+    if(bad) {
       evpubp_mapper_err(m, ns,
-                        "the namespace of prefix '%s' must be an absolute IRI",
-                        EVPUBP_Q(qb, k));
+                        "the namespace of prefix '%s' must be an absolute "
+                        "IRI: %s",
+                        EVPUBP_Q(qb, k), bad);
       continue;
     }
     e = evpubp_map_put(&d->prefixes, k->str, k->len);
@@ -143,10 +148,14 @@ cb_header(void *user, const evpubp_node *key, const evpubp_node *v)
   if(evpubp_streq(key, "base")) {
     if(m->doc_has_items)
       m->late_base = 1; /* events before it were hashed with another */
-    if(v->kind == EVPUBP_N_SCALAR && evpubp_iri_absolute(v->str, v->len))
+    char why[96];
+    const char *bad = v->kind != EVPUBP_N_SCALAR
+      ? "it is not a string"
+      : evpubp_iri_problem(v->str, v->len, why, sizeof(why));
+    if(!bad)
       return evpubp_index_set_base(m->index, m->cur_doc, v->str, v->len);
-    evpubp_mapper_err(m, v, "base must be an absolute IRI, not '%s'",
-                      EVPUBP_Q(qb, v));
+    evpubp_mapper_err(m, v, "base must be an absolute IRI, not '%s': %s",
+                      EVPUBP_Q(qb, v), bad);
   } else if(evpubp_streq(key, "lang")) {
     if(v->kind == EVPUBP_N_SCALAR && evpubp_lang_tag(v->str, v->len)) {
       free(d->lang);

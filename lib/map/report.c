@@ -19,7 +19,7 @@ evpubp_quote(char *out, size_t outlen, const char *s, size_t n)
     max = 60;
   for(i = 0; i < n && o < max; i++) {
     unsigned char c = (unsigned char)s[i];
-    out[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+    out[o++] = c ? (char)c : '?'; /* the log escapes the rest */
   }
   if(i < n) {
     while(o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0x80)

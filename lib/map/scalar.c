@@ -269,10 +269,13 @@ other_value(const scalar *c)
   const evpubp_propinfo *pi = c->pi;
   char qb[80];
   if(pi->has_url && !pi->has_text) {
-    if(evpubp_iri_absolute(c->v->str, c->v->len))
+    char why[96];
+    const char *bad =
+      evpubp_iri_problem(c->v->str, c->v->len, why, sizeof(why));
+    if(!bad)
       return value_iri(c);
-    evpubp_mapper_err(c->m, c->v, "'%s' is not an absolute URL (for %s)",
-                      EVPUBP_Q(qb, c->v), c->pname);
+    evpubp_mapper_err(c->m, c->v, "'%s' is not an absolute URL (for %s): %s",
+                      EVPUBP_Q(qb, c->v), c->pname, bad);
   } else if(pi->has_text) {
     return evpubp_emit_literal(c->m, c->s, c->piri, c->v,
                                evpubp_mapper_doc(c->m)->lang, NULL);

@@ -86,29 +86,60 @@ map_lang_map(evpubp_mapper *m, const char *s, const char *piri,
   return 0;
 }
 
+/* s[0..n) is a URI scheme: a letter, then letters, digits, + - . */
+static int
+is_scheme(const char *s, size_t n)
+{
+  size_t i;
+  if(!n || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+    return 0;
+  for(i = 1; i < n; i++)
+    if(!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+         (s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '-' ||
+         s[i] == '.'))
+      return 0;
+  return 1;
+}
+
 /* Extension keys: an absolute IRI, or prefix:name with a declared prefix.
- * Returns the predicate IRI (pass 2: in m->out), "" in pass 1, or NULL. */
+ * The IRI a key names is checked (RFC 3987) on the first pass, whatever
+ * the prefix expands to, so that no writer and no SPARQL update ever gets
+ * a predicate that could end its <...> early.  Returns the predicate IRI
+ * (pass 2: in m->out), "" in pass 1 and for a reported bad IRI, or NULL
+ * when the key is no extension key. */
 static const char *
 extension_iri(evpubp_mapper *m, const evpubp_node *key)
 {
-  const char *colon = memchr(key->str, ':', key->len);
+  const char *colon = memchr(key->str, ':', key->len), *bad;
   evpubp_map_entry *e;
+  evpubp_buf *b = &m->tmp;
+  char why[96], qb[80];
   if(!colon)
     return NULL;
   e = evpubp_map_find(&evpubp_mapper_doc(m)->prefixes, key->str,
                       (size_t)(colon - key->str));
+  evpubp_buf_reset(b);
   if(e) {
-    evpubp_buf *b = &m->tmp;
-    if(m->pass != 2)
-      return "";
-    evpubp_buf_reset(b);
     evpubp_buf_adds(b, (const char *)e->value);
     evpubp_buf_add(b, colon + 1, key->len - (size_t)(colon - key->str) - 1);
-    return evpubp_emit_str(m, b->data, b->len);
+  } else if(colon + 1 < key->str + key->len && colon[1] == '/' &&
+            is_scheme(key->str, (size_t)(colon - key->str))) {
+    evpubp_buf_add(b, key->str, key->len); /* scheme:/..., checked below */
+  } else {
+    return NULL;
   }
-  if(evpubp_iri_absolute(key->str, key->len) && colon[1] == '/')
-    return m->pass == 2 ? evpubp_emit_str(m, key->str, key->len) : "";
-  return NULL;
+  if(!b->data)
+    return NULL;
+  if(m->pass != 2) {
+    bad = evpubp_iri_problem(b->data, b->len, why, sizeof(why));
+    if(bad)
+      evpubp_mapper_err(m, key,
+                        "the extension key '%s' does not make an IRI "
+                        "(RFC 3987): %s",
+                        EVPUBP_Q(qb, key), bad);
+    return "";
+  }
+  return evpubp_emit_str(m, b->data, b->len);
 }
 
 static int
@@ -364,15 +395,28 @@ check_keys(evpubp_mapper *m, walk_node *wn)
     evpubp_mapper_err(m, wn->idv, "id must be a string");
     return SKIP;
   }
-  if(wn->iriv &&
-     (wn->iriv->kind != EVPUBP_N_SCALAR ||
-      !evpubp_iri_absolute(wn->iriv->str, wn->iriv->len))) {
-    evpubp_mapper_err(m, wn->iriv, "iri must be an absolute IRI, not '%s'",
-                      EVPUBP_Q(qb, wn->iriv));
-    return SKIP;
+  if(wn->iriv) {
+    char why[96];
+    const char *bad = wn->iriv->kind != EVPUBP_N_SCALAR
+      ? "it is not a string"
+      : evpubp_iri_problem(wn->iriv->str, wn->iriv->len, why, sizeof(why));
+    if(bad) {
+      evpubp_mapper_err(m, wn->iriv,
+                        "iri must be an absolute IRI, not '%s': %s",
+                        EVPUBP_Q(qb, wn->iriv), bad);
+      return SKIP;
+    }
   }
   if(wn->idv && !wn->idv->len) {
     evpubp_mapper_err(m, wn->idv, "id must not be empty");
+    return SKIP;
+  }
+  if(wn->idv && (evpubp_streq(wn->idv, ".") || evpubp_streq(wn->idv, ".."))) {
+    /* {base}events/.. is the base itself once resolved */
+    evpubp_mapper_err(m, wn->idv,
+                      "id '%s' would name its collection or the base, not "
+                      "an item: choose another id",
+                      EVPUBP_Q(qb, wn->idv));
     return SKIP;
   }
   return 0;

@@ -41,8 +41,7 @@ static const unit_row nt_rows[] = {
 /* IRIs in N-Triples */
 static const unit_row iri_rows[] = {
   ROW("http://a.example/x y<z>\"{}|^`\\",
-      "http://a.example/x\\u0020y\\u003Cz\\u003E\\u0022\\u007B"
-      "\\u007D\\u007C\\u005E\\u0060\\u005C"),
+      "http://a.example/x%20y%3Cz%3E%22%7B%7D%7C%5E%60%5C"),
   ROW("http://a.example/\xE5\x9F\x8E", "http://a.example/\xE5\x9F\x8E"),
 };
 

@@ -43,15 +43,45 @@ static const unit_row segment_rows[] = {
   ROW("gcf-2022", "gcf-2022"),
   ROW("a b/c?d#e%f", "a%20b%2Fc%3Fd%23e%25f"),
   ROW("\xE5\x9F\x8E", "\xE5\x9F\x8E"),
+  /* no ucschar: C1, bidi override, private use, not UTF-8 */
+  ROW("a\xC2\x85"
+      "b\xE2\x80\xAE"
+      "c",
+      "a%C2%85b%E2%80%AEc"),
+  ROW("\xEE\x80\x80\xFF", "%EE%80%80%FF"),
 };
 
 /* absolute IRIs, as base and as IRI values */
 static const unit_predicate_row absolute_iris[] = {
-  ACCEPT("https://a.example/"), ACCEPT("urn:isbn:123"),
-  ACCEPT("mailto:a@b.example"), REFUSE("www.example.org"),
-  REFUSE("/relative/path"),     REFUSE("http://a b"),
-  REFUSE("http:foo"),           REFUSE("https://"),
-  REFUSE("http://x/<y>"),       REFUSE(""),
+  ACCEPT("https://a.example/"),
+  ACCEPT("urn:isbn:123"),
+  ACCEPT("mailto:a@b.example"),
+  REFUSE("www.example.org"),
+  REFUSE("/relative/path"),
+  REFUSE("http://a b"),
+  REFUSE("http:foo"),
+  REFUSE("https://"),
+  REFUSE("http://x/<y>"),
+  REFUSE(""),
+  /* RFC 3987, character by character */
+  ACCEPT("https://a.example/p?q=1&r=%C3%A9#f/g?h"),
+  ACCEPT("https://\xE5\x9F\x8E.example/\xE5\x9F\x8E"),
+  ACCEPT("http://user@[2001:db8::1]:8080/"),
+  ACCEPT("tag:a.example,2022:x"),
+  ACCEPT("https://a.example/%7e"),
+  REFUSE("https://a.example/#a#b"),
+  REFUSE("https://a.example/%zz"),
+  REFUSE("https://a.example/%4"),
+  REFUSE("https://a.example/x>y"),
+  REFUSE("urn:a\x1B[31m"),
+  REFUSE("urn:a\x7F"),
+  REFUSE("urn:a\xC2\x85"),
+  REFUSE("urn:a\xEF\xBF\xBF"),
+  REFUSE("urn:a\xC3"),
+  REFUSE("https://a.example:8o/"),
+  REFUSE("https://a[b]/"),
+  REFUSE("urn:x{y}"),
+  REFUSE("ex:x> \"1\" } } ; DROP ALL"),
 };
 
 /* language tags */
