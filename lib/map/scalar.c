@@ -87,21 +87,56 @@ enum_value(const scalar *c)
   return 0;
 }
 
+/* A YAML timestamp whose date and time are apart ("2019-12-01 14:30:00",
+ * with an optional offset, as PyYAML writes a datetime; YAML 1.1 allows
+ * blanks before the zone too), as an xsd:dateTime: 'T' between them, the
+ * blanks dropped.  Only a plain scalar is a YAML timestamp; a quoted one
+ * is text and stays refused.  Returns the length written into out[outlen],
+ * 0 when v is no such timestamp. */
+static size_t
+yaml_timestamp(const evpubp_node *v, char *out, size_t outlen)
+{
+  size_t i = 10, o = 0;
+  if(!v->plain || v->len < 12 || v->len >= outlen ||
+     !evpubp_is_date(v->str, 10) || (v->str[10] != ' ' && v->str[10] != '\t'))
+    return 0;
+  memcpy(out, v->str, 10);
+  o = 10;
+  out[o++] = 'T';
+  while(i < v->len && (v->str[i] == ' ' || v->str[i] == '\t'))
+    i++;
+  for(; i < v->len; i++)
+    if(v->str[i] != ' ' && v->str[i] != '\t')
+      out[o++] = v->str[i];
+    else if(i + 1 < v->len && v->str[i + 1] != ' ' && v->str[i + 1] != '\t' &&
+            v->str[i + 1] != 'Z' && v->str[i + 1] != '+' &&
+            v->str[i + 1] != '-')
+      return 0; /* a blank may stand only before the zone */
+  return evpubp_is_datetime(out, o) ? o : 0;
+}
+
 static int
 date_value(const scalar *c)
 {
   const evpubp_propinfo *pi = c->pi;
   const evpubp_node *v = c->v;
-  char qb[80];
+  char qb[80], ts[64];
+  size_t tslen;
   if((pi->has_date || pi->has_datetime) && evpubp_is_date(v->str, v->len))
     return literal(c, EVPUBP_XSD_NS "date");
+  tslen =
+    pi->has_datetime || pi->has_date ? yaml_timestamp(v, ts, sizeof(ts)) : 0;
+  if(tslen)
+    return evpubp_emit_text(c->m, c->s, c->piri, ts, tslen, NULL,
+                            EVPUBP_XSD_NS "dateTime");
   if((pi->has_datetime || pi->has_date) && evpubp_is_datetime(v->str, v->len))
     return literal(c, EVPUBP_XSD_NS "dateTime");
   if(pi->has_time && evpubp_is_time(v->str, v->len))
     return literal(c, EVPUBP_XSD_NS "time");
   if(pi->has_text)
     return NEXT;
-  if(memchr(v->str, 'T', v->len) || pi->has_time)
+  if(memchr(v->str, 'T', v->len) || pi->has_time ||
+     (v->len > 10 && (v->str[10] == ' ' || v->str[10] == '\t')))
     evpubp_mapper_err(c->m, v,
                       "invalid %s '%s' for %s (expected YYYY-MM-DD or "
                       "YYYY-MM-DDThh:mm:ss with an optional offset)",
