@@ -163,6 +163,15 @@ typedef struct {
 } tee;
 
 /* rc: what the spool said; nonzero marks the spool failed. */
+/* Is fp a directory?  fopen() opens one for reading; its first read fails
+ * with EISDIR, which readers would report as a bad byte at 1:1. */
+static int
+is_directory(FILE *fp)
+{
+  struct stat sb;
+  return fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
 static int
 spooled(tee *t, int rc)
 {
@@ -235,9 +244,11 @@ read_inputs(evpub_converter *conv, evpubp_mapper *m, evpubp_spool *sp)
     evpubp_read_ctx rctx;
     FILE *fp;
     fp = is_stdin ? stdin : fopen(in->path, "rb");
-    if(!fp) {
+    if(!fp || (!is_stdin && is_directory(fp))) {
       evpubp_log(conv->world, EVPUB_LOG_ERROR, name, 0, 0, "cannot read: %s",
-                 strerror(errno));
+                 fp ? strerror(EISDIR) : strerror(errno));
+      if(fp)
+        fclose(fp);
       st = EVPUB_E_IO;
       continue;
     }
@@ -257,6 +268,11 @@ read_inputs(evpub_converter *conv, evpubp_mapper *m, evpubp_spool *sp)
       t.spool_failed = 1;
     else
       rd->read(&rctx);
+    if(ferror(fp)) { /* a reader that stopped on it said where */
+      evpubp_log(conv->world, EVPUB_LOG_ERROR, name, 0, 0,
+                 "cannot read: input/output error");
+      st = EVPUB_E_IO;
+    }
     if(!is_stdin)
       fclose(fp);
   }
