@@ -447,55 +447,13 @@ evpub_converter_run(evpub_converter *conv, FILE *out)
 evpub_status
 evpub_converter_run_to_file(evpub_converter *conv, const char *path)
 {
-  size_t n = strlen(path);
-  char *tmp = malloc(n + 16);
-  int fd;
-  FILE *fp;
-  evpub_status st;
-  if(!tmp)
-    return EVPUB_E_NOMEM;
-  snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
-  fd = mkstemp(tmp);
-  if(fd < 0) {
-    evpubp_log(conv->world, EVPUB_LOG_ERROR, path, 0, 0,
-               "cannot create a temporary file: %s", strerror(errno));
-    free(tmp);
-    return EVPUB_E_IO;
-  }
-  {
-    /* mkstemp makes the file 0600; give it the usual permissions */
-    mode_t um = umask(0);
-    umask(um);
-    if(fchmod(fd, 0666 & ~um))
-      (void)0;
-  }
-  fp = fdopen(fd, "wb");
-  if(!fp) {
-    close(fd);
-    unlink(tmp);
-    free(tmp);
-    return EVPUB_E_IO;
-  }
-  st = evpub_converter_run(conv, fp);
-  if(st == EVPUB_OK && (fflush(fp) || fsync(fileno(fp)))) {
-    evpubp_log(conv->world, EVPUB_LOG_ERROR, path, 0, 0, "cannot write: %s",
-               strerror(errno));
-    st = EVPUB_E_IO;
-  }
-  if(fclose(fp) && st == EVPUB_OK) {
-    evpubp_log(conv->world, EVPUB_LOG_ERROR, path, 0, 0, "cannot write: %s",
-               strerror(errno));
-    st = EVPUB_E_IO;
-  }
-  if(st == EVPUB_OK && rename(tmp, path)) {
-    evpubp_log(conv->world, EVPUB_LOG_ERROR, path, 0, 0,
-               "cannot rename the output into place: %s", strerror(errno));
-    st = EVPUB_E_IO;
-  }
+  evpubp_outfile of;
+  evpub_status st = evpubp_outfile_open(conv->world, path, &of), st2;
   if(st != EVPUB_OK)
-    unlink(tmp);
-  free(tmp);
-  return st;
+    return st;
+  st = evpub_converter_run(conv, of.fp);
+  st2 = evpubp_outfile_close(&of, st == EVPUB_OK);
+  return st != EVPUB_OK ? st : st2;
 }
 
 unsigned long

@@ -16,8 +16,10 @@ static const char convert_usage[] =
   "{writers}\n"
   "      --jsonld-style STYLE  exact (default: the Turtle output's graph)\n"
   "                       or google (plain strings, as Google documents)\n"
-  "  -o, --output FILE    write to FILE (atomically: a failed run leaves\n"
-  "                       FILE as it was); default standard "
+  "  -o, --output FILE    write to FILE (atomically: a failed or killed\n"
+  "                       run leaves FILE as it was; keeps its mode and\n"
+  "                       owner; follows symlinks; writes devices and\n"
+  "                       FIFOs through); default standard "
   "output\n" CLI_INPUT_HELP
   "      --validate[=PROFILE]  check first (schema, the default, or\n"
   "                       google) and write nothing when there is an error\n"

@@ -161,6 +161,31 @@ void evpubp_log(evpub_world *w, evpub_log_level level, const char *file,
 #endif
   ;
 
+/* ---- output files (core/outfile.c) ---------------------------------- */
+/* An output file being written: follows symbolic links, writes devices
+ * and FIFOs through, replaces a regular file atomically keeping its mode
+ * and owner (see core/outfile.c for every rule). */
+typedef struct {
+  evpub_world *world;
+  const char *shown; /* the path as given, for messages (borrowed) */
+  char *path;        /* the file written: links followed */
+  char *tmp;         /* the named temporary file, or NULL */
+  FILE *fp;          /* where the output goes */
+  int nameless;      /* fp is an O_TMPFILE, named by _close() */
+  int direct;        /* not a regular file: written through */
+  int in_place;      /* the existing file overwritten in place */
+} evpubp_outfile;
+
+/* Open path for output into *of (its messages through w).  EVPUB_OK, or
+ * EVPUB_E_IO / EVPUB_E_NOMEM with the reason logged; *of needs
+ * evpubp_outfile_close() only after EVPUB_OK. */
+evpub_status evpubp_outfile_open(evpub_world *w, const char *path,
+                                 evpubp_outfile *of);
+/* Finish: keep nonzero puts the output in place (flush, fsync, name or
+ * rename), zero drops it (the old file stays as it was, unless written
+ * in place).  Returns EVPUB_OK or EVPUB_E_IO (logged). */
+evpub_status evpubp_outfile_close(evpubp_outfile *of, int keep);
+
 /* ---- text helpers (evpub_text.c) --------------------------------------- */
 /* Append the slug of s (spec section 3) to out. */
 int evpubp_slug(evpubp_buf *out, const char *s, size_t n);
