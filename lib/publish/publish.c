@@ -443,13 +443,15 @@ evpub_publisher_run(evpub_publisher *p, evpub_converter *conv, FILE *out)
     st = run_sink(p, conv);
   if(p->streaming) /* the conversion stopped half-way */
     evpubp_stream_end(p, 0);
-  if(p->eng.fatal == EVPUBP_FATAL_DEAD) {
-    /* the sink stopped the conversion (a refusal, to the converter) */
-    st = EVPUB_E_IO;
-    say_dead(p);
-  }
+  if(p->eng.fatal == EVPUBP_FATAL_DEAD)
+    st = EVPUB_E_IO; /* the sink stopped the conversion (a refusal, to
+                        the converter) */
   if(st != EVPUB_OK && (st != EVPUB_E_DATA || p->stream) && p->eng.multi)
     evpubp_pump(p, 0, 0); /* let what was sent finish */
+  if(p->eng.fatal == EVPUBP_FATAL_DEAD) {
+    evpubp_progress(p, 1);
+    say_dead(p);
+  }
   if(st == EVPUB_OK && p->store && !p->dry_run &&
      evpubp_store_commit(p->store))
     st = EVPUB_E_IO;
