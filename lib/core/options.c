@@ -36,6 +36,46 @@ is_date(const char *v)
   return evpubp_is_date(v, 10);
 }
 
+/* The user name and password of a URL ("http://USER:PASSWORD@host/"):
+ * the length of the authority's userinfo and of its user name, or 0
+ * when there is none.  The userinfo ends at the authority's last '@'. */
+static size_t
+url_userinfo(const char *v, size_t *user_len)
+{
+  const char *auth = strstr(v, "://"), *end, *at = NULL, *s;
+  if(!auth)
+    return 0;
+  auth += 3;
+  end = auth + strcspn(auth, "/?#");
+  for(s = auth; s < end; s++)
+    if(*s == '@')
+      at = s;
+  if(!at)
+    return 0;
+  *user_len = strcspn(auth, ":@");
+  if(auth + *user_len > at)
+    *user_len = (size_t)(at - auth);
+  return (size_t)(at - auth) + 1;
+}
+
+/* Append URL v with its password, if any, as "***": a URL is echoed in
+ * messages, and they must never show a password. */
+static void
+put_url(evpubp_buf *b, const char *v)
+{
+  size_t user = 0, info = url_userinfo(v, &user);
+  size_t head = info ? (size_t)(strstr(v, "://") + 3 - v) : 0;
+  if(!info) {
+    evpubp_buf_adds(b, v);
+    return;
+  }
+  evpubp_buf_add(b, v, head + user);
+  if(head + user + 1 < head + info) /* a password after the ':' */
+    evpubp_buf_adds(b, ":***");
+  evpubp_buf_adds(b, "@");
+  evpubp_buf_adds(b, v + head + info);
+}
+
 /* Parse v into o's field.  1: refused, 0: set, -1: out of memory. */
 static int
 parse(void *obj, const evpubp_option *o, const char *v)
@@ -47,10 +87,15 @@ parse(void *obj, const evpubp_option *o, const char *v)
   size_t i;
   errno = 0;
   switch(o->kind) {
-  case EVPUBP_OPT_URL:
-    if(strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
+  case EVPUBP_OPT_URL: {
+    /* no credentials in a URL: it shows in messages, the dry run and
+     * the journal, and on a command line anyone can read */
+    size_t user;
+    if((strncmp(v, "http://", 7) && strncmp(v, "https://", 8)) ||
+       url_userinfo(v, &user))
       return 1;
     break;
+  }
   case EVPUBP_OPT_IRI:
     if(!evpubp_iri_absolute(v, strlen(v)))
       return 1;
@@ -119,10 +164,20 @@ refuse(evpub_world *w, const evpubp_option *o, const char *v)
   case EVPUBP_OPT_STRING:
     evpubp_buf_printf(&b, "%s needs %s", o->name, o->what);
     break;
-  case EVPUBP_OPT_URL:
-    evpubp_buf_printf(&b, "%s '%s' is not an http:// or https:// URL", o->name,
-                      v);
+  case EVPUBP_OPT_URL: {
+    size_t user;
+    evpubp_buf_printf(&b, "%s '", o->name);
+    put_url(&b, v);
+    if(url_userinfo(v, &user))
+      evpubp_buf_adds(&b,
+                      "': a user name or password is refused in a "
+                      "URL (it would show in messages and files): "
+                      "give them as the user and password options or "
+                      "in a netrc file");
+    else
+      evpubp_buf_adds(&b, "' is not an http:// or https:// URL");
     break;
+  }
   case EVPUBP_OPT_IRI:
     evpubp_buf_printf(&b, "%s '%s' is not an absolute IRI", o->name, v);
     break;

@@ -4,8 +4,10 @@
  * connections and authentication state carry over), bodies read in place
  * from the graphs' buffers or files with a Content-Length, retries of
  * transient failures with backoff, jitter and Retry-After, and the end of
- * each request: the journal, the counts, the parts of a big graph.  With
- * dry-run the requests are written to the run's output instead.
+ * each request: the journal, the counts, the parts of a big graph.  A
+ * server that does not answer EVPUBP_DEAD_AFTER requests in a row ends
+ * the run (publish.h).  With dry-run the requests are written to the
+ * run's output instead.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -379,6 +381,30 @@ transient(CURLcode res, long status)
   }
 }
 
+/* The transfer ended without any answer from the server: no connection
+ * (refused, unreachable, no name, connect-timeout), no TLS session, or
+ * no final status line (at most a "100 Continue") before timeout or
+ * before the connection was closed or reset.  An HTTP error answer is an
+ * answer. */
+static int
+unanswered(CURLcode res, long status)
+{
+  if(status >= 200)
+    return 0;
+  switch(res) {
+  case CURLE_COULDNT_RESOLVE_PROXY:
+  case CURLE_COULDNT_RESOLVE_HOST:
+  case CURLE_COULDNT_CONNECT:
+  case CURLE_OPERATION_TIMEDOUT:
+  case CURLE_SEND_ERROR:
+  case CURLE_RECV_ERROR:
+  case CURLE_GOT_NOTHING:
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_PEER_FAILED_VERIFICATION: return 1;
+  default: return 0;
+  }
+}
+
 /* r's transfer has ended well: the next part of its graph, or done. */
 static void
 answered(evpub_publisher *p, evpubp_req *r)
@@ -441,6 +467,35 @@ retry_later(evpub_publisher *p, evpubp_req *r, CURLcode res, const char *why)
   evpubp_enqueue(p, r, 1);
 }
 
+/* r is no longer running. */
+static void
+not_running(evpub_publisher *p, evpubp_req *r)
+{
+  size_t i;
+  curl_multi_remove_handle(p->eng.multi, r->easy);
+  for(i = 0; i < p->eng.nrunning; i++)
+    if(p->eng.running[i] == r) {
+      p->eng.running[i] = p->eng.running[--p->eng.nrunning];
+      break;
+    }
+}
+
+/* The server did not answer EVPUBP_DEAD_AFTER requests in a row: nothing
+ * more is sent, and what still runs is stopped (it waits on the same
+ * server).  The run says so once, at its end (publish.c). */
+static void
+give_up(evpub_publisher *p, const char *why)
+{
+  p->eng.fatal = EVPUBP_FATAL_DEAD;
+  snprintf(p->eng.dead_why, sizeof(p->eng.dead_why), "%.*s",
+           (int)sizeof(p->eng.dead_why) - 1, why);
+  while(p->eng.nrunning) {
+    evpubp_req *r = p->eng.running[p->eng.nrunning - 1];
+    not_running(p, r);
+    evpubp_req_failed(p, r, NULL);
+  }
+}
+
 /* r's transfer has ended: its handle back to the pool, then success, a
  * retry, or a failure. */
 static void
@@ -449,8 +504,11 @@ finished(evpub_publisher *p, evpubp_req *r, CURLcode res)
   long status = 0;
   char why[512], msg[256];
   curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
-  curl_multi_remove_handle(p->eng.multi, r->easy);
-  p->eng.nrunning--;
+  not_running(p, r);
+  if(unanswered(res, status))
+    p->eng.unanswered++;
+  else
+    p->eng.unanswered = 0;
   if(p->eng.nidle < sizeof(p->eng.idle) / sizeof(p->eng.idle[0])) {
     /* what is read below stays readable until the handle's next use */
     p->eng.idle[p->eng.nidle++] = r->easy;
@@ -475,7 +533,12 @@ finished(evpub_publisher *p, evpubp_req *r, CURLcode res)
                  "%s: authentication failed (check the user, the password "
                  "or the token); nothing more is sent",
                  why);
-    p->eng.fatal = 1;
+    p->eng.fatal = EVPUBP_FATAL_AUTH;
+    evpubp_req_failed(p, r, NULL);
+    return;
+  }
+  if(p->eng.unanswered >= EVPUBP_DEAD_AFTER && !p->eng.fatal) {
+    give_up(p, why);
     evpubp_req_failed(p, r, NULL);
     return;
   }
@@ -524,25 +587,32 @@ start_one(evpub_publisher *p, evpubp_req *r)
     evpubp_req_failed(p, r, "cannot set up the HTTP request");
     return -1;
   }
-  p->eng.nrunning++;
+  p->eng.running[p->eng.nrunning++] = r;
   p->stats.requests++;
   p->stats.bytes += r->total;
   return 0;
 }
 
 /* Start the requests that may start, in order, up to jobs running.
- * Returns when the first of those that wait for a retry may start, or
- * 0 if none waits. */
+ * While the last request got no answer, the server may be down: one
+ * request at a time, in order, so that the one retried after its backoff
+ * goes first and alone, and the next graphs do not each fail at once
+ * (give_up() then comes after the backoff of EVPUBP_DEAD_AFTER attempts,
+ * not after three graphs in a millisecond).  Returns when the first of
+ * those that wait for a retry may start, or 0 if none waits. */
 static double
 start_ready(evpub_publisher *p)
 {
   double t = evpubp_now(), next = 0;
   evpubp_req **pp = &p->eng.pending, *prev = NULL;
-  while(*pp && p->eng.nrunning < (size_t)p->jobs && !p->eng.fatal) {
+  size_t jobs = p->eng.unanswered ? 1 : (size_t)p->jobs;
+  while(*pp && p->eng.nrunning < jobs && !p->eng.fatal) {
     evpubp_req *r = *pp;
     if(r->not_before > t) {
       if(!next || r->not_before < next)
         next = r->not_before;
+      if(p->eng.unanswered)
+        break;
       prev = r;
       pp = &r->next;
       continue;
@@ -557,7 +627,7 @@ start_ready(evpub_publisher *p)
   return next;
 }
 
-/* Fail every waiting request (authentication was refused). */
+/* Fail every waiting request (nothing more is sent: fatal). */
 static void
 fail_pending(evpub_publisher *p)
 {
@@ -620,6 +690,8 @@ evpub_status
 evpubp_engine_start(evpub_publisher *p)
 {
   p->eng.fatal = 0;
+  p->eng.unanswered = 0;
+  p->eng.dead_why[0] = '\0';
   p->eng.multi = curl_multi_init();
   if(!p->eng.multi)
     return EVPUB_E_NOMEM;

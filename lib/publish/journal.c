@@ -3,9 +3,11 @@
  *
  * A text file: a first line "# evpub journal TARGET", then one line
  * "HASH IRI" per graph stored, written as the server confirms it.  The
- * last line about a graph wins.
+ * last line about a graph wins.  A new journal is made readable by its
+ * owner alone (0600): what a user publishes where is theirs.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -107,6 +109,8 @@ evpub_status
 evpubp_journal_open(evpub_publisher *p)
 {
   char *path = p->journal_path ? strdup(p->journal_path) : default_journal(p);
+  struct stat sb;
+  int fd;
   if(!path) {
     if(p->resume) {
       evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
@@ -122,14 +126,23 @@ evpubp_journal_open(evpub_publisher *p)
   }
   if(!p->journal_path)
     mkdirs(path);
-  p->journal.fp = fopen(path, p->resume ? "a" : "w");
+  /* open(), not fopen(): fopen() creates with 0666 less the umask; an
+   * existing journal keeps its mode */
+  fd = open(path,
+            O_WRONLY | O_CREAT | O_CLOEXEC | (p->resume ? O_APPEND : O_TRUNC),
+            0600);
+  if(fd >= 0 && !fstat(fd, &sb))
+    p->journal.fp = fdopen(fd, p->resume ? "a" : "w");
   if(!p->journal.fp) {
+    int err = errno;
+    if(fd >= 0)
+      close(fd);
     evpubp_log(p->world, EVPUB_LOG_ERROR, path, 0, 0,
-               "cannot write the journal: %s", strerror(errno));
+               "cannot write the journal: %s", strerror(err));
     free(path);
     return EVPUB_E_IO;
   }
-  if(ftell(p->journal.fp) == 0)
+  if(sb.st_size == 0)
     fprintf(p->journal.fp, "# evpub journal %s\n", target_url(p));
   free(path);
   return EVPUB_OK;

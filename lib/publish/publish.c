@@ -99,7 +99,7 @@ static const evpubp_option options[] = {
     NULL },
   STR("netrc", netrc),
   STR("cacert", cacert),
-  COUNT("jobs", jobs, 1, 64),
+  COUNT("jobs", jobs, 1, EVPUBP_MAX_JOBS),
   COUNT("retries", retries, 0, 100),
   COUNT("batch-triples", batch_triples, 1, 100000),
   COUNT("gsp-chunk-triples", gsp_chunk, 0, 100000000),
@@ -268,6 +268,9 @@ ps_batch(evpubp_sink *s, const evpubp_batch *b)
   evpub_publisher *p = ps->p;
   const evpubp_stmt *st = b->st;
   size_t i;
+  if(p->eng.fatal == EVPUBP_FATAL_DEAD)
+    return 1; /* the server is gone: no use converting the rest (said at
+                 the end of the run) */
   for(i = 0; i < b->n; i++) {
     evpubp_graph *g = p->single;
     if(!g && b->event && !st[i].shared && b->item) {
@@ -383,6 +386,24 @@ start_run(evpub_publisher *p)
   return st;
 }
 
+/* The run stopped because the server did not answer: say so once, with
+ * what the journal offers. */
+static void
+say_dead(evpub_publisher *p)
+{
+  const char *url = p->method == EVPUBP_M_GSP ? p->gsp : p->update;
+  evpubp_log(p->world, EVPUB_LOG_ERROR, NULL, 0, 0,
+             "the server at %s did not answer %d requests in a row (%s): "
+             "stopped after %lu of %lu events, %lu graphs stored, the "
+             "others not sent; %s",
+             url, EVPUBP_DEAD_AFTER, p->eng.dead_why, p->events_done,
+             p->event_items, p->stats.published,
+             p->journal.fp ? "run again with resume to send only the "
+                             "graphs the journal does not have"
+                           : "there is no journal: a new run sends every "
+                             "graph again");
+}
+
 /* Convert into the publisher's sink.  Returns the converter's status. */
 static evpub_status
 run_sink(evpub_publisher *p, evpub_converter *conv)
@@ -422,8 +443,15 @@ evpub_publisher_run(evpub_publisher *p, evpub_converter *conv, FILE *out)
     st = run_sink(p, conv);
   if(p->streaming) /* the conversion stopped half-way */
     evpubp_stream_end(p, 0);
+  if(p->eng.fatal == EVPUBP_FATAL_DEAD)
+    st = EVPUB_E_IO; /* the sink stopped the conversion (a refusal, to
+                        the converter) */
   if(st != EVPUB_OK && (st != EVPUB_E_DATA || p->stream) && p->eng.multi)
     evpubp_pump(p, 0, 0); /* let what was sent finish */
+  if(p->eng.fatal == EVPUBP_FATAL_DEAD) {
+    evpubp_progress(p, 1);
+    say_dead(p);
+  }
   if(st == EVPUB_OK && p->store && !p->dry_run &&
      evpubp_store_commit(p->store))
     st = EVPUB_E_IO;

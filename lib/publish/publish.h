@@ -111,17 +111,38 @@ struct evpubp_req {
   char errbuf[CURL_ERROR_SIZE];
 };
 
+/* the most requests in flight at once (the "jobs" option) */
+#define EVPUBP_MAX_JOBS 64
+/* requests in a row that got no answer at all (refused, no connection
+ * within connect-timeout, nothing within timeout, cut before a status
+ * line) before a run gives up on the server: a dead server would
+ * otherwise cost every graph its retries, and a server that never answers
+ * every graph its timeout, one after the other */
+#define EVPUBP_DEAD_AFTER 3
+
+/* why nothing more is sent */
+enum {
+  EVPUBP_FATAL_AUTH = 1, /* the credentials were refused */
+  EVPUBP_FATAL_DEAD      /* the server did not answer, EVPUBP_DEAD_AFTER
+                            times in a row */
+};
+
 /* The engine: requests waiting and running. */
 typedef struct {
   CURLM *multi;
   /* idle easy handles: reused, so that connections and the digest
    * authentication state (nonce) carry over from one request to the
    * next instead of costing a 401 round trip each time */
-  CURL *idle[64];
+  CURL *idle[EVPUBP_MAX_JOBS];
   size_t nidle;
   evpubp_req *pending, *pending_tail;
+  evpubp_req *running[EVPUBP_MAX_JOBS];
   size_t npending, nrunning;
-  int fatal;       /* authentication refused: nothing more is sent */
+  int fatal; /* EVPUBP_FATAL_*: nothing more is sent; else 0 */
+  /* requests in a row that got no answer at all, and the last one's
+   * reason */
+  unsigned unanswered;
+  char dead_why[CURL_ERROR_SIZE];
   uint64_t jitter; /* the retry delays' random jitter (xorshift64*) */
 } evpubp_engine;
 

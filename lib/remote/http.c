@@ -36,6 +36,9 @@ evpubp_http_setup(void *handle, const evpubp_http *h)
   CURL *e = handle;
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  /* credentials never come from a URL (the URL options refuse them,
+   * core/options.c): a URL is shown in messages and files */
+  curl_easy_setopt(e, CURLOPT_DISALLOW_USERNAME_IN_URL, 1L);
   curl_easy_setopt(e, CURLOPT_USERAGENT, "evpub/" EVPUB_VERSION);
   curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(h->timeout * 1000));
