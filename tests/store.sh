@@ -151,7 +151,7 @@ $EVPUB_VALGRIND "$EVPUB" publish -q --store "$L" "$TMP/big.yaml" &
 wpid=$!
 # wait until the writer holds the lock: its work generation appears
 for _ in $(seq 1 600); do
-  [ "$(ls -d "$L"/g* | wc -l)" -gt 1 ] && break
+  [ "$(ls -d "$L"/g*/ | wc -l)" -gt 1 ] && break
   sleep 0.05
 done
 kill -STOP "$wpid" 2>/dev/null

@@ -310,8 +310,11 @@ evpubp_local_query(evpub_source *s, const char *query, evpubp_result *res,
   evpub_status st = evpubp_source_open_store(s, &store);
   if(st)
     return st;
-  if(!rdf || !(model = evpubp_store_model(store)))
+  if(!rdf)
     return EVPUB_E_INTERNAL;
+  model = evpubp_store_model(store);
+  if(!model)
+    return EVPUB_E_IO; /* logged: its files cannot be opened */
   if(evpub_query_form(query) == EVPUB_QUERY_DESCRIBE) {
     res->form = EVPUBP_RESULT_GRAPH;
     return local_describe(s, query, model, ser);

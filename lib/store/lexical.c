@@ -84,6 +84,8 @@ load_record(void *user, char **f, const size_t *len)
   evpubp_lexical *lx = user;
   evpubp_map_entry *e;
   char *orig;
+  if(!len[0] || !len[1])
+    return EVPUB_E_DATA;
   evpubp_buf_reset(&lx->key);
   evpubp_buf_add(&lx->key, f[1], len[1]);
   evpubp_buf_addc(&lx->key, '\t');
@@ -106,20 +108,21 @@ load_record(void *user, char **f, const size_t *len)
   return EVPUB_OK;
 }
 
-int
-evpubp_lexical_load(evpubp_lexical *lx, const char *path)
+evpub_status
+evpubp_lexical_load(evpubp_lexical *lx, const char *path, unsigned long *line)
 {
   FILE *fp;
   evpub_status st;
   lx->loaded = 1;
+  *line = 0;
   if(!path)
-    return 0;
+    return EVPUB_OK;
   fp = fopen(path, "r");
   if(!fp)
-    return -1;
-  st = evpubp_side_read(fp, NFIELDS, load_record, lx);
+    return EVPUB_E_IO;
+  st = evpubp_side_read(fp, NFIELDS, load_record, lx, line);
   fclose(fp);
-  return st ? -1 : 0;
+  return st;
 }
 
 const char *
