@@ -123,6 +123,109 @@ check "an unknown format: exit 2" test $? -eq 2
 evpub query --store "$S" >"$TMP/out" 2>"$TMP/err"
 check "no query: exit 2" test $? -eq 2
 
+# ---- what the local engine refuses: SERVICE, FROM, FROM NAMED -------------
+# A listener on loopback records every connection and request; it answers
+# any request with an empty SPARQL JSON result.
+cat >"$TMP/listen.py" <<'EOF'
+import socket, sys
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", 0))
+srv.listen(8)
+log = open(sys.argv[2], "a", buffering=1)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write(str(srv.getsockname()[1]))
+import os
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+while True:
+    c, _ = srv.accept()
+    log.write("connect\n")
+    c.settimeout(5)
+    data = b""
+    try:
+        while b"\r\n\r\n" not in data:
+            chunk = c.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        n = 0
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                n = int(line.split(b":")[1])
+        while len(body) < n:
+            chunk = c.recv(65536)
+            if not chunk:
+                break
+            body += chunk
+        from urllib.parse import unquote_plus
+        log.write(head.split(b"\r\n")[0].decode("latin-1") + "\n")
+        log.write(unquote_plus(body.decode("latin-1")) + "\n")
+        out = b'{"head":{"vars":["s"]},"results":{"bindings":[]}}'
+        c.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: "
+                  b"application/sparql-results+json\r\nContent-Length: "
+                  + str(len(out)).encode() + b"\r\n\r\n" + out)
+    except OSError:
+        pass
+    c.close()
+EOF
+"$PY" "$TMP/listen.py" "$TMP/port" "$TMP/requests" &
+LPID=$!
+on_exit 'kill "$LPID" 2>/dev/null'
+for _ in $(seq 1 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
+LURL="http://127.0.0.1:$(cat "$TMP/port" 2>/dev/null)/sparql"
+: >>"$TMP/requests"
+
+# refused QUERY WHAT PATTERN: the local store refuses QUERY (exit 1) with
+# a message matching PATTERN
+refused() {
+  evpub query --store "$S" "$1" >"$TMP/out" 2>"$TMP/err"
+  check "$2: refused (exit 1)" test $? -eq 1
+  if grep -q -- "$3" "$TMP/err"; then ok "$2: says why"; else
+    fail "$2: says why"
+    sed 's/^/#   /' "$TMP/err" | head -n 4
+  fi
+}
+refused "SELECT * WHERE { SERVICE <$LURL> { ?s ?p ?o } }" "SERVICE" \
+  "^evpub: SERVICE <$LURL>: over the local store the query engine would fetch that URL itself, so SERVICE is refused unless the option allow-service is set"
+refused "SELECT * WHERE { ?e ?p ?o OPTIONAL { GRAPH ?g { SERVICE <$LURL> { ?e ?q ?r } } } }" \
+  "SERVICE inside OPTIONAL and GRAPH" "SERVICE <$LURL>:"
+refused "SELECT * WHERE { ?e ?p ?o { SELECT ?e WHERE { ?e ?q ?r { SERVICE <$LURL> { ?e ?q ?r } } UNION { ?e ?q ?r } } } }" \
+  "SERVICE in a UNION in a sub-SELECT" "SERVICE <$LURL>:"
+refused "ASK { SERVICE SILENT <$LURL> { ?s ?p ?o } }" "SERVICE SILENT in an ASK" \
+  "SERVICE <$LURL>:"
+refused "DESCRIBE ?s WHERE { SERVICE <$LURL> { ?s ?p ?o } }" \
+  "SERVICE in a DESCRIBE" "SERVICE <$LURL>:"
+evpub query --store "$S" "# SERVICE <$LURL> { ?s ?p ?o }
+SELECT ?s WHERE { ?s ?p 'SERVICE <$LURL> { }' }" >"$TMP/out" 2>"$TMP/err"
+check "the word SERVICE in a comment and a string is no SERVICE (exit 0)" \
+  test $? -eq 0
+check "without --allow-service no SERVICE made a request" \
+  test ! -s "$TMP/requests"
+sed 's/^/#   /' "$TMP/requests" | head -n 4
+evpub query --store "$S" --allow-service -f csv \
+  "SELECT * WHERE { SERVICE <$LURL> { ?s ?p ?o } }" >"$TMP/out" 2>"$TMP/err"
+for _ in $(seq 1 50); do grep -q '^GET /sparql' "$TMP/requests" && break; sleep 0.1; done
+check "with --allow-service the SERVICE URL is fetched" \
+  grep -q '^GET /sparql?query=' "$TMP/requests"
+: >"$TMP/requests"
+
+refused "SELECT * FROM <https://events.example.org/graphs/x> WHERE { ?s ?p ?o }" \
+  "FROM" "^evpub: FROM <https://events.example.org/graphs/x>: the local store's engine does not take FROM or FROM NAMED (it would answer over every graph of the store)"
+refused "SELECT * FROM NAMED <https://events.example.org/graphs/y> WHERE { GRAPH ?g { ?s ?p ?o } }" \
+  "FROM NAMED" "^evpub: FROM NAMED <https://events.example.org/graphs/y>:"
+refused "CONSTRUCT { ?s ?p ?o } FROM <https://a.example/> WHERE { ?s ?p ?o }" \
+  "FROM in a CONSTRUCT" "^evpub: FROM <https://a.example/>:"
+refused "DESCRIBE ?s FROM <https://a.example/> WHERE { ?s ?p ?o }" \
+  "FROM in a DESCRIBE" "^evpub: FROM <https://a.example/>:"
+# a server gets FROM, FROM NAMED and SERVICE as they are written
+RQ="SELECT ?s FROM <https://a.example/> FROM NAMED <https://b.example/> WHERE { SERVICE <https://c.example/sparql> { ?s ?p ?o } }"
+evpub query --endpoint "$LURL" -f csv "$RQ" >"$TMP/out" 2>"$TMP/err"
+check "a server is asked FROM, FROM NAMED and SERVICE (exit 0)" test $? -eq 0
+check "... the query it got is the query as written" \
+  grep -qxF "query=$RQ" "$TMP/requests"
+kill "$LPID" 2>/dev/null
+
 # ---- the co-organizer network ------------------------------------------------
 NQ="$TMP/global-cities-forum-2022.nq $TMP/gen.nq"
 # net DESCRIPTION FILTERS...: JSON against the rdflib computation
