@@ -332,4 +332,43 @@ fi
 # an empty store
 evpub network --store "$TMP/empty-store" -f json >"$TMP/out" 2>"$TMP/err"
 check "network of a store that does not exist: exit 3" test $? -eq 3
+
+# empty networks: nothing to sort (qsort must not be given NULL, 0; the
+# sanitizer build fails these when it is)
+# empty_net WHAT ARGS...: exit 0 and a JSON network of no node and no edge
+empty_net() {
+  local what=$1
+  shift
+  evpub network -f json "$@" >"$TMP/net.json" 2>"$TMP/err"
+  check "$what: exit 0" test $? -eq 0
+  check "$what: no organization, no edge" "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (d["nodes"] == [] and d["edges"] == [] and d["components"] == 0))' "$TMP/net.json"
+  sed 's/^/#   /' "$TMP/err" | head -n 4
+}
+mkdir "$TMP/nothing-store" && echo "evpub store 1" >"$TMP/nothing-store/FORMAT"
+empty_net "network of a store nothing was published into" \
+  --store "$TMP/nothing-store"
+cat >"$TMP/no-organizers.yaml" <<'EOF'
+base: https://lonely.example.org/
+events:
+  - id: a
+    name: An event nobody organizes
+    startDate: 2024-03-01
+  - id: b
+    name: Another one
+    startDate: 2024-03-02
+EOF
+evpub publish -q --store "$TMP/lonely-store" "$TMP/no-organizers.yaml"
+empty_net "network of events without organizers" --store "$TMP/lonely-store"
+empty_net "network --role that no organizer has" --store "$S" \
+  --role no-such-role
+empty_net "network of a window with no events" --store "$S" \
+  --since 2099-01-01
+empty_net "network of a window with no events, --role" --store "$S2" \
+  --since 1900-01-01 --until 1900-12-31 --role organizer
+evpub network --store "$TMP/nothing-store" -f table >"$TMP/out" 2>"$TMP/err"
+check "an empty network as a table: exit 0" test $? -eq 0
+for f in csv dot graphml; do
+  evpub network --store "$TMP/nothing-store" -f "$f" >"$TMP/out" 2>"$TMP/err"
+  check "an empty network as $f: exit 0" test $? -eq 0 -a -s "$TMP/out"
+done
 finish

@@ -53,14 +53,15 @@ evpubp_lexical_put(librdf_world *rdf, FILE *fp, evpubp_buf *line,
       raptor_free_uri(dt);
     return -1;
   }
-  memcpy(copy, lit->string, lit->string_len);
+  if(lit->string_len) /* "" may come as NULL */
+    memcpy(copy, lit->string, lit->string_len);
   copy[lit->string_len] = '\0';
   /* takes copy and dt */
   l = rasqal_new_string_literal(rw, copy, NULL, dt, NULL);
   if(!l)
     return 0;
   if(l->string_len != lit->string_len ||
-     memcmp(l->string, lit->string, lit->string_len)) {
+     (lit->string_len && memcmp(l->string, lit->string, lit->string_len))) {
     const char *f[NFIELDS];
     size_t len[NFIELDS];
     f[0] = graph;
