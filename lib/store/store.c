@@ -305,12 +305,12 @@ read_current(evpubp_store *s)
   int rc = 1, whole;
   s->cur[0] = '\0';
   if(!fp) {
-    if(p && errno != ENOENT)
-      evpubp_log(s->w, EVPUB_LOG_ERROR, p, 0, 0, "cannot read: %s",
-                 strerror(errno));
-    rc = p && errno == ENOENT ? 0 : -1;
+    int e = p ? errno : ENOMEM;
+    if(e != ENOENT)
+      evpubp_log(s->w, EVPUB_LOG_ERROR, p, 0, 0, "cannot read CURRENT: %s",
+                 strerror(e));
     free(p);
-    return rc;
+    return e == ENOENT ? 0 : -1;
   }
   n = fread(buf, 1, sizeof(buf) - 1, fp);
   buf[n] = '\0';
@@ -440,12 +440,12 @@ check_file(void *user, char **f, const size_t *len)
   p = path_join(fc->gen, f[0]);
   if(!p)
     return EVPUB_E_NOMEM;
-  rc = stat(p, &sb);
+  rc = stat(p, &sb) ? errno : 0;
   free(p);
   if(rc) {
     DAMAGED(fc->s, NULL, 0, "CURRENT names generation %s, but %s/%s is %s",
             fc->s->cur, fc->s->cur, f[0],
-            errno == ENOENT ? "missing" : strerror(errno));
+            rc == ENOENT ? "missing" : strerror(rc));
     return EVPUB_E_IO;
   }
   if((unsigned long long)sb.st_size != want) {
