@@ -15,6 +15,12 @@
 #define HELP_INDENT 23 /* where the texts of options start */
 #define HELP_WIDTH 79
 
+/* Whether an error message that says "out of memory" was printed: the
+ * library says it, with what it was doing, where it can; the command
+ * says it where the library could not (the one process-wide state of
+ * the command, which handles one library call at a time). */
+static int said_out_of_memory;
+
 int
 cli_exit_code(evpub_status st)
 {
@@ -23,8 +29,12 @@ cli_exit_code(evpub_status st)
   case EVPUB_E_DATA: return CLI_DATA;
   case EVPUB_E_USAGE: return CLI_USAGE;
   case EVPUB_E_IO: return CLI_IO;
-  case EVPUB_E_INTERNAL:
-  case EVPUB_E_NOMEM: return CLI_INTERNAL;
+  case EVPUB_E_INTERNAL: return CLI_INTERNAL;
+  case EVPUB_E_NOMEM:
+    if(!said_out_of_memory)
+      cli_error("out of memory");
+    said_out_of_memory = 1;
+    return CLI_INTERNAL;
   }
   return CLI_INTERNAL;
 }
@@ -50,6 +60,8 @@ cli_log(void *user, const evpub_message *msg)
   const cli *c = user;
   if(msg->level == EVPUB_LOG_NOTE && !c->verbose)
     return;
+  if(msg->level == EVPUB_LOG_ERROR && strstr(msg->text, "out of memory"))
+    said_out_of_memory = 1;
   fputs("evpub: ", stderr);
   if(msg->file) {
     put_escaped(stderr, msg->file);

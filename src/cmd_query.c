@@ -9,7 +9,7 @@
 
 static const char query_usage[] =
   "Usage: evpub query [--store DIR | --endpoint URL] [-f FORMAT]\n"
-  "                   (QUERY | -q FILE)\n"
+  "                   [--allow-service] (QUERY | -q FILE)\n"
   "\n"
   "Run a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) over the local\n"
   "store or a SPARQL endpoint and print the answer.  The local store's\n"
@@ -20,6 +20,10 @@ static const char query_usage[] =
   "  -f, --format FORMAT  the answer's format (default: table on a\n"
   "                       terminal, csv otherwise; turtle for graphs):\n"
   "{query-formats}\n"
+  "      --allow-service  over the local store, run SERVICE clauses: the\n"
+  "                       query engine fetches the URLs they name\n"
+  "                       (refused without it; FROM and FROM NAMED are\n"
+  "                       always refused there)\n"
   "\n"
   "Where to ask (the local store unless --endpoint or "
   "--query-url):\n" CLI_STORE_HELP CLI_SERVER_HELP CLI_LOGIN_HELP
@@ -53,6 +57,8 @@ typedef struct {
   const char *file, *format;
 } query_run;
 
+enum { O_ALLOW_SERVICE = 0x400 };
+
 static int
 query_option(void *ctx, int c, const char *arg)
 {
@@ -60,6 +66,7 @@ query_option(void *ctx, int c, const char *arg)
   switch(c) {
   case 'q': r->file = arg; return 0;
   case 'f': r->format = arg; return 0;
+  case O_ALLOW_SERVICE: return cli_where_set(&r->where, "allow-service", "1");
   default: return cli_where_option(&r->where, c, arg);
   }
 }
@@ -67,10 +74,11 @@ query_option(void *ctx, int c, const char *arg)
 int
 cmd_query(cli *cl, int argc, char **argv)
 {
-  static const struct option opts[] = { CLI_WHERE_OPTIONS,
-                                        CLI_ARG("query-file", 'q'),
-                                        CLI_ARG("format", 'f'),
-                                        CLI_FLAG("help", 'h'), CLI_END };
+  static const struct option opts[] = {
+    CLI_WHERE_OPTIONS,      CLI_ARG("query-file", 'q'),
+    CLI_ARG("format", 'f'), CLI_FLAG("allow-service", O_ALLOW_SERVICE),
+    CLI_FLAG("help", 'h'),  CLI_END
+  };
   evpub_source *src = evpub_new_source(cl->world);
   query_run r;
   char *query = NULL;

@@ -211,7 +211,8 @@ mark(local *l)
   }
   for(i = 0; i < l->marks.n; i++)
     l->flags[l->marks.v[i].s] |= (unsigned char)l->marks.v[i].o;
-  qsort(l->links.v, l->links.n, sizeof(*l->links.v), cmp_pair);
+  if(l->links.n > 1) /* no links: links.v is NULL, which qsort may not get */
+    qsort(l->links.v, l->links.n, sizeof(*l->links.v), cmp_pair);
   return EVPUB_OK;
 }
 
@@ -264,7 +265,8 @@ count_event(local *l)
 {
   evpub_network *n = l->n;
   size_t a, b, *orgs = l->orgs;
-  qsort(orgs, l->norgs, sizeof(*orgs), cmp_size);
+  if(l->norgs > 1) /* none yet: orgs is NULL */
+    qsort(orgs, l->norgs, sizeof(*orgs), cmp_size);
   for(a = b = 0; a < l->norgs; a++)
     if(!b || orgs[b - 1] != orgs[a])
       orgs[b++] = orgs[a];

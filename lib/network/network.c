@@ -139,7 +139,14 @@ evpub_network_compute(evpub_network *n, evpub_source *src)
   reset(n);
   st = evpubp_source_is_remote(src) ? evpubp_net_compute_remote(n, src)
                                     : evpubp_net_compute_local(n, src);
-  return st ? st : evpubp_net_finish(n);
+  if(!st)
+    st = evpubp_net_finish(n);
+  if(st == EVPUB_E_NOMEM)
+    evpubp_log(n->w, EVPUB_LOG_ERROR, NULL, 0, 0,
+               "out of memory while computing the co-organizer network "
+               "(%zu organizations and %zu edges so far)",
+               n->nnodes, n->nedges);
+  return st;
 }
 
 unsigned long

@@ -174,7 +174,8 @@ order_edges(evpub_network *n, size_t *by_iri)
     return EVPUB_E_NOMEM;
   for(i = 0; i < n->nnodes; i++)
     p[i] = &n->nodes[i];
-  qsort(p, n->nnodes, sizeof(*p), cmp_node_iri);
+  if(n->nnodes > 1)
+    qsort(p, n->nnodes, sizeof(*p), cmp_node_iri);
   for(i = 0; i < n->nnodes; i++) {
     by_iri[i] = (size_t)(p[i] - n->nodes);
     n->nodes[by_iri[i]].by_iri = i;
@@ -199,7 +200,8 @@ order_edges(evpub_network *n, size_t *by_iri)
     n->edges[i].a = n->nodes[n->edges[i].a].by_iri;
     n->edges[i].b = n->nodes[n->edges[i].b].by_iri;
   }
-  qsort(n->edges, n->nedges, sizeof(*n->edges), cmp_edge_pos);
+  if(n->nedges > 1) /* no edges: n->edges is NULL */
+    qsort(n->edges, n->nedges, sizeof(*n->edges), cmp_edge_pos);
   for(i = 0; i < n->nedges; i++) {
     n->edges[i].a = by_iri[n->edges[i].a];
     n->edges[i].b = by_iri[n->edges[i].b];
@@ -240,7 +242,8 @@ rank_nodes(evpub_network *n)
   for(i = 0; i < n->nnodes; i++)
     if(n->nodes[i].keep)
       p[n->nkept++] = &n->nodes[i];
-  qsort(p, n->nkept, sizeof(*p), cmp_rank);
+  if(n->nkept > 1)
+    qsort(p, n->nkept, sizeof(*p), cmp_rank);
   for(i = 0; i < n->nkept; i++) {
     n->order[i] = (size_t)(p[i] - n->nodes);
     n->nodes[n->order[i]].rank = i + 1;
@@ -306,7 +309,8 @@ number_components(evpub_network *n, size_t *parent, size_t *size)
       nr++;
     }
   }
-  qsort(roots, nr, sizeof(*roots), cmp_comp);
+  if(nr > 1)
+    qsort(roots, nr, sizeof(*roots), cmp_comp);
   for(i = 0; i < nr; i++)
     size[roots[i].root] = i + 1; /* now the component's number */
   for(i = 0; i < n->nkept; i++)

@@ -16,6 +16,108 @@
 static const char not_rasqal[] =
   "the query is not SPARQL that rasqal (the local store's engine) reads";
 
+/* ---- what the local engine refuses ----
+ * Found in the parsed query (rasqal's graph patterns and data graphs),
+ * never in its text: a comment or a string may say SERVICE or FROM. */
+
+/* The first SERVICE pattern in gp and the patterns it holds (groups,
+ * OPTIONAL, UNION, GRAPH, sub-SELECTs), or NULL.  rasqal 0.9.33 does not
+ * parse (NOT) EXISTS, so no pattern hides in a FILTER. */
+static rasqal_graph_pattern *
+find_service(rasqal_graph_pattern *gp)
+{
+  rasqal_graph_pattern *sub, *found = NULL;
+  int i;
+  if(!gp)
+    return NULL;
+  if(rasqal_graph_pattern_get_operator(gp) ==
+     RASQAL_GRAPH_PATTERN_OPERATOR_SERVICE)
+    return gp;
+  for(i = 0;
+      !found && (sub = rasqal_graph_pattern_get_sub_graph_pattern(gp, i)); i++)
+    found = find_service(sub);
+  return found;
+}
+
+/* rasqal's own messages into the world's log: errors (where the query
+ * does not parse), not its notes on unused variables (as world.c does
+ * with those that come through librdf). */
+static void
+rasqal_logger(void *user, raptor_log_message *msg)
+{
+  const char *text = msg->text ? msg->text : "(no message)";
+  if(msg->level < RAPTOR_LOG_LEVEL_ERROR)
+    return;
+  if(msg->locator && msg->locator->line > 0)
+    evpubp_log(user, EVPUB_LOG_ERROR, NULL, 0, 0, "rasqal: %s at line %d",
+               text, msg->locator->line);
+  else
+    evpubp_log(user, EVPUB_LOG_ERROR, NULL, 0, 0, "rasqal: %s", text);
+}
+
+/* A new rasqal query of SPARQL, its messages in the world's log. */
+static rasqal_query *
+new_rasqal_query(evpub_world *w, librdf_world *rdf)
+{
+  rasqal_world *rw = librdf_world_get_rasqal(rdf);
+  rasqal_world_set_log_handler(rw, w, rasqal_logger);
+  return rasqal_new_query(rw, "sparql", NULL);
+}
+
+/* EVPUB_OK when the engine may run query over the store: no FROM or
+ * FROM NAMED (rasqal answers over every graph of the store whatever
+ * they say, unlike a server), and no SERVICE unless allow-service is set
+ * (rasqal would fetch any URL a query names).  EVPUB_E_DATA (logged)
+ * otherwise, or for a query rasqal does not read. */
+static evpub_status
+check_local(evpub_source *s, librdf_world *rdf, const char *query)
+{
+  rasqal_query *rq = new_rasqal_query(s->w, rdf);
+  raptor_sequence *dgs;
+  rasqal_graph_pattern *svc;
+  evpub_status st = EVPUB_OK;
+  if(!rq)
+    return EVPUB_E_NOMEM;
+  if(rasqal_query_prepare(rq, (const unsigned char *)query, NULL)) {
+    evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0, "%s", not_rasqal);
+    rasqal_free_query(rq);
+    return EVPUB_E_DATA;
+  }
+  dgs = rasqal_query_get_data_graph_sequence(rq);
+  if(dgs && raptor_sequence_size(dgs) > 0) {
+    rasqal_data_graph *dg = raptor_sequence_get_at(dgs, 0);
+    int named = dg->flags == RASQAL_DATA_GRAPH_NAMED;
+    raptor_uri *u = named ? dg->name_uri : dg->uri;
+    evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
+               "FROM%s <%s>: the local store's engine does not take FROM "
+               "or FROM NAMED (it would answer over every graph of the "
+               "store): name graphs with GRAPH <iri> { ... } in the "
+               "pattern, or ask a SPARQL server",
+               named ? " NAMED" : "",
+               u ? (const char *)raptor_uri_as_string(u) : "");
+    st = EVPUB_E_DATA;
+  }
+  svc = st || s->allow_service
+    ? NULL
+    : find_service(rasqal_query_get_query_graph_pattern(rq));
+  if(svc) {
+    rasqal_literal *l = rasqal_graph_pattern_get_service(svc);
+    int iri = l && l->type == RASQAL_LITERAL_URI;
+    const char *name = iri ? (const char *)raptor_uri_as_string(l->value.uri)
+      : l && l->type == RASQAL_LITERAL_VARIABLE
+      ? (const char *)l->value.variable->name
+      : "";
+    evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
+               "SERVICE %s%s%s: over the local store the query engine "
+               "would fetch that URL itself, so SERVICE is refused unless "
+               "the option allow-service is set",
+               iri ? "<" : "?", name, iri ? ">" : "");
+    st = EVPUB_E_DATA;
+  }
+  rasqal_free_query(rq);
+  return st;
+}
+
 /* n (NULL: unbound) into cell t of r. */
 static int
 node_term(evpubp_result *r, evpubp_term *t, librdf_node *n,
@@ -268,8 +370,7 @@ local_describe(evpub_source *s, const char *query, librdf_model *model,
                raptor_serializer *ser)
 {
   librdf_world *rdf = evpubp_rdf_world(s->w);
-  rasqal_query *rq =
-    rasqal_new_query(librdf_world_get_rasqal(rdf), "sparql", NULL);
+  rasqal_query *rq = new_rasqal_query(s->w, rdf);
   describe_queue dq;
   evpubp_buf sel;
   size_t i;
@@ -310,8 +411,14 @@ evpubp_local_query(evpub_source *s, const char *query, evpubp_result *res,
   evpub_status st = evpubp_source_open_store(s, &store);
   if(st)
     return st;
-  if(!rdf || !(model = evpubp_store_model(store)))
+  if(!rdf)
     return EVPUB_E_INTERNAL;
+  model = evpubp_store_model(store);
+  if(!model)
+    return EVPUB_E_IO; /* logged: its files cannot be opened */
+  st = check_local(s, rdf, query);
+  if(st)
+    return st;
   if(evpub_query_form(query) == EVPUB_QUERY_DESCRIBE) {
     res->form = EVPUBP_RESULT_GRAPH;
     return local_describe(s, query, model, ser);

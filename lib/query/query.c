@@ -166,6 +166,23 @@ new_serializer(evpub_world *w, const char *f, raptor_iostream *ios)
   return ser;
 }
 
+/* Out of memory: what was read, and what to do.  Answers are held
+ * whole before they are written (a table's columns need every row), so
+ * it is the answer's size that matters. */
+static void
+say_out_of_memory(evpub_source *s, const evpubp_result *res)
+{
+  char rows[64] = "";
+  if(res->form == EVPUBP_RESULT_BINDINGS && res->nrows)
+    snprintf(rows, sizeof(rows), " after %zu rows of %zu columns", res->nrows,
+             res->nvars);
+  evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
+             "out of memory while reading the answer to the query%s: "
+             "the whole answer is held in memory; ask for fewer rows "
+             "(LIMIT) or columns",
+             rows);
+}
+
 evpub_status
 evpub_source_query(evpub_source *s, const char *query, const char *format,
                    FILE *out)
@@ -202,6 +219,8 @@ evpub_source_query(evpub_source *s, const char *query, const char *format,
     raptor_serializer_serialize_end(ser);
   else if(st == EVPUB_OK)
     st = evpubp_result_write(&res, f, out);
+  if(st == EVPUB_E_NOMEM)
+    say_out_of_memory(s, &res);
   if(ser)
     raptor_free_serializer(ser);
   if(ios)

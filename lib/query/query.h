@@ -27,7 +27,8 @@ struct evpub_source_s {
   char *user, *password, *token, *netrc, *cacert;
   int auth; /* an index of evpubp_auth_words, or -1 */
   double timeout;
-  char *url; /* the resolved query URL */
+  int allow_service; /* local SERVICE clauses may fetch their URLs */
+  char *url;         /* the resolved query URL */
   evpubp_store *store;
 };
 

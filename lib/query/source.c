@@ -44,6 +44,8 @@ static const evpubp_option options[] = {
   STR("netrc", netrc, 0),
   STR("cacert", cacert, 0),
   { "timeout", EVPUBP_OPT_SECONDS, AT(timeout), 0, 0, NULL, NULL, 0, NULL },
+  { "allow-service", EVPUBP_OPT_BOOL, AT(allow_service), 0, 0, NULL, NULL, 0,
+    NULL },
 };
 /* clang-format on */
 

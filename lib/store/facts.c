@@ -5,9 +5,11 @@
  *
  *   GRAPH TAB CODE TAB SUBJECT TAB VALUE
  *
- * CODE is one letter, the kind's row in the table below.  Lines of
- * another shape, or of a code this version does not know, are skipped:
- * they are of another version.
+ * CODE is one letter, the kind's row in the table below.  A line of
+ * another shape, or of a code not in the table, is damage: the store's
+ * version is its FORMAT file, so there are no lines of other versions to
+ * skip, and a network computed past a damaged line would be wrong
+ * without a word.
  */
 #include <errno.h>
 #include <string.h>
@@ -78,11 +80,13 @@ read_record(void *user, char **f, const size_t *len)
   reading *r = user;
   evpubp_fact fact;
   size_t k;
-  if(len[1] != 1)
-    return EVPUB_OK;
+  if(len[1] != 1 || !len[0] || !len[2])
+    return EVPUB_E_DATA;
   for(k = 0; k < NKINDS && kinds[k].code != f[1][0]; k++)
     ;
   if(k == NKINDS)
+    return EVPUB_E_DATA;
+  if(!r->fn)
     return EVPUB_OK;
   fact.kind = kinds[k].kind;
   fact.graph = f[0];
@@ -94,11 +98,12 @@ read_record(void *user, char **f, const size_t *len)
 }
 
 evpub_status
-evpubp_facts_read(evpub_world *w, const char *path, evpubp_fact_fn fn,
-                  void *user)
+evpubp_facts_read(evpub_world *w, const char *dir, const char *path,
+                  evpubp_fact_fn fn, void *user)
 {
   reading r;
   evpub_status st;
+  unsigned long line;
   FILE *fp = fopen(path, "r");
   if(!fp) {
     evpubp_log(w, EVPUB_LOG_ERROR, path, 0, 0, "cannot read: %s",
@@ -107,9 +112,15 @@ evpubp_facts_read(evpub_world *w, const char *path, evpubp_fact_fn fn,
   }
   r.fn = fn;
   r.user = user;
-  st = evpubp_side_read(fp, NFIELDS, read_record, &r);
-  if(ferror(fp))
+  st = evpubp_side_read(fp, NFIELDS, read_record, &r, &line);
+  if(st == EVPUB_E_DATA) {
+    evpubp_store_damaged(w, dir, path, line,
+                         "this line is not a record of the organizer facts "
+                         "(graph, kind, subject and value)");
+    st = EVPUB_E_IO;
+  } else if(st == EVPUB_E_IO) {
     evpubp_log(w, EVPUB_LOG_ERROR, path, 0, 0, "cannot read it whole");
+  }
   fclose(fp);
   return st;
 }

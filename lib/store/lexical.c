@@ -53,14 +53,15 @@ evpubp_lexical_put(librdf_world *rdf, FILE *fp, evpubp_buf *line,
       raptor_free_uri(dt);
     return -1;
   }
-  memcpy(copy, lit->string, lit->string_len);
+  if(lit->string_len) /* "" may come as NULL */
+    memcpy(copy, lit->string, lit->string_len);
   copy[lit->string_len] = '\0';
   /* takes copy and dt */
   l = rasqal_new_string_literal(rw, copy, NULL, dt, NULL);
   if(!l)
     return 0;
   if(l->string_len != lit->string_len ||
-     memcmp(l->string, lit->string, lit->string_len)) {
+     (lit->string_len && memcmp(l->string, lit->string, lit->string_len))) {
     const char *f[NFIELDS];
     size_t len[NFIELDS];
     f[0] = graph;
@@ -84,6 +85,8 @@ load_record(void *user, char **f, const size_t *len)
   evpubp_lexical *lx = user;
   evpubp_map_entry *e;
   char *orig;
+  if(!len[0] || !len[1])
+    return EVPUB_E_DATA;
   evpubp_buf_reset(&lx->key);
   evpubp_buf_add(&lx->key, f[1], len[1]);
   evpubp_buf_addc(&lx->key, '\t');
@@ -106,20 +109,21 @@ load_record(void *user, char **f, const size_t *len)
   return EVPUB_OK;
 }
 
-int
-evpubp_lexical_load(evpubp_lexical *lx, const char *path)
+evpub_status
+evpubp_lexical_load(evpubp_lexical *lx, const char *path, unsigned long *line)
 {
   FILE *fp;
   evpub_status st;
   lx->loaded = 1;
+  *line = 0;
   if(!path)
-    return 0;
+    return EVPUB_OK;
   fp = fopen(path, "r");
   if(!fp)
-    return -1;
-  st = evpubp_side_read(fp, NFIELDS, load_record, lx);
+    return EVPUB_E_IO;
+  st = evpubp_side_read(fp, NFIELDS, load_record, lx, line);
   fclose(fp);
-  return st ? -1 : 0;
+  return st;
 }
 
 const char *

@@ -23,8 +23,8 @@ evpubp_side_put(FILE *fp, evpubp_buf *line, size_t n, const char *const *f,
   return 0;
 }
 
-/* Split line into at most n fields (the last takes the rest), unescaped
- * in place.  0 when it has fewer. */
+/* Split line into its n fields, unescaped in place.  0 when it does not
+ * have exactly n (escaped fields hold no tab). */
 static int
 split(char *line, size_t n, char **f, size_t *len)
 {
@@ -32,7 +32,7 @@ split(char *line, size_t n, char **f, size_t *len)
   char *p = line;
   for(k = 0; k < n; k++) {
     f[k] = p;
-    len[k] = k + 1 < n ? strcspn(p, "\t") : strlen(p);
+    len[k] = strcspn(p, "\t");
     p += len[k];
     if(k + 1 < n) {
       if(!*p)
@@ -40,6 +40,8 @@ split(char *line, size_t n, char **f, size_t *len)
       *p++ = '\0';
     }
   }
+  if(*p)
+    return 0;
   /* most fields have nothing escaped: a scan instead of a copy */
   for(k = 0; k < n; k++)
     if(memchr(f[k], '\\', len[k]))
@@ -48,23 +50,30 @@ split(char *line, size_t n, char **f, size_t *len)
 }
 
 evpub_status
-evpubp_side_read(FILE *fp, size_t n, evpubp_side_fn fn, void *user)
+evpubp_side_read(FILE *fp, size_t n, evpubp_side_fn fn, void *user,
+                 unsigned long *line)
 {
-  char *line = NULL, *f[EVPUBP_SIDE_MAX_FIELDS];
+  char *text = NULL, *f[EVPUBP_SIDE_MAX_FIELDS];
   size_t cap = 0, len[EVPUBP_SIDE_MAX_FIELDS];
   ssize_t got;
   evpub_status st = EVPUB_OK;
+  *line = 0;
   if(n > EVPUBP_SIDE_MAX_FIELDS)
     return EVPUB_E_INTERNAL;
-  while(!st && (got = getline(&line, &cap, fp)) > 0) {
-    if(line[got - 1] == '\n')
-      line[--got] = '\0';
-    if(split(line, n, f, len))
-      st = fn(user, f, len);
+  while(!st && (got = getline(&text, &cap, fp)) > 0) {
+    ++*line;
+    /* every record is written whole, with its newline: a line without
+     * one is a file cut short */
+    if(text[got - 1] != '\n' || memchr(text, '\0', (size_t)got)) {
+      st = EVPUB_E_DATA;
+      break;
+    }
+    text[--got] = '\0';
+    st = split(text, n, f, len) ? fn(user, f, len) : EVPUB_E_DATA;
   }
   if(!st && ferror(fp))
     st = EVPUB_E_IO;
-  free(line);
+  free(text);
   return st;
 }
 

@@ -32,10 +32,12 @@ typedef evpub_status (*evpubp_side_fn)(void *user, char **f,
 #define EVPUBP_SIDE_MAX_FIELDS 8
 
 /* Each record of fp (n fields, at most EVPUBP_SIDE_MAX_FIELDS) to fn, in
- * order; lines of fewer fields are skipped (not of this version).
+ * order.  A line that is not a record of exactly n fields, the last one
+ * ended by a newline, is damage: the reading stops with EVPUB_E_DATA and
+ * *line its number; so does a record fn refuses with EVPUB_E_DATA.
  * EVPUB_E_IO when reading fails (ferror(fp)), or what fn returned. */
 evpub_status evpubp_side_read(FILE *fp, size_t n, evpubp_side_fn fn,
-                              void *user);
+                              void *user, unsigned long *line);
 
 /* 1 when the records of graph[len] are replaced. */
 typedef int (*evpubp_side_replaced_fn)(void *user, const char *graph,
@@ -46,14 +48,27 @@ typedef int (*evpubp_side_replaced_fn)(void *user, const char *graph,
 int evpubp_side_merge(FILE *out, FILE *old, FILE *fresh,
                       evpubp_side_replaced_fn replaced, void *user);
 
+/* ---- damage (store.c) --------------------------------------------- */
+/* Log that the store in dir is damaged: what is wrong (fmt), in file at
+ * line (NULL, 0: none), that nothing was changed and how to recover. */
+void evpubp_store_damaged(evpub_world *w, const char *dir, const char *file,
+                          unsigned long line, const char *fmt, ...)
+#ifdef __GNUC__
+  __attribute__((format(printf, 5, 6)))
+#endif
+  ;
+
 /* ---- facts.tsv (facts.c) ------------------------------------------ */
 /* The record of statement st of graph, if it is an organizer fact, to
  * fp.  -1 when out of memory or the write failed. */
 int evpubp_facts_put(FILE *fp, evpubp_buf *line, const char *graph,
                      const raptor_statement *st);
-/* The facts of path to fn (see evpubp_store_facts()); logs. */
-evpub_status evpubp_facts_read(evpub_world *w, const char *path,
-                               evpubp_fact_fn fn, void *user);
+/* The facts of path (a file of the store in dir) to fn, or only checked
+ * when fn is NULL (see evpubp_store_facts()); logs, a line that does not
+ * parse as the store's damage (evpubp_store_damaged()). */
+evpub_status evpubp_facts_read(evpub_world *w, const char *dir,
+                               const char *path, evpubp_fact_fn fn,
+                               void *user);
 
 /* ---- lexical.tsv (lexical.c) -------------------------------------- */
 typedef struct {
@@ -70,9 +85,11 @@ void evpubp_lexical_free(evpubp_lexical *lx);
 int evpubp_lexical_put(librdf_world *rdf, FILE *fp, evpubp_buf *line,
                        const char *graph,
                        const raptor_term_literal_value *lit);
-/* Reading: the records of path (NULL: none), once.  -1 when it cannot
- * be read. */
-int evpubp_lexical_load(evpubp_lexical *lx, const char *path);
+/* Reading: the records of path (NULL: none), once.  EVPUB_E_IO when it
+ * cannot be read, EVPUB_E_DATA with *line the line that does not parse,
+ * EVPUB_E_NOMEM; not logged. */
+evpub_status evpubp_lexical_load(evpubp_lexical *lx, const char *path,
+                                 unsigned long *line);
 /* Reading: the form a literal of datatype dt was stored with, when
  * rasqal gives it back as value[len]; else NULL. */
 const char *evpubp_lexical_find(evpubp_lexical *lx, const char *dt,

@@ -12,6 +12,9 @@
  *                    graphs.tsv  HASH TAB TRIPLES TAB IRI: what is there
  *                    facts.tsv   the organizer facts (facts.c)
  *                    lexical.tsv the forms rasqal rewrites (lexical.c)
+ *                    files.tsv   NAME TAB BYTES of each file above
+ *   DIR/gNNNNNN.uncommitted  made before gNNNNNN, removed once CURRENT
+ *                    names it: a publish that never committed
  *
  * A generation is never changed once CURRENT names it.  A publish copies
  * the current generation's files into a new one, changes the copy, syncs
@@ -19,6 +22,12 @@
  * Berkeley DB files without a transaction environment can be left
  * inconsistent by a process that dies while writing them, which is why
  * the files readers see are never written to.
+ *
+ * What is not one of the states a publish leaves (doc/store.md, "A
+ * damaged store") is damage: every command refuses the store (EVPUB_E_IO)
+ * and none writes into it.  The uncommitted marker is what tells a
+ * publish that never committed (its generation is garbage) from a store
+ * whose CURRENT was lost (its generations hold data).
  */
 #define _GNU_SOURCE /* copy_file_range, flock */
 #include <dirent.h>
@@ -36,6 +45,21 @@
 
 #define FORMAT_LINE "evpub store 1\n"
 #define STORAGE_NAME "db"
+#define UNCOMMITTED ".uncommitted"
+#define FILES_LIST "files.tsv"
+
+/* The files every generation holds (a committed generation lists them,
+ * with their sizes, in files.tsv). */
+static const char *const gen_files[] = { STORAGE_NAME "-sp2o.db",
+                                         STORAGE_NAME "-po2s.db",
+                                         STORAGE_NAME "-so2p.db",
+                                         STORAGE_NAME "-p2so.db",
+                                         STORAGE_NAME "-contexts.db",
+                                         "graphs.tsv",
+                                         "facts.tsv",
+                                         "lexical.tsv" };
+
+#define NGEN_FILES (sizeof(gen_files) / sizeof(gen_files[0]))
 
 typedef struct {
   char hash[33];
@@ -173,6 +197,46 @@ lock_file(evpubp_store *s, const char *name, int how)
   return fd;
 }
 
+/* ---- what a store directory is (doc/store.md, "A damaged store") ---- */
+void
+evpubp_store_damaged(evpub_world *w, const char *dir, const char *file,
+                     unsigned long line, const char *fmt, ...)
+{
+  evpubp_buf b;
+  va_list ap;
+  char what[1024];
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof(what), fmt, ap);
+  va_end(ap);
+  evpubp_buf_init(&b);
+  evpubp_buf_printf(&b,
+                    "the store '%s' is damaged: %s; nothing was changed; "
+                    "restore the store from a backup, or publish the "
+                    "event descriptions again into a new store directory",
+                    dir, what);
+  evpubp_log(w, EVPUB_LOG_ERROR, file, line, line ? 1 : 0, "%s",
+             b.failed ? what : b.data);
+  evpubp_buf_free(&b);
+}
+
+#define DAMAGED(s, file, line, ...)                                           \
+  evpubp_store_damaged((s)->w, (s)->dir, file, line, __VA_ARGS__)
+
+/* 1 when dir holds what only a store holds: CURRENT or a generation. */
+static int
+has_store_files(const char *dir)
+{
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  int found = 0;
+  if(!d)
+    return 0;
+  while(!found && (e = readdir(d)))
+    found = !strcmp(e->d_name, "CURRENT") || is_gen_name(e->d_name);
+  closedir(d);
+  return found;
+}
+
 /* The FORMAT file: there and right, or (create) a new or empty directory
  * that becomes a store.  Never takes over a directory of other files. */
 static evpub_status
@@ -193,6 +257,9 @@ check_format(evpubp_store *s, int create)
       st = EVPUB_E_IO;
     }
     fclose(fp);
+  } else if(has_store_files(s->dir)) {
+    DAMAGED(s, NULL, 0, "it has a CURRENT file or generations, but no FORMAT");
+    st = EVPUB_E_IO;
   } else if(!create) {
     evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0,
                "no evpub store at '%s' (publish into it first, or use "
@@ -226,22 +293,242 @@ check_format(evpubp_store *s, int create)
   return st;
 }
 
-static void
+/* CURRENT into s->cur: 1 when it names a generation, 0 when there is no
+ * CURRENT, -1 when it cannot be read or names none (logged). */
+static int
 read_current(evpubp_store *s)
 {
   char *p = path_join(s->dir, "CURRENT");
   FILE *fp = p ? fopen(p, "r") : NULL;
   char buf[64];
+  size_t n = 0;
+  int rc = 1, whole;
   s->cur[0] = '\0';
+  if(!fp) {
+    int e = p ? errno : ENOMEM;
+    if(e != ENOENT)
+      evpubp_log(s->w, EVPUB_LOG_ERROR, p, 0, 0, "cannot read CURRENT: %s",
+                 strerror(e));
+    free(p);
+    return e == ENOENT ? 0 : -1;
+  }
+  n = fread(buf, 1, sizeof(buf) - 1, fp);
+  buf[n] = '\0';
+  /* written whole by a rename: anything but "gNNNNNN\n" is damage */
+  whole = n >= 2 && buf[n - 1] == '\n' && strlen(buf) == n;
+  if(whole)
+    buf[n - 1] = '\0';
+  if(ferror(fp)) {
+    evpubp_log(s->w, EVPUB_LOG_ERROR, p, 0, 0, "cannot read it");
+    rc = -1;
+  } else if(!whole || !is_gen_name(buf)) {
+    DAMAGED(s, p, 0, "CURRENT does not name a generation (it says '%.*s')",
+            (int)strcspn(buf, "\n"), buf);
+    rc = -1;
+  } else {
+    memcpy(s->cur, buf, n);
+  }
+  fclose(fp);
+  free(p);
+  return rc;
+}
+
+/* DIR/name.uncommitted (malloc'd), NULL when out of memory. */
+static char *
+marker_path(const evpubp_store *s, const char *name)
+{
+  char m[64];
+  snprintf(m, sizeof(m), "%s" UNCOMMITTED, name);
+  return path_join(s->dir, m);
+}
+
+/* Remove the marker of generation name: it was committed. */
+static void
+unmark(evpubp_store *s, const char *name)
+{
+  char *m = marker_path(s, name);
+  if(m && !unlink(m))
+    fsync_path(s->dir, 1);
+  free(m);
+}
+
+/* The newest generation in s->dir that a publish committed, into
+ * name[32] ("" when none): one with files and without the marker of a
+ * publish that never committed. */
+static void
+newest_committed(const evpubp_store *s, char *name)
+{
+  DIR *d = opendir(s->dir);
+  struct dirent *e;
+  unsigned long best = 0;
+  name[0] = '\0';
+  if(!d)
+    return;
+  while((e = readdir(d))) {
+    char *gen, *mark;
+    DIR *g;
+    struct dirent *f;
+    int files = 0;
+    if(!is_gen_name(e->d_name) || strlen(e->d_name) >= 32 ||
+       strtoul(e->d_name + 1, NULL, 10) < best)
+      continue;
+    gen = path_join(s->dir, e->d_name);
+    mark = marker_path(s, e->d_name);
+    if(gen && mark && access(mark, F_OK) && (g = opendir(gen))) {
+      while(!files && (f = readdir(g)))
+        files = strcmp(f->d_name, ".") && strcmp(f->d_name, "..");
+      closedir(g);
+    }
+    if(files) {
+      best = strtoul(e->d_name + 1, NULL, 10);
+      memcpy(name, e->d_name, strlen(e->d_name) + 1);
+    }
+    free(gen);
+    free(mark);
+  }
+  closedir(d);
+}
+
+/* The current generation: CURRENT, or none when nothing was ever
+ * committed.  EVPUB_E_IO (logged) for a store whose CURRENT is garbled,
+ * or missing while a committed generation is there. */
+static evpub_status
+find_current(evpubp_store *s)
+{
+  char newest[32];
+  int rc = read_current(s);
+  if(rc)
+    return rc > 0 ? EVPUB_OK : EVPUB_E_IO;
+  newest_committed(s, newest);
+  if(!newest[0])
+    return EVPUB_OK; /* a new store, or publishes that never committed */
+  /* the first publish may have committed (and unmarked) it meanwhile */
+  rc = read_current(s);
+  if(rc)
+    return rc > 0 ? EVPUB_OK : EVPUB_E_IO;
+  DAMAGED(s, NULL, 0,
+          "CURRENT is missing, but generation %s holds a publish (if it "
+          "was the last one, a file CURRENT holding the line '%s' "
+          "restores the store)",
+          newest, newest);
+  return EVPUB_E_IO;
+}
+
+/* The files of the current generation: each in files.tsv there with its
+ * size, each of gen_files there (files.tsv is new in this version: a
+ * generation without it is checked for gen_files alone). */
+typedef struct {
+  evpubp_store *s;
+  const char *gen;
+} files_check;
+
+static evpub_status
+check_file(void *user, char **f, const size_t *len)
+{
+  files_check *fc = user;
+  char *p, *end;
+  unsigned long long want;
+  struct stat sb;
+  int rc;
+  if(!len[0] || strchr(f[0], '/') || !strcmp(f[0], ".") ||
+     !strcmp(f[0], "..") || !len[1] || f[1][0] < '0' || f[1][0] > '9')
+    return EVPUB_E_DATA;
+  errno = 0;
+  want = strtoull(f[1], &end, 10);
+  if(errno || *end)
+    return EVPUB_E_DATA;
+  p = path_join(fc->gen, f[0]);
+  if(!p)
+    return EVPUB_E_NOMEM;
+  rc = stat(p, &sb) ? errno : 0;
+  free(p);
+  if(rc) {
+    DAMAGED(fc->s, NULL, 0, "CURRENT names generation %s, but %s/%s is %s",
+            fc->s->cur, fc->s->cur, f[0],
+            rc == ENOENT ? "missing" : strerror(rc));
+    return EVPUB_E_IO;
+  }
+  if((unsigned long long)sb.st_size != want) {
+    DAMAGED(fc->s, NULL, 0,
+            "%s/%s holds %llu bytes, but it was committed with %llu",
+            fc->s->cur, f[0], (unsigned long long)sb.st_size, want);
+    return EVPUB_E_IO;
+  }
+  return EVPUB_OK;
+}
+
+static evpub_status
+check_generation(evpubp_store *s)
+{
+  char *gen = path_join(s->dir, s->cur), *p;
+  files_check fc;
+  struct stat sb;
+  evpub_status st = EVPUB_OK;
+  unsigned long line;
+  FILE *fp;
+  size_t i;
+  if(!gen)
+    return EVPUB_E_NOMEM;
+  if(stat(gen, &sb) || !S_ISDIR(sb.st_mode)) {
+    DAMAGED(s, NULL, 0,
+            "CURRENT names generation %s, but there is no directory %s",
+            s->cur, s->cur);
+    free(gen);
+    return EVPUB_E_IO;
+  }
+  for(i = 0; i < NGEN_FILES && !st; i++) {
+    p = path_join(gen, gen_files[i]);
+    if(!p)
+      st = EVPUB_E_NOMEM;
+    else if(stat(p, &sb) || !S_ISREG(sb.st_mode)) {
+      DAMAGED(s, NULL, 0, "CURRENT names generation %s, but %s/%s is missing",
+              s->cur, s->cur, gen_files[i]);
+      st = EVPUB_E_IO;
+    }
+    free(p);
+  }
+  p = st ? NULL : path_join(gen, FILES_LIST);
+  fp = p ? fopen(p, "r") : NULL;
   if(fp) {
-    if(fgets(buf, sizeof(buf), fp)) {
-      buf[strcspn(buf, "\n")] = '\0';
-      if(is_gen_name(buf) && strlen(buf) < sizeof(s->cur))
-        memcpy(s->cur, buf, strlen(buf) + 1);
+    fc.s = s;
+    fc.gen = gen;
+    st = evpubp_side_read(fp, 2, check_file, &fc, &line);
+    if(st == EVPUB_E_DATA) {
+      DAMAGED(s, p, line, "this line is not a file's name and size");
+      st = EVPUB_E_IO;
     }
     fclose(fp);
+  } else if(p && errno != ENOENT) {
+    evpubp_log(s->w, EVPUB_LOG_ERROR, p, 0, 0, "cannot read: %s",
+               strerror(errno));
+    st = EVPUB_E_IO;
   }
   free(p);
+  free(gen);
+  return st;
+}
+
+/* One line of graphs.tsv into s->graphs. */
+static evpub_status
+read_graph_record(void *user, char **f, const size_t *len)
+{
+  evpubp_store *s = user;
+  evpubp_map_entry *e;
+  ginfo *g;
+  char *end;
+  if(len[0] != 32 || strspn(f[0], "0123456789abcdef") != 32 || !len[1] ||
+     f[1][0] < '0' || f[1][0] > '9' || !len[2])
+    return EVPUB_E_DATA;
+  e = evpubp_map_put(&s->graphs, f[2], len[2]);
+  g = e ? (e->value ? e->value : calloc(1, sizeof(*g))) : NULL;
+  if(!g)
+    return EVPUB_E_NOMEM;
+  e->value = g;
+  memcpy(g->hash, f[0], 32);
+  g->hash[32] = '\0';
+  errno = 0;
+  g->triples = strtoul(f[1], &end, 10);
+  return errno || *end ? EVPUB_E_DATA : EVPUB_OK;
 }
 
 /* graphs.tsv of the current generation into s->graphs. */
@@ -250,11 +537,8 @@ read_manifest(evpubp_store *s)
 {
   char *p;
   FILE *fp;
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t n;
-  unsigned long lineno = 0;
-  evpub_status st = EVPUB_OK;
+  unsigned long line;
+  evpub_status st;
   if(!s->cur[0])
     return EVPUB_OK;
   p = gen_file(s, "graphs.tsv");
@@ -267,35 +551,56 @@ read_manifest(evpubp_store *s)
     free(p);
     return EVPUB_E_IO;
   }
-  while(st == EVPUB_OK && (n = getline(&line, &cap, fp)) > 0) {
-    char *t1, *t2, *end;
-    evpubp_map_entry *e;
-    ginfo *g;
-    lineno++;
-    if(line[n - 1] == '\n')
-      line[--n] = '\0';
-    t1 = strchr(line, '\t');
-    t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
-    if(!t2 || t1 - line != 32) {
-      evpubp_log(s->w, EVPUB_LOG_ERROR, p, lineno, 1, "damaged line");
-      st = EVPUB_E_IO;
-      break;
-    }
-    e = evpubp_map_put(&s->graphs, t2 + 1, (size_t)(line + n - (t2 + 1)));
-    g = e ? (e->value ? e->value : calloc(1, sizeof(*g))) : NULL;
-    if(!g) {
-      st = EVPUB_E_NOMEM;
-      break;
-    }
-    e->value = g;
-    memcpy(g->hash, line, 32);
-    g->hash[32] = '\0';
-    g->triples = strtoul(t1 + 1, &end, 10);
+  st = evpubp_side_read(fp, 3, read_graph_record, s, &line);
+  if(st == EVPUB_E_DATA) {
+    DAMAGED(s, p, line,
+            "this line is not a graph's record (content hash, triples, IRI)");
+    st = EVPUB_E_IO;
+  } else if(st == EVPUB_E_IO) {
+    evpubp_log(s->w, EVPUB_LOG_ERROR, p, 0, 0, "cannot read it whole");
   }
-  free(line);
   fclose(fp);
   free(p);
   return st;
+}
+
+/* lexical.tsv of the current generation into s->lexical, once;
+ * EVPUB_E_IO (logged) when it cannot be read or is damaged. */
+static evpub_status
+load_lexical(evpubp_store *s)
+{
+  char *p;
+  unsigned long line;
+  evpub_status st;
+  if(s->lexical.loaded)
+    return EVPUB_OK;
+  p = s->cur[0] ? gen_file(s, "lexical.tsv") : NULL;
+  if(s->cur[0] && !p)
+    return EVPUB_E_NOMEM;
+  st = evpubp_lexical_load(&s->lexical, p, &line);
+  if(st == EVPUB_E_DATA)
+    DAMAGED(s, p, line,
+            "this line is not a record of lexical forms (graph, datatype, "
+            "rasqal's form, the stored form)");
+  else if(st == EVPUB_E_IO)
+    evpubp_log(s->w, EVPUB_LOG_ERROR, p, 0, 0, "cannot read: %s",
+               strerror(errno));
+  free(p);
+  return st == EVPUB_E_DATA ? EVPUB_E_IO : st;
+}
+
+/* The side files read whole: a publish carries their records over into
+ * the next generation, so it must not start on damaged ones. */
+static evpub_status
+check_side_files(evpubp_store *s)
+{
+  char *p = gen_file(s, "facts.tsv");
+  evpub_status st;
+  if(!p)
+    return EVPUB_E_NOMEM;
+  st = evpubp_facts_read(s->w, s->dir, p, NULL, NULL);
+  free(p);
+  return st ? st : load_lexical(s);
 }
 
 static evpubp_store *
@@ -319,33 +624,46 @@ new_store(evpub_world *w, const char *dir)
   return s;
 }
 
-/* Remove every generation but the current one, if no reader is in the
- * store (they hold read.lock shared); called with the write lock. */
+/* Remove every generation but the current one, and then every marker
+ * but its (see unmark()), if no reader is in the store (they hold
+ * read.lock shared); called with the write lock. */
 static void
 collect_garbage(evpubp_store *s)
 {
-  int fd = lock_file(s, "read.lock", LOCK_EX | LOCK_NB);
+  int fd = lock_file(s, "read.lock", LOCK_EX | LOCK_NB), pass;
   DIR *d;
   struct dirent *e;
   unsigned long max = 0;
   if(fd < 0 && fd != -2)
     return;
   d = opendir(s->dir);
-  if(d) {
+  /* markers after their generations: never a generation without its
+   * marker that was not committed */
+  for(pass = 0; d && pass < 2; pass++) {
+    rewinddir(d);
     while((e = readdir(d))) {
-      if(!is_gen_name(e->d_name))
+      size_t n = strcspn(e->d_name, ".");
+      char *p, gen[32];
+      if(n >= sizeof(gen))
         continue;
-      if(strtoul(e->d_name + 1, NULL, 10) > max)
-        max = strtoul(e->d_name + 1, NULL, 10);
-      if(fd >= 0 && strcmp(e->d_name, s->cur)) {
-        char *p = path_join(s->dir, e->d_name);
-        if(p)
-          remove_gen(p);
-        free(p);
-      }
+      memcpy(gen, e->d_name, n);
+      gen[n] = '\0';
+      if(!is_gen_name(gen) || strcmp(e->d_name + n, pass ? UNCOMMITTED : ""))
+        continue;
+      if(!pass && strtoul(gen + 1, NULL, 10) > max)
+        max = strtoul(gen + 1, NULL, 10);
+      if(fd < 0 || !strcmp(gen, s->cur))
+        continue;
+      p = path_join(s->dir, e->d_name);
+      if(p && !pass)
+        remove_gen(p);
+      else if(p)
+        unlink(p);
+      free(p);
     }
-    closedir(d);
   }
+  if(d)
+    closedir(d);
   if(max + 1 > s->next_gen)
     s->next_gen = max + 1;
   if(fd >= 0)
@@ -388,12 +706,22 @@ evpubp_store_open(evpub_world *w, const char *dir, int write,
       st = EVPUB_E_IO;
     }
   }
-  if(st == EVPUB_OK) {
-    read_current(s);
+  /* all that a store is checked before anything is written into it */
+  if(st == EVPUB_OK)
+    st = find_current(s);
+  if(st == EVPUB_OK && s->cur[0])
+    st = check_generation(s);
+  if(st == EVPUB_OK)
     st = read_manifest(s);
+  if(st == EVPUB_OK && write && s->cur[0])
+    st = check_side_files(s);
+  else if(st == EVPUB_OK)
+    st = load_lexical(s); /* the forms query answers are given back in */
+  if(st == EVPUB_OK && write) {
+    if(s->cur[0])
+      unmark(s, s->cur); /* a publish killed right after its commit */
+    collect_garbage(s);  /* what a killed publish left */
   }
-  if(st == EVPUB_OK && write)
-    collect_garbage(s); /* what a killed publish left */
   if(st != EVPUB_OK) {
     evpubp_store_close(s);
     return st;
@@ -486,15 +814,27 @@ static evpub_status
 begin_work(evpubp_store *s)
 {
   char name[32], opts[512];
-  char *cur = NULL;
-  int copied = 0, k;
+  char *cur = NULL, *mark;
+  int copied = 0, k, fd;
   DIR *d;
   struct dirent *e;
   snprintf(name, sizeof(name), "g%06lu", s->next_gen);
   s->work = path_join(s->dir, name);
-  if(!s->work)
+  mark = marker_path(s, name);
+  if(!s->work || !mark) {
+    free(mark);
     return EVPUB_E_NOMEM;
+  }
   remove_gen(s->work);
+  /* the marker first, synced: a generation without one was committed */
+  fd = open(mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+  if(fd < 0 || close(fd) || fsync_path(s->dir, 1)) {
+    evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0, "cannot create '%s': %s",
+               mark, strerror(errno));
+    free(mark);
+    return EVPUB_E_IO;
+  }
+  free(mark);
   if(mkdir(s->work, 0777)) {
     evpubp_log(s->w, EVPUB_LOG_ERROR, NULL, 0, 0, "cannot create '%s': %s",
                s->work, strerror(errno));
@@ -822,6 +1162,36 @@ sync_dir_files(const char *dir)
   return rc || fsync_path(dir, 1) ? -1 : 0;
 }
 
+/* files.tsv of the work generation: the name and size of every other
+ * file, written once its Berkeley DB files are closed. */
+static int
+write_files_list(const char *dir)
+{
+  char *path = path_join(dir, FILES_LIST);
+  FILE *out = path ? fopen(path, "w") : NULL;
+  DIR *d = out ? opendir(dir) : NULL;
+  struct dirent *e;
+  int rc = d ? 0 : -1;
+  free(path);
+  while(d && (e = readdir(d))) {
+    struct stat sb;
+    char *p;
+    if(e->d_name[0] == '.' || !strcmp(e->d_name, FILES_LIST))
+      continue;
+    p = path_join(dir, e->d_name);
+    if(!p || stat(p, &sb) ||
+       fprintf(out, "%s\t%llu\n", e->d_name, (unsigned long long)sb.st_size) <
+         0)
+      rc = -1;
+    free(p);
+  }
+  if(d)
+    closedir(d);
+  if(out && fclose(out))
+    rc = -1;
+  return rc;
+}
+
 static void
 end_work(evpubp_store *s)
 {
@@ -853,7 +1223,7 @@ evpubp_store_commit(evpubp_store *s)
   rc = write_side(s, SIDE_FACTS) || write_side(s, SIDE_LEXICAL) ||
     write_manifest(s);
   end_work(s); /* closes the Berkeley DB files */
-  rc = rc || sync_dir_files(s->work);
+  rc = rc || write_files_list(s->work) || sync_dir_files(s->work);
   snprintf(name, sizeof(name), "g%06lu", s->next_gen);
   tmp = path_join(s->dir, "CURRENT.tmp");
   cur = path_join(s->dir, "CURRENT");
@@ -888,6 +1258,7 @@ evpubp_store_commit(evpubp_store *s)
   free(s->work);
   s->work = NULL;
   s->next_gen++;
+  unmark(s, s->cur);
   collect_garbage(s);
   return EVPUB_OK;
 }
@@ -958,7 +1329,7 @@ evpubp_store_facts(evpubp_store *s, evpubp_fact_fn fn, void *user)
   p = gen_file(s, "facts.tsv");
   if(!p)
     return EVPUB_E_NOMEM;
-  st = evpubp_facts_read(s->w, p, fn, user);
+  st = evpubp_facts_read(s->w, s->dir, p, fn, user);
   free(p);
   return st;
 }
@@ -967,14 +1338,7 @@ const char *
 evpubp_store_lexical(evpubp_store *s, const char *dt, const char *value,
                      size_t len)
 {
-  if(!s->lexical.loaded) {
-    char *p = s->cur[0] ? gen_file(s, "lexical.tsv") : NULL;
-    int rc = s->cur[0] && !p ? -1 : evpubp_lexical_load(&s->lexical, p);
-    s->lexical.loaded = 1; /* once, even when it failed */
-    free(p);
-    if(rc)
-      return NULL;
-  }
+  /* loaded when the store was opened */
   return evpubp_lexical_find(&s->lexical, dt, value, len);
 }
 
