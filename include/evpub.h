@@ -217,7 +217,8 @@ typedef struct evpub_publisher_s evpub_publisher;
 typedef struct {
   unsigned long published;  /* graphs stored (or printed, with dry-run) */
   unsigned long unchanged;  /* graphs skipped: the journal has them */
-  unsigned long failed;     /* graphs not stored (each one logged) */
+  unsigned long failed;     /* graphs not stored (logged: each one, or
+                             * once for all when the run stopped) */
   unsigned long triples;    /* triples sent */
   unsigned long requests;   /* HTTP requests sent, retries included */
   unsigned long retries;    /* of which retries */
@@ -346,7 +347,12 @@ void evpub_free_source(evpub_source *src);
  *                       (generic, the default: endpoint is the query URL)
  *   query-url URL       the query URL alone
  *   user, password, token, auth, netrc, cacert   as for the publisher
- *   timeout SECONDS     per request (default 300) */
+ *   timeout SECONDS     per request (default 300)
+ *   allow-service BOOL  over the local store, run SERVICE clauses
+ *                       (rasqal fetches their URLs); refused otherwise.
+ *                       FROM and FROM NAMED are always refused there
+ * A URL option holding a user name or password is refused (EVPUB_E_USAGE):
+ * a URL shows in messages and files. */
 evpub_status evpub_source_set(evpub_source *src, const char *name,
                               const char *value);
 

@@ -318,7 +318,8 @@ evpubp_strndup(const char *s, size_t n)
   char *p = malloc(n + 1);
   if(!p)
     return NULL;
-  memcpy(p, s, n);
+  if(n) /* s may be NULL when n is 0 */
+    memcpy(p, s, n);
   p[n] = '\0';
   return p;
 }
