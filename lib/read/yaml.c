@@ -428,17 +428,3 @@ const evpubp_reader evpubp_reader_yaml = {
             ".yaml .yml" },
   .read = read_stream
 };
-
-/* JSON is read as the YAML it is a subset of. */
-static int
-json_sniff(const char *head, size_t len)
-{
-  size_t i = evpubp_sniff_skip(head, len);
-  return i < len && (head[i] == '{' || head[i] == '[');
-}
-
-const evpubp_reader evpubp_reader_json = {
-  .info = { "json", "event descriptions in JSON", ".json" },
-  .sniff = json_sniff,
-  .read = read_stream
-};
