@@ -305,11 +305,19 @@ scan_char(reader *r, uint32_t c, const mark *at)
       s->state = S_OUT;
     else if(c == '\\')
       s->state = S_ESC, s->esc = *at;
-    else if(c < 0x20) {
+    else if(c == '\n' || c == '\r') {
+      scan_error(s, at,
+                 "syntax error: line break in a string (a string ends on "
+                 "its line; write a line break as '\\n')");
+      return -1;
+    } else if(c < 0x20) {
+      char esc[8];
+      snprintf(esc, sizeof(esc), c == '\t' ? "\\t" : "\\u%04lx",
+               (unsigned long)c);
       scan_error(s, at,
                  "syntax error: control character U+%04lX in a string "
-                 "(write it as '\\u%04lx')",
-                 (unsigned long)c, (unsigned long)c);
+                 "(write it as '%s')",
+                 (unsigned long)c, esc);
       return -1;
     }
     return 0;
@@ -329,10 +337,13 @@ scan_char(reader *r, uint32_t c, const mark *at)
       s->state = S_STR;
       return 0;
     }
-    show_char(shown, sizeof(shown), c);
-    scan_error(s, &s->esc,
-               "syntax error: invalid escape in a string: '\\' before %s",
-               shown);
+    if(c > 0x20 && c < 0x7f)
+      scan_error(s, &s->esc,
+                 "syntax error: invalid escape '\\%c' in a string (write a "
+                 "backslash as '\\\\')",
+                 (int)c);
+    else
+      scan_error(s, &s->esc, "syntax error: invalid escape in a string");
     return -1;
   case S_HEX:
     h = hex_value(c);
