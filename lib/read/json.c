@@ -929,11 +929,39 @@ feed(reader *r, const unsigned char *b, size_t n)
   return -1;
 }
 
+/* Is the scanner inside a string or a word? */
+static int
+in_token(const scanner *s)
+{
+  return s->state != S_OUT;
+}
+
+/* Hand yajl the pending bytes b[0..n) (at offset r->fed), then keep
+ * what it was not given.  A string or word that the bytes end in is held
+ * back until it is whole: yajl re-reads a token it was given in pieces
+ * from its start with each piece, which makes a long string quadratic. */
+static int
+feed_pending(reader *r, unsigned char *b, size_t *n, size_t upto)
+{
+  int rc = 0;
+  if(upto)
+    rc = feed(r, b, upto);
+  memmove(b, b + upto, *n - upto);
+  *n -= upto;
+  r->fed += upto;
+  /* drop the tokens yajl has passed */
+  memmove(r->q, r->q + r->qhead, (r->qn - r->qhead) * sizeof(*r->q));
+  r->qn -= r->qhead;
+  r->qhead = 0;
+  return rc;
+}
+
 static int
 read_json(const evpubp_read_ctx *ctx)
 {
   reader r;
-  unsigned char *buf = malloc(CHUNK);
+  unsigned char *buf = NULL; /* what yajl has not had, then new bytes */
+  size_t len = 0, cap = 0;
   int first = 1, stopped = 0;
   memset(&r, 0, sizeof(r));
   r.ctx = ctx;
@@ -942,17 +970,25 @@ read_json(const evpubp_read_ctx *ctx)
   r.s.at.col = 1;
   evpubp_arena_init(&r.doc_arena);
   r.yajl = yajl_alloc(&callbacks, NULL, &r);
-  if(!buf || !r.yajl) {
-    free(buf);
-    if(r.yajl)
-      yajl_free(r.yajl);
+  if(!r.yajl) {
     evpubp_read_error(ctx, 0, 0, "out of memory");
     return -1;
   }
   /* the scanner has checked the UTF-8 already */
   yajl_config(r.yajl, yajl_dont_validate_strings, 1);
   while(!stopped) {
-    size_t n = fread(buf, 1, CHUNK, ctx->fp), skip = 0, good;
+    size_t n, good;
+    while(cap - len < CHUNK) {
+      unsigned char *nb = realloc(buf, cap ? 2 * cap : 2 * CHUNK);
+      if(!nb) {
+        evpubp_read_error(ctx, 0, 0, "out of memory");
+        r.failed = 1;
+        goto done;
+      }
+      buf = nb;
+      cap = cap ? 2 * cap : 2 * CHUNK;
+    }
+    n = fread(buf + len, 1, CHUNK, ctx->fp);
     if(!n) {
       if(ferror(ctx->fp)) {
         evpubp_read_error(ctx, r.s.at.line, r.s.at.col,
@@ -961,27 +997,33 @@ read_json(const evpubp_read_ctx *ctx)
       }
       break;
     }
-    if(first && n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
-      skip = 3; /* a byte order mark: not counted, as libyaml does not */
+    if(first && n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) {
+      /* a byte order mark: not counted, as libyaml does not count it */
+      memmove(buf, buf + 3, n - 3);
+      n -= 3;
+      r.s.at.off = r.fed = 3;
+    }
     first = 0;
-    r.s.at.off += skip;
-    r.fed = r.s.at.off;
-    good = scan(&r, buf + skip, n - skip);
-    if(good && feed(&r, buf + skip, good))
+    good = scan(&r, buf + len, n);
+    len += n;
+    if(r.s.bad) {
+      /* what comes before the bad byte, then the error */
       stopped = 1;
-    else if(r.s.bad)
+      if(feed_pending(&r, buf, &len, len - n + good))
+        break;
+    } else if(feed_pending(&r, buf, &len,
+                           in_token(&r.s) ? (size_t)(r.s.start.off - r.fed)
+                                          : len)) {
       stopped = 1;
-    /* drop the tokens yajl has passed */
-    if(r.qhead) {
-      memmove(r.q, r.q + r.qhead, (r.qn - r.qhead) * sizeof(*r.q));
-      r.qn -= r.qhead;
-      r.qhead = 0;
     }
   }
   if(!stopped && !r.failed) {
     scan_end(&r);
+    /* a number or word at the end, whole now */
+    if(!r.s.bad && len && feed_pending(&r, buf, &len, len))
+      stopped = 1;
     /* an input of white space alone is an empty stream, as in YAML */
-    if(!r.s.bad && r.s.any) {
+    if(!stopped && !r.s.bad && r.s.any) {
       yajl_status st = yajl_complete_parse(r.yajl);
       if(st == yajl_status_error && !r.failed && !r.rc) {
         unsigned char *e = yajl_get_error(r.yajl, 0, NULL, 0);
@@ -999,6 +1041,7 @@ read_json(const evpubp_read_ctx *ctx)
     evpubp_read_error(ctx, r.s.bad_at.line, r.s.bad_at.col, "%s", r.s.text);
     r.failed = 1;
   }
+done:
   yajl_free(r.yajl);
   free(buf);
   free(r.q);
