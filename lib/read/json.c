@@ -13,10 +13,12 @@
  *    null or a JSON number, at the character where they are,
  *  - and queues where each token starts.
  *
- * yajl is then given the bytes before the first bad one; its callbacks
- * come in the order of the tokens, so each takes its position from the
- * queue, and a grammar error is reported at the token yajl stopped at.
- * The first error in the file is the one reported, as with YAML.
+ * yajl is then given the bytes before the first bad one, whole tokens
+ * only (a string or word cut by the end of a chunk waits for the next);
+ * its callbacks come in the order of the tokens, so each takes its
+ * position from the queue, and a grammar error is reported at the token
+ * yajl stopped at.  The first error in the file is the one reported, as
+ * with YAML.  Memory is one item's tree, one chunk and the longest token.
  *
  * The trees are those of the YAML reader (read/yaml.c), with the same
  * streaming: the items of a document's collections (or of a top-level
