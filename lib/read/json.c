@@ -951,10 +951,11 @@ feed_pending(reader *r, unsigned char *b, size_t *n, size_t upto)
   memmove(b, b + upto, *n - upto);
   *n -= upto;
   r->fed += upto;
-  /* drop the tokens yajl has passed */
-  memmove(r->q, r->q + r->qhead, (r->qn - r->qhead) * sizeof(*r->q));
-  r->qn -= r->qhead;
-  r->qhead = 0;
+  if(r->qhead) { /* drop the tokens yajl has passed */
+    memmove(r->q, r->q + r->qhead, (r->qn - r->qhead) * sizeof(*r->q));
+    r->qn -= r->qhead;
+    r->qhead = 0;
+  }
   return rc;
 }
 
