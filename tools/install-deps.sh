@@ -13,7 +13,7 @@ $SUDO apt-get update
 $SUDO apt-get install -y --no-install-recommends \
   build-essential autoconf automake libtool pkg-config \
   libraptor2-dev librdf0-dev librasqal3-dev libcurl4-gnutls-dev \
-  libyaml-dev libunistring-dev libcsv-dev libical-dev tzdata \
+  libyaml-dev libyajl-dev libunistring-dev libcsv-dev libical-dev tzdata \
   raptor2-utils python3 python3-rdflib python3-pyld python3-yaml \
   clang-format valgrind time ca-certificates \
   virtuoso-opensource-7-bin curl graphviz rasqal-utils

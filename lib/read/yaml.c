@@ -1,10 +1,18 @@
-/* read/yaml.c - the YAML/JSON reader: libyaml events to description trees
+/* read/yaml.c - the YAML reader: libyaml events to description trees
  *
  * The reader streams: the items of a document's collections (events,
  * organizations, people, places, works, or the items of a top-level list)
  * are built and handed over one at a time, and their memory is reused for
  * the next, so a file of a million events is read in constant memory.
+ *
+ * libyaml reports a byte that is not UTF-8, a NUL or another character
+ * YAML does not allow at the start of the input (its reader errors carry
+ * no line), so the bytes reach it through a handler of ours that checks
+ * them as libyaml will, counting lines and columns as libyaml counts
+ * them, and stops before the first bad one: libyaml then fails for want
+ * of input, and the error is reported where the character is.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include <yaml.h>
@@ -13,14 +21,153 @@
 
 #define MAX_DEPTH 256
 
+/* The input as libyaml is handed it, and the first bad character in it. */
+typedef struct {
+  FILE *fp;
+  int started;
+  int utf16; /* a UTF-16 byte order mark: libyaml decodes and checks it */
+  unsigned long line, col; /* of the next character */
+  int cr;                  /* the last character was CR */
+  int any;                 /* a character was read */
+  unsigned need;           /* bytes still to come of a UTF-8 sequence */
+  uint32_t cp, min;        /* its code point so far, its smallest */
+  unsigned long seq_line, seq_col; /* where it started */
+  const char *bad; /* what is wrong with the first bad character */
+  unsigned long bad_line, bad_col;
+  uint32_t bad_cp;
+} input;
+
 typedef struct {
   yaml_parser_t parser;
+  input in;
   const evpubp_read_ctx *ctx; /* its arena holds the items */
   evpubp_arena doc_arena;     /* top-level keys of the current document */
   int failed;                 /* a syntax or shape error stopped us */
   evpubp_node **stack;        /* children of the nodes being built */
   size_t sp, stack_cap;
 } reader;
+
+/* The characters YAML allows (libyaml's list: c-printable). */
+static int
+printable(uint32_t c)
+{
+  return c == 0x09 || c == 0x0A || c == 0x0D || (c >= 0x20 && c <= 0x7E) ||
+    c == 0x85 || (c >= 0xA0 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
+    (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+static void
+bad_char(input *in, const char *what, unsigned long line, unsigned long col,
+         uint32_t c)
+{
+  in->bad = what;
+  in->bad_line = line;
+  in->bad_col = col;
+  in->bad_cp = c;
+}
+
+/* Check b[n] as libyaml will decode it.  Returns how many bytes come
+ * before the first bad character (n when there is none). */
+static size_t
+check_bytes(input *in, const unsigned char *b, size_t n)
+{
+  size_t i, start = 0; /* where the character being read began in b */
+  for(i = 0; i < n; i++) {
+    unsigned c = b[i];
+    uint32_t ch;
+    unsigned long line = in->line, col = in->col;
+    if(in->need) {
+      line = in->seq_line;
+      col = in->seq_col;
+      if((c & 0xC0) != 0x80)
+        goto bad_utf8;
+      in->cp = in->cp << 6 | (c & 0x3F);
+      if(--in->need)
+        continue;
+      ch = in->cp;
+      if(ch < in->min || (ch >= 0xD800 && ch <= 0xDFFF) || ch > 0x10FFFF)
+        goto bad_utf8;
+    } else {
+      start = i;
+      if(c < 0x80) {
+        ch = c;
+      } else {
+        in->seq_line = line;
+        in->seq_col = col;
+        if(c >= 0xC2 && c <= 0xDF)
+          in->need = 1, in->cp = c & 0x1F, in->min = 0x80;
+        else if(c >= 0xE0 && c <= 0xEF)
+          in->need = 2, in->cp = c & 0x0F, in->min = 0x800;
+        else if(c >= 0xF0 && c <= 0xF4)
+          in->need = 3, in->cp = c & 0x07, in->min = 0x10000;
+        else
+          goto bad_utf8;
+        continue;
+      }
+    }
+    if(!ch) {
+      bad_char(in, "NUL byte (the input must be text)", line, col, 0);
+      return start;
+    }
+    if(!printable(ch)) {
+      bad_char(in, "non-printable character", line, col, ch);
+      return start;
+    }
+    /* the line breaks libyaml counts: LF, CR, CR LF, NEL, LS, PS */
+    if(ch == 0xFEFF && !in->any) {
+      /* the byte order mark: libyaml skips it */
+    } else if(ch == 0x0A && in->cr) {
+      in->cr = 0;
+    } else if(ch == 0x0A || ch == 0x0D || ch == 0x85 || ch == 0x2028 ||
+              ch == 0x2029) {
+      in->line++;
+      in->col = 0;
+      in->cr = ch == 0x0D;
+    } else {
+      in->col++;
+      in->cr = 0;
+    }
+    in->any = 1;
+    continue;
+  bad_utf8:
+    bad_char(in, "invalid UTF-8 (the input must be UTF-8 text)", line, col, 0);
+    return start;
+  }
+  return n;
+}
+
+/* libyaml's read handler: 1 with *size_read bytes (0 at the end), or 0
+ * on an error, which libyaml reports as a reader error. */
+static int
+read_input(void *data, unsigned char *buffer, size_t size, size_t *size_read)
+{
+  input *in = data;
+  size_t n;
+  *size_read = 0;
+  if(in->bad)
+    return 0;
+  n = fread(buffer, 1, size, in->fp);
+  if(!in->started && n) {
+    in->started = 1;
+    in->utf16 = n >= 2 &&
+      ((buffer[0] == 0xFF && buffer[1] == 0xFE) ||
+       (buffer[0] == 0xFE && buffer[1] == 0xFF));
+  }
+  if(!n) {
+    if(ferror(in->fp)) {
+      bad_char(in, "cannot read the input", in->line, in->col, 0);
+      return 0;
+    }
+    if(in->need && !in->utf16) {
+      bad_char(in, "invalid UTF-8 (the input must be UTF-8 text)",
+               in->seq_line, in->seq_col, 0);
+      return 0;
+    }
+    return 1; /* the end */
+  }
+  *size_read = in->utf16 ? n : check_bytes(in, buffer, n);
+  return *size_read || !in->bad;
+}
 
 static int
 next_event(reader *r, yaml_event_t *ev)
@@ -32,6 +179,15 @@ next_event(reader *r, yaml_event_t *ev)
     char text[512];
     if(r->parser.error == YAML_MEMORY_ERROR) {
       snprintf(text, sizeof(text), "out of memory while reading");
+    } else if(r->parser.error == YAML_READER_ERROR && r->in.bad) {
+      if(r->in.bad_cp)
+        snprintf(text, sizeof(text),
+                 "%s U+%04lX (YAML allows only printable characters)",
+                 r->in.bad, (unsigned long)r->in.bad_cp);
+      else
+        snprintf(text, sizeof(text), "%s", r->in.bad);
+      m.line = r->in.bad_line;
+      m.column = r->in.bad_col;
     } else if(r->parser.error == YAML_READER_ERROR) {
       snprintf(text, sizeof(text), "%s (the input must be UTF-8 text)",
                problem);
@@ -206,13 +362,13 @@ collection_of(const char *key, size_t len)
 /* A bit for each header key (above the collections' bits), 0 for any
  * other key. */
 static unsigned
-header_bit(const char *key)
+header_bit(const evpubp_node *key)
 {
-  if(!strcmp(key, "base"))
+  if(evpubp_streq(key, "base"))
     return 1u << EVPUBP_C_COUNT;
-  if(!strcmp(key, "lang"))
+  if(evpubp_streq(key, "lang"))
     return 1u << (EVPUBP_C_COUNT + 1);
-  if(!strcmp(key, "prefixes"))
+  if(evpubp_streq(key, "prefixes"))
     return 1u << (EVPUBP_C_COUNT + 2);
   return 0;
 }
@@ -250,7 +406,7 @@ stream_items(reader *r, evpubp_collection c)
 static void
 check_top_key(reader *r, const evpubp_node *key, int coll, unsigned *seen)
 {
-  unsigned bit = coll >= 0 ? 1u << coll : header_bit(key->str);
+  unsigned bit = coll >= 0 ? 1u << coll : header_bit(key);
   if(bit & *seen)
     evpubp_read_error(r->ctx, key->line, key->col, "duplicate key '%s'",
                       key->str);
@@ -324,7 +480,7 @@ read_top_mapping(reader *r)
     val = build(r, &r->doc_arena, &ev, 1);
     if(!val)
       goto fail;
-    if(header_bit(key->str)) {
+    if(header_bit(key)) {
       rc = r->ctx->cb->header(r->ctx->user, key, val);
       if(rc)
         goto stop;
@@ -391,7 +547,8 @@ read_stream(const evpubp_read_ctx *ctx)
   memset(&r, 0, sizeof(r));
   if(!yaml_parser_initialize(&r.parser))
     return -1;
-  yaml_parser_set_input_file(&r.parser, ctx->fp);
+  r.in.fp = ctx->fp;
+  yaml_parser_set_input(&r.parser, read_input, &r.in);
   r.ctx = ctx;
   evpubp_arena_init(&r.doc_arena);
   if(next_event(&r, &ev))
@@ -426,19 +583,5 @@ done:
 const evpubp_reader evpubp_reader_yaml = {
   .info = { "yaml", "event descriptions in YAML (doc/input-format.md)",
             ".yaml .yml" },
-  .read = read_stream
-};
-
-/* JSON is read as the YAML it is a subset of. */
-static int
-json_sniff(const char *head, size_t len)
-{
-  size_t i = evpubp_sniff_skip(head, len);
-  return i < len && (head[i] == '{' || head[i] == '[');
-}
-
-const evpubp_reader evpubp_reader_json = {
-  .info = { "json", "event descriptions in JSON", ".json" },
-  .sniff = json_sniff,
   .read = read_stream
 };

@@ -1,44 +1,150 @@
-/* remote/json.c - a small JSON reader (RFC 8259) for the SPARQL 1.1 query
- * results JSON a server answers with
+/* remote/json.c - the SPARQL 1.1 query results JSON a server answers
+ * with, read by yajl into a tree
  *
  * The document becomes a tree in an arena; strings are unescaped to UTF-8
- * (surrogate pairs joined, a lone surrogate becomes U+FFFD).  Nesting is
- * limited, so no input can exhaust the stack.  rasqal 0.9.33 has a
- * reader for SPARQL XML results, but it leaks memory for every row.
+ * by yajl (surrogate pairs joined).  yajl would turn a lone surrogate
+ * into '?' or into bytes that are not UTF-8, so each one is handed to it
+ * as U+FFFD instead: a server's answer is read as well as it can be.
+ * Nesting is limited, so no answer can make the tree unbounded in depth.
+ * rasqal 0.9.33 has a reader for SPARQL XML results, but it leaks memory
+ * for every row.
  */
 #include <stdlib.h>
 #include <string.h>
+
+#include <yajl/yajl_parse.h>
 
 #include "remote/remote.h"
 
 #define MAX_DEPTH 64
 
 typedef struct {
-  const char *p, *end;
   evpubp_arena *arena;
+  evpubp_json *root;
+  /* the open arrays and objects, and where their next child goes */
+  evpubp_json *open[MAX_DEPTH + 1];
+  evpubp_json **tail[MAX_DEPTH + 1];
+  int depth;
+  const char *key; /* the key of the next member of an object */
   const char *error;
-} jparser;
+} builder;
 
-static void
-skip_ws(jparser *j)
-{
-  while(j->p < j->end &&
-        (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
-    j->p++;
-}
-
+/* A new value of type, placed in its parent; NULL stops yajl. */
 static evpubp_json *
-new_value(jparser *j, int type)
+add(builder *b, int type)
 {
-  evpubp_json *v = evpubp_arena_alloc(j->arena, sizeof(*v));
+  evpubp_json *v;
+  if(b->depth > MAX_DEPTH) {
+    b->error = "nested too deeply";
+    return NULL;
+  }
+  v = evpubp_arena_alloc(b->arena, sizeof(*v));
   if(!v) {
-    j->error = "out of memory";
+    b->error = "out of memory";
     return NULL;
   }
   memset(v, 0, sizeof(*v));
   v->type = type;
+  if(!b->depth) {
+    b->root = v;
+  } else {
+    if(b->open[b->depth - 1]->type == EVPUBP_J_OBJECT)
+      v->key = b->key;
+    *b->tail[b->depth - 1] = v;
+    b->tail[b->depth - 1] = &v->next;
+  }
   return v;
 }
+
+static char *
+copy(builder *b, const void *s, size_t len)
+{
+  char *c = evpubp_arena_strndup(b->arena, s, len);
+  if(!c)
+    b->error = "out of memory";
+  return c;
+}
+
+static int
+on_null(void *user)
+{
+  return add(user, EVPUBP_J_NULL) != NULL;
+}
+
+static int
+on_boolean(void *user, int t)
+{
+  return add(user, t ? EVPUBP_J_TRUE : EVPUBP_J_FALSE) != NULL;
+}
+
+/* kept as its text */
+static int
+on_number(void *user, const char *s, size_t len)
+{
+  evpubp_json *v = add(user, EVPUBP_J_NUMBER);
+  if(!v)
+    return 0;
+  v->len = len;
+  v->str = copy(user, s, len);
+  return v->str != NULL;
+}
+
+static int
+on_string(void *user, const unsigned char *s, size_t len)
+{
+  evpubp_json *v = add(user, EVPUBP_J_STRING);
+  if(!v)
+    return 0;
+  v->len = len;
+  v->str = copy(user, s, len);
+  return v->str != NULL;
+}
+
+static int
+on_map_key(void *user, const unsigned char *s, size_t len)
+{
+  builder *b = user;
+  b->key = copy(b, s, len);
+  return b->key != NULL;
+}
+
+static int
+open_container(builder *b, int type)
+{
+  evpubp_json *v = add(b, type);
+  if(!v)
+    return 0;
+  /* add() refused a value deeper than MAX_DEPTH: open[] has room */
+  b->open[b->depth] = v;
+  b->tail[b->depth] = &v->child;
+  b->depth++;
+  return 1;
+}
+
+static int
+on_start_map(void *user)
+{
+  return open_container(user, EVPUBP_J_OBJECT);
+}
+
+static int
+on_start_array(void *user)
+{
+  return open_container(user, EVPUBP_J_ARRAY);
+}
+
+static int
+on_end(void *user)
+{
+  builder *b = user;
+  b->depth--;
+  return 1;
+}
+
+static const yajl_callbacks callbacks = {
+  on_null,      on_boolean, NULL,   NULL,           on_number, on_string,
+  on_start_map, on_map_key, on_end, on_start_array, on_end
+};
 
 static int
 hex4(const char *p, unsigned *out)
@@ -61,227 +167,93 @@ hex4(const char *p, unsigned *out)
   return 0;
 }
 
+/* The offset of the first '\uXXXX' at or after from in text[len] that is
+ * a lone surrogate, or len.  Escapes are read in pairs from the start, so
+ * that the 'u' of an escaped backslash ("\\u") starts none. */
 static size_t
-put_utf8(char *o, unsigned cp)
+next_lone_surrogate(const char *text, size_t len, size_t from)
 {
-  if(cp < 0x80) {
-    o[0] = (char)cp;
-    return 1;
-  }
-  if(cp < 0x800) {
-    o[0] = (char)(0xc0 | (cp >> 6));
-    o[1] = (char)(0x80 | (cp & 0x3f));
-    return 2;
-  }
-  if(cp < 0x10000) {
-    o[0] = (char)(0xe0 | (cp >> 12));
-    o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    o[2] = (char)(0x80 | (cp & 0x3f));
-    return 3;
-  }
-  o[0] = (char)(0xf0 | (cp >> 18));
-  o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-  o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-  o[3] = (char)(0x80 | (cp & 0x3f));
-  return 4;
-}
-
-/* A string at j->p (at the opening quote), unescaped into the arena. */
-static char *
-read_string(jparser *j, size_t *len)
-{
-  const char *s = ++j->p, *q;
-  char *out, *o;
-  /* the unescaped text is never longer than the escaped one */
-  for(q = s; q < j->end && *q != '"'; q++)
-    if(*q == '\\')
-      q++;
-  if(q >= j->end) {
-    j->error = "a string does not end";
-    return NULL;
-  }
-  out = evpubp_arena_alloc(j->arena, (size_t)(q - s) + 1);
-  if(!out) {
-    j->error = "out of memory";
-    return NULL;
-  }
-  for(o = out; j->p < q;) {
-    unsigned char c = (unsigned char)*j->p++;
-    unsigned cp, lo;
-    if(c < 0x20) {
-      j->error = "a control character in a string";
-      return NULL;
-    }
-    if(c != '\\') {
-      *o++ = (char)c;
-      continue;
-    }
-    c = (unsigned char)*j->p++;
-    switch(c) {
-    case '"': *o++ = '"'; break;
-    case '\\': *o++ = '\\'; break;
-    case '/': *o++ = '/'; break;
-    case 'b': *o++ = '\b'; break;
-    case 'f': *o++ = '\f'; break;
-    case 'n': *o++ = '\n'; break;
-    case 'r': *o++ = '\r'; break;
-    case 't': *o++ = '\t'; break;
-    case 'u':
-      if(q - j->p < 4 || hex4(j->p, &cp)) {
-        j->error = "a bad \\u escape";
-        return NULL;
-      }
-      j->p += 4;
-      if(cp >= 0xd800 && cp <= 0xdbff && q - j->p >= 6 && j->p[0] == '\\' &&
-         j->p[1] == 'u' && !hex4(j->p + 2, &lo) && lo >= 0xdc00 &&
-         lo <= 0xdfff) {
-        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-        j->p += 6;
-      } else if(cp >= 0xd800 && cp <= 0xdfff) {
-        cp = 0xfffd; /* a lone surrogate */
-      }
-      o += put_utf8(o, cp);
-      break;
-    default: j->error = "a bad escape"; return NULL;
-    }
-  }
-  j->p = q + 1;
-  *o = '\0';
-  *len = (size_t)(o - out);
-  return out;
-}
-
-static evpubp_json *read_value(jparser *j, int depth);
-
-static evpubp_json *
-read_container(jparser *j, int depth, int object)
-{
-  evpubp_json *v = new_value(j, object ? EVPUBP_J_OBJECT : EVPUBP_J_ARRAY);
-  evpubp_json **tail;
-  char close = object ? '}' : ']';
-  if(!v)
-    return NULL;
-  tail = &v->child;
-  j->p++;
-  skip_ws(j);
-  if(j->p < j->end && *j->p == close) {
-    j->p++;
-    return v;
-  }
+  size_t i = from;
   for(;;) {
-    char *key = NULL;
-    size_t klen = 0;
-    evpubp_json *item;
-    skip_ws(j);
-    if(object) {
-      if(j->p >= j->end || *j->p != '"') {
-        j->error = "a key expected";
-        return NULL;
-      }
-      if(!(key = read_string(j, &klen)))
-        return NULL;
-      skip_ws(j);
-      if(j->p >= j->end || *j->p != ':') {
-        j->error = "':' expected";
-        return NULL;
-      }
-      j->p++;
-    }
-    if(!(item = read_value(j, depth + 1)))
-      return NULL;
-    item->key = key;
-    *tail = item;
-    tail = &item->next;
-    skip_ws(j);
-    if(j->p < j->end && *j->p == ',') {
-      j->p++;
+    const char *bs = memchr(text + i, '\\', len - i);
+    unsigned cp, lo;
+    if(!bs)
+      return len;
+    i = (size_t)(bs - text);
+    if(len - i < 6 || text[i + 1] != 'u' || hex4(text + i + 2, &cp)) {
+      i += len - i < 2 ? 1 : 2; /* another escape */
       continue;
     }
-    if(j->p < j->end && *j->p == close) {
-      j->p++;
-      return v;
+    if(cp >= 0xD800 && cp <= 0xDBFF && len - i >= 12 && text[i + 6] == '\\' &&
+       text[i + 7] == 'u' && !hex4(text + i + 8, &lo) && lo >= 0xDC00 &&
+       lo <= 0xDFFF) {
+      i += 12; /* a pair */
+      continue;
     }
-    j->error = object ? "',' or '}' expected" : "',' or ']' expected";
-    return NULL;
+    if(cp >= 0xD800 && cp <= 0xDFFF)
+      return i;
+    i += 6;
   }
 }
 
-static evpubp_json *
-read_value(jparser *j, int depth)
+/* yajl's error message, in the arena (a static text when there is no
+ * room). */
+static const char *
+yajl_message(yajl_handle h, evpubp_arena *arena)
 {
-  evpubp_json *v;
-  skip_ws(j);
-  if(depth > MAX_DEPTH) {
-    j->error = "nested too deeply";
-    return NULL;
+  unsigned char *e = yajl_get_error(h, 0, NULL, 0);
+  const char *msg = "not JSON";
+  if(e) {
+    size_t n = strlen((const char *)e);
+    char *c;
+    while(n && (e[n - 1] == '\n' || e[n - 1] == '.'))
+      n--;
+    c = evpubp_arena_strndup(arena, (const char *)e, n);
+    if(c)
+      msg = c;
+    yajl_free_error(h, e);
   }
-  if(j->p >= j->end) {
-    j->error = "a value expected";
-    return NULL;
-  }
-  switch(*j->p) {
-  case '{': return read_container(j, depth, 1);
-  case '[': return read_container(j, depth, 0);
-  case '"':
-    v = new_value(j, EVPUBP_J_STRING);
-    if(v && !(v->str = read_string(j, &v->len)))
-      return NULL;
-    return v;
-  default: break;
-  }
-  if((size_t)(j->end - j->p) >= 4 && !memcmp(j->p, "true", 4)) {
-    j->p += 4;
-    return new_value(j, EVPUBP_J_TRUE);
-  }
-  if((size_t)(j->end - j->p) >= 5 && !memcmp(j->p, "false", 5)) {
-    j->p += 5;
-    return new_value(j, EVPUBP_J_FALSE);
-  }
-  if((size_t)(j->end - j->p) >= 4 && !memcmp(j->p, "null", 4)) {
-    j->p += 4;
-    return new_value(j, EVPUBP_J_NULL);
-  }
-  if(*j->p == '-' || (*j->p >= '0' && *j->p <= '9')) {
-    /* kept as its text */
-    const char *s = j->p;
-    while(j->p < j->end &&
-          ((*j->p >= '0' && *j->p <= '9') || *j->p == '-' || *j->p == '+' ||
-           *j->p == '.' || *j->p == 'e' || *j->p == 'E'))
-      j->p++;
-    v = new_value(j, EVPUBP_J_NUMBER);
-    if(v) {
-      v->str = evpubp_arena_strndup(j->arena, s, (size_t)(j->p - s));
-      v->len = (size_t)(j->p - s);
-      if(!v->str)
-        return NULL;
-    }
-    return v;
-  }
-  j->error = "a value expected";
-  return NULL;
+  return msg;
 }
 
 evpubp_json *
 evpubp_json_parse(const char *text, size_t len, evpubp_arena *arena,
                   const char **error)
 {
-  jparser j;
-  evpubp_json *v;
-  j.p = text;
-  j.end = text + len;
-  j.arena = arena;
-  j.error = NULL;
-  v = read_value(&j, 0);
-  if(v) {
-    skip_ws(&j);
-    if(j.p != j.end) {
-      j.error = "text after the value";
-      v = NULL;
-    }
+  builder b;
+  yajl_handle h;
+  yajl_status st = yajl_status_ok;
+  size_t at = 0;
+  memset(&b, 0, sizeof(b));
+  b.arena = arena;
+  h = yajl_alloc(&callbacks, NULL, &b);
+  if(!h) {
+    if(error)
+      *error = "out of memory";
+    return NULL;
   }
-  if(!v && error)
-    *error = j.error ? j.error : "not JSON";
-  return v;
+  /* as before yajl: the strings' bytes are the server's */
+  yajl_config(h, yajl_dont_validate_strings, 1);
+  while(st == yajl_status_ok) {
+    size_t lone = next_lone_surrogate(text, len, at);
+    if(lone > at)
+      st = yajl_parse(h, (const unsigned char *)text + at, lone - at);
+    if(st != yajl_status_ok || lone == len)
+      break;
+    st = yajl_parse(h, (const unsigned char *)"\\ufffd", 6);
+    at = lone + 6;
+  }
+  if(st == yajl_status_ok)
+    st = yajl_complete_parse(h);
+  if(st != yajl_status_ok) {
+    if(!b.error)
+      b.error = yajl_message(h, arena);
+    b.root = NULL;
+  }
+  yajl_free(h);
+  if(!b.root && error)
+    *error = b.error ? b.error : "not JSON";
+  return b.root;
 }
 
 const evpubp_json *

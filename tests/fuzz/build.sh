@@ -49,7 +49,7 @@ fi
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 base_cflags="-std=c11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra"
-pkgs="raptor2 redland rasqal libcurl yaml-0.1 libical"
+pkgs="raptor2 redland rasqal libcurl yaml-0.1 yajl libical"
 
 # libFuzzer present?  (Debian: clang-14 ships it in libclang-rt-14-dev.)
 probe=$outdir/probe
