@@ -747,6 +747,7 @@ typedef struct {
   int collecting;   /* 1 VEVENT, 2 VTIMEZONE: lines go to c->cur */
   size_t skipdepth; /* inside a skipped component when > 0 */
   int outside_reported, seen_calendar;
+  int stopped;      /* a fatal error: nothing more is read */
   evpubp_buf line;  /* the content line, unfolded */
   unsigned long ln; /* its first physical line */
   size_t firstlen;  /* its bytes on that line */
@@ -761,6 +762,32 @@ begin_end_name(const evpubp_ics_cline *cl, char *out, size_t outlen)
     out[i] = (char)(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
   }
   out[n] = '\0';
+}
+
+/* A fatal error (a limit of doc/icalendar.md): the pass stops reading
+ * at this line.  Pass 1 stops silently; pass 2, which reads the same
+ * lines, reports the errors before it in their order, then this one, and
+ * the reader returns -1. */
+static void fatal(evpubp_ics *c, walk *w, unsigned long line, const char *fmt,
+                  ...)
+#ifdef __GNUC__
+  __attribute__((format(printf, 4, 5)))
+#endif
+  ;
+
+static void
+fatal(evpubp_ics *c, walk *w, unsigned long line, const char *fmt, ...)
+{
+  char text[256];
+  va_list ap;
+  w->stopped = 1;
+  if(c->pass != 2)
+    return;
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof(text), fmt, ap);
+  va_end(ap);
+  evpubp_read_error(c->rd, line, 1, "%s (reading stops here)", text);
+  c->rc = -1;
 }
 
 /* One VEVENT of pass 2. */
@@ -838,9 +865,7 @@ on_begin(evpubp_ics *c, walk *w, const evpubp_ics_cline *cl)
 {
   frame *f;
   if(w->depth == MAX_DEPTH) {
-    evpubp_read_error(c->rd, w->ln, 1,
-                      "components nested deeper than %d levels", MAX_DEPTH);
-    c->rc = -1;
+    fatal(c, w, w->ln, "components nested deeper than %d levels", MAX_DEPTH);
     return;
   }
   f = &w->stack[w->depth++];
@@ -930,10 +955,8 @@ on_property(evpubp_ics *c, walk *w, const evpubp_ics_cline *cl)
     return;
   if(w->collecting == 1 || (w->collecting == 2 && c->pass == 1)) {
     if(c->cur.text.len + w->line.len > MAX_VEVENT) {
-      evpubp_read_error(c->rd, c->cur.line, 1,
-                        "component larger than %lu bytes",
-                        (unsigned long)MAX_VEVENT);
-      c->rc = -1;
+      fatal(c, w, c->cur.line, "component larger than %lu bytes",
+            (unsigned long)MAX_VEVENT);
       return;
     }
     keep_line(c, w);
@@ -974,15 +997,14 @@ run_pass(evpubp_ics *c, evpubp_ics_lreader *lr)
   int toolong;
   memset(&w, 0, sizeof(w));
   evpubp_buf_init(&w.line);
-  while(!c->rc && !c->oom && next_line(c, lr, &w, &toolong)) {
+  while(!c->rc && !c->oom && !w.stopped && next_line(c, lr, &w, &toolong)) {
     size_t erroff;
     const char *msg;
     evpubp_ics_cline cl;
     if(toolong) {
-      if(c->pass == 2)
-        evpubp_read_error(c->rd, w.ln, 1, "content line longer than %lu bytes",
-                          (unsigned long)EVPUBP_ICS_MAX_LINE);
-      continue;
+      fatal(c, &w, w.ln, "content line longer than %lu bytes",
+            (unsigned long)EVPUBP_ICS_MAX_LINE);
+      break;
     }
     if(!w.line.len)
       continue; /* blank lines: not iCalendar, but harmless */
@@ -1007,10 +1029,10 @@ run_pass(evpubp_ics *c, evpubp_ics_lreader *lr)
       on_property(c, &w, &cl);
     }
   }
-  if(c->pass == 2 && !c->rc && !c->oom && w.depth)
+  if(c->pass == 2 && !c->rc && !c->oom && !w.stopped && w.depth)
     evpubp_read_error(c->rd, w.stack[w.depth - 1].line, 1,
                       "BEGIN:%s is not closed", w.stack[w.depth - 1].name);
-  if(c->pass == 2 && !c->rc && !c->oom && !w.seen_calendar &&
+  if(c->pass == 2 && !c->rc && !c->oom && !w.stopped && !w.seen_calendar &&
      !w.outside_reported && lr->phys)
     evpubp_read_error(c->rd, 1, 1, "no BEGIN:VCALENDAR in the file");
   evpubp_buf_free(&w.line);
