@@ -155,14 +155,15 @@ party(evpubp_ics *c, evpubp_ics_event *e, const char *line,
   const char *mail = NULL;
   size_t maillen = 0;
   evpubp_node *node;
+  char q[EVPUBP_ICS_QUOTE_SIZE(20)];
   (void)line;
   if(cu &&
      (evpubp_ics_eqci(cu->val, cu->vlen, "ROOM") ||
       evpubp_ics_eqci(cu->val, cu->vlen, "RESOURCE"))) {
     evpubp_ics_note(c, "cutype-room", r->line,
-                    "skipped %s with CUTYPE=%.*s (a room or resource is not a "
+                    "skipped %s with CUTYPE=%s (a room or resource is not a "
                     "person or organization)",
-                    what, (int)(cu->vlen < 20 ? cu->vlen : 20), cu->val);
+                    what, evpubp_ics_quote(q, cu->val, cu->vlen, 20));
     return;
   }
   if(attendee && ps && evpubp_ics_eqci(ps->val, ps->vlen, "DECLINED")) {
@@ -261,7 +262,7 @@ parse_geo(evpubp_ics *c, evpubp_ics_event *e, const char *line,
   size_t n1 = semi ? (size_t)(semi - cl->val) : 0;
   size_t n2 = semi ? cl->vlen - n1 - 1 : 0;
   double lat, lon;
-  char b[64];
+  char b[64], q[EVPUBP_ICS_QUOTE_SIZE(60)];
   if(!semi || !n1 || !n2 || n1 >= sizeof(b) || n2 >= sizeof(b) ||
      !evpubp_number_kind(cl->val, n1) || !evpubp_number_kind(semi + 1, n2))
     goto bad;
@@ -280,8 +281,8 @@ parse_geo(evpubp_ics *c, evpubp_ics_event *e, const char *line,
 bad:
   evpubp_read_error(
     c->rd, r->line, evpubp_ics_col(line, r, cl->voff),
-    "invalid GEO '%.*s' (expected latitude;longitude in degrees)",
-    (int)(cl->vlen < 60 ? cl->vlen : 60), cl->val);
+    "invalid GEO '%s' (expected latitude;longitude in degrees)",
+    evpubp_ics_quote(q, cl->val, cl->vlen, 60));
   e->bad = 1;
 }
 
@@ -383,9 +384,10 @@ status_prop(evpubp_ics *c, evpubp_ics_event *e, const evpubp_ics_lrec *r,
   } else if(evpubp_ics_eqci(cl->val, cl->vlen, "CONFIRMED")) {
     e->status = evpubp_ics_str(c, "scheduled", r->line);
   } else {
+    char q[EVPUBP_ICS_QUOTE_SIZE(20)];
     evpubp_ics_note(c, "status", r->line,
-                    "STATUS:%.*s has no schema.org eventStatus; not mapped",
-                    (int)(cl->vlen < 20 ? cl->vlen : 20), cl->val);
+                    "STATUS:%s has no schema.org eventStatus; not mapped",
+                    evpubp_ics_quote(q, cl->val, cl->vlen, 20));
   }
 }
 
@@ -736,7 +738,7 @@ collect_vevent(evpubp_ics *c)
 
 /* ---- the component structure, both passes ------------------------ */
 typedef struct {
-  char name[32];
+  char name[EVPUBP_ICS_QUOTE_SIZE(31)]; /* as messages quote it */
   unsigned long line;
 } frame;
 
@@ -753,15 +755,18 @@ typedef struct {
   size_t firstlen;  /* its bytes on that line */
 } walk;
 
+/* The component BEGIN or END names, upper case, at most 31 bytes of it,
+ * quoted for messages (out: EVPUBP_ICS_QUOTE_SIZE(31) bytes). */
 static void
-begin_end_name(const evpubp_ics_cline *cl, char *out, size_t outlen)
+begin_end_name(const evpubp_ics_cline *cl, char *out)
 {
-  size_t n = cl->vlen < outlen - 1 ? cl->vlen : outlen - 1, i;
+  char up[31];
+  size_t n = cl->vlen < sizeof(up) ? cl->vlen : sizeof(up), i;
   for(i = 0; i < n; i++) {
     char ch = cl->val[i];
-    out[i] = (char)(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
+    up[i] = (char)(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
   }
-  out[n] = '\0';
+  evpubp_ics_quote(out, up, cl->vlen, n);
 }
 
 /* A fatal error (a limit of doc/icalendar.md): the pass stops reading
@@ -869,7 +874,7 @@ on_begin(evpubp_ics *c, walk *w, const evpubp_ics_cline *cl)
     return;
   }
   f = &w->stack[w->depth++];
-  begin_end_name(cl, f->name, sizeof(f->name));
+  begin_end_name(cl, f->name);
   f->line = w->ln;
   if(w->depth == 1) {
     if(strcmp(f->name, "VCALENDAR")) {
@@ -894,7 +899,7 @@ on_begin(evpubp_ics *c, walk *w, const evpubp_ics_cline *cl)
     if(c->pass == 1)
       keep_line(c, w);
   } else {
-    char kind[48];
+    char kind[sizeof(f->name) + 2];
     snprintf(kind, sizeof(kind), "C:%s", f->name);
     evpubp_ics_note(c, kind, w->ln, "skipped iCalendar component '%s'%s",
                     f->name, w->collecting == 1 ? " inside a VEVENT" : "");
@@ -906,9 +911,9 @@ on_begin(evpubp_ics *c, walk *w, const evpubp_ics_cline *cl)
 static void
 on_end(evpubp_ics *c, walk *w, const evpubp_ics_cline *cl)
 {
-  char name[32];
+  char name[EVPUBP_ICS_QUOTE_SIZE(31)];
   size_t k;
-  begin_end_name(cl, name, sizeof(name));
+  begin_end_name(cl, name);
   for(k = w->depth; k > 0; k--)
     if(!strcmp(w->stack[k - 1].name, name))
       break;
@@ -1013,11 +1018,12 @@ run_pass(evpubp_ics *c, evpubp_ics_lreader *lr)
        (msg ||
         (!evpubp_ics_eqci(cl.name, cl.nlen, "BEGIN") &&
          !evpubp_ics_eqci(cl.name, cl.nlen, "END")))) {
+      char q[EVPUBP_ICS_QUOTE_SIZE(40)];
       if(c->pass == 2 && !w.outside_reported)
         evpubp_read_error(
           c->rd, w.ln, 1,
-          "not iCalendar: expected BEGIN:VCALENDAR, found '%.*s'",
-          (int)(w.line.len < 40 ? w.line.len : 40), w.line.data);
+          "not iCalendar: expected BEGIN:VCALENDAR, found '%s'",
+          evpubp_ics_quote(q, w.line.data, w.line.len, 40));
       w.outside_reported = 1;
     } else if(msg) {
       bad_line(c, &w, msg, erroff);

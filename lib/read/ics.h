@@ -22,7 +22,7 @@
 #define EVPUBP_ICS_CANDIDATES_BASE 100000UL
 #define EVPUBP_ICS_CANDIDATES_PER 1000UL
 #define EVPUBP_ICS_LAST_YEAR 9999 /* occurrences are not listed after it */
-#define EVPUBP_ICS_ZONE_YEARS 100000UL
+#define EVPUBP_ICS_ZONE_CANDIDATES 2000000UL
 #define EVPUBP_ICS_ZONE_CHANGES 100000UL
 /* libical expands a zone's rules up to this year and no further */
 #define EVPUBP_ICS_ZONE_LAST_YEAR 2582
@@ -82,7 +82,7 @@ typedef struct evpubp_ics {
   evpubp_map noted;   /* kinds of skipped things already noted */
   evpubp_ics_raw cur; /* the VEVENT or VTIMEZONE being read */
   evpubp_buf tmp;
-  unsigned long zone_years, zone_changes; /* the VTIMEZONE rules so far */
+  unsigned long zone_cand, zone_changes; /* the VTIMEZONE rules so far */
 } evpubp_ics;
 
 /* ---- dates and times ---------------------------------------------- */
@@ -134,6 +134,13 @@ const char *evpubp_ics_parse_cline(const char *s, size_t n,
                                    evpubp_ics_cline *c, size_t *erroff);
 const evpubp_ics_param *evpubp_ics_get_param(const evpubp_ics_cline *c,
                                              const char *name);
+/* What a message quotes of the input: at most max bytes of s[n] (not
+ * cutting a UTF-8 character), the control characters (C0, DEL, C1) and
+ * the bytes that are not UTF-8 written \xHH, so that a message never
+ * carries a terminal escape.  out must hold 4 * max + 1 bytes; returns
+ * out. */
+#define EVPUBP_ICS_QUOTE_SIZE(max) (4 * (max) + 1)
+const char *evpubp_ics_quote(char *out, const char *s, size_t n, size_t max);
 /* Column (1-based, in characters) of offset off of a logical line. */
 unsigned long evpubp_ics_col(const char *s, const evpubp_ics_lrec *r,
                              size_t off);

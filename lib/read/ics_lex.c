@@ -295,6 +295,79 @@ evpubp_ics_raw_copy(evpubp_ics_raw *dst, const evpubp_ics_raw *src)
   return 0;
 }
 
+/* The length of the UTF-8 character at s[0..n), 0 when there is none
+ * (a byte that cannot start one, a sequence cut short, overlong, a
+ * surrogate or past U+10FFFF). */
+static size_t
+utf8_char(const unsigned char *s, size_t n)
+{
+  size_t len, i;
+  unsigned long cp;
+  if(s[0] < 0x80)
+    return 1;
+  if(s[0] >= 0xC2 && s[0] <= 0xDF) {
+    len = 2;
+    cp = s[0] & 0x1F;
+  } else if(s[0] >= 0xE0 && s[0] <= 0xEF) {
+    len = 3;
+    cp = s[0] & 0x0F;
+  } else if(s[0] >= 0xF0 && s[0] <= 0xF4) {
+    len = 4;
+    cp = s[0] & 0x07;
+  } else {
+    return 0;
+  }
+  if(n < len)
+    return 0;
+  for(i = 1; i < len; i++) {
+    if((s[i] & 0xC0) != 0x80)
+      return 0;
+    cp = cp << 6 | (s[i] & 0x3F);
+  }
+  if((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+     (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+    return 0;
+  return len;
+}
+
+const char *
+evpubp_ics_quote(char *out, const char *s, size_t n, size_t max)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = 0, o = 0;
+  int cut = n > max;
+  if(cut)
+    n = max;
+  while(i < n) {
+    size_t k = utf8_char(u + i, n - i);
+    /* C1 controls are U+0080..U+009F: C2 80..C2 9F */
+    int control = k == 1 ? u[i] < 0x20 || u[i] == 0x7F
+                         : k == 2 && u[i] == 0xC2 && u[i + 1] < 0xA0;
+    if(k && !control) {
+      memcpy(out + o, s + i, k);
+      o += k;
+      i += k;
+      continue;
+    }
+    if(!k && cut && n - i < 4 && u[i] >= 0xC2 && u[i] <= 0xF4) {
+      size_t j = i + 1;
+      while(j < n && (u[j] & 0xC0) == 0x80)
+        j++;
+      if(j == n)
+        break; /* a character the limit cuts: left out */
+    }
+    for(k = k ? k : 1; k > 0; k--, i++) {
+      out[o++] = '\\';
+      out[o++] = 'x';
+      out[o++] = hex[u[i] >> 4];
+      out[o++] = hex[u[i] & 15];
+    }
+  }
+  out[o] = '\0';
+  return out;
+}
+
 /* Column (1-based, in characters) of offset off of a logical line. */
 unsigned long
 evpubp_ics_col(const char *s, const evpubp_ics_lrec *r, size_t off)

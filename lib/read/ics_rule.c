@@ -29,6 +29,7 @@ evpubp_ics_parse_rrule(evpubp_ics *c, evpubp_ics_event *e, const char *line,
   char *s = evpubp_arena_strndup(c->rd->arena, cl->val, cl->vlen);
   struct icalrecurrencetype rt;
   size_t i;
+  char q[EVPUBP_ICS_QUOTE_SIZE(80)];
   if(!s) {
     c->oom = 1;
     return;
@@ -53,8 +54,8 @@ evpubp_ics_parse_rrule(evpubp_ics *c, evpubp_ics_event *e, const char *line,
       rt.freq = ICAL_NO_RECURRENCE; /* libical lets BYMONTH=13 pass */
   if(rt.freq == ICAL_NO_RECURRENCE || rt.interval < 1 || rt.count < 0) {
     evpubp_read_error(c->rd, r->line, evpubp_ics_col(line, r, cl->voff),
-                      "invalid RRULE '%.*s'",
-                      (int)(cl->vlen < 80 ? cl->vlen : 80), cl->val);
+                      "invalid RRULE '%s'",
+                      evpubp_ics_quote(q, cl->val, cl->vlen, 80));
     e->bad = 1;
     return;
   }

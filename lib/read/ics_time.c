@@ -133,29 +133,30 @@ evpubp_ics_parse_time(evpubp_ics *c, const char *line,
   const evpubp_ics_param *vt = evpubp_ics_get_param(cl, "VALUE");
   int utc, bad;
   unsigned long col = evpubp_ics_col(line, r, (size_t)(s - line));
+  char q[EVPUBP_ICS_QUOTE_SIZE(80)];
   memset(out, 0, sizeof(*out));
   out->line = r->line;
   bad = parse_dt(s, n, &out->t, &utc);
   if(bad == -2) {
     evpubp_read_error(c->rd, r->line, col,
-                      "invalid %.*s '%.*s' (no such date or time)",
+                      "invalid %.*s '%s' (no such date or time)",
                       (int)(cl->nlen < 40 ? cl->nlen : 40), cl->name,
-                      (int)(n < 60 ? n : 60), s);
+                      evpubp_ics_quote(q, s, n, 60));
     return -1;
   }
   if(bad) {
     evpubp_read_error(
       c->rd, r->line, col,
-      "invalid %.*s '%.*s' (expected YYYYMMDD or YYYYMMDDThhmmss "
+      "invalid %.*s '%s' (expected YYYYMMDD or YYYYMMDDThhmmss "
       "with an optional Z)",
-      (int)(cl->nlen < 40 ? cl->nlen : 40), cl->name, (int)(n < 60 ? n : 60),
-      s);
+      (int)(cl->nlen < 40 ? cl->nlen : 40), cl->name,
+      evpubp_ics_quote(q, s, n, 60));
     return -1;
   }
   if(vt && evpubp_ics_eqci(vt->val, vt->vlen, "DATE") && !out->t.is_date) {
     evpubp_read_error(c->rd, r->line, col,
-                      "VALUE=DATE but '%.*s' is a date-time",
-                      (int)(n < 60 ? n : 60), s);
+                      "VALUE=DATE but '%s' is a date-time",
+                      evpubp_ics_quote(q, s, n, 60));
     return -1;
   }
   if(out->t.is_date)
@@ -168,9 +169,9 @@ evpubp_ics_parse_time(evpubp_ics *c, const char *line,
     if(!out->z) {
       evpubp_read_error(
         c->rd, r->line, evpubp_ics_col(line, r, (size_t)(tz->val - line)),
-        "unknown time zone '%.*s' (no VTIMEZONE with this TZID in "
+        "unknown time zone '%s' (no VTIMEZONE with this TZID in "
         "the calendar and no system zone of that name)",
-        (int)(tz->vlen < 80 ? tz->vlen : 80), tz->val);
+        evpubp_ics_quote(q, tz->val, tz->vlen, 80));
       return -1;
     }
     out->utc = out->z == icaltimezone_get_utc_timezone();
@@ -268,6 +269,7 @@ evpubp_ics_parse_duration(evpubp_ics *c, evpubp_ics_event *e, const char *line,
   struct icaldurationtype d;
   char *s = evpubp_arena_strndup(c->rd->arena, cl->val, cl->vlen);
   long secs;
+  char q[EVPUBP_ICS_QUOTE_SIZE(60)];
   if(!s) {
     c->oom = 1;
     return;
@@ -276,9 +278,9 @@ evpubp_ics_parse_duration(evpubp_ics *c, evpubp_ics_event *e, const char *line,
   if(icaldurationtype_is_bad_duration(d) || d.is_neg || cl->vlen > 40 ||
      d.weeks > 5000 || d.days > 36500) {
     evpubp_read_error(c->rd, r->line, evpubp_ics_col(line, r, cl->voff),
-                      "invalid DURATION '%.*s' (expected a positive RFC 5545 "
+                      "invalid DURATION '%s' (expected a positive RFC 5545 "
                       "duration such as PT1H30M)",
-                      (int)(cl->vlen < 60 ? cl->vlen : 60), cl->val);
+                      evpubp_ics_quote(q, cl->val, cl->vlen, 60));
     e->bad = 1;
     return;
   }
@@ -287,8 +289,8 @@ evpubp_ics_parse_duration(evpubp_ics *c, evpubp_ics_event *e, const char *line,
   if(d.hours > 1000000 || d.minutes > 60000000 || d.seconds > 2000000000U ||
      secs > 100L * 366 * 86400) {
     evpubp_read_error(c->rd, r->line, evpubp_ics_col(line, r, cl->voff),
-                      "DURATION '%.*s' is longer than a hundred years",
-                      (int)(cl->vlen < 60 ? cl->vlen : 60), cl->val);
+                      "DURATION '%s' is longer than a hundred years",
+                      evpubp_ics_quote(q, cl->val, cl->vlen, 60));
     e->bad = 1;
     return;
   }
