@@ -22,7 +22,7 @@
 #define EVPUBP_ICS_CANDIDATES_BASE 100000UL
 #define EVPUBP_ICS_CANDIDATES_PER 1000UL
 #define EVPUBP_ICS_LAST_YEAR 9999 /* occurrences are not listed after it */
-#define EVPUBP_ICS_ZONE_CANDIDATES 2000000UL
+#define EVPUBP_ICS_ZONE_CANDIDATES 5000000UL
 #define EVPUBP_ICS_ZONE_CHANGES 100000UL
 /* libical expands a zone's rules up to this year and no further */
 #define EVPUBP_ICS_ZONE_LAST_YEAR 2582
@@ -169,6 +169,10 @@ int evpubp_ics_parse_time(evpubp_ics *c, const char *line,
 evpubp_node *evpubp_ics_time_node(evpubp_ics *c, const struct icaltimetype *t,
                                   const evpubp_ics_time *v,
                                   unsigned long line);
+/* t (its zone set) as a wall time of zone to; a year after 2582 (where
+ * libical stops computing zones) as the same year 400s earlier. */
+struct icaltimetype evpubp_ics_to_zone(struct icaltimetype t,
+                                       icaltimezone *to);
 /* The wall time of v in the zone of ref (for comparing occurrences). */
 struct icaltimetype evpubp_ics_in_zone_of(const evpubp_ics_time *v,
                                           const evpubp_ics_time *ref);

@@ -784,21 +784,22 @@ emit_period(rwalk *w, const long *days, size_t ndays, const tset *t)
   return W_GO;
 }
 
-/* The days first..last of a period, those admitted into days. */
+/* The days first..last of a period, those admitted into days.  The
+ * period is a candidate, and each day of it in a month BYMONTH admits. */
 static int
 period_days(rwalk *w, long first, long last, long *days, size_t *ndays)
 {
   long D;
   int y, m, d;
   *ndays = 0;
+  if(spend(w))
+    return W_SPENT;
   for(D = first; D <= last; D++) {
     civil_from_days(D, &y, &m, &d);
     if(y > w->last_year)
       break;
     if(w->has_month && !w->month[m]) {
       D += month_days(y, m) - d; /* the rest of the month: not admitted */
-      if(spend(w))
-        return W_SPENT;
       continue;
     }
     if(spend(w))
@@ -1172,7 +1173,7 @@ expand(evpubp_ics *c, const evpubp_ics_event *s, ovset *ov, long span,
     /* compare UNTIL with the wall times of the series' zone */
     struct icaltimetype u = rule.until;
     u.zone = icaltimezone_get_utc_timezone();
-    rule.until = icaltime_convert_to_zone(u, s->start.z);
+    rule.until = evpubp_ics_to_zone(u, s->start.z);
   }
   if(s->start.t.is_date && !icaltime_is_null_time(rule.until))
     rule.until.is_date = 1;
