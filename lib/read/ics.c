@@ -23,6 +23,7 @@
 
 typedef struct {
   int series;          /* a VEVENT without RECURRENCE-ID has this UID */
+  int given;           /* the overrides went with the first such VEVENT */
   evpubp_ics_raw *ovr; /* the overrides of the series */
   size_t novr, cap;
 } uidinfo;
@@ -229,6 +230,7 @@ add_exdates(evpubp_ics *c, evpubp_ics_event *e, const char *line,
       e->ex[e->nex++] = v;
     } else if(n) {
       e->bad = 1;
+      return; /* the first bad date of a line is said, not thousands */
     }
     i += n + 1;
   }
@@ -802,7 +804,7 @@ handle_vevent(evpubp_ics *c)
   const char *uid;
   size_t n;
   int recur;
-  const uidinfo *ui = NULL;
+  uidinfo *ui = NULL;
   evpubp_ics_event e;
   raw_uid(&c->cur, &uid, &n, &recur);
   if(uid)
@@ -823,7 +825,14 @@ handle_vevent(evpubp_ics *c)
       }
     }
     emit_event(c, &e, NULL);
+  } else if(ui && ui->given) {
+    /* the UID's series again (the mapper reports the IRI minted twice):
+     * the overrides went with the first, and giving them to each again
+     * would cost series times overrides */
+    emit_event(c, &e, NULL);
   } else {
+    if(ui)
+      ui->given = 1;
     emit_event(c, &e, ui);
   }
   pev_free(&e);

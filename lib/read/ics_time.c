@@ -192,13 +192,15 @@ evpubp_ics_parse_time(evpubp_ics *c, const char *line,
   const evpubp_ics_param *tz = evpubp_ics_get_param(cl, "TZID");
   const evpubp_ics_param *vt = evpubp_ics_get_param(cl, "VALUE");
   int utc, bad, refused;
-  unsigned long col = evpubp_ics_col(line, r, (size_t)(s - line));
+  /* the column is computed when an error says it: a line of thousands of
+   * EXDATEs would cost their square */
+  size_t off = (size_t)(s - line);
   char q[EVPUBP_ICS_QUOTE_SIZE(80)];
   memset(out, 0, sizeof(*out));
   out->line = r->line;
   bad = parse_dt(s, n, &out->t, &utc);
   if(bad == -2) {
-    evpubp_read_error(c->rd, r->line, col,
+    evpubp_read_error(c->rd, r->line, evpubp_ics_col(line, r, off),
                       "invalid %.*s '%s' (no such date or time)",
                       (int)(cl->nlen < 40 ? cl->nlen : 40), cl->name,
                       evpubp_ics_quote(q, s, n, 60));
@@ -206,7 +208,7 @@ evpubp_ics_parse_time(evpubp_ics *c, const char *line,
   }
   if(bad) {
     evpubp_read_error(
-      c->rd, r->line, col,
+      c->rd, r->line, evpubp_ics_col(line, r, off),
       "invalid %.*s '%s' (expected YYYYMMDD or YYYYMMDDThhmmss "
       "with an optional Z)",
       (int)(cl->nlen < 40 ? cl->nlen : 40), cl->name,
@@ -214,7 +216,7 @@ evpubp_ics_parse_time(evpubp_ics *c, const char *line,
     return -1;
   }
   if(vt && evpubp_ics_eqci(vt->val, vt->vlen, "DATE") && !out->t.is_date) {
-    evpubp_read_error(c->rd, r->line, col,
+    evpubp_read_error(c->rd, r->line, evpubp_ics_col(line, r, off),
                       "VALUE=DATE but '%s' is a date-time",
                       evpubp_ics_quote(q, s, n, 60));
     return -1;
