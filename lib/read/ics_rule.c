@@ -1005,6 +1005,11 @@ rwalk_init(rwalk *w, const struct icalrecurrencetype *r,
   if(f < ICAL_SECONDLY_RECURRENCE || f > ICAL_YEARLY_RECURRENCE ||
      (finer && st->is_date))
     return -1;
+  /* a start that is no date or time (libical's parser lets some pass) */
+  if(st->year < 1 || st->year > 9999 || st->month < 1 || st->month > 12 ||
+     st->day < 1 || st->day > month_days(st->year, st->month) || w->h0 < 0 ||
+     w->h0 > 23 || w->mi0 < 0 || w->mi0 > 59 || w->s0 < 0 || w->s0 > 59)
+    return -1;
   w->has_month =
     by_flags(r->by_month, ICAL_BY_MONTH_SIZE, w->month, NULL, 1, 12);
   w->has_mday =
