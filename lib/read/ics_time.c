@@ -122,10 +122,6 @@ evpubp_ics_to_zone(struct icaltimetype t, icaltimezone *to)
   return t;
 }
 
-/* The value of a VTIMEZONE that evpub refused (said where it stands): a
- * TZID naming it is no error of its own. */
-static char refused_zone;
-
 /* A TZID as a system zone name: only names that can be zoneinfo files. */
 static icaltimezone *
 system_zone(const char *name, size_t n)
@@ -163,7 +159,9 @@ resolve_tz(evpubp_ics *c, const char *tzid, size_t n, int *refused)
   evpubp_map_entry *e = evpubp_map_find(&c->zones, tzid, n);
   icaltimezone *z;
   size_t i;
-  *refused = e && e->value == &refused_zone;
+  /* a VTIMEZONE evpub refused (said where it stands) has c as value: a
+   * TZID naming it is no error of its own */
+  *refused = e && e->value == (void *)c;
   if(*refused)
     return NULL;
   if(e && e->value)
@@ -609,7 +607,7 @@ evpubp_ics_collect_vtimezone(evpubp_ics *c)
   }
   if(check_zone_rules(c, comp)) {
     icalcomponent_free(comp);
-    e->value = &refused_zone;
+    e->value = c; /* refused: see resolve_tz() */
     return;
   }
   z = icaltimezone_new();
@@ -635,7 +633,7 @@ evpubp_ics_free_zones(evpubp_ics *c)
   size_t i;
   for(i = 0; i < c->zones.cap; i++)
     if(c->zones.slots && c->zones.slots[i].key && c->zones.slots[i].value &&
-       c->zones.slots[i].value != &refused_zone)
+       c->zones.slots[i].value != (void *)c)
       icaltimezone_free(c->zones.slots[i].value, 1);
   evpubp_map_free(&c->zones);
 }
