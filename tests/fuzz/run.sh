@@ -123,7 +123,8 @@ run_one() {
     if [ "${FUZZ_FORK:-1}" != 0 ]; then
       "$outdir/fuzz_$n" "$corpus" -runs=0 -rss_limit_mb=2048 \
         -timeout="$timeout" -report_slow_units="$slow" \
-        -artifact_prefix="$art" >"$outdir/logs/$n.replay.log" 2>&1
+        -artifact_prefix="$art" -print_final_stats=1 \
+        >"$outdir/logs/$n.replay.log" 2>&1
     fi
   ) &
   pids="$pids $!"
@@ -170,7 +171,7 @@ echo "fuzz: running$names for ${seconds}s each, $parallel at a time," \
   "${timeout}s per input (slow from ${slow}s)"
 pids=
 for n in $names; do
-  rm -f "$outdir/logs/$n.status"
+  rm -f "$outdir/logs/$n.status" "$outdir/logs/$n.replay.log"
   while [ "$(alive)" -ge "$parallel" ]; do
     sleep 1
   done
@@ -195,6 +196,12 @@ for n in $names; do
     sed -n 's/.* corp: \([0-9]*\(\/[0-9]*[a-zA-Z]*\)\{0,1\}\).*/\1/p')
   printf 'fuzz_%s: %s executions in %s s, cov %s, features %s, corpus %s\n' \
     "$n" "${execs:-?}" "$secs" "${cov:-?}" "${ft:-?}" "${corp:-?}"
+  replay=$outdir/logs/$n.replay.log
+  if [ -f "$replay" ]; then
+    printf '  replay of the corpus: %s inputs, the slowest %s s\n' \
+      "$(sed -n 's/^stat::number_of_executed_units: *//p' "$replay")" \
+      "$(sed -n 's/^stat::slowest_unit_time_sec: *//p' "$replay")"
+  fi
   # this run's reproducers, smallest first, grouped by what they show
   found=$(find "$outdir/artifacts/$n" -type f -newer "$outdir/logs/$n.start" \
     -printf '%s %p\n' 2>/dev/null | sort -n | head -50 | cut -d' ' -f2-)
@@ -217,8 +224,8 @@ for n in $names; do
     done <"$sigs"
     printf '  reproduce: [EVPUB_FUZZ_VERBOSE=1] %s FILE; log: %s\n' \
       "$outdir/fuzz_$n" "$log"
-    if [ -f "$outdir/logs/$n.replay.log" ]; then
-      printf '  the replay of the corpus: %s\n' "$outdir/logs/$n.replay.log"
+    if [ -f "$replay" ]; then
+      printf '  the replay of the corpus: %s\n' "$replay"
     fi
   elif [ "$status" != 0 ]; then
     failed=1
