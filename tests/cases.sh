@@ -6,7 +6,8 @@
 #   tests/cases.sh DIR...        only these cases, or the cases under them
 #
 # A case runs in its own directory as `evpub $(cat args)`, standard input
-# from `stdin` (a file), `stdin-pipe` (through a pipe) or /dev/null, and
+# from `stdin` (a file), `stdin-pipe` (through a pipe) or /dev/null, killed
+# after EVPUB_CASE_TIMEOUT seconds (default 60: a hang fails, exit 124), and
 # must give:
 #   status          the exit status (default 0)
 #   expected.nt     standard output as a graph: both sides canonicalized
@@ -33,7 +34,8 @@ CASES="$top_srcdir/tests/cases"
 WITNESS="$top_srcdir/tests/rdflib_witness.py"
 # The cases there are, at least: a case lost on the way (a dist-hook, a
 # move) must not go unnoticed.  Raise it when adding cases.
-MIN_CASES=189
+MIN_CASES=200
+CASE_TIMEOUT=${EVPUB_CASE_TIMEOUT:-60}
 case "$EVPUB" in
   /*) ;;
   *) EVPUB="$PWD/$EVPUB" ;;
@@ -51,14 +53,20 @@ run() {
   shift 3
   local -a args=()
   read -r -a args <"$dir/args" || true
+  # a hang is killed: timeout runs the command, not the evpub function
+  # (EVPUB_VALGRIND is words: the valgrind command line, or nothing)
+  local -a cmd
+  read -r -a cmd <<<"timeout -k 5 $CASE_TIMEOUT $EVPUB_VALGRIND"
+  cmd+=("$EVPUB")
   if [ -f "$dir/stdin" ]; then
-    (cd "$dir" && evpub "${args[@]}" "$@" <stdin) >"$o" 2>"$e"
+    (cd "$dir" && "${cmd[@]}" "${args[@]}" "$@" <stdin) >"$o" 2>"$e"
   elif [ -f "$dir/stdin-pipe" ]; then
-    (cd "$dir" && cat stdin-pipe | evpub "${args[@]}" "$@") >"$o" 2>"$e"
+    (cd "$dir" && cat stdin-pipe | "${cmd[@]}" "${args[@]}" "$@") >"$o" 2>"$e"
   else
-    (cd "$dir" && evpub "${args[@]}" "$@" </dev/null) >"$o" 2>"$e"
+    (cd "$dir" && "${cmd[@]}" "${args[@]}" "$@" </dev/null) >"$o" 2>"$e"
   fi
   rc=$?
+  [ "$rc" != 124 ] || echo "evpub: killed after ${CASE_TIMEOUT}s" >>"$e"
 }
 
 canon() {  # canon FILE OUT: canonical N-Triples of FILE, sorted, unique

@@ -23,6 +23,7 @@
 
 typedef struct {
   int series;          /* a VEVENT without RECURRENCE-ID has this UID */
+  int given;           /* the overrides went with the first such VEVENT */
   evpubp_ics_raw *ovr; /* the overrides of the series */
   size_t novr, cap;
 } uidinfo;
@@ -155,14 +156,15 @@ party(evpubp_ics *c, evpubp_ics_event *e, const char *line,
   const char *mail = NULL;
   size_t maillen = 0;
   evpubp_node *node;
+  char q[EVPUBP_ICS_QUOTE_SIZE(20)];
   (void)line;
   if(cu &&
      (evpubp_ics_eqci(cu->val, cu->vlen, "ROOM") ||
       evpubp_ics_eqci(cu->val, cu->vlen, "RESOURCE"))) {
     evpubp_ics_note(c, "cutype-room", r->line,
-                    "skipped %s with CUTYPE=%.*s (a room or resource is not a "
+                    "skipped %s with CUTYPE=%s (a room or resource is not a "
                     "person or organization)",
-                    what, (int)(cu->vlen < 20 ? cu->vlen : 20), cu->val);
+                    what, evpubp_ics_quote(q, cu->val, cu->vlen, 20));
     return;
   }
   if(attendee && ps && evpubp_ics_eqci(ps->val, ps->vlen, "DECLINED")) {
@@ -228,6 +230,7 @@ add_exdates(evpubp_ics *c, evpubp_ics_event *e, const char *line,
       e->ex[e->nex++] = v;
     } else if(n) {
       e->bad = 1;
+      return; /* the first bad date of a line is said, not thousands */
     }
     i += n + 1;
   }
@@ -261,7 +264,7 @@ parse_geo(evpubp_ics *c, evpubp_ics_event *e, const char *line,
   size_t n1 = semi ? (size_t)(semi - cl->val) : 0;
   size_t n2 = semi ? cl->vlen - n1 - 1 : 0;
   double lat, lon;
-  char b[64];
+  char b[64], q[EVPUBP_ICS_QUOTE_SIZE(60)];
   if(!semi || !n1 || !n2 || n1 >= sizeof(b) || n2 >= sizeof(b) ||
      !evpubp_number_kind(cl->val, n1) || !evpubp_number_kind(semi + 1, n2))
     goto bad;
@@ -280,8 +283,8 @@ parse_geo(evpubp_ics *c, evpubp_ics_event *e, const char *line,
 bad:
   evpubp_read_error(
     c->rd, r->line, evpubp_ics_col(line, r, cl->voff),
-    "invalid GEO '%.*s' (expected latitude;longitude in degrees)",
-    (int)(cl->vlen < 60 ? cl->vlen : 60), cl->val);
+    "invalid GEO '%s' (expected latitude;longitude in degrees)",
+    evpubp_ics_quote(q, cl->val, cl->vlen, 60));
   e->bad = 1;
 }
 
@@ -383,9 +386,10 @@ status_prop(evpubp_ics *c, evpubp_ics_event *e, const evpubp_ics_lrec *r,
   } else if(evpubp_ics_eqci(cl->val, cl->vlen, "CONFIRMED")) {
     e->status = evpubp_ics_str(c, "scheduled", r->line);
   } else {
+    char q[EVPUBP_ICS_QUOTE_SIZE(20)];
     evpubp_ics_note(c, "status", r->line,
-                    "STATUS:%.*s has no schema.org eventStatus; not mapped",
-                    (int)(cl->vlen < 20 ? cl->vlen : 20), cl->val);
+                    "STATUS:%s has no schema.org eventStatus; not mapped",
+                    evpubp_ics_quote(q, cl->val, cl->vlen, 20));
   }
 }
 
@@ -736,7 +740,7 @@ collect_vevent(evpubp_ics *c)
 
 /* ---- the component structure, both passes ------------------------ */
 typedef struct {
-  char name[32];
+  char name[EVPUBP_ICS_QUOTE_SIZE(31)]; /* as messages quote it */
   unsigned long line;
 } frame;
 
@@ -747,20 +751,50 @@ typedef struct {
   int collecting;   /* 1 VEVENT, 2 VTIMEZONE: lines go to c->cur */
   size_t skipdepth; /* inside a skipped component when > 0 */
   int outside_reported, seen_calendar;
+  int stopped;      /* a fatal error: nothing more is read */
   evpubp_buf line;  /* the content line, unfolded */
   unsigned long ln; /* its first physical line */
   size_t firstlen;  /* its bytes on that line */
 } walk;
 
+/* The component BEGIN or END names, upper case, at most 31 bytes of it,
+ * quoted for messages (out: EVPUBP_ICS_QUOTE_SIZE(31) bytes). */
 static void
-begin_end_name(const evpubp_ics_cline *cl, char *out, size_t outlen)
+begin_end_name(const evpubp_ics_cline *cl, char *out)
 {
-  size_t n = cl->vlen < outlen - 1 ? cl->vlen : outlen - 1, i;
+  char up[31];
+  size_t n = cl->vlen < sizeof(up) ? cl->vlen : sizeof(up), i;
   for(i = 0; i < n; i++) {
     char ch = cl->val[i];
-    out[i] = (char)(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
+    up[i] = (char)(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
   }
-  out[n] = '\0';
+  evpubp_ics_quote(out, up, cl->vlen, n);
+}
+
+/* A fatal error (a limit of doc/icalendar.md): the pass stops reading
+ * at this line.  Pass 1 stops silently; pass 2, which reads the same
+ * lines, reports the errors before it in their order, then this one, and
+ * the reader returns -1. */
+static void fatal(evpubp_ics *c, walk *w, unsigned long line, const char *fmt,
+                  ...)
+#ifdef __GNUC__
+  __attribute__((format(printf, 4, 5)))
+#endif
+  ;
+
+static void
+fatal(evpubp_ics *c, walk *w, unsigned long line, const char *fmt, ...)
+{
+  char text[256];
+  va_list ap;
+  w->stopped = 1;
+  if(c->pass != 2)
+    return;
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof(text), fmt, ap);
+  va_end(ap);
+  evpubp_read_error(c->rd, line, 1, "%s (reading stops here)", text);
+  c->rc = -1;
 }
 
 /* One VEVENT of pass 2. */
@@ -770,7 +804,7 @@ handle_vevent(evpubp_ics *c)
   const char *uid;
   size_t n;
   int recur;
-  const uidinfo *ui = NULL;
+  uidinfo *ui = NULL;
   evpubp_ics_event e;
   raw_uid(&c->cur, &uid, &n, &recur);
   if(uid)
@@ -791,7 +825,14 @@ handle_vevent(evpubp_ics *c)
       }
     }
     emit_event(c, &e, NULL);
+  } else if(ui && ui->given) {
+    /* the UID's series again (the mapper reports the IRI minted twice):
+     * the overrides went with the first, and giving them to each again
+     * would cost series times overrides */
+    emit_event(c, &e, NULL);
   } else {
+    if(ui)
+      ui->given = 1;
     emit_event(c, &e, ui);
   }
   pev_free(&e);
@@ -838,13 +879,11 @@ on_begin(evpubp_ics *c, walk *w, const evpubp_ics_cline *cl)
 {
   frame *f;
   if(w->depth == MAX_DEPTH) {
-    evpubp_read_error(c->rd, w->ln, 1,
-                      "components nested deeper than %d levels", MAX_DEPTH);
-    c->rc = -1;
+    fatal(c, w, w->ln, "components nested deeper than %d levels", MAX_DEPTH);
     return;
   }
   f = &w->stack[w->depth++];
-  begin_end_name(cl, f->name, sizeof(f->name));
+  begin_end_name(cl, f->name);
   f->line = w->ln;
   if(w->depth == 1) {
     if(strcmp(f->name, "VCALENDAR")) {
@@ -869,7 +908,7 @@ on_begin(evpubp_ics *c, walk *w, const evpubp_ics_cline *cl)
     if(c->pass == 1)
       keep_line(c, w);
   } else {
-    char kind[48];
+    char kind[sizeof(f->name) + 2];
     snprintf(kind, sizeof(kind), "C:%s", f->name);
     evpubp_ics_note(c, kind, w->ln, "skipped iCalendar component '%s'%s",
                     f->name, w->collecting == 1 ? " inside a VEVENT" : "");
@@ -881,9 +920,9 @@ on_begin(evpubp_ics *c, walk *w, const evpubp_ics_cline *cl)
 static void
 on_end(evpubp_ics *c, walk *w, const evpubp_ics_cline *cl)
 {
-  char name[32];
+  char name[EVPUBP_ICS_QUOTE_SIZE(31)];
   size_t k;
-  begin_end_name(cl, name, sizeof(name));
+  begin_end_name(cl, name);
   for(k = w->depth; k > 0; k--)
     if(!strcmp(w->stack[k - 1].name, name))
       break;
@@ -930,10 +969,8 @@ on_property(evpubp_ics *c, walk *w, const evpubp_ics_cline *cl)
     return;
   if(w->collecting == 1 || (w->collecting == 2 && c->pass == 1)) {
     if(c->cur.text.len + w->line.len > MAX_VEVENT) {
-      evpubp_read_error(c->rd, c->cur.line, 1,
-                        "component larger than %lu bytes",
-                        (unsigned long)MAX_VEVENT);
-      c->rc = -1;
+      fatal(c, w, c->cur.line, "component larger than %lu bytes",
+            (unsigned long)MAX_VEVENT);
       return;
     }
     keep_line(c, w);
@@ -974,15 +1011,14 @@ run_pass(evpubp_ics *c, evpubp_ics_lreader *lr)
   int toolong;
   memset(&w, 0, sizeof(w));
   evpubp_buf_init(&w.line);
-  while(!c->rc && !c->oom && next_line(c, lr, &w, &toolong)) {
+  while(!c->rc && !c->oom && !w.stopped && next_line(c, lr, &w, &toolong)) {
     size_t erroff;
     const char *msg;
     evpubp_ics_cline cl;
     if(toolong) {
-      if(c->pass == 2)
-        evpubp_read_error(c->rd, w.ln, 1, "content line longer than %lu bytes",
-                          (unsigned long)EVPUBP_ICS_MAX_LINE);
-      continue;
+      fatal(c, &w, w.ln, "content line longer than %lu bytes",
+            (unsigned long)EVPUBP_ICS_MAX_LINE);
+      break;
     }
     if(!w.line.len)
       continue; /* blank lines: not iCalendar, but harmless */
@@ -991,11 +1027,12 @@ run_pass(evpubp_ics *c, evpubp_ics_lreader *lr)
        (msg ||
         (!evpubp_ics_eqci(cl.name, cl.nlen, "BEGIN") &&
          !evpubp_ics_eqci(cl.name, cl.nlen, "END")))) {
+      char q[EVPUBP_ICS_QUOTE_SIZE(40)];
       if(c->pass == 2 && !w.outside_reported)
         evpubp_read_error(
           c->rd, w.ln, 1,
-          "not iCalendar: expected BEGIN:VCALENDAR, found '%.*s'",
-          (int)(w.line.len < 40 ? w.line.len : 40), w.line.data);
+          "not iCalendar: expected BEGIN:VCALENDAR, found '%s'",
+          evpubp_ics_quote(q, w.line.data, w.line.len, 40));
       w.outside_reported = 1;
     } else if(msg) {
       bad_line(c, &w, msg, erroff);
@@ -1007,10 +1044,10 @@ run_pass(evpubp_ics *c, evpubp_ics_lreader *lr)
       on_property(c, &w, &cl);
     }
   }
-  if(c->pass == 2 && !c->rc && !c->oom && w.depth)
+  if(c->pass == 2 && !c->rc && !c->oom && !w.stopped && w.depth)
     evpubp_read_error(c->rd, w.stack[w.depth - 1].line, 1,
                       "BEGIN:%s is not closed", w.stack[w.depth - 1].name);
-  if(c->pass == 2 && !c->rc && !c->oom && !w.seen_calendar &&
+  if(c->pass == 2 && !c->rc && !c->oom && !w.stopped && !w.seen_calendar &&
      !w.outside_reported && lr->phys)
     evpubp_read_error(c->rd, 1, 1, "no BEGIN:VCALENDAR in the file");
   evpubp_buf_free(&w.line);

@@ -14,6 +14,18 @@
 
 #define EVPUBP_ICS_MAX_LINE ((size_t)1 << 20) /* one unfolded content line */
 #define EVPUBP_ICS_MAX_PARAMS 32              /* parameters of one property */
+/* The limits of the work a rule may take (doc/icalendar.md, "Limits"):
+ * the candidate dates looked at to expand a series into N occurrences
+ * (BASE + PER * N: a rule that gives nothing costs about what listing its
+ * occurrences would), and the years and changes the rules of a
+ * calendar's VTIMEZONEs may give together. */
+#define EVPUBP_ICS_CANDIDATES_BASE 100000UL
+#define EVPUBP_ICS_CANDIDATES_PER 1000UL
+#define EVPUBP_ICS_LAST_YEAR 9999 /* occurrences are not listed after it */
+#define EVPUBP_ICS_ZONE_CANDIDATES 5000000UL
+#define EVPUBP_ICS_ZONE_CHANGES 100000UL
+/* libical expands a zone's rules up to this year and no further */
+#define EVPUBP_ICS_ZONE_LAST_YEAR 2582
 
 /* ---- physical and logical lines ------------------------------------ */
 typedef struct {
@@ -70,6 +82,7 @@ typedef struct evpubp_ics {
   evpubp_map noted;   /* kinds of skipped things already noted */
   evpubp_ics_raw cur; /* the VEVENT or VTIMEZONE being read */
   evpubp_buf tmp;
+  unsigned long zone_cand, zone_changes; /* the VTIMEZONE rules so far */
 } evpubp_ics;
 
 /* ---- dates and times ---------------------------------------------- */
@@ -95,7 +108,7 @@ typedef struct {
   long dursecs; /* DURATION, in seconds */
   unsigned long durline;
   struct icalrecurrencetype rule;
-  unsigned long ruleline;
+  unsigned long ruleline, rulecol;
   evpubp_node_list keywords, organizers, attendees;
   evpubp_ics_time *ex;
   size_t nex, capex;
@@ -121,6 +134,13 @@ const char *evpubp_ics_parse_cline(const char *s, size_t n,
                                    evpubp_ics_cline *c, size_t *erroff);
 const evpubp_ics_param *evpubp_ics_get_param(const evpubp_ics_cline *c,
                                              const char *name);
+/* What a message quotes of the input: at most max bytes of s[n] (not
+ * cutting a UTF-8 character), the control characters (C0, DEL, C1) and
+ * the bytes that are not UTF-8 written \xHH, so that a message never
+ * carries a terminal escape.  out must hold 4 * max + 1 bytes; returns
+ * out. */
+#define EVPUBP_ICS_QUOTE_SIZE(max) (4 * (max) + 1)
+const char *evpubp_ics_quote(char *out, const char *s, size_t n, size_t max);
 /* Column (1-based, in characters) of offset off of a logical line. */
 unsigned long evpubp_ics_col(const char *s, const evpubp_ics_lrec *r,
                              size_t off);
@@ -149,6 +169,10 @@ int evpubp_ics_parse_time(evpubp_ics *c, const char *line,
 evpubp_node *evpubp_ics_time_node(evpubp_ics *c, const struct icaltimetype *t,
                                   const evpubp_ics_time *v,
                                   unsigned long line);
+/* t (its zone set) as a wall time of zone to; a year after 2582 (where
+ * libical stops computing zones) as the same year 400s earlier. */
+struct icaltimetype evpubp_ics_to_zone(struct icaltimetype t,
+                                       icaltimezone *to);
 /* The wall time of v in the zone of ref (for comparing occurrences). */
 struct icaltimetype evpubp_ics_in_zone_of(const evpubp_ics_time *v,
                                           const evpubp_ics_time *ref);
@@ -169,6 +193,24 @@ void evpubp_ics_collect_vtimezone(evpubp_ics *c);
 void evpubp_ics_free_zones(evpubp_ics *c);
 
 /* ---- ics_rule.c ----------------------------------------------------- */
+/* An occurrence t (a wall time without zone; a date when the series'
+ * start is one) of a rule walk; nonzero stops the walk. */
+typedef int (*evpubp_ics_occurrence_cb)(void *user,
+                                        const struct icaltimetype *t);
+/* Walk rule from start (its first occurrence, always: RFC 5545
+ * 3.8.5.3), calling cb for each occurrence in order, while the year is
+ * at most last_year and at most max_candidates candidate dates (a day
+ * of a period, or a time of a rule finer than daily) are looked at.
+ * UNTIL is compared as a wall time.  Returns 0 when the rule ended
+ * (COUNT, UNTIL, last_year), 1 when cb stopped it, 2 when the candidates
+ * ran out, -1 when the rule cannot be walked (a BY part RFC 5545 does not
+ * define for its FREQ, a DATE start with a FREQ finer than DAILY), -2 when
+ * out of memory.  *used: the candidates looked at. */
+int evpubp_ics_walk_rule(const struct icalrecurrencetype *rule,
+                         const struct icaltimetype *start, int last_year,
+                         unsigned long max_candidates,
+                         evpubp_ics_occurrence_cb cb, void *user,
+                         unsigned long *used);
 void evpubp_ics_parse_rrule(evpubp_ics *c, evpubp_ics_event *e,
                             const char *line, const evpubp_ics_lrec *r,
                             const evpubp_ics_cline *cl);

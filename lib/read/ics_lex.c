@@ -56,7 +56,10 @@ evpubp_ics_lr_start(evpubp_ics_lreader *lr, FILE *fp)
 }
 
 /* One physical line into b, without its line end.  Returns 1, 0 at the
- * end, -1 on a read or memory error.  *toolong: the line was cut. */
+ * end, -1 on a read or memory error.  *toolong: the line is longer than
+ * a content line may be; reading stops there (the rest of the line is
+ * not read: a stream without line ends, such as /dev/zero, ends the
+ * reading instead of being scanned for ever). */
 static int
 phys_line(evpubp_ics_lreader *lr, evpubp_buf *b, int *toolong)
 {
@@ -92,9 +95,13 @@ phys_line(evpubp_ics_lreader *lr, evpubp_buf *b, int *toolong)
     avail = lr->len - lr->pos;
     nl = memchr(lr->buf + lr->pos, '\n', avail);
     take = nl ? (size_t)(nl - (lr->buf + lr->pos)) : avail;
-    if(b->len + take > EVPUBP_ICS_MAX_LINE)
+    if(b->len + take > EVPUBP_ICS_MAX_LINE) {
       *toolong = 1;
-    else if(evpubp_buf_add(b, lr->buf + lr->pos, take))
+      lr->pos = lr->len;
+      lr->eof = 1; /* a fatal error: nothing after it is read */
+      break;
+    }
+    if(evpubp_buf_add(b, lr->buf + lr->pos, take))
       return -1;
     lr->pos += take + (nl ? 1 : 0);
     if(nl)
@@ -110,7 +117,7 @@ phys_line(evpubp_ics_lreader *lr, evpubp_buf *b, int *toolong)
 
 /* One unfolded content line into cur.  *line: its first physical line;
  * *firstlen: the bytes of cur that come from that line.  Returns as
- * phys_line(). */
+ * phys_line(); a line too long ends the reading (*toolong). */
 int
 evpubp_ics_logical_line(evpubp_ics_lreader *lr, evpubp_buf *cur,
                         unsigned long *line, size_t *firstlen, int *toolong)
@@ -131,6 +138,8 @@ evpubp_ics_logical_line(evpubp_ics_lreader *lr, evpubp_buf *cur,
   *line = lr->held_line;
   *toolong = lr->held_long;
   *firstlen = cur->len;
+  if(*toolong)
+    return 1;
   for(;;) {
     rc = phys_line(lr, &lr->held, &tl);
     if(rc < 0)
@@ -138,9 +147,13 @@ evpubp_ics_logical_line(evpubp_ics_lreader *lr, evpubp_buf *cur,
     if(!rc)
       break;
     if(lr->held.len && (lr->held.data[0] == ' ' || lr->held.data[0] == '\t')) {
-      if(tl || cur->len + lr->held.len - 1 > EVPUBP_ICS_MAX_LINE)
+      if(tl || cur->len + lr->held.len - 1 > EVPUBP_ICS_MAX_LINE) {
         *toolong = 1;
-      else if(evpubp_buf_add(cur, lr->held.data + 1, lr->held.len - 1))
+        lr->eof = 1;
+        lr->pos = lr->len;
+        return 1;
+      }
+      if(evpubp_buf_add(cur, lr->held.data + 1, lr->held.len - 1))
         return -1;
       continue;
     }
@@ -282,6 +295,79 @@ evpubp_ics_raw_copy(evpubp_ics_raw *dst, const evpubp_ics_raw *src)
   return 0;
 }
 
+/* The length of the UTF-8 character at s[0..n), 0 when there is none
+ * (a byte that cannot start one, a sequence cut short, overlong, a
+ * surrogate or past U+10FFFF). */
+static size_t
+utf8_char(const unsigned char *s, size_t n)
+{
+  size_t len, i;
+  unsigned long cp;
+  if(s[0] < 0x80)
+    return 1;
+  if(s[0] >= 0xC2 && s[0] <= 0xDF) {
+    len = 2;
+    cp = s[0] & 0x1F;
+  } else if(s[0] >= 0xE0 && s[0] <= 0xEF) {
+    len = 3;
+    cp = s[0] & 0x0F;
+  } else if(s[0] >= 0xF0 && s[0] <= 0xF4) {
+    len = 4;
+    cp = s[0] & 0x07;
+  } else {
+    return 0;
+  }
+  if(n < len)
+    return 0;
+  for(i = 1; i < len; i++) {
+    if((s[i] & 0xC0) != 0x80)
+      return 0;
+    cp = cp << 6 | (s[i] & 0x3F);
+  }
+  if((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+     (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+    return 0;
+  return len;
+}
+
+const char *
+evpubp_ics_quote(char *out, const char *s, size_t n, size_t max)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = 0, o = 0;
+  int cut = n > max;
+  if(cut)
+    n = max;
+  while(i < n) {
+    size_t k = utf8_char(u + i, n - i);
+    /* C1 controls are U+0080..U+009F: C2 80..C2 9F */
+    int control = k == 1 ? u[i] < 0x20 || u[i] == 0x7F
+                         : k == 2 && u[i] == 0xC2 && u[i + 1] < 0xA0;
+    if(k && !control) {
+      memcpy(out + o, s + i, k);
+      o += k;
+      i += k;
+      continue;
+    }
+    if(!k && cut && n - i < 4 && u[i] >= 0xC2 && u[i] <= 0xF4) {
+      size_t j = i + 1;
+      while(j < n && (u[j] & 0xC0) == 0x80)
+        j++;
+      if(j == n)
+        break; /* a character the limit cuts: left out */
+    }
+    for(k = k ? k : 1; k > 0; k--, i++) {
+      out[o++] = '\\';
+      out[o++] = 'x';
+      out[o++] = hex[u[i] >> 4];
+      out[o++] = hex[u[i] & 15];
+    }
+  }
+  out[o] = '\0';
+  return out;
+}
+
 /* Column (1-based, in characters) of offset off of a logical line. */
 unsigned long
 evpubp_ics_col(const char *s, const evpubp_ics_lrec *r, size_t off)
@@ -348,13 +434,17 @@ evpubp_ics_text_prop(evpubp_ics *c, const evpubp_ics_cline *cl,
   return evpubp_ics_finish(c, &m, 1, line);
 }
 
-/* A stream that cannot seek is copied to a temporary file. */
+/* A stream that cannot seek is copied to a temporary file.  The copy
+ * stops within a content line (unfolded) longer than a content line may
+ * be: the reader stops there with its error, so reading further (a pipe
+ * from /dev/zero never ends) would only fill the disk. */
 FILE *
 evpubp_ics_seekable(FILE *fp, long *start, int *own)
 {
   FILE *t;
   char b[1 << 15];
-  size_t n;
+  size_t n, i, run = 0;     /* bytes of the content line so far, unfolded */
+  int after_nl = 0, cr = 0; /* the last byte copied is LF, CR */
   *own = 0;
   *start = ftell(fp);
   if(*start >= 0 && !fseek(fp, *start, SEEK_SET))
@@ -362,7 +452,24 @@ evpubp_ics_seekable(FILE *fp, long *start, int *own)
   t = tmpfile();
   if(!t)
     return NULL;
-  while((n = fread(b, 1, sizeof(b), fp)) > 0) {
+  while(run <= EVPUBP_ICS_MAX_LINE + 3 &&
+        (n = fread(b, 1, sizeof(b), fp)) > 0) {
+    for(i = 0; i < n; i++) {
+      if(after_nl) {
+        after_nl = 0;
+        if(b[i] == ' ' || b[i] == '\t')
+          continue; /* folded: the line goes on */
+        run = 0;
+      }
+      if(b[i] == '\n') {
+        run -= cr; /* CRLF: the CR is not content */
+        after_nl = 1;
+        cr = 0;
+        continue;
+      }
+      cr = b[i] == '\r';
+      run++;
+    }
     if(fwrite(b, 1, n, t) != n) {
       fclose(t);
       return NULL;

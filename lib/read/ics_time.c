@@ -74,12 +74,61 @@ parse_dt(const char *s, size_t n, struct icaltimetype *t, int *utc)
   return 0;
 }
 
+/* libical computes a zone's changes lazily, up to the year asked for
+ * plus five but never past 2582, and computes them all again from the
+ * start whenever a later year is asked for: events in ever later years
+ * made it expand the same zone again for each, and every question about
+ * a year after 2582 expanded it all again.  So a zone is expanded once,
+ * up to 2582, when it is first used ... */
+static void
+prime_zone(icaltimezone *z)
+{
+  struct icaltimetype t = icaltime_null_time();
+  int dst = 0;
+  t.year = EVPUBP_ICS_ZONE_LAST_YEAR;
+  t.month = t.day = 1;
+  (void)icaltimezone_get_utc_offset(z, &t, &dst);
+}
+
+/* ... and a time after 2582 is asked about as the same time a multiple
+ * of 400 years earlier: the Gregorian calendar repeats every 400 years
+ * (the same weekdays, the same leap years), so a zone's yearly rules give
+ * the offset they would give then.  The years to take off t's. */
+static int
+years_back(const struct icaltimetype *t)
+{
+  int over = t->year - EVPUBP_ICS_ZONE_LAST_YEAR;
+  return over > 0 ? (over + 399) / 400 * 400 : 0;
+}
+
+/* The UTC offset in zone z at wall time t. */
+static int
+utc_offset(icaltimezone *z, const struct icaltimetype *t0)
+{
+  struct icaltimetype t = *t0;
+  int dst = 0;
+  t.year -= years_back(t0);
+  t.zone = z;
+  return icaltimezone_get_utc_offset(z, &t, &dst);
+}
+
+struct icaltimetype
+evpubp_ics_to_zone(struct icaltimetype t, icaltimezone *to)
+{
+  int back = years_back(&t);
+  t.year -= back;
+  t = icaltime_convert_to_zone(t, to);
+  t.year += back;
+  return t;
+}
+
 /* A TZID as a system zone name: only names that can be zoneinfo files. */
 static icaltimezone *
 system_zone(const char *name, size_t n)
 {
   char b[80];
   size_t i;
+  icaltimezone *z;
   if(!n || n >= sizeof(b) || name[0] == '/')
     return NULL;
   for(i = 0; i < n; i++) {
@@ -95,17 +144,26 @@ system_zone(const char *name, size_t n)
   if(!strcmp(b, "UTC") || !strcmp(b, "Etc/UTC") || !strcmp(b, "GMT") ||
      !strcmp(b, "Z"))
     return icaltimezone_get_utc_timezone();
-  return icaltimezone_get_builtin_timezone(b);
+  z = icaltimezone_get_builtin_timezone(b);
+  if(z)
+    prime_zone(z); /* at once after the first time: libical keeps it */
+  return z;
 }
 
 /* The zone a TZID names: the calendar's VTIMEZONE, else the system zone
- * of that name (also after a "/vendor/.../" prefix), else NULL. */
+ * of that name (also after a "/vendor/.../" prefix), else NULL (*refused:
+ * the calendar's VTIMEZONE of that name was refused). */
 static icaltimezone *
-resolve_tz(evpubp_ics *c, const char *tzid, size_t n)
+resolve_tz(evpubp_ics *c, const char *tzid, size_t n, int *refused)
 {
   evpubp_map_entry *e = evpubp_map_find(&c->zones, tzid, n);
   icaltimezone *z;
   size_t i;
+  /* a VTIMEZONE evpub refused (said where it stands) has c as value: a
+   * TZID naming it is no error of its own */
+  *refused = e && e->value == (void *)c;
+  if(*refused)
+    return NULL;
   if(e && e->value)
     return e->value;
   z = system_zone(tzid, n);
@@ -131,31 +189,34 @@ evpubp_ics_parse_time(evpubp_ics *c, const char *line,
 {
   const evpubp_ics_param *tz = evpubp_ics_get_param(cl, "TZID");
   const evpubp_ics_param *vt = evpubp_ics_get_param(cl, "VALUE");
-  int utc, bad;
-  unsigned long col = evpubp_ics_col(line, r, (size_t)(s - line));
+  int utc, bad, refused;
+  /* the column is computed when an error says it: a line of thousands of
+   * EXDATEs would cost their square */
+  size_t off = (size_t)(s - line);
+  char q[EVPUBP_ICS_QUOTE_SIZE(80)];
   memset(out, 0, sizeof(*out));
   out->line = r->line;
   bad = parse_dt(s, n, &out->t, &utc);
   if(bad == -2) {
-    evpubp_read_error(c->rd, r->line, col,
-                      "invalid %.*s '%.*s' (no such date or time)",
+    evpubp_read_error(c->rd, r->line, evpubp_ics_col(line, r, off),
+                      "invalid %.*s '%s' (no such date or time)",
                       (int)(cl->nlen < 40 ? cl->nlen : 40), cl->name,
-                      (int)(n < 60 ? n : 60), s);
+                      evpubp_ics_quote(q, s, n, 60));
     return -1;
   }
   if(bad) {
     evpubp_read_error(
-      c->rd, r->line, col,
-      "invalid %.*s '%.*s' (expected YYYYMMDD or YYYYMMDDThhmmss "
+      c->rd, r->line, evpubp_ics_col(line, r, off),
+      "invalid %.*s '%s' (expected YYYYMMDD or YYYYMMDDThhmmss "
       "with an optional Z)",
-      (int)(cl->nlen < 40 ? cl->nlen : 40), cl->name, (int)(n < 60 ? n : 60),
-      s);
+      (int)(cl->nlen < 40 ? cl->nlen : 40), cl->name,
+      evpubp_ics_quote(q, s, n, 60));
     return -1;
   }
   if(vt && evpubp_ics_eqci(vt->val, vt->vlen, "DATE") && !out->t.is_date) {
-    evpubp_read_error(c->rd, r->line, col,
-                      "VALUE=DATE but '%.*s' is a date-time",
-                      (int)(n < 60 ? n : 60), s);
+    evpubp_read_error(c->rd, r->line, evpubp_ics_col(line, r, off),
+                      "VALUE=DATE but '%s' is a date-time",
+                      evpubp_ics_quote(q, s, n, 60));
     return -1;
   }
   if(out->t.is_date)
@@ -164,13 +225,15 @@ evpubp_ics_parse_time(evpubp_ics *c, const char *line,
     out->utc = 1;
     out->z = icaltimezone_get_utc_timezone();
   } else if(tz) {
-    out->z = resolve_tz(c, tz->val, tz->vlen);
+    out->z = resolve_tz(c, tz->val, tz->vlen, &refused);
+    if(!out->z && refused)
+      return -1; /* its VTIMEZONE's error was said */
     if(!out->z) {
       evpubp_read_error(
         c->rd, r->line, evpubp_ics_col(line, r, (size_t)(tz->val - line)),
-        "unknown time zone '%.*s' (no VTIMEZONE with this TZID in "
+        "unknown time zone '%s' (no VTIMEZONE with this TZID in "
         "the calendar and no system zone of that name)",
-        (int)(tz->vlen < 80 ? tz->vlen : 80), tz->val);
+        evpubp_ics_quote(q, tz->val, tz->vlen, 80));
       return -1;
     }
     out->utc = out->z == icaltimezone_get_utc_timezone();
@@ -201,9 +264,7 @@ format_tval(const struct icaltimetype *t0, const evpubp_ics_time *v, char *out,
   if(v->utc) {
     snprintf(out + n, outlen - (size_t)n, "Z");
   } else if(v->z) {
-    int dst = 0, off;
-    t.zone = v->z;
-    off = icaltimezone_get_utc_offset(v->z, &t, &dst);
+    int off = utc_offset(v->z, &t);
     snprintf(out + n, outlen - (size_t)n, "%c%02d:%02d", off < 0 ? '-' : '+',
              abs(off) / 3600, abs(off) % 3600 / 60);
   }
@@ -224,7 +285,7 @@ evpubp_ics_in_zone_of(const evpubp_ics_time *v, const evpubp_ics_time *ref)
 {
   struct icaltimetype t = v->t;
   if(ref->z && v->z && ref->z != v->z && !t.is_date)
-    t = icaltime_convert_to_zone(t, ref->z);
+    t = evpubp_ics_to_zone(t, ref->z);
   if(ref->t.is_date)
     t.is_date = 1;
   return t;
@@ -268,6 +329,7 @@ evpubp_ics_parse_duration(evpubp_ics *c, evpubp_ics_event *e, const char *line,
   struct icaldurationtype d;
   char *s = evpubp_arena_strndup(c->rd->arena, cl->val, cl->vlen);
   long secs;
+  char q[EVPUBP_ICS_QUOTE_SIZE(60)];
   if(!s) {
     c->oom = 1;
     return;
@@ -276,9 +338,9 @@ evpubp_ics_parse_duration(evpubp_ics *c, evpubp_ics_event *e, const char *line,
   if(icaldurationtype_is_bad_duration(d) || d.is_neg || cl->vlen > 40 ||
      d.weeks > 5000 || d.days > 36500) {
     evpubp_read_error(c->rd, r->line, evpubp_ics_col(line, r, cl->voff),
-                      "invalid DURATION '%.*s' (expected a positive RFC 5545 "
+                      "invalid DURATION '%s' (expected a positive RFC 5545 "
                       "duration such as PT1H30M)",
-                      (int)(cl->vlen < 60 ? cl->vlen : 60), cl->val);
+                      evpubp_ics_quote(q, cl->val, cl->vlen, 60));
     e->bad = 1;
     return;
   }
@@ -287,8 +349,8 @@ evpubp_ics_parse_duration(evpubp_ics *c, evpubp_ics_event *e, const char *line,
   if(d.hours > 1000000 || d.minutes > 60000000 || d.seconds > 2000000000U ||
      secs > 100L * 366 * 86400) {
     evpubp_read_error(c->rd, r->line, evpubp_ics_col(line, r, cl->voff),
-                      "DURATION '%.*s' is longer than a hundred years",
-                      (int)(cl->vlen < 60 ? cl->vlen : 60), cl->val);
+                      "DURATION '%s' is longer than a hundred years",
+                      evpubp_ics_quote(q, cl->val, cl->vlen, 60));
     e->bad = 1;
     return;
   }
@@ -338,6 +400,164 @@ evpubp_ics_end_of(const evpubp_ics_event *e, const struct icaltimetype *st,
   return 1;
 }
 
+/* ---- VTIMEZONE rules, checked before libical expands them -------- */
+
+/* Counts the changes a zone rule gives; the second stops a walk that
+ * only asks whether there is one. */
+typedef struct {
+  unsigned long n, stop_at;
+} zcount;
+
+static int
+zone_change(void *user, const struct icaltimetype *t)
+{
+  zcount *z = user;
+  (void)t;
+  return ++z->n == z->stop_at;
+}
+
+/* The RRULEs of the STANDARD and DAYLIGHT parts of c->cur, as libical
+ * parsed them (comp), before libical expands them: it walks each one
+ * from its DTSTART to the year 2582 with no bound on the work (a rule of
+ * FREQ=SECONDLY from 1601 never ended).  Real zones' rules are yearly;
+ * evpub reads FREQ=YEARLY with BYMONTH, BYDAY and BYMONTHDAY, that give a
+ * date after DTSTART, and the rules of a calendar together may take a
+ * bounded walk and give a bounded number of changes (doc/icalendar.md,
+ * "Limits").  Returns 0, or -1 (reported). */
+static int
+check_zone_rules(evpubp_ics *c, icalcomponent *comp)
+{
+  const evpubp_ics_lrec *lines[64]; /* the RRULE lines, for positions */
+  size_t nlines = 0, k = 0, i;
+  size_t nrules = 0;
+  int depth = 0, sub = 0;
+  icalcomponent *part;
+  char q[EVPUBP_ICS_QUOTE_SIZE(80)];
+  for(i = 0; i < c->cur.nrec; i++) {
+    const evpubp_ics_lrec *r = &c->cur.recs[i];
+    const char *s = c->cur.text.data + r->off;
+    evpubp_ics_cline cl;
+    size_t off;
+    if(evpubp_ics_parse_cline(s, r->len, &cl, &off))
+      continue;
+    if(evpubp_ics_eqci(cl.name, cl.nlen, "BEGIN")) {
+      if(!depth++)
+        sub = evpubp_ics_eqci(cl.val, cl.vlen, "STANDARD") ||
+          evpubp_ics_eqci(cl.val, cl.vlen, "DAYLIGHT");
+    } else if(evpubp_ics_eqci(cl.name, cl.nlen, "END")) {
+      depth -= depth > 0;
+    } else if(depth == 1 && sub &&
+              evpubp_ics_eqci(cl.name, cl.nlen, "RRULE") &&
+              nlines < sizeof(lines) / sizeof(*lines)) {
+      lines[nlines++] = r;
+    }
+  }
+  /* libical's rules are the lines' when there are as many */
+  for(part = icalcomponent_get_first_component(comp, ICAL_ANY_COMPONENT); part;
+      part = icalcomponent_get_next_component(comp, ICAL_ANY_COMPONENT))
+    if(icalcomponent_isa(part) == ICAL_XSTANDARD_COMPONENT ||
+       icalcomponent_isa(part) == ICAL_XDAYLIGHT_COMPONENT)
+      nrules +=
+        (size_t)icalcomponent_count_properties(part, ICAL_RRULE_PROPERTY);
+  if(nrules != nlines)
+    nlines = 0;
+  for(part = icalcomponent_get_first_component(comp, ICAL_ANY_COMPONENT); part;
+      part = icalcomponent_get_next_component(comp, ICAL_ANY_COMPONENT)) {
+    icalcomponent_kind kind = icalcomponent_isa(part);
+    struct icaltimetype st = icaltime_null_time();
+    icalproperty *p;
+    if(kind != ICAL_XSTANDARD_COMPONENT && kind != ICAL_XDAYLIGHT_COMPONENT)
+      continue;
+    for(p = icalcomponent_get_first_property(part, ICAL_DTSTART_PROPERTY); p;
+        p = icalcomponent_get_next_property(part, ICAL_DTSTART_PROPERTY))
+      st = icalproperty_get_dtstart(p); /* libical takes the last one */
+    for(p = icalcomponent_get_first_property(part, ICAL_RRULE_PROPERTY); p;
+        p = icalcomponent_get_next_property(part, ICAL_RRULE_PROPERTY)) {
+      struct icalrecurrencetype rt = icalproperty_get_rrule(p);
+      const char *text = icalproperty_get_value_as_string(p);
+      /* where to say it: the RRULE line, when the lines and libical agree */
+      unsigned long line = c->cur.line, col = 1;
+      zcount zc = { 0, 2 };
+      unsigned long used, left;
+      int rc;
+      evpubp_ics_quote(q, text ? text : "", text ? strlen(text) : 0, 80);
+      if(k < nlines) {
+        /* the rule as written, where it is written */
+        const char *s = c->cur.text.data + lines[k]->off;
+        evpubp_ics_cline cl;
+        size_t off;
+        if(!evpubp_ics_parse_cline(s, lines[k]->len, &cl, &off)) {
+          line = lines[k]->line;
+          col = evpubp_ics_col(s, lines[k], cl.voff);
+          evpubp_ics_quote(q, cl.val, cl.vlen, 80);
+        }
+      }
+      k++;
+      if(rt.freq != ICAL_YEARLY_RECURRENCE || rt.rscale ||
+         rt.by_second[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+         rt.by_minute[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+         rt.by_hour[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+         rt.by_year_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+         rt.by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+         rt.by_set_pos[0] != ICAL_RECURRENCE_ARRAY_MAX) {
+        evpubp_read_error(c->rd, line, col,
+                          "VTIMEZONE rule '%s' is not one a time zone has "
+                          "(evpub reads FREQ=YEARLY with BYMONTH, BYDAY and "
+                          "BYMONTHDAY, as real zones' rules are)",
+                          q);
+        return -1;
+      }
+      if(icaltime_is_null_time(st) || st.month < 1 || st.month > 12 ||
+         st.day < 1 || st.day > 31 || st.year > EVPUBP_ICS_ZONE_LAST_YEAR)
+        continue; /* libical does not expand it */
+      st.is_date = 0;
+      st.zone = NULL;
+      if(st.year < 1)
+        st.year = 1;
+      if(st.day > icaltime_days_in_month(st.month, st.year))
+        continue;
+      /* does it give a date after DTSTART at all?  (else libical looks
+       * for one up to the year 20000) */
+      rt.until = icaltime_null_time();
+      rt.count = 0;
+      left = EVPUBP_ICS_ZONE_CANDIDATES - c->zone_cand;
+      rc = evpubp_ics_walk_rule(&rt, &st, EVPUBP_ICS_ZONE_LAST_YEAR, left,
+                                zone_change, &zc, &used);
+      c->zone_cand += used;
+      if(rc == 0 && zc.n < 2) {
+        evpubp_read_error(c->rd, line, col,
+                          "VTIMEZONE rule '%s' gives no date after its "
+                          "DTSTART (up to %d, where libical stops)",
+                          q, EVPUBP_ICS_ZONE_LAST_YEAR);
+        return -1;
+      }
+      /* the changes it gives, to its UNTIL or COUNT */
+      rt = icalproperty_get_rrule(p);
+      zc.n = 0;
+      zc.stop_at = 0;
+      if(rc != 2) {
+        left = EVPUBP_ICS_ZONE_CANDIDATES - c->zone_cand;
+        rc = evpubp_ics_walk_rule(&rt, &st, EVPUBP_ICS_ZONE_LAST_YEAR, left,
+                                  zone_change, &zc, &used);
+        c->zone_cand += used;
+        c->zone_changes += zc.n;
+      }
+      if(rc == 2 || c->zone_changes > EVPUBP_ICS_ZONE_CHANGES) {
+        evpubp_read_error(
+          c->rd, line, col,
+          "the VTIMEZONE rules of this calendar %s more than %lu %s (up to "
+          "%d, where libical stops expanding them)",
+          rc == 2 ? "take" : "give",
+          rc == 2 ? EVPUBP_ICS_ZONE_CANDIDATES : EVPUBP_ICS_ZONE_CHANGES,
+          rc == 2 ? "candidate dates to walk" : "changes of offset",
+          EVPUBP_ICS_ZONE_LAST_YEAR);
+        return -1;
+      }
+    }
+  }
+  return 0;
+}
+
 void
 evpubp_ics_collect_vtimezone(evpubp_ics *c)
 {
@@ -385,6 +605,11 @@ evpubp_ics_collect_vtimezone(evpubp_ics *c)
     icalcomponent_free(comp); /* the first definition stands */
     return;
   }
+  if(check_zone_rules(c, comp)) {
+    icalcomponent_free(comp);
+    e->value = c; /* refused: see resolve_tz() */
+    return;
+  }
   z = icaltimezone_new();
   if(!z || !icaltimezone_set_component(z, comp)) {
     if(z)
@@ -393,6 +618,7 @@ evpubp_ics_collect_vtimezone(evpubp_ics *c)
     goto bad;
   }
   e->value = z;
+  prime_zone(z);
   return;
 bad:
   evpubp_read_error(
@@ -406,7 +632,8 @@ evpubp_ics_free_zones(evpubp_ics *c)
 {
   size_t i;
   for(i = 0; i < c->zones.cap; i++)
-    if(c->zones.slots && c->zones.slots[i].key && c->zones.slots[i].value)
+    if(c->zones.slots && c->zones.slots[i].key && c->zones.slots[i].value &&
+       c->zones.slots[i].value != (void *)c)
       icaltimezone_free(c->zones.slots[i].value, 1);
   evpubp_map_free(&c->zones);
 }

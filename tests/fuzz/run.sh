@@ -15,10 +15,19 @@
 # process, restarted after a finding), so that a fuzzer goes on for the
 # whole time and reports every distinct finding, not only the first;
 # FUZZ_FORK=0 runs it in one process that stops at the first finding.
+# Fork mode does not report slow inputs, so after it every input of the
+# working corpus is run once more in one process (-runs=0, the same
+# limits; logs/NAME.replay.log).
+#
+# Each input has FUZZ_TIMEOUT seconds (default 10: -timeout); one that
+# takes longer is a finding (timeout-...), and so is one that takes
+# FUZZ_SLOW seconds or more (default 2: -report_slow_units, slow-unit-...):
+# no input of a few kilobytes should take a reader that long, and a slow
+# one is usually a hang with a smaller input away.
 #
 # Prints per fuzzer: executions, seconds, coverage, corpus, and each
-# distinct finding (crash, sanitizer report, leak, timeout, out of memory)
-# with the smallest reproducer that shows it.
+# distinct finding (crash, sanitizer report, leak, timeout, slow input,
+# out of memory) with the smallest reproducer that shows it.
 # Exit status: 0 nothing found, 1 something found, 77 no fuzzer built.
 set -u
 
@@ -36,6 +45,16 @@ case $seconds in
   ;;
 esac
 parallel=${FUZZ_PARALLEL:-2}
+timeout=${FUZZ_TIMEOUT:-10}
+slow=${FUZZ_SLOW:-2}
+for v in "FUZZ_TIMEOUT=$timeout" "FUZZ_SLOW=$slow" "FUZZ_PARALLEL=$parallel"; do
+  case ${v#*=} in
+  '' | *[!0-9]* | 0)
+    echo "run.sh: ${v%%=*} must be a positive integer, not '${v#*=}'" >&2
+    exit 2
+    ;;
+  esac
+done
 
 # The project's suppressions of third-party reports (tests/*.supp, copied
 # by build.sh).  Leak checking is on: libFuzzer runs LeakSanitizer after
@@ -86,7 +105,8 @@ run_one() {
       cp -n "$outdir/share/seeds/$n"/* "$corpus"/ 2>/dev/null
     fi
     set -- "$corpus" -max_total_time="$seconds" -rss_limit_mb=2048 \
-      -timeout=10 -artifact_prefix="$art" -print_final_stats=1
+      -timeout="$timeout" -report_slow_units="$slow" \
+      -artifact_prefix="$art" -print_final_stats=1
     if [ "${FUZZ_FORK:-1}" != 0 ]; then
       set -- "$@" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 \
         -ignore_ooms=1
@@ -100,6 +120,12 @@ run_one() {
     "$outdir/fuzz_$n" "$@" >"$outdir/logs/$n.log" 2>&1
     echo $? >"$outdir/logs/$n.status"
     echo $(($(date +%s) - t0)) >"$outdir/logs/$n.seconds"
+    if [ "${FUZZ_FORK:-1}" != 0 ]; then
+      "$outdir/fuzz_$n" "$corpus" -runs=0 -rss_limit_mb=2048 \
+        -timeout="$timeout" -report_slow_units="$slow" \
+        -artifact_prefix="$art" -print_final_stats=1 \
+        >"$outdir/logs/$n.replay.log" 2>&1
+    fi
   ) &
   pids="$pids $!"
 }
@@ -116,9 +142,9 @@ alive() {
 # signature NAME FILE: one line naming what FILE makes fuzz_NAME report
 signature() {
   case ${2##*/} in
-  timeout-*) echo "timeout (more than 10 s on one input)"; return ;;
+  timeout-*) echo "timeout (more than $timeout s on one input)"; return ;;
   oom-*) echo "out of memory (more than 2048 MB)"; return ;;
-  slow-unit-*) echo "slow input"; return ;;
+  slow-unit-*) echo "slow input ($slow s or more on one input)"; return ;;
   esac
   out=$(timeout 60 "$outdir/fuzz_$1" -runs=1 "$2" 2>&1)
   sig=$(printf '%s\n' "$out" |
@@ -141,10 +167,11 @@ signature() {
   fi
 }
 
-echo "fuzz: running$names for ${seconds}s each, $parallel at a time"
+echo "fuzz: running$names for ${seconds}s each, $parallel at a time," \
+  "${timeout}s per input (slow from ${slow}s)"
 pids=
 for n in $names; do
-  rm -f "$outdir/logs/$n.status"
+  rm -f "$outdir/logs/$n.status" "$outdir/logs/$n.replay.log"
   while [ "$(alive)" -ge "$parallel" ]; do
     sleep 1
   done
@@ -169,6 +196,12 @@ for n in $names; do
     sed -n 's/.* corp: \([0-9]*\(\/[0-9]*[a-zA-Z]*\)\{0,1\}\).*/\1/p')
   printf 'fuzz_%s: %s executions in %s s, cov %s, features %s, corpus %s\n' \
     "$n" "${execs:-?}" "$secs" "${cov:-?}" "${ft:-?}" "${corp:-?}"
+  replay=$outdir/logs/$n.replay.log
+  if [ -f "$replay" ]; then
+    printf '  replay of the corpus: %s inputs, the slowest %s s\n' \
+      "$(sed -n 's/^stat::number_of_executed_units: *//p' "$replay")" \
+      "$(sed -n 's/^stat::slowest_unit_time_sec: *//p' "$replay")"
+  fi
   # this run's reproducers, smallest first, grouped by what they show
   found=$(find "$outdir/artifacts/$n" -type f -newer "$outdir/logs/$n.start" \
     -printf '%s %p\n' 2>/dev/null | sort -n | head -50 | cut -d' ' -f2-)
@@ -191,6 +224,9 @@ for n in $names; do
     done <"$sigs"
     printf '  reproduce: [EVPUB_FUZZ_VERBOSE=1] %s FILE; log: %s\n' \
       "$outdir/fuzz_$n" "$log"
+    if [ -f "$replay" ]; then
+      printf '  the replay of the corpus: %s\n' "$replay"
+    fi
   elif [ "$status" != 0 ]; then
     failed=1
     printf '  FAILED: exit status %s, no reproducer; see %s\n' "$status" "$log"
